@@ -1,0 +1,39 @@
+"""Codice fiscale checks (DM 23/12/1976; python-codicefiscale handles omocodia and Belfiore codes)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from codicefiscale import codicefiscale
+
+
+def normalise_cf(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def codice_fiscale_problems(cf: str, *, cognome: str, nome: str, sesso: str, data_nascita: date | None,
+                            luogo_nascita: str) -> list[str]:
+    """Italian messages for every way `cf` disagrees with the declared identity; empty when consistent."""
+    if len(cf) != 16:
+        return ["Il codice fiscale deve avere 16 caratteri."]
+    if not codicefiscale.is_valid(cf):
+        return ["Il codice fiscale non è valido (formato o carattere di controllo errato)."]
+    decoded = codicefiscale.decode(cf)
+    raw = decoded["raw"]
+    problems: list[str] = []
+    if cognome and codicefiscale.encode_lastname(cognome) != raw["lastname"]:
+        problems.append("Il codice fiscale non corrisponde al cognome indicato.")
+    if nome and codicefiscale.encode_firstname(nome) != raw["firstname"]:
+        problems.append("Il codice fiscale non corrisponde al nome indicato.")
+    if sesso and decoded["gender"] != sesso:
+        problems.append("Il codice fiscale non corrisponde al sesso indicato.")
+    born = decoded["birthdate"]
+    # the CF holds only two year digits: compare day, month and year modulo 100 (a 1920 birth decodes as 2020).
+    if data_nascita and (born.day, born.month, born.year % 100) != (
+        data_nascita.day, data_nascita.month, data_nascita.year % 100
+    ):
+        problems.append("Il codice fiscale non corrisponde alla data di nascita indicata.")
+    birthplace = decoded.get("birthplace") or {}
+    if luogo_nascita and birthplace.get("code", raw["birthplace"]) != luogo_nascita.upper():
+        problems.append("Il codice fiscale non corrisponde al luogo di nascita indicato.")
+    return problems

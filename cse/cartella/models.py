@@ -1,0 +1,158 @@
+"""The case domain shared by comune and ambito. Services in services.py are the only writers of these tables."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from cse.core.models import Comune, Ente
+from cse.core.permissions import ente_ids_for
+from cse.core.roles import Capability
+
+from .glossary import AreaBisogno, StatoCartella
+
+
+class Sesso(models.TextChoices):
+    M = "M", "Maschio"
+    F = "F", "Femmina"
+
+
+def _active_grants(model: type[models.Model], user, codename: str) -> models.QuerySet:
+    """Explicit per-object grants (équipe member, external UVM member): only unexpired ones count."""
+    now = timezone.now()
+    return model.objects.filter(user=user, permission__codename=codename).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
+class CartellaQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str = Capability.VIEW_PERSONE) -> CartellaQuerySet:
+        """The only way operator code reads cases: owned by an ente where the user holds `capability`, or granted."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        codename = "view_cartella" if capability == Capability.VIEW_PERSONE else "change_cartella"
+        granted = _active_grants(CartellaUserObjectPermission, user, codename).values("content_object_id")
+        return self.filter(Q(owner_ente_id__in=ente_ids_for(user, capability)) | Q(pk__in=granted))
+
+
+class AssistitoQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str = Capability.VIEW_PERSONE) -> AssistitoQuerySet:
+        """People of the user's enti, plus the people of the cases the user may see (e.g. after a transfer)."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        via_cartella = Cartella.objects.visible_to(user, capability).values("assistito_id")
+        return self.filter(Q(owner_ente_id__in=ente_ids_for(user, capability)) | Q(pk__in=via_cartella))
+
+
+class Assistito(models.Model):
+    """A person taken in charge. Registered by one comune (its owner ente); no cross-comune sharing."""
+
+    owner_ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="assistiti")
+    codice_fiscale = models.CharField(max_length=16, blank=True, db_index=True)
+    identificativo_temporaneo = models.CharField(
+        max_length=20, blank=True, help_text="per chi non ha codice fiscale, da riconciliare"
+    )
+    cognome = models.CharField(max_length=100)
+    nome = models.CharField(max_length=100)
+    sesso = models.CharField(max_length=1, choices=Sesso.choices)
+    data_nascita = models.DateField("data di nascita")
+    luogo_nascita = models.CharField(
+        "luogo di nascita (codice Belfiore)", max_length=4, help_text="comune italiano o stato estero (Z…)"
+    )
+    comune_residenza = models.ForeignKey(
+        Comune, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="comune di residenza"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = AssistitoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "assistiti"
+        ordering = ["cognome", "nome"]
+        indexes = [models.Index(fields=["owner_ente", "cognome", "nome"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_ente", "codice_fiscale"],
+                condition=~Q(codice_fiscale=""),
+                name="assistito_cf_unique_per_ente",
+            ),
+            models.CheckConstraint(
+                name="assistito_has_identifier",
+                condition=~Q(codice_fiscale="") | ~Q(identificativo_temporaneo=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cognome} {self.nome}"
+
+    @property
+    def identificativo(self) -> str:
+        return self.codice_fiscale or f"(temp.) {self.identificativo_temporaneo}"
+
+
+class Cartella(models.Model):
+    """The case. Its owner ente (a comune, or the ambito after a transfer) decides who sees it."""
+
+    assistito = models.ForeignKey(Assistito, on_delete=models.PROTECT, related_name="cartelle")
+    owner_ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="cartelle")
+    numero = models.CharField(max_length=20)
+    stato = models.CharField(max_length=20, choices=StatoCartella.choices, default=StatoCartella.ACCESSO)
+    area = models.CharField(max_length=30, choices=AreaBisogno.choices, blank=True)
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    aperta_il = models.DateField(default=timezone.localdate)
+    chiusa_il = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = CartellaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "cartelle"
+        ordering = ["-aperta_il", "-id"]
+        indexes = [models.Index(fields=["owner_ente", "-aperta_il"])]
+        permissions = []
+
+    def __str__(self) -> str:
+        return f"Cartella {self.numero}"
+
+
+class CartellaUserObjectPermission(UserObjectPermissionBase):
+    """Explicit grant on one case (named équipe member, external UVM member, break-the-glass), maybe time-limited."""
+
+    content_object = models.ForeignKey(Cartella, on_delete=models.CASCADE)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission"])]
+
+
+class CartellaGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Cartella, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["group", "permission"])]
+
+
+class AssistitoUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Assistito, on_delete=models.CASCADE)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission"])]
+
+
+class AssistitoGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Assistito, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["group", "permission"])]

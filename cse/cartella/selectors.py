@@ -1,0 +1,72 @@
+"""Reads of people and cases for operators: always through visible_to(user); foreign objects are 404."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from cse.core.audit import log_access
+from cse.core.models import AccessLog
+from cse.core.roles import Capability
+
+from .identity import normalise_cf
+from .models import Assistito, Cartella
+
+
+def get_cartella_for(
+    request: HttpRequest, pk: int, *, write: bool = False, azione: str = AccessLog.Azione.CONSULTAZIONE,
+    finalita: str = "", owner_tipo: str | None = None,
+) -> Cartella:
+    """The only way a view obtains a case; the read is access-logged. `owner_tipo` narrows to one tier's cases."""
+    capability = Capability.MANAGE_CARTELLE if write else Capability.VIEW_PERSONE
+    qs = Cartella.objects.visible_to(request.user, capability).select_related("assistito", "owner_ente")
+    if owner_tipo:
+        qs = qs.filter(owner_ente__tipo=owner_tipo)
+    try:
+        cartella = qs.get(pk=pk)
+    except Cartella.DoesNotExist:
+        raise Http404("Cartella non trovata") from None
+    log_access(
+        user=request.user, assistito_id=cartella.assistito_id, oggetto_tipo="cartella", oggetto_id=cartella.pk,
+        ente_id=cartella.owner_ente_id, azione=azione, finalita=finalita, request=request,
+    )
+    return cartella
+
+
+def get_assistito_for(
+    request: HttpRequest, pk: int, *, write: bool = False, azione: str = AccessLog.Azione.CONSULTAZIONE,
+    finalita: str = "",
+) -> Assistito:
+    capability = Capability.REGISTER_PERSONE if write else Capability.VIEW_PERSONE
+    try:
+        assistito = Assistito.objects.visible_to(request.user, capability).select_related("owner_ente").get(pk=pk)
+    except Assistito.DoesNotExist:
+        raise Http404("Assistito non trovato") from None
+    log_access(
+        user=request.user, assistito_id=assistito.pk, oggetto_tipo="assistito", oggetto_id=assistito.pk,
+        ente_id=assistito.owner_ente_id, azione=azione, finalita=finalita, request=request,
+    )
+    return assistito
+
+
+def assistiti_search(user, query: str = "") -> QuerySet[Assistito]:
+    """Search among the people the user may see, by codice fiscale or by surname/name prefix."""
+    qs = Assistito.objects.visible_to(user).select_related("comune_residenza")
+    query = query.strip()
+    if not query:
+        return qs
+    cf = normalise_cf(query)
+    if len(cf) == 16 and cf.isalnum():
+        return qs.filter(codice_fiscale=cf)
+    terms = query.split()
+    condition = Q()
+    for term in terms:
+        condition &= Q(cognome__istartswith=term) | Q(nome__istartswith=term)
+    return qs.filter(condition)
+
+
+def cartelle_of(user, *, owner_ente_id: int | None = None) -> QuerySet[Cartella]:
+    qs = Cartella.objects.visible_to(user).select_related("assistito", "owner_ente")
+    if owner_ente_id is not None:
+        qs = qs.filter(owner_ente_id=owner_ente_id)
+    return qs

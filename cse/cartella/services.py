@@ -1,0 +1,130 @@
+"""The only writers of the case tables. Each service is one transaction with its history and its outbox event."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from cse.core.models import Comune, Ente
+from cse.core.outbox import outbox_append
+from cse.core.roles import TipoEnte
+
+from .identity import codice_fiscale_problems, normalise_cf
+from .models import Assistito, Cartella, CartellaUserObjectPermission
+
+
+@transaction.atomic
+def assistito_register(
+    *,
+    ente: Ente,
+    cognome: str,
+    nome: str,
+    sesso: str,
+    data_nascita: date,
+    luogo_nascita: str,
+    codice_fiscale: str = "",
+    identificativo_temporaneo: str = "",
+    comune_residenza: Comune | None = None,
+) -> Assistito:
+    """Register a person in a comune. The CF must match the declared identity; without CF a temporary id is used."""
+    if ente.tipo != TipoEnte.COMUNE:
+        raise ValidationError("Gli assistiti si registrano presso un comune.")
+    cf = normalise_cf(codice_fiscale)
+    errors: dict[str, list[str]] = {}
+    if cf:
+        problems = codice_fiscale_problems(
+            cf, cognome=cognome, nome=nome, sesso=sesso, data_nascita=data_nascita, luogo_nascita=luogo_nascita
+        )
+        if problems:
+            errors["codice_fiscale"] = problems
+        elif Assistito.objects.filter(owner_ente=ente, codice_fiscale=cf).exists():
+            errors["codice_fiscale"] = ["Questa persona è già registrata presso il comune (stesso codice fiscale)."]
+    elif not identificativo_temporaneo.strip():
+        errors["codice_fiscale"] = ["Indicare il codice fiscale o, se la persona non lo ha, un identificativo temporaneo."]
+    if errors:
+        raise ValidationError(errors)
+    assistito = Assistito(
+        owner_ente=ente,
+        codice_fiscale=cf,
+        identificativo_temporaneo=identificativo_temporaneo.strip(),
+        cognome=cognome.strip(),
+        nome=nome.strip(),
+        sesso=sesso,
+        data_nascita=data_nascita,
+        luogo_nascita=luogo_nascita.upper(),
+        comune_residenza=comune_residenza,
+    )
+    assistito.full_clean()
+    assistito.save()
+    return assistito
+
+
+def _next_numero(ente: Ente, year: int) -> str:
+    prefix = f"{year}/"
+    last = Cartella.objects.filter(owner_ente=ente, numero__startswith=prefix).aggregate(m=Max("numero"))["m"]
+    seq = int(last.split("/")[1]) + 1 if last else 1
+    return f"{prefix}{seq:06d}"
+
+
+@transaction.atomic
+def cartella_open(*, assistito: Assistito, by, area: str = "") -> Cartella:
+    """Open a case at the first phase (accesso e orientamento), owned by the person's comune."""
+    Ente.objects.select_for_update().get(pk=assistito.owner_ente_id)  # serialises numbering per ente
+    cartella = Cartella(
+        assistito=assistito,
+        owner_ente_id=assistito.owner_ente_id,
+        numero=_next_numero(assistito.owner_ente, timezone.localdate().year),
+        area=area,
+        case_manager=by,
+    )
+    cartella.full_clean()
+    cartella.save()
+    outbox_append(
+        aggregate=cartella,
+        event_type="cartella.aperta",
+        payload={"owner_ente": cartella.owner_ente.codice, "area": area, "aperta_il": cartella.aperta_il.isoformat()},
+    )
+    return cartella
+
+
+@transaction.atomic
+def cartella_grant_access(
+    *, cartella: Cartella, user, write: bool = False, expires_at: datetime | None = None, reason: str = ""
+) -> None:
+    """Explicit per-object grant (a named équipe member); the exception, never the rule."""
+    for codename in ("view_cartella", "change_cartella") if write else ("view_cartella",):
+        assign_perm(f"cartella.{codename}", user, cartella)
+        CartellaUserObjectPermission.objects.filter(
+            content_object=cartella, user=user, permission__codename=codename
+        ).update(expires_at=expires_at, reason=reason[:300])
+
+
+@transaction.atomic
+def cartella_move_ownership(*, cartella: Cartella, to_ente: Ente, by, reason: str, keep_access_for=()) -> Cartella:
+    """Move a case to another ente and re-grant in one transaction: all of it happens, or none of it.
+
+    Visibility follows owner_ente (group grants live on the tenant), so moving the FK moves every group's access;
+    named people of the old owner (e.g. the comune's case manager) keep an explicit équipe grant.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": ["Indicare il motivo del cambio di titolarità."]})
+    locked = Cartella.objects.select_for_update().get(pk=cartella.pk)
+    if locked.owner_ente_id == to_ente.pk:
+        raise ValidationError("La cartella appartiene già a questo ente.")
+    previous = locked.owner_ente
+    locked.owner_ente = to_ente
+    locked._change_reason = reason.strip()[:100]
+    locked.save()
+    for user in keep_access_for:
+        cartella_grant_access(cartella=locked, user=user, reason=f"membro dell'équipe ({previous.nome})")
+    outbox_append(
+        aggregate=locked,
+        event_type="cartella.titolarita_trasferita",
+        payload={"da_ente": previous.codice, "a_ente": to_ente.codice},
+    )
+    return locked

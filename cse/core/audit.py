@@ -1,0 +1,36 @@
+"""Access logging: every read of a person or a case leaves a row (architecture promise 2)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from .models import AccessLog
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log_access(
+    *,
+    user,
+    assistito_id: int,
+    oggetto_tipo: str,
+    oggetto_id: int,
+    ente_id: int | None,
+    azione: str = AccessLog.Azione.CONSULTAZIONE,
+    finalita: str = "",
+    request: HttpRequest | None = None,
+) -> AccessLog:
+    return AccessLog.objects.create(
+        user=user,
+        ente_id=ente_id,
+        azione=azione,
+        oggetto_tipo=oggetto_tipo,
+        oggetto_id=oggetto_id,
+        assistito_id=assistito_id,
+        finalita=finalita[:200],
+        ip=client_ip(request),
+    )

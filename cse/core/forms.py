@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django import forms
+
+from .roles import ROLES_BY_TIPO_ENTE, Ruolo
+
+
+class OperatoreCreateForm(forms.Form):
+    username = forms.CharField(label="Nome utente", max_length=150)
+    first_name = forms.CharField(label="Nome", max_length=150)
+    last_name = forms.CharField(label="Cognome", max_length=150)
+    email = forms.EmailField(label="E-mail")
+    codice_fiscale = forms.CharField(label="Codice fiscale", max_length=16, min_length=16)
+    qualifica = forms.CharField(label="Qualifica", max_length=120, required=False)
+    ruolo = forms.ChoiceField(label="Ruolo")
+    password = forms.CharField(label="Password iniziale", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, tipo_ente: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ruolo"].choices = [(r, Ruolo(r).label) for r in ROLES_BY_TIPO_ENTE[tipo_ente]]
+
+
+class OtpTokenForm(forms.Form):
+    token = forms.RegexField(
+        label="Codice a 6 cifre", regex=r"^\d{6}$", error_messages={"invalid": "Il codice è composto da 6 cifre."}
+    )

@@ -1,0 +1,203 @@
+"""Territory, tenants (Ente), operators, the append-only access log and the transactional outbox."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from .roles import Capability, Ruolo, TipoEnte
+
+ISTAT_COMUNE_RE = r"^\d{6}$"
+BELFIORE_RE = r"^[A-Z]\d{3}$"
+
+
+class Regione(models.Model):
+    codice_istat = models.CharField("codice ISTAT", max_length=2, unique=True)
+    nome = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name_plural = "regioni"
+        ordering = ["codice_istat"]
+
+    def __str__(self) -> str:
+        return self.nome
+
+
+class Ambito(models.Model):
+    """Ambito Territoriale Sociale: association of comuni run by an Ufficio di Piano."""
+
+    codice = models.CharField(max_length=12, unique=True, help_text="codice regionale dell'ambito, es. BA01")
+    nome = models.CharField(max_length=150)
+    regione = models.ForeignKey(Regione, on_delete=models.PROTECT, related_name="ambiti")
+
+    class Meta:
+        verbose_name_plural = "ambiti"
+        ordering = ["codice"]
+
+    def __str__(self) -> str:
+        return f"Ambito {self.nome}"
+
+
+class Comune(models.Model):
+    """A comune from the ISTAT list; ceased comuni are kept (a birth place can be one)."""
+
+    codice_istat = models.CharField("codice ISTAT", max_length=6, unique=True)
+    codice_catastale = models.CharField("codice catastale (Belfiore)", max_length=4, db_index=True)
+    nome = models.CharField(max_length=150)
+    sigla_provincia = models.CharField(max_length=2, blank=True)
+    regione = models.ForeignKey(Regione, on_delete=models.PROTECT, related_name="comuni")
+    ambito = models.ForeignKey(Ambito, on_delete=models.SET_NULL, null=True, blank=True, related_name="comuni")
+    popolazione = models.PositiveIntegerField(null=True, blank=True)
+    soppresso = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "comuni"
+        ordering = ["nome"]
+
+    def __str__(self) -> str:
+        return f"{self.nome} ({self.sigla_provincia})" if self.sigla_provincia else self.nome
+
+
+class Ente(models.Model):
+    """The tenant: one per comune, ambito or regione that uses the system. Permissions are granted on it."""
+
+    tipo = models.CharField(max_length=10, choices=TipoEnte.choices)
+    nome = models.CharField(max_length=200)
+    codice = models.CharField(
+        max_length=12, unique=True, help_text="Belfiore per un comune, codice proprio per ambito o regione"
+    )
+    comune = models.OneToOneField(Comune, on_delete=models.PROTECT, null=True, blank=True, related_name="ente")
+    ambito = models.OneToOneField(Ambito, on_delete=models.PROTECT, null=True, blank=True, related_name="ente")
+    regione = models.OneToOneField(Regione, on_delete=models.PROTECT, null=True, blank=True, related_name="ente")
+
+    class Meta:
+        verbose_name_plural = "enti"
+        ordering = ["tipo", "nome"]
+        permissions = [(c.value, c.label) for c in Capability]
+        constraints = [
+            models.CheckConstraint(
+                name="ente_exactly_one_territory",
+                condition=(
+                    models.Q(tipo=TipoEnte.COMUNE, comune__isnull=False, ambito__isnull=True, regione__isnull=True)
+                    | models.Q(tipo=TipoEnte.AMBITO, comune__isnull=True, ambito__isnull=False, regione__isnull=True)
+                    | models.Q(tipo=TipoEnte.REGIONE, comune__isnull=True, ambito__isnull=True, regione__isnull=False)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.nome
+
+
+class EnteUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Ente, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission"])]
+
+
+class EnteGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Ente, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["group", "permission"])]
+
+
+class Operatore(models.Model):
+    """Profile of a staff user; the roles are Incarichi, one per ente."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="operatore")
+    codice_fiscale = models.CharField(max_length=16, unique=True)
+    qualifica = models.CharField(max_length=120, blank=True)
+    telefono = models.CharField(max_length=30, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "operatori"
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class Incarico(models.Model):
+    """An operator's role within one ente; active incarichi put the user into the ente's role group."""
+
+    operatore = models.ForeignKey(Operatore, on_delete=models.PROTECT, related_name="incarichi")
+    ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="incarichi")
+    ruolo = models.CharField(max_length=30, choices=Ruolo.choices)
+    attivo = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "incarichi"
+        constraints = [models.UniqueConstraint(fields=["operatore", "ente", "ruolo"], name="incarico_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.operatore} — {self.get_ruolo_display()} presso {self.ente}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("Il registro è in sola aggiunta: le righe non si modificano.")
+
+    def delete(self):
+        raise PermissionDenied("Il registro è in sola aggiunta: le righe non si cancellano.")
+
+
+class AccessLog(models.Model):
+    """Every read of a person or a case: who, when, from which ente, what, why (Garante 2015: ≥ 24 months)."""
+
+    class Azione(models.TextChoices):
+        CONSULTAZIONE = "consultazione", "Consultazione"
+        PDF = "pdf", "Stampa PDF"
+        EXPORT = "export", "Esportazione"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ente = models.ForeignKey(Ente, on_delete=models.PROTECT, null=True, related_name="+")
+    azione = models.CharField(max_length=20, choices=Azione.choices)
+    oggetto_tipo = models.CharField(max_length=40)
+    oggetto_id = models.BigIntegerField()
+    assistito_id = models.BigIntegerField(db_index=True)
+    finalita = models.CharField(max_length=200, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["ente", "-at"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("Il registro degli accessi è in sola aggiunta: le righe non si modificano.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Il registro degli accessi è in sola aggiunta: le righe non si cancellano.")
+
+
+class OutboxEvent(models.Model):
+    """Domain events written in the same transaction as the change they describe (transactional outbox)."""
+
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    aggregate_type = models.CharField(max_length=40)
+    aggregate_id = models.BigIntegerField()
+    sequence = models.PositiveIntegerField()
+    event_type = models.CharField(max_length=80)
+    schema_version = models.PositiveSmallIntegerField(default=1)
+    payload = models.JSONField()
+    occurred_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["aggregate_type", "aggregate_id", "sequence"], name="outbox_sequence_unique")
+        ]

@@ -1,0 +1,32 @@
+"""Transactional outbox: services append events inside their own transaction (architecture promise 4)."""
+
+from __future__ import annotations
+
+from django.db import models, transaction
+
+from .models import OutboxEvent
+
+
+def outbox_append(*, aggregate: models.Model, event_type: str, payload: dict, schema_version: int = 1) -> OutboxEvent:
+    """Append an event with the next per-aggregate sequence number; must run inside the caller's transaction.
+
+    The caller holds a row lock on the aggregate (select_for_update), so sequence numbers cannot collide;
+    the unique constraint would refuse a collision anyway.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_append va chiamato dentro la transazione del servizio che modifica il dato")
+    aggregate_type = aggregate._meta.label_lower
+    last = (
+        OutboxEvent.objects.filter(aggregate_type=aggregate_type, aggregate_id=aggregate.pk)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
+    )
+    return OutboxEvent.objects.create(
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate.pk,
+        sequence=(last or 0) + 1,
+        event_type=event_type,
+        schema_version=schema_version,
+        payload=payload,
+    )

@@ -1,0 +1,72 @@
+"""Operator roles and the capabilities each grants within one Ente.
+
+Capabilities are Django permissions declared on the Ente model and granted, through guardian, to the ente's groups
+on the Ente object itself: holding a role in comune A gives nothing in comune B. Source for the roles: issue #2 and
+the services of `seeds/puglia-piano-regionale-sistemi-informativi.txt` §4.2.2 (segretariato sociale, PUA, servizio
+sociale professionale, Ufficio di Piano, UVM).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class TipoEnte(models.TextChoices):
+    COMUNE = "comune", "Comune"
+    AMBITO = "ambito", "Ambito territoriale sociale"
+    REGIONE = "regione", "Regione"
+
+
+class Capability(models.TextChoices):
+    """Codenames of the permissions on Ente (see core.Ente.Meta.permissions)."""
+
+    VIEW_PERSONE = "view_persone", "Consultare assistiti e cartelle dell'ente"
+    REGISTER_PERSONE = "register_persone", "Registrare assistiti e aprire cartelle (accesso e orientamento)"
+    MANAGE_CARTELLE = "manage_cartelle", "Gestire le cartelle: valutazione, progetto, erogazione, chiusura"
+    TRANSFER_CARTELLE = "transfer_cartelle", "Chiedere o restituire la titolarità di una cartella"
+    ACCEPT_TRANSFERS = "accept_transfers", "Accettare o respingere i trasferimenti di titolarità"
+    MANAGE_UVM = "manage_uvm", "Convocare e condurre le sessioni UVM"
+    VIEW_REGIONAL_DATA = "view_regional_data", "Consultare i dati regionali pseudonimizzati"
+    MANAGE_OPERATORS = "manage_operators", "Gestire gli operatori dell'ente"
+    VIEW_AUDIT = "view_audit", "Consultare il registro degli accessi e lo storico delle modifiche"
+
+
+class Ruolo(models.TextChoices):
+    SEGRETARIATO = "segretariato", "Segretariato sociale / PUA"
+    ASSISTENTE_SOCIALE = "assistente_sociale", "Assistente sociale (case manager)"
+    RESPONSABILE = "responsabile", "Responsabile del servizio"
+    UFFICIO_DI_PIANO = "ufficio_di_piano", "Operatore Ufficio di Piano"
+    COORDINATORE_UVM = "coordinatore_uvm", "Coordinatore UVM"
+    ANALISTA_REGIONALE = "analista_regionale", "Analista regionale"
+    AMMINISTRATORE_ENTE = "amministratore_ente", "Amministratore di ente"
+
+
+C = Capability
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Ruolo.SEGRETARIATO: frozenset({C.VIEW_PERSONE, C.REGISTER_PERSONE}),
+    Ruolo.ASSISTENTE_SOCIALE: frozenset({C.VIEW_PERSONE, C.REGISTER_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE}),
+    Ruolo.RESPONSABILE: frozenset(
+        {C.VIEW_PERSONE, C.REGISTER_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.VIEW_AUDIT}
+    ),
+    Ruolo.UFFICIO_DI_PIANO: frozenset({C.VIEW_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.ACCEPT_TRANSFERS}),
+    Ruolo.COORDINATORE_UVM: frozenset({C.VIEW_PERSONE, C.MANAGE_CARTELLE, C.MANAGE_UVM}),
+    Ruolo.ANALISTA_REGIONALE: frozenset({C.VIEW_REGIONAL_DATA}),
+    Ruolo.AMMINISTRATORE_ENTE: frozenset({C.MANAGE_OPERATORS, C.VIEW_AUDIT}),
+}
+
+# Which roles make sense in which kind of ente.
+ROLES_BY_TIPO_ENTE: dict[str, tuple[str, ...]] = {
+    TipoEnte.COMUNE: (Ruolo.SEGRETARIATO, Ruolo.ASSISTENTE_SOCIALE, Ruolo.RESPONSABILE, Ruolo.AMMINISTRATORE_ENTE),
+    TipoEnte.AMBITO: (
+        Ruolo.UFFICIO_DI_PIANO,
+        Ruolo.COORDINATORE_UVM,
+        Ruolo.ASSISTENTE_SOCIALE,
+        Ruolo.RESPONSABILE,
+        Ruolo.AMMINISTRATORE_ENTE,
+    ),
+    TipoEnte.REGIONE: (Ruolo.ANALISTA_REGIONALE, Ruolo.AMMINISTRATORE_ENTE),
+}
+
+
+def capabilities_of(ruolo: str) -> frozenset[str]:
+    return ROLE_CAPABILITIES[ruolo]

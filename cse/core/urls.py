@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accesso/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accesso/secondo-fattore/", views.otp_verify, name="otp_verify"),
+    path("accesso/secondo-fattore/attiva/", views.otp_setup, name="otp_setup"),
+    path("ente/<int:pk>/operatori/", views.ente_operatori, name="ente_operatori"),
+    path("ente/incarichi/<int:pk>/revoca/", views.incarico_revoca, name="incarico_revoca"),
+    path("ente/<int:pk>/accessi/", views.ente_accessi, name="ente_accessi"),
+    path("ente/<int:pk>/storico/", views.ente_storico, name="ente_storico"),
+]

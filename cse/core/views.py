@@ -1,0 +1,153 @@
+"""Operator shell: home per role, second factor, and the ente administrator's screens."""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cse.cartella.models import Assistito, Cartella
+
+from .forms import OperatoreCreateForm, OtpTokenForm
+from .forms_util import add_service_errors
+from .models import AccessLog, Ente, Incarico
+from .permissions import ente_ids_for
+from .roles import Capability
+from .services import incarico_revoke, operatore_create
+
+
+@login_required
+def home(request):
+    incarichi = Incarico.objects.filter(operatore__user=request.user, attivo=True).select_related("ente")
+    admin_enti = Ente.objects.filter(
+        pk__in=ente_ids_for(request.user, Capability.MANAGE_OPERATORS) | ente_ids_for(request.user, Capability.VIEW_AUDIT)
+    )
+    return render(request, "core/home.html", {"incarichi": incarichi, "admin_enti": admin_enti})
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+def otp_verify(request):
+    devices = TOTPDevice.objects.devices_for_user(request.user, confirmed=True)
+    if not devices.exists():
+        return redirect(f"{reverse('otp_setup')}?next={_safe_next(request, reverse('home'))}")
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request, reverse("home")))
+        form.add_error("token", "Codice non valido o scaduto.")
+    return render(request, "core/otp_verify.html", {"form": form, "next": _safe_next(request, reverse("home"))})
+
+
+@login_required
+def otp_setup(request):
+    """First enrolment of a TOTP app; once confirmed, only verification is possible here."""
+    if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
+        return redirect("otp_verify")
+    device, _ = TOTPDevice.objects.get_or_create(user=request.user, confirmed=False, defaults={"name": "App TOTP"})
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save()
+            otp_login(request, device)
+            messages.success(request, "Secondo fattore attivato.")
+            return redirect(_safe_next(request, reverse("home")))
+        form.add_error("token", "Codice non valido: controllare l'ora del telefono e riprovare.")
+    buffer = io.BytesIO()
+    qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
+    return render(
+        request,
+        "core/otp_setup.html",
+        {"form": form, "qr_svg": buffer.getvalue().decode(), "next": _safe_next(request, reverse("home"))},
+    )
+
+
+def _ente_for(request, pk: int, capability: str) -> Ente:
+    """An ente the user administers with `capability`; any other id is 404 (no hint that it exists)."""
+    if pk not in ente_ids_for(request.user, capability):
+        raise Http404("Ente non trovato")
+    return get_object_or_404(Ente, pk=pk)
+
+
+@login_required
+def ente_operatori(request, pk: int):
+    ente = _ente_for(request, pk, Capability.MANAGE_OPERATORS)
+    form = OperatoreCreateForm(request.POST or None, tipo_ente=ente.tipo)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operatore = operatore_create(ente=ente, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Operatore {operatore} creato.")
+            return redirect("ente_operatori", pk=ente.pk)
+    incarichi = (
+        Incarico.objects.filter(ente=ente).select_related("operatore__user").order_by("-attivo", "operatore__user__last_name")
+    )
+    return render(request, "core/ente_operatori.html", {"ente": ente, "incarichi": incarichi, "form": form})
+
+
+@login_required
+@require_POST
+def incarico_revoca(request, pk: int):
+    incarico = get_object_or_404(
+        Incarico, pk=pk, ente_id__in=ente_ids_for(request.user, Capability.MANAGE_OPERATORS)
+    )
+    if incarico.operatore.user_id == request.user.pk:
+        messages.error(request, "Non è possibile revocare il proprio incarico.")
+    else:
+        incarico_revoke(incarico=incarico)
+        messages.success(request, f"Incarico revocato: {incarico}.")
+    return redirect("ente_operatori", pk=incarico.ente_id)
+
+
+@login_required
+def ente_accessi(request, pk: int):
+    """Who read which record of this ente, when and why; filterable by person (for a citizen's request)."""
+    ente = _ente_for(request, pk, Capability.VIEW_AUDIT)
+    logs = AccessLog.objects.filter(ente=ente).select_related("user")
+    assistito_id = request.GET.get("assistito", "").strip()
+    if assistito_id.isdigit():
+        logs = logs.filter(assistito_id=int(assistito_id))
+    page = Paginator(logs, 50).get_page(request.GET.get("page"))
+    names = dict(
+        (a.pk, f"{a.cognome} {a.nome}")
+        for a in Assistito.objects.filter(pk__in=[log.assistito_id for log in page]).only("cognome", "nome")
+    )
+    return render(request, "core/ente_accessi.html", {"ente": ente, "page": page, "names": names, "assistito": assistito_id})
+
+
+@login_required
+def ente_storico(request, pk: int):
+    """Change history of the ente's people and cases, newest first (history tables stay out of the hot lists)."""
+    ente = _ente_for(request, pk, Capability.VIEW_AUDIT)
+    cartelle = Cartella.history.filter(owner_ente_id=ente.pk).select_related("history_user").order_by("-history_date")
+    assistiti = Assistito.history.filter(owner_ente_id=ente.pk).select_related("history_user").order_by("-history_date")
+    rows = sorted(
+        [("Cartella", h.numero, h) for h in cartelle[:200]] + [("Assistito", f"{h.cognome} {h.nome}", h) for h in assistiti[:200]],
+        key=lambda row: row[2].history_date,
+        reverse=True,
+    )[:200]
+    return render(request, "core/ente_storico.html", {"ente": ente, "rows": rows})

@@ -1,0 +1,169 @@
+"""Idempotent demo data: a plausible region with 2 ambiti and 8 comuni, operators for every role, synthetic people.
+
+    manage.py seed_demo               # demo size
+    manage.py seed_demo --scale 100000  # benchmark size (bulk inserts, history written in bulk)
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from itertools import islice
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from cse.cartella.glossary import AreaBisogno
+from cse.cartella.models import Assistito, Cartella
+from cse.cartella.services import cartella_move_ownership
+from cse.core.models import Ambito, Comune, Ente, Operatore, Regione
+from cse.core.roles import ROLES_BY_TIPO_ENTE, Ruolo
+from cse.core.services import (
+    BUNDLED_COMUNI_CSV,
+    comuni_import,
+    ente_for_ambito,
+    ente_for_comune,
+    ente_for_regione,
+    incarico_assign,
+    operatore_create,
+    read_istat_csv,
+)
+from cse.demo.synthetic import generate_people
+
+DEMO_PASSWORD = "Demo-CSE-2026!"  # noqa: S105 — printed on purpose: demo only, refused by production settings
+REGIONE_ISTAT = "16"
+AMBITI = {
+    "BA01": ("Molfetta - Giovinazzo - Terlizzi - Ruvo", ["072029", "072022", "072043", "072038"]),
+    "BA05": ("Altamura - Gravina - Santeramo - Poggiorsini", ["072004", "072023", "072041", "072034"]),
+}
+OPERATOR_COMUNI = {"072029": "molfetta", "072022": "giovinazzo"}
+OPERATOR_AMBITO = ("BA01", "ambito-ba01")
+FOREIGN_BIRTHPLACES = ["Z100", "Z129", "Z330", "Z210", "Z604"]  # Albania, Romania, Marocco, Cina, Colombia
+
+
+class Command(BaseCommand):
+    help = "Crea (o completa) i dati dimostrativi sintetici e stampa le credenziali di prova."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=240, help="numero totale di assistiti sintetici")
+        parser.add_argument("--quiet-logins", action="store_true", help="non stampare le credenziali")
+
+    def handle(self, *args, scale: int, quiet_logins: bool, **options):
+        started = time.monotonic()
+        if Comune.objects.count() < 7000:
+            result = comuni_import(read_istat_csv(BUNDLED_COMUNI_CSV))
+            self.stdout.write(f"Comuni importati: {result.created} (ISTAT, CC BY 3.0 IT)")
+        enti_comuni, ente_ambito = self._territory()
+        logins = self._operators(enti_comuni, ente_ambito)
+        created = self._people(enti_comuni, scale)
+        self._transfer_one_case(enti_comuni, ente_ambito)
+        self.stdout.write(f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}), "
+                          f"in {time.monotonic() - started:.1f} s")
+        if not quiet_logins:
+            self.stdout.write(self.style.SUCCESS(f"\nCredenziali dimostrative (password per tutti: {DEMO_PASSWORD})"))
+            for username, description in logins:
+                self.stdout.write(f"  {username:<34} {description}")
+
+    @transaction.atomic
+    def _territory(self) -> tuple[dict[str, Ente], Ente]:
+        regione = Regione.objects.get(codice_istat=REGIONE_ISTAT)
+        enti_comuni: dict[str, Ente] = {}
+        ambito_enti: dict[str, Ente] = {}
+        for codice, (nome, comuni) in AMBITI.items():
+            ambito, _ = Ambito.objects.get_or_create(codice=codice, defaults={"nome": nome, "regione": regione})
+            ambito_enti[codice] = ente_for_ambito(ambito)
+            for istat in comuni:
+                comune = Comune.objects.get(codice_istat=istat)
+                if comune.ambito_id != ambito.pk:
+                    comune.ambito = ambito
+                    comune.save(update_fields=["ambito"])
+                enti_comuni[istat] = ente_for_comune(comune)
+        ente_for_regione(regione)
+        return enti_comuni, ambito_enti[OPERATOR_AMBITO[0]]
+
+    def _operators(self, enti_comuni: dict[str, Ente], ente_ambito: Ente) -> list[tuple[str, str]]:
+        plan: list[tuple[str, Ente, str]] = []
+        for istat, slug in OPERATOR_COMUNI.items():
+            plan += [(f"{slug}.{ruolo}", enti_comuni[istat], ruolo) for ruolo in ROLES_BY_TIPO_ENTE["comune"]]
+        plan += [(f"{OPERATOR_AMBITO[1]}.{ruolo}", ente_ambito, ruolo) for ruolo in ROLES_BY_TIPO_ENTE["ambito"]]
+        ente_regione = Ente.objects.get(regione__codice_istat=REGIONE_ISTAT)
+        plan += [(f"regione.{ruolo}", ente_regione, ruolo) for ruolo in ROLES_BY_TIPO_ENTE["regione"]]
+        logins = []
+        for n, (username, ente, ruolo) in enumerate(plan, start=1):
+            operatore = Operatore.objects.filter(user__username=username).first()
+            if operatore is None:
+                person = next(islice(generate_people(1, birthplaces=["F284"], seed=1000 + n), 0, None))
+                operatore = operatore_create(
+                    username=username, password=DEMO_PASSWORD, first_name=person.nome, last_name=person.cognome,
+                    email=f"{username}@example.invalid", codice_fiscale=person.codice_fiscale, ente=ente, ruolo=ruolo,
+                    qualifica=Ruolo(ruolo).label,
+                )
+            else:
+                incarico_assign(operatore=operatore, ente=ente, ruolo=ruolo)
+            logins.append((username, f"{Ruolo(ruolo).label} — {ente.nome}"))
+        return logins
+
+    def _people(self, enti_comuni: dict[str, Ente], scale: int) -> int:
+        """Deterministic people spread over the demo comuni; already present CFs are skipped (idempotent)."""
+        comuni = {c.codice_istat: c for c in Comune.objects.filter(codice_istat__in=enti_comuni)}
+        birthplaces = [c.codice_catastale for c in comuni.values()] + FOREIGN_BIRTHPLACES
+        existing = set(Assistito.objects.values_list("owner_ente_id", "codice_fiscale"))
+        istat_codes = sorted(enti_comuni)
+        rng = random.Random(11)
+        today = timezone.localdate()
+        areas = list(AreaBisogno.values)
+        created = 0
+        batch: list[Assistito] = []
+        for person in generate_people(scale, birthplaces=birthplaces):
+            istat = istat_codes[rng.randrange(len(istat_codes))]
+            ente = enti_comuni[istat]
+            if (ente.pk, person.codice_fiscale) in existing:
+                continue
+            batch.append(Assistito(
+                owner_ente=ente, codice_fiscale=person.codice_fiscale, cognome=person.cognome, nome=person.nome,
+                sesso=person.sesso, data_nascita=person.data_nascita, luogo_nascita=person.luogo_nascita,
+                comune_residenza=comuni[istat],
+            ))
+            if len(batch) >= 5000:
+                created += self._flush(batch, rng, areas, today)
+                batch = []
+        if batch:
+            created += self._flush(batch, rng, areas, today)
+        return created
+
+    @transaction.atomic
+    def _flush(self, batch: list[Assistito], rng: random.Random, areas: list[str], today) -> int:
+        people = bulk_create_with_history(batch, Assistito, batch_size=1000)
+        if any(p.pk is None for p in people):  # SQLite < 3.35 or similar: fetch the ids back
+            cfs = [p.codice_fiscale for p in people]
+            people = list(Assistito.objects.filter(codice_fiscale__in=cfs))
+        counters: dict[int, int] = {}
+        for ente_id, numero in Cartella.objects.filter(numero__startswith=f"{today.year}/").values_list(
+            "owner_ente_id", "numero"
+        ):
+            counters[ente_id] = max(counters.get(ente_id, 0), int(numero.split("/")[1]))
+        cartelle = []
+        for person in people:
+            if rng.random() < 0.6:
+                counters[person.owner_ente_id] = counters.get(person.owner_ente_id, 0) + 1
+                cartelle.append(Cartella(
+                    assistito=person, owner_ente_id=person.owner_ente_id,
+                    numero=f"{today.year}/{counters[person.owner_ente_id]:06d}", area=rng.choice(areas),
+                    aperta_il=today,
+                ))
+        bulk_create_with_history(cartelle, Cartella, batch_size=1000)
+        return len(people)
+
+    def _transfer_one_case(self, enti_comuni: dict[str, Ente], ente_ambito: Ente) -> None:
+        if Cartella.objects.filter(owner_ente=ente_ambito).exists():
+            return
+        cartella = Cartella.objects.filter(owner_ente=enti_comuni["072029"]).order_by("pk").first()
+        if cartella is None:
+            return
+        case_manager = Operatore.objects.get(user__username="molfetta.assistente_sociale").user
+        cartella_move_ownership(
+            cartella=cartella, to_ente=ente_ambito, by=case_manager, reason="Caso complesso: valutazione UVM",
+            keep_access_for=[case_manager],
+        )

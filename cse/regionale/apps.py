@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RegionaleConfig(AppConfig):
+    name = "cse.regionale"
+    label = "regionale"
+    verbose_name = "CSE regionale"

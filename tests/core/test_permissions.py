@@ -1,0 +1,43 @@
+"""Capabilities are per ente: a role in one comune gives nothing in another."""
+
+import pytest
+
+from cse.core.permissions import ente_ids_for, forget_cached_capabilities
+from cse.core.roles import ROLE_CAPABILITIES, Capability
+from cse.core.services import incarico_assign, incarico_revoke
+
+
+@pytest.mark.django_db
+def test_each_role_holds_exactly_its_capabilities_in_its_own_ente_only(world):
+    for (key, ruolo), user in world.all_users():
+        for capability in Capability:
+            expected = {world.enti[key].pk} if capability in ROLE_CAPABILITIES[ruolo] else set()
+            assert ente_ids_for(user, capability) == expected, (key, ruolo, capability)
+
+
+@pytest.mark.django_db
+def test_an_operator_with_roles_in_two_enti_keeps_them_apart(world):
+    user = world.user("A1", "segretariato")
+    incarico_assign(operatore=user.operatore, ente=world.enti["A2"], ruolo="responsabile")
+    forget_cached_capabilities(user)
+    assert ente_ids_for(user, Capability.VIEW_AUDIT) == {world.enti["A2"].pk}
+    assert ente_ids_for(user, Capability.REGISTER_PERSONE) == {world.enti["A1"].pk, world.enti["A2"].pk}
+
+
+@pytest.mark.django_db
+def test_revoking_an_incarico_removes_its_access_at_once(world):
+    user = world.user("A1", "assistente_sociale")
+    incarico = user.operatore.incarichi.get()
+    incarico_revoke(incarico=incarico)
+    forget_cached_capabilities(user)
+    assert ente_ids_for(user, Capability.VIEW_PERSONE) == frozenset()
+    assert incarico.history.count() == 2  # created, then deactivated: never deleted
+
+
+@pytest.mark.django_db
+def test_capabilities_are_resolved_once_per_request(world, django_assert_num_queries):
+    user = world.user("A1", "assistente_sociale")
+    forget_cached_capabilities(user)
+    with django_assert_num_queries(3):
+        for capability in Capability:
+            ente_ids_for(user, capability)

@@ -1,0 +1,112 @@
+"""Factories and a small two-ambiti world used across the suite (synthetic people only)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import date
+
+import factory
+
+from cse.cartella.models import Assistito, Cartella
+from cse.cartella.services import assistito_register, cartella_move_ownership, cartella_open
+from cse.core.models import Ambito, Comune, Ente, Regione
+from cse.core.roles import ROLES_BY_TIPO_ENTE
+from cse.core.services import ente_for_ambito, ente_for_comune, ente_for_regione, operatore_create
+from cse.demo.synthetic import codice_fiscale_for, generate_people
+
+PASSWORD = "Prova-Sicura-2026!"
+_seq = itertools.count(1)
+
+
+class RegioneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Regione
+        django_get_or_create = ("codice_istat",)
+
+    codice_istat = "16"
+    nome = "Puglia"
+
+
+class AmbitoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ambito
+
+    codice = factory.Sequence(lambda n: f"T{n:02d}")
+    nome = factory.Sequence(lambda n: f"Ambito di prova {n}")
+    regione = factory.SubFactory(RegioneFactory)
+
+
+class ComuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comune
+        django_get_or_create = ("codice_istat",)
+
+    codice_istat = factory.Sequence(lambda n: f"9{n:05d}")
+    codice_catastale = factory.Sequence(lambda n: f"X{n % 1000:03d}")
+    nome = factory.Sequence(lambda n: f"Comune {n}")
+    sigla_provincia = "BA"
+    regione = factory.SubFactory(RegioneFactory)
+
+
+def make_operator(ente: Ente, ruolo: str, username: str | None = None):
+    n = next(_seq)
+    person = next(iter(generate_people(1, birthplaces=["F284"], seed=5000 + n)))
+    operatore = operatore_create(
+        username=username or f"op{n}.{ruolo}", password=PASSWORD, first_name=person.nome, last_name=person.cognome,
+        email=f"op{n}@example.invalid", codice_fiscale=person.codice_fiscale, ente=ente, ruolo=ruolo,
+    )
+    return operatore.user
+
+
+def register_person(ente: Ente, *, cognome: str = "Rossi", nome: str = "Maria", sesso: str = "F",
+                    data_nascita: date = date(1950, 3, 12), luogo: str = "F284", **extra) -> Assistito:
+    return assistito_register(
+        ente=ente, cognome=cognome, nome=nome, sesso=sesso, data_nascita=data_nascita, luogo_nascita=luogo,
+        codice_fiscale=codice_fiscale_for(cognome, nome, sesso, data_nascita, luogo), **extra,
+    )
+
+
+@dataclass
+class World:
+    """Region with ambito A (comuni A1, A2) and ambito B (comune B1); every role of every ente has one user."""
+
+    enti: dict[str, Ente]
+    users: dict[tuple[str, str], object] = field(default_factory=dict)
+    assistiti: dict[str, Assistito] = field(default_factory=dict)
+    cartelle: dict[str, Cartella] = field(default_factory=dict)
+
+    def user(self, ente_key: str, ruolo: str):
+        return self.users[(ente_key, ruolo)]
+
+    def all_users(self):
+        return list(self.users.items())
+
+
+def build_world() -> World:
+    regione = RegioneFactory()
+    amb_a = AmbitoFactory(codice="BA01", nome="Molfetta", regione=regione)
+    amb_b = AmbitoFactory(codice="BA05", nome="Altamura", regione=regione)
+    a1 = ComuneFactory(codice_istat="072029", codice_catastale="F284", nome="Molfetta", ambito=amb_a, regione=regione)
+    a2 = ComuneFactory(codice_istat="072022", codice_catastale="E047", nome="Giovinazzo", ambito=amb_a, regione=regione)
+    b1 = ComuneFactory(codice_istat="072004", codice_catastale="A225", nome="Altamura", ambito=amb_b, regione=regione)
+    enti = {
+        "A1": ente_for_comune(a1), "A2": ente_for_comune(a2), "B1": ente_for_comune(b1),
+        "AMB_A": ente_for_ambito(amb_a), "AMB_B": ente_for_ambito(amb_b), "REG": ente_for_regione(regione),
+    }
+    world = World(enti=enti)
+    for key, ente in enti.items():
+        for ruolo in ROLES_BY_TIPO_ENTE[ente.tipo]:
+            world.users[(key, ruolo)] = make_operator(ente, ruolo, username=f"{key.lower()}.{ruolo}")
+    people = {"A1": ("Bianchi", "Luca", "M"), "A2": ("Greco", "Anna", "F"), "B1": ("Lorusso", "Vito", "M")}
+    for key, (cognome, nome, sesso) in people.items():
+        ente = enti[key]
+        world.assistiti[key] = register_person(ente, cognome=cognome, nome=nome, sesso=sesso, luogo=ente.codice)
+        world.cartelle[key] = cartella_open(assistito=world.assistiti[key], by=world.user(key, "assistente_sociale"))
+    # A second case of A1 moved to ambito A (the complex case), the comune's case manager keeps équipe access.
+    manager = world.user("A1", "assistente_sociale")
+    second = cartella_open(assistito=world.assistiti["A1"], by=manager)
+    world.cartelle["AMB_A"] = cartella_move_ownership(
+        cartella=second, to_ente=enti["AMB_A"], by=manager, reason="caso complesso", keep_access_for=[manager]
+    )
+    return world

@@ -1,0 +1,85 @@
+"""Registering a person at the front desk: bad input gets a clear Italian message and nothing is written."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from cse.cartella.models import Assistito
+from cse.demo.synthetic import codice_fiscale_for
+
+
+def form_data(world, **overrides):
+    data = {
+        "ente": world.enti["A1"].pk, "cognome": "Esposito", "nome": "Gennaro", "sesso": "M",
+        "data_nascita": "1961-07-04", "luogo_nascita": "F284",
+        "codice_fiscale": codice_fiscale_for("Esposito", "Gennaro", "M", date(1961, 7, 4), "F284"),
+        "identificativo_temporaneo": "", "comune_residenza": "072029",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def desk(world, client):
+    client.force_login(world.user("A1", "segretariato"))
+    return client
+
+
+def test_a_valid_person_is_registered_with_history_by_the_operator(world, desk):
+    response = desk.post(reverse("locale:assistito_create"), form_data(world))
+    assert response.status_code == 302
+    person = Assistito.objects.get(cognome="Esposito")
+    assert person.owner_ente == world.enti["A1"] and person.comune_residenza.codice_istat == "072029"
+    assert person.history.get().history_user == world.user("A1", "segretariato")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"codice_fiscale": "SPSGNR61L04F284"}, "Il codice fiscale deve avere 16 caratteri."),
+        ({"codice_fiscale": "SPSGNR61L04F284A"}, "carattere di controllo errato"),
+        ({"nome": "Giovanni"}, "non corrisponde al nome"),
+        ({"sesso": "F"}, "non corrisponde al sesso"),
+        ({"data_nascita": "1961-07-05"}, "non corrisponde alla data di nascita"),
+        ({"luogo_nascita": "E047"}, "non corrisponde al luogo di nascita"),
+        ({"comune_residenza": "999999"}, "Nessun comune con codice ISTAT «999999»."),
+        ({"comune_residenza": "12ab"}, "6 cifre"),
+        ({"luogo_nascita": "Q999"}, "Nessun comune con codice catastale «Q999»."),
+        ({"codice_fiscale": "", "identificativo_temporaneo": ""}, "identificativo temporaneo"),
+        ({"data_nascita": "31/02/1961"}, "Data non valida."),
+    ],
+)
+def test_bad_input_is_refused_in_italian_and_nothing_is_written(world, desk, overrides, message):
+    before = Assistito.objects.count()
+    response = desk.post(reverse("locale:assistito_create"), form_data(world, **overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Assistito.objects.count() == before
+
+
+def test_the_same_person_cannot_be_registered_twice_in_the_comune(world, desk):
+    desk.post(reverse("locale:assistito_create"), form_data(world))
+    response = desk.post(reverse("locale:assistito_create"), form_data(world))
+    assert "già registrata presso il comune" in response.content.decode()
+    assert Assistito.objects.filter(cognome="Esposito").count() == 1
+
+
+def test_a_person_without_codice_fiscale_gets_a_temporary_identifier(world, desk):
+    response = desk.post(
+        reverse("locale:assistito_create"),
+        form_data(world, codice_fiscale="", identificativo_temporaneo="STP-0001", luogo_nascita="Z330"),
+    )
+    assert response.status_code == 302
+    assert Assistito.objects.get(identificativo_temporaneo="STP-0001").codice_fiscale == ""
+
+
+def test_an_operator_cannot_register_into_another_comune(world, desk):
+    response = desk.post(reverse("locale:assistito_create"), form_data(world, ente=world.enti["B1"].pk))
+    assert response.status_code == 200
+    assert not Assistito.objects.filter(cognome="Esposito").exists()
+
+
+def test_a_read_only_role_cannot_register(world, client):
+    client.force_login(world.user("A1", "amministratore_ente"))
+    assert client.get(reverse("locale:assistito_create")).status_code == 404

@@ -1,0 +1,142 @@
+"""Isolation proof: every role of two comuni of one ambito, a comune of another ambito, both ambiti and the region,
+against every URL that takes an object id (enumerated from the resolver), with foreign objects → 404."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cse.core.models import Incarico
+
+# Every URL pattern taking an object id must be classified here; a new one without a rule fails the build.
+OBJECT_URLS = {
+    "locale:assistito_detail": "assistito",
+    "locale:cartella_nuova": "assistito",
+    "locale:cartella_detail": "cartella",
+    "ambito:cartella_detail": "cartella",
+    "ente_operatori": "ente",
+    "ente_accessi": "ente",
+    "ente_storico": "ente",
+    "incarico_revoca": "incarico",
+}
+SUPERUSER_ONLY_NAMESPACES = {"admin"}
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _walk(p.url_patterns, ns)
+        elif isinstance(p, URLPattern):
+            yield f"{prefix}{p.name}", p
+
+
+def id_taking_urls():
+    for name, pattern in _walk(get_resolver().url_patterns):
+        if pattern.pattern.converters and name.split(":")[0] not in SUPERUSER_ONLY_NAMESPACES:
+            yield name
+
+
+def test_every_id_taking_url_has_an_isolation_rule():
+    unclassified = sorted(set(id_taking_urls()) - set(OBJECT_URLS))
+    assert unclassified == [], f"URL senza regola di isolamento: {unclassified}"
+
+
+def _body(response) -> str:
+    """The page without its per-request CSRF token, which is masked differently on every render."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
+def _foreign_objects(world, ente_key: str, user) -> dict[str, list[int]]:
+    """Objects this user has no business with: other enti's people, cases, enti and incarichi."""
+    visible_cartelle = {c.pk for k, c in world.cartelle.items() if k == ente_key}
+    if (ente_key, "assistente_sociale") in world.users and world.user(ente_key, "assistente_sociale") == user:
+        visible_cartelle |= {world.cartelle["AMB_A"].pk} if ente_key == "A1" else set()
+    visible_assistiti = {world.assistiti[ente_key].pk} if ente_key in world.assistiti else set()
+    if ente_key == "AMB_A" or world.cartelle["AMB_A"].pk in visible_cartelle:
+        visible_assistiti.add(world.assistiti["A1"].pk)
+    return {
+        "assistito": [a.pk for a in world.assistiti.values() if a.pk not in visible_assistiti],
+        "cartella": [c.pk for c in world.cartelle.values() if c.pk not in visible_cartelle],
+        "ente": [e.pk for k, e in world.enti.items() if k != ente_key],
+        "incarico": list(Incarico.objects.exclude(ente=world.enti[ente_key]).values_list("pk", flat=True)[:3]),
+    }
+
+
+@pytest.mark.django_db
+def test_foreign_objects_answer_404_for_every_role_url_and_method(world, client):
+    tried = 0
+    leaks = []
+    for (ente_key, ruolo), user in world.all_users():
+        client.force_login(user)
+        foreign = _foreign_objects(world, ente_key, user)
+        for name, kind in OBJECT_URLS.items():
+            for method in ("get", "post"):
+                # A foreign object must answer exactly like one that does not exist (404, or 405 on a POST-only URL).
+                absent = getattr(client, method)(reverse(name, kwargs={"pk": 99_999_999}))
+                assert absent.status_code in (404, 405)
+                for pk in foreign[kind]:
+                    response = getattr(client, method)(reverse(name, kwargs={"pk": pk}))
+                    tried += 1
+                    if (response.status_code, _body(response)) != (absent.status_code, _body(absent)):
+                        leaks.append((ente_key, ruolo, name, pk, method, response.status_code))
+    print(f"isolation matrix: {tried} combinations, {len(leaks)} leaks")
+    assert tried > 1000
+    assert leaks == []
+
+
+@pytest.mark.django_db
+def test_own_objects_are_reachable_so_the_matrix_is_not_vacuous(world, client):
+    client.force_login(world.user("A1", "assistente_sociale"))
+    assert client.get(reverse("locale:cartella_detail", kwargs={"pk": world.cartelle["A1"].pk})).status_code == 200
+    assert client.get(reverse("locale:assistito_detail", kwargs={"pk": world.assistiti["A1"].pk})).status_code == 200
+    client.force_login(world.user("AMB_A", "ufficio_di_piano"))
+    assert client.get(reverse("ambito:cartella_detail", kwargs={"pk": world.cartelle["AMB_A"].pk})).status_code == 200
+    client.force_login(world.user("A1", "amministratore_ente"))
+    assert client.get(reverse("ente_operatori", kwargs={"pk": world.enti["A1"].pk})).status_code == 200
+
+
+@pytest.mark.django_db
+def test_forbidden_and_nonexistent_look_the_same(world, client):
+    client.force_login(world.user("A1", "assistente_sociale"))
+    foreign = client.get(reverse("locale:assistito_detail", kwargs={"pk": world.assistiti["B1"].pk}))
+    missing = client.get(reverse("locale:assistito_detail", kwargs={"pk": 999999}))
+    assert foreign.status_code == missing.status_code == 404
+    assert _body(foreign) == _body(missing)
+
+
+SURNAMES = {"A1": "Bianchi", "A2": "Greco", "B1": "Lorusso"}
+
+
+@pytest.mark.django_db
+def test_lists_searches_and_counts_never_include_foreign_people(world, client):
+    for (ente_key, ruolo), user in world.all_users():
+        client.force_login(user)
+        listing = client.get(reverse("locale:assistiti_list")).content.decode()
+        for comune, surname in SURNAMES.items():
+            own = comune == ente_key or (comune == "A1" and ente_key == "AMB_A")
+            if (ente_key, ruolo) == ("A1", "assistente_sociale"):
+                own = comune == "A1"
+            can_see = own and ruolo not in {"amministratore_ente", "analista_regionale"}
+            assert (surname in listing) == can_see, (ente_key, ruolo, surname)
+            found = client.get(reverse("locale:assistiti_list"), {"q": surname}).content.decode()
+            assert (f"{surname}" in found.split("<tbody>")[1]) == can_see, (ente_key, ruolo, surname)
+
+
+@pytest.mark.django_db
+def test_ambito_list_shows_only_the_ambito_own_cases(world, client):
+    client.force_login(world.user("AMB_B", "ufficio_di_piano"))
+    assert world.cartelle["AMB_A"].numero not in client.get(reverse("ambito:cartelle_list")).content.decode()
+    client.force_login(world.user("AMB_A", "ufficio_di_piano"))
+    page = client.get(reverse("ambito:cartelle_list")).content.decode()
+    assert world.cartelle["AMB_A"].numero in page and "1 cartelle" in page
+
+
+@pytest.mark.django_db
+def test_django_admin_is_closed_to_every_operator(world, client):
+    for _key, user in world.all_users():
+        client.force_login(user)
+        response = client.get("/gestione/core/comune/")
+        assert response.status_code == 302 and "/gestione/login/" in response["Location"]

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The two commands of the README, on a machine that has only Python 3.11.
 
-    python3 dev.py demo   # installs into .venv, migrates, seeds demo data, prints logins, serves on :8000
-    python3 dev.py test   # installs into .venv and runs the whole test suite (extra args go to pytest)
+python3 dev.py demo   # installs into .venv, migrates, seeds demo data, prints logins, serves on :8000
+python3 dev.py test   # installs into .venv and runs the whole test suite (extra args go to pytest)
 """
 
 from __future__ import annotations

@@ -53,17 +53,37 @@ def make_operator(ente: Ente, ruolo: str, username: str | None = None):
     n = next(_seq)
     person = next(iter(generate_people(1, birthplaces=["F284"], seed=5000 + n)))
     operatore = operatore_create(
-        username=username or f"op{n}.{ruolo}", password=PASSWORD, first_name=person.nome, last_name=person.cognome,
-        email=f"op{n}@example.invalid", codice_fiscale=person.codice_fiscale, ente=ente, ruolo=ruolo,
+        username=username or f"op{n}.{ruolo}",
+        password=PASSWORD,
+        first_name=person.nome,
+        last_name=person.cognome,
+        email=f"op{n}@example.invalid",
+        codice_fiscale=person.codice_fiscale,
+        ente=ente,
+        ruolo=ruolo,
     )
     return operatore.user
 
 
-def register_person(ente: Ente, *, cognome: str = "Rossi", nome: str = "Maria", sesso: str = "F",
-                    data_nascita: date = date(1950, 3, 12), luogo: str = "F284", **extra) -> Assistito:
+def register_person(
+    ente: Ente,
+    *,
+    cognome: str = "Rossi",
+    nome: str = "Maria",
+    sesso: str = "F",
+    data_nascita: date = date(1950, 3, 12),
+    luogo: str = "F284",
+    **extra,
+) -> Assistito:
     return assistito_register(
-        ente=ente, cognome=cognome, nome=nome, sesso=sesso, data_nascita=data_nascita, luogo_nascita=luogo,
-        codice_fiscale=codice_fiscale_for(cognome, nome, sesso, data_nascita, luogo), **extra,
+        ente=ente,
+        cognome=cognome,
+        nome=nome,
+        sesso=sesso,
+        data_nascita=data_nascita,
+        luogo_nascita=luogo,
+        codice_fiscale=codice_fiscale_for(cognome, nome, sesso, data_nascita, luogo),
+        **extra,
     )
 
 
@@ -91,14 +111,18 @@ def build_world() -> World:
     a2 = ComuneFactory(codice_istat="072022", codice_catastale="E047", nome="Giovinazzo", ambito=amb_a, regione=regione)
     b1 = ComuneFactory(codice_istat="072004", codice_catastale="A225", nome="Altamura", ambito=amb_b, regione=regione)
     enti = {
-        "A1": ente_for_comune(a1), "A2": ente_for_comune(a2), "B1": ente_for_comune(b1),
-        "AMB_A": ente_for_ambito(amb_a), "AMB_B": ente_for_ambito(amb_b), "REG": ente_for_regione(regione),
+        "A1": ente_for_comune(a1),
+        "A2": ente_for_comune(a2),
+        "B1": ente_for_comune(b1),
+        "AMB_A": ente_for_ambito(amb_a),
+        "AMB_B": ente_for_ambito(amb_b),
+        "REG": ente_for_regione(regione),
     }
     world = World(enti=enti)
     for key, ente in enti.items():
         for ruolo in ROLES_BY_TIPO_ENTE[ente.tipo]:
             world.users[(key, ruolo)] = make_operator(ente, ruolo, username=f"{key.lower()}.{ruolo}")
-    people = {"A1": ("Bianchi", "Luca", "M"), "A2": ("Greco", "Anna", "F"), "B1": ("Lorusso", "Vito", "M")}
+    people = {"A1": ("Quaranta", "Luca", "M"), "A2": ("Scarcelli", "Anna", "F"), "B1": ("Lamanna", "Vito", "M")}
     for key, (cognome, nome, sesso) in people.items():
         ente = enti[key]
         world.assistiti[key] = register_person(ente, cognome=cognome, nome=nome, sesso=sesso, luogo=ente.codice)

@@ -11,8 +11,9 @@ def normalise_cf(value: str) -> str:
     return "".join(value.split()).upper()
 
 
-def codice_fiscale_problems(cf: str, *, cognome: str, nome: str, sesso: str, data_nascita: date | None,
-                            luogo_nascita: str) -> list[str]:
+def codice_fiscale_problems(
+    cf: str, *, cognome: str, nome: str, sesso: str, data_nascita: date | None, luogo_nascita: str
+) -> list[str]:
     """Italian messages for every way `cf` disagrees with the declared identity; empty when consistent."""
     if len(cf) != 16:
         return ["Il codice fiscale deve avere 16 caratteri."]
@@ -30,7 +31,9 @@ def codice_fiscale_problems(cf: str, *, cognome: str, nome: str, sesso: str, dat
     born = decoded["birthdate"]
     # the CF holds only two year digits: compare day, month and year modulo 100 (a 1920 birth decodes as 2020).
     if data_nascita and (born.day, born.month, born.year % 100) != (
-        data_nascita.day, data_nascita.month, data_nascita.year % 100
+        data_nascita.day,
+        data_nascita.month,
+        data_nascita.year % 100,
     ):
         problems.append("Il codice fiscale non corrisponde alla data di nascita indicata.")
     birthplace = decoded.get("birthplace") or {}

@@ -14,8 +14,13 @@ from .models import Assistito, Cartella
 
 
 def get_cartella_for(
-    request: HttpRequest, pk: int, *, write: bool = False, azione: str = AccessLog.Azione.CONSULTAZIONE,
-    finalita: str = "", owner_tipo: str | None = None,
+    request: HttpRequest,
+    pk: int,
+    *,
+    write: bool = False,
+    azione: str = AccessLog.Azione.CONSULTAZIONE,
+    finalita: str = "",
+    owner_tipo: str | None = None,
 ) -> Cartella:
     """The only way a view obtains a case; the read is access-logged. `owner_tipo` narrows to one tier's cases."""
     capability = Capability.MANAGE_CARTELLE if write else Capability.VIEW_PERSONE
@@ -27,14 +32,24 @@ def get_cartella_for(
     except Cartella.DoesNotExist:
         raise Http404("Cartella non trovata") from None
     log_access(
-        user=request.user, assistito_id=cartella.assistito_id, oggetto_tipo="cartella", oggetto_id=cartella.pk,
-        ente_id=cartella.owner_ente_id, azione=azione, finalita=finalita, request=request,
+        user=request.user,
+        assistito_id=cartella.assistito_id,
+        oggetto_tipo="cartella",
+        oggetto_id=cartella.pk,
+        ente_id=cartella.owner_ente_id,
+        azione=azione,
+        finalita=finalita,
+        request=request,
     )
     return cartella
 
 
 def get_assistito_for(
-    request: HttpRequest, pk: int, *, write: bool = False, azione: str = AccessLog.Azione.CONSULTAZIONE,
+    request: HttpRequest,
+    pk: int,
+    *,
+    write: bool = False,
+    azione: str = AccessLog.Azione.CONSULTAZIONE,
     finalita: str = "",
 ) -> Assistito:
     capability = Capability.REGISTER_PERSONE if write else Capability.VIEW_PERSONE
@@ -43,8 +58,14 @@ def get_assistito_for(
     except Assistito.DoesNotExist:
         raise Http404("Assistito non trovato") from None
     log_access(
-        user=request.user, assistito_id=assistito.pk, oggetto_tipo="assistito", oggetto_id=assistito.pk,
-        ente_id=assistito.owner_ente_id, azione=azione, finalita=finalita, request=request,
+        user=request.user,
+        assistito_id=assistito.pk,
+        oggetto_tipo="assistito",
+        oggetto_id=assistito.pk,
+        ente_id=assistito.owner_ente_id,
+        azione=azione,
+        finalita=finalita,
+        request=request,
     )
     return assistito
 

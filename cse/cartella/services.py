@@ -45,7 +45,9 @@ def assistito_register(
         elif Assistito.objects.filter(owner_ente=ente, codice_fiscale=cf).exists():
             errors["codice_fiscale"] = ["Questa persona è già registrata presso il comune (stesso codice fiscale)."]
     elif not identificativo_temporaneo.strip():
-        errors["codice_fiscale"] = ["Indicare il codice fiscale o, se la persona non lo ha, un identificativo temporaneo."]
+        errors["codice_fiscale"] = [
+            "Indicare il codice fiscale o, se la persona non lo ha, un identificativo temporaneo."
+        ]
     if errors:
         raise ValidationError(errors)
     assistito = Assistito(

@@ -174,6 +174,9 @@ class AccessLog(models.Model):
         ordering = ["-at"]
         indexes = [models.Index(fields=["ente", "-at"])]
 
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.azione} {self.oggetto_tipo} {self.oggetto_id}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionDenied("Il registro degli accessi è in sola aggiunta: le righe non si modificano.")
@@ -199,5 +202,10 @@ class OutboxEvent(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["aggregate_type", "aggregate_id", "sequence"], name="outbox_sequence_unique")
+            models.UniqueConstraint(
+                fields=["aggregate_type", "aggregate_id", "sequence"], name="outbox_sequence_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} #{self.sequence} ({self.aggregate_type} {self.aggregate_id})"

@@ -93,7 +93,8 @@ def comune_by_istat(codice_istat: str) -> Comune:
 @transaction.atomic
 def ente_for_comune(comune: Comune) -> Ente:
     ente, _ = Ente.objects.get_or_create(
-        comune=comune, defaults={"tipo": TipoEnte.COMUNE, "nome": f"Comune di {comune.nome}", "codice": comune.codice_catastale}
+        comune=comune,
+        defaults={"tipo": TipoEnte.COMUNE, "nome": f"Comune di {comune.nome}", "codice": comune.codice_catastale},
     )
     ente_groups_ensure(ente)
     return ente
@@ -102,7 +103,8 @@ def ente_for_comune(comune: Comune) -> Ente:
 @transaction.atomic
 def ente_for_ambito(ambito: Ambito) -> Ente:
     ente, _ = Ente.objects.get_or_create(
-        ambito=ambito, defaults={"tipo": TipoEnte.AMBITO, "nome": f"Ambito territoriale {ambito.nome}", "codice": ambito.codice}
+        ambito=ambito,
+        defaults={"tipo": TipoEnte.AMBITO, "nome": f"Ambito territoriale {ambito.nome}", "codice": ambito.codice},
     )
     ente_groups_ensure(ente)
     return ente
@@ -188,8 +190,8 @@ def incarico_revoke(*, incarico: Incarico) -> Incarico:
         operatore=incarico.operatore, ente=incarico.ente, ruolo=incarico.ruolo, attivo=True
     ).exists()
     if not still_needed:
-        incarico.operatore.user.groups.remove(*incarico.operatore.user.groups.filter(
-            name=group_name(incarico.ente, incarico.ruolo)
-        ))
+        incarico.operatore.user.groups.remove(
+            *incarico.operatore.user.groups.filter(name=group_name(incarico.ente, incarico.ruolo))
+        )
     forget_cached_capabilities(incarico.operatore.user)
     return incarico

@@ -33,7 +33,8 @@ from .services import incarico_revoke, operatore_create
 def home(request):
     incarichi = Incarico.objects.filter(operatore__user=request.user, attivo=True).select_related("ente")
     admin_enti = Ente.objects.filter(
-        pk__in=ente_ids_for(request.user, Capability.MANAGE_OPERATORS) | ente_ids_for(request.user, Capability.VIEW_AUDIT)
+        pk__in=ente_ids_for(request.user, Capability.MANAGE_OPERATORS)
+        | ente_ids_for(request.user, Capability.VIEW_AUDIT)
     )
     return render(request, "core/home.html", {"incarichi": incarichi, "admin_enti": admin_enti})
 
@@ -104,7 +105,9 @@ def ente_operatori(request, pk: int):
             messages.success(request, f"Operatore {operatore} creato.")
             return redirect("ente_operatori", pk=ente.pk)
     incarichi = (
-        Incarico.objects.filter(ente=ente).select_related("operatore__user").order_by("-attivo", "operatore__user__last_name")
+        Incarico.objects.filter(ente=ente)
+        .select_related("operatore__user")
+        .order_by("-attivo", "operatore__user__last_name")
     )
     return render(request, "core/ente_operatori.html", {"ente": ente, "incarichi": incarichi, "form": form})
 
@@ -112,9 +115,7 @@ def ente_operatori(request, pk: int):
 @login_required
 @require_POST
 def incarico_revoca(request, pk: int):
-    incarico = get_object_or_404(
-        Incarico, pk=pk, ente_id__in=ente_ids_for(request.user, Capability.MANAGE_OPERATORS)
-    )
+    incarico = get_object_or_404(Incarico, pk=pk, ente_id__in=ente_ids_for(request.user, Capability.MANAGE_OPERATORS))
     if incarico.operatore.user_id == request.user.pk:
         messages.error(request, "Non è possibile revocare il proprio incarico.")
     else:
@@ -136,7 +137,9 @@ def ente_accessi(request, pk: int):
         (a.pk, f"{a.cognome} {a.nome}")
         for a in Assistito.objects.filter(pk__in=[log.assistito_id for log in page]).only("cognome", "nome")
     )
-    return render(request, "core/ente_accessi.html", {"ente": ente, "page": page, "names": names, "assistito": assistito_id})
+    return render(
+        request, "core/ente_accessi.html", {"ente": ente, "page": page, "names": names, "assistito": assistito_id}
+    )
 
 
 @login_required
@@ -146,7 +149,8 @@ def ente_storico(request, pk: int):
     cartelle = Cartella.history.filter(owner_ente_id=ente.pk).select_related("history_user").order_by("-history_date")
     assistiti = Assistito.history.filter(owner_ente_id=ente.pk).select_related("history_user").order_by("-history_date")
     rows = sorted(
-        [("Cartella", h.numero, h) for h in cartelle[:200]] + [("Assistito", f"{h.cognome} {h.nome}", h) for h in assistiti[:200]],
+        [("Cartella", h.numero, h) for h in cartelle[:200]]
+        + [("Assistito", f"{h.cognome} {h.nome}", h) for h in assistiti[:200]],
         key=lambda row: row[2].history_date,
         reverse=True,
     )[:200]

@@ -16,10 +16,14 @@ class AssistitoForm(forms.Form):
     nome = forms.CharField(label="Nome", max_length=100)
     sesso = forms.ChoiceField(label="Sesso", choices=Sesso.choices)
     data_nascita = forms.DateField(
-        label="Data di nascita", widget=forms.DateInput(attrs={"type": "date"}), error_messages={"invalid": "Data non valida."}
+        label="Data di nascita",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Data non valida."},
     )
     luogo_nascita = forms.CharField(
-        label="Luogo di nascita (codice catastale)", max_length=4, help_text="es. F284 per Molfetta, Z… per uno stato estero"
+        label="Luogo di nascita (codice catastale)",
+        max_length=4,
+        help_text="es. F284 per Molfetta, Z… per uno stato estero",
     )
     codice_fiscale = forms.CharField(label="Codice fiscale", max_length=20, required=False)
     identificativo_temporaneo = forms.CharField(

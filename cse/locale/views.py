@@ -38,9 +38,14 @@ def assistito_create(request):
         data = form.cleaned_data
         try:
             assistito = assistito_register(
-                ente=data["ente"], cognome=data["cognome"], nome=data["nome"], sesso=data["sesso"],
-                data_nascita=data["data_nascita"], luogo_nascita=data["luogo_nascita"],
-                codice_fiscale=data["codice_fiscale"], identificativo_temporaneo=data["identificativo_temporaneo"],
+                ente=data["ente"],
+                cognome=data["cognome"],
+                nome=data["nome"],
+                sesso=data["sesso"],
+                data_nascita=data["data_nascita"],
+                luogo_nascita=data["luogo_nascita"],
+                codice_fiscale=data["codice_fiscale"],
+                identificativo_temporaneo=data["identificativo_temporaneo"],
                 comune_residenza=data["comune_residenza"],
             )
         except ValidationError as exc:

@@ -17,3 +17,6 @@ class EventoRegionale(models.Model):
     class Meta:
         verbose_name_plural = "eventi regionali"
         constraints = [models.UniqueConstraint(fields=["case_key", "sequence"], name="evento_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id}"

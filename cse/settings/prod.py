@@ -7,7 +7,6 @@ os.environ.setdefault("CSE_DEMO", "0")
 from .base import *  # noqa: E402,F403
 from .checks import check_production_settings  # noqa: E402
 
-
 DEBUG = False
 CSE_REQUIRE_OTP = True
 check_production_settings(globals())

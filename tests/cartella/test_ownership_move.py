@@ -70,7 +70,9 @@ def test_a_failure_in_the_middle_leaves_the_old_owner_and_grants_intact(world, m
 def test_a_move_needs_a_reason(world):
     with pytest.raises(ValidationError) as exc:
         services.cartella_move_ownership(
-            cartella=world.cartelle["A1"], to_ente=world.enti["AMB_A"], by=world.user("A1", "assistente_sociale"),
+            cartella=world.cartelle["A1"],
+            to_ente=world.enti["AMB_A"],
+            by=world.user("A1", "assistente_sociale"),
             reason="  ",
         )
     assert "motivo" in exc.value.message_dict["reason"][0]

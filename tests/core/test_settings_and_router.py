@@ -23,7 +23,9 @@ def start_production(env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "CSE_PSEUDONYM_KEY", "CSE_DEMO", "DEBUG"}}
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "cse.settings.prod", **env}, capture_output=True, text=True,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "cse.settings.prod", **env},
+        capture_output=True,
+        text=True,
         cwd=Path(__file__).resolve().parents[2],
     )
 

@@ -3,7 +3,10 @@ from django.core.management import CommandError, call_command
 
 from cse.core.models import Comune, Regione
 
-HEADER = "codice_istat,nome,codice_catastale,sigla_provincia,codice_provincia,provincia,codice_regione,regione,popolazione_2011\n"
+HEADER = (
+    "codice_istat,nome,codice_catastale,sigla_provincia,codice_provincia,provincia,codice_regione,regione,"
+    "popolazione_2011\n"
+)
 
 
 def write(tmp_path, body: str):
@@ -14,7 +17,9 @@ def write(tmp_path, body: str):
 
 @pytest.mark.django_db
 def test_import_creates_comuni_and_regions_and_is_repeatable(tmp_path):
-    path = write(tmp_path, "072029,Molfetta,F284,BA,072,Bari,16,Puglia,60433\n001001,Agliè,A074,TO,001,Torino,01,Piemonte,2644\n")
+    path = write(
+        tmp_path, "072029,Molfetta,F284,BA,072,Bari,16,Puglia,60433\n001001,Agliè,A074,TO,001,Torino,01,Piemonte,2644\n"
+    )
     call_command("import_comuni", str(path))
     assert Comune.objects.get(codice_istat="072029").codice_catastale == "F284"
     assert set(Regione.objects.values_list("nome", flat=True)) == {"Puglia", "Piemonte"}
@@ -24,8 +29,18 @@ def test_import_creates_comuni_and_regions_and_is_repeatable(tmp_path):
 
 @pytest.mark.django_db
 def test_comuni_missing_from_a_new_list_are_kept_as_ceased(tmp_path):
-    call_command("import_comuni", str(write(tmp_path, "072029,Molfetta,F284,BA,072,Bari,16,Puglia,1\n001001,Agliè,A074,TO,001,Torino,01,Piemonte,1\n")))
-    call_command("import_comuni", str(write(tmp_path, "072029,Molfetta,F284,BA,072,Bari,16,Puglia,1\n")), "--mark-missing-ceased")
+    call_command(
+        "import_comuni",
+        str(
+            write(
+                tmp_path,
+                "072029,Molfetta,F284,BA,072,Bari,16,Puglia,1\n001001,Agliè,A074,TO,001,Torino,01,Piemonte,1\n",
+            )
+        ),
+    )
+    call_command(
+        "import_comuni", str(write(tmp_path, "072029,Molfetta,F284,BA,072,Bari,16,Puglia,1\n")), "--mark-missing-ceased"
+    )
     assert Comune.objects.get(codice_istat="001001").soppresso is True
     assert Comune.objects.get(codice_istat="072029").soppresso is False
 

@@ -11,10 +11,15 @@ from cse.demo.synthetic import codice_fiscale_for
 
 def form_data(world, **overrides):
     data = {
-        "ente": world.enti["A1"].pk, "cognome": "Esposito", "nome": "Gennaro", "sesso": "M",
-        "data_nascita": "1961-07-04", "luogo_nascita": "F284",
+        "ente": world.enti["A1"].pk,
+        "cognome": "Esposito",
+        "nome": "Gennaro",
+        "sesso": "M",
+        "data_nascita": "1961-07-04",
+        "luogo_nascita": "F284",
         "codice_fiscale": codice_fiscale_for("Esposito", "Gennaro", "M", date(1961, 7, 4), "F284"),
-        "identificativo_temporaneo": "", "comune_residenza": "072029",
+        "identificativo_temporaneo": "",
+        "comune_residenza": "072029",
     }
     data.update(overrides)
     return data

@@ -1,7 +1,7 @@
 """Import or update the comuni from an ISTAT CSV (same columns as the bundled 2020 list).
 
-    manage.py import_comuni                      # the bundled list (ISTAT, CC BY 3.0 IT)
-    manage.py import_comuni path/to/comuni.csv --mark-missing-ceased
+manage.py import_comuni                      # the bundled list (ISTAT, CC BY 3.0 IT)
+manage.py import_comuni path/to/comuni.csv --mark-missing-ceased
 """
 
 from pathlib import Path

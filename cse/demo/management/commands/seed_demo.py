@@ -1,7 +1,7 @@
 """Idempotent demo data: a plausible region with 2 ambiti and 8 comuni, operators for every role, synthetic people.
 
-    manage.py seed_demo               # demo size
-    manage.py seed_demo --scale 100000  # benchmark size (bulk inserts, history written in bulk)
+manage.py seed_demo               # demo size
+manage.py seed_demo --scale 100000  # benchmark size (bulk inserts, history written in bulk)
 """
 
 from __future__ import annotations
@@ -59,8 +59,10 @@ class Command(BaseCommand):
         logins = self._operators(enti_comuni, ente_ambito)
         created = self._people(enti_comuni, scale)
         self._transfer_one_case(enti_comuni, ente_ambito)
-        self.stdout.write(f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}), "
-                          f"in {time.monotonic() - started:.1f} s")
+        self.stdout.write(
+            f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}), "
+            f"in {time.monotonic() - started:.1f} s"
+        )
         if not quiet_logins:
             self.stdout.write(self.style.SUCCESS(f"\nCredenziali dimostrative (password per tutti: {DEMO_PASSWORD})"))
             for username, description in logins:
@@ -96,8 +98,14 @@ class Command(BaseCommand):
             if operatore is None:
                 person = next(islice(generate_people(1, birthplaces=["F284"], seed=1000 + n), 0, None))
                 operatore = operatore_create(
-                    username=username, password=DEMO_PASSWORD, first_name=person.nome, last_name=person.cognome,
-                    email=f"{username}@example.invalid", codice_fiscale=person.codice_fiscale, ente=ente, ruolo=ruolo,
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    first_name=person.nome,
+                    last_name=person.cognome,
+                    email=f"{username}@example.invalid",
+                    codice_fiscale=person.codice_fiscale,
+                    ente=ente,
+                    ruolo=ruolo,
                     qualifica=Ruolo(ruolo).label,
                 )
             else:
@@ -121,11 +129,18 @@ class Command(BaseCommand):
             ente = enti_comuni[istat]
             if (ente.pk, person.codice_fiscale) in existing:
                 continue
-            batch.append(Assistito(
-                owner_ente=ente, codice_fiscale=person.codice_fiscale, cognome=person.cognome, nome=person.nome,
-                sesso=person.sesso, data_nascita=person.data_nascita, luogo_nascita=person.luogo_nascita,
-                comune_residenza=comuni[istat],
-            ))
+            batch.append(
+                Assistito(
+                    owner_ente=ente,
+                    codice_fiscale=person.codice_fiscale,
+                    cognome=person.cognome,
+                    nome=person.nome,
+                    sesso=person.sesso,
+                    data_nascita=person.data_nascita,
+                    luogo_nascita=person.luogo_nascita,
+                    comune_residenza=comuni[istat],
+                )
+            )
             if len(batch) >= 5000:
                 created += self._flush(batch, rng, areas, today)
                 batch = []
@@ -148,11 +163,15 @@ class Command(BaseCommand):
         for person in people:
             if rng.random() < 0.6:
                 counters[person.owner_ente_id] = counters.get(person.owner_ente_id, 0) + 1
-                cartelle.append(Cartella(
-                    assistito=person, owner_ente_id=person.owner_ente_id,
-                    numero=f"{today.year}/{counters[person.owner_ente_id]:06d}", area=rng.choice(areas),
-                    aperta_il=today,
-                ))
+                cartelle.append(
+                    Cartella(
+                        assistito=person,
+                        owner_ente_id=person.owner_ente_id,
+                        numero=f"{today.year}/{counters[person.owner_ente_id]:06d}",
+                        area=rng.choice(areas),
+                        aperta_il=today,
+                    )
+                )
         bulk_create_with_history(cartelle, Cartella, batch_size=1000)
         return len(people)
 
@@ -164,6 +183,9 @@ class Command(BaseCommand):
             return
         case_manager = Operatore.objects.get(user__username="molfetta.assistente_sociale").user
         cartella_move_ownership(
-            cartella=cartella, to_ente=ente_ambito, by=case_manager, reason="Caso complesso: valutazione UVM",
+            cartella=cartella,
+            to_ente=ente_ambito,
+            by=case_manager,
+            reason="Caso complesso: valutazione UVM",
             keep_access_for=[case_manager],
         )

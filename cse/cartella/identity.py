@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from codicefiscale import codicefiscale
@@ -40,3 +41,14 @@ def codice_fiscale_problems(
     if luogo_nascita and birthplace.get("code", raw["birthplace"]) != luogo_nascita.upper():
         problems.append("Il codice fiscale non corrisponde al luogo di nascita indicato.")
     return problems
+
+
+def search_key(value: str) -> str:
+    """Uppercase A-Z only ("D'Angelo" → "DANGELO", "Nicolò" → "NICOLO"): prefix search by index range scans."""
+    ascii_only = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in ascii_only.upper() if "A" <= ch <= "Z")
+
+
+def prefix_range(prefix: str) -> tuple[str, str]:
+    """[low, high) bounds of the keys starting with `prefix` (a non-empty search_key)."""
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)

@@ -10,10 +10,11 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from cse.core.models import Comune, Ente
-from cse.core.permissions import ente_ids_for
+from cse.core.permissions import ente_ids_for, non_comune_ente_ids_for
 from cse.core.roles import Capability
 
 from .glossary import AreaBisogno, StatoCartella
+from .identity import search_key
 
 
 class Sesso(models.TextChoices):
@@ -21,31 +22,46 @@ class Sesso(models.TextChoices):
     F = "F", "Femmina"
 
 
-def _active_grants(model: type[models.Model], user, codename: str) -> models.QuerySet:
-    """Explicit per-object grants (équipe member, external UVM member): only unexpired ones count."""
-    now = timezone.now()
-    return model.objects.filter(user=user, permission__codename=codename).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+def _granted_cartella_ids(user, capability: str) -> list[int]:
+    """Explicit per-case grants (équipe member, external UVM member): only unexpired ones count."""
+    codename = "view_cartella" if capability == Capability.VIEW_PERSONE else "change_cartella"
+    return list(
+        CartellaUserObjectPermission.objects.filter(user=user, permission__codename=codename)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .values_list("content_object_id", flat=True)
     )
 
 
 class CartellaQuerySet(models.QuerySet):
     def visible_to(self, user, capability: str = Capability.VIEW_PERSONE) -> CartellaQuerySet:
-        """The only way operator code reads cases: owned by an ente where the user holds `capability`, or granted."""
+        """The only way operator code reads cases: owned by an ente where the user holds `capability`, or granted.
+
+        The grants are resolved to a literal id list first, so the main query stays an index scan on owner_ente_id
+        (an OR with a subquery made the planner scan the table; see docs/benchmarks.md).
+        """
         if not (user.is_authenticated and user.is_active):
             return self.none()
-        codename = "view_cartella" if capability == Capability.VIEW_PERSONE else "change_cartella"
-        granted = _active_grants(CartellaUserObjectPermission, user, codename).values("content_object_id")
-        return self.filter(Q(owner_ente_id__in=ente_ids_for(user, capability)) | Q(pk__in=granted))
+        condition = Q(owner_ente_id__in=ente_ids_for(user, capability))
+        granted = _granted_cartella_ids(user, capability)
+        if granted:
+            condition |= Q(pk__in=granted)
+        return self.filter(condition)
 
 
 class AssistitoQuerySet(models.QuerySet):
     def visible_to(self, user, capability: str = Capability.VIEW_PERSONE) -> AssistitoQuerySet:
-        """People of the user's enti, plus the people of the cases the user may see (e.g. after a transfer)."""
+        """People registered by the user's comuni, plus the people of cases the user sees through an ambito's
+        ownership or an explicit grant. (A comune's cases always belong to its own people: cartella_open and the
+        ownership moves keep that invariant, so only non-comune owners and grants can add people.)"""
         if not (user.is_authenticated and user.is_active):
             return self.none()
-        via_cartella = Cartella.objects.visible_to(user, capability).values("assistito_id")
-        return self.filter(Q(owner_ente_id__in=ente_ids_for(user, capability)) | Q(pk__in=via_cartella))
+        condition = Q(owner_ente_id__in=ente_ids_for(user, capability))
+        granted = _granted_cartella_ids(user, capability)
+        other_owners = non_comune_ente_ids_for(user, capability)
+        if granted or other_owners:
+            extra = Cartella.objects.filter(Q(owner_ente_id__in=other_owners) | Q(pk__in=granted))
+            condition |= Q(pk__in=list(extra.values_list("assistito_id", flat=True).distinct()))
+        return self.filter(condition)
 
 
 class Assistito(models.Model):
@@ -58,6 +74,8 @@ class Assistito(models.Model):
     )
     cognome = models.CharField(max_length=100)
     nome = models.CharField(max_length=100)
+    cognome_ricerca = models.CharField(max_length=100, editable=False, default="")
+    nome_ricerca = models.CharField(max_length=100, editable=False, default="")
     sesso = models.CharField(max_length=1, choices=Sesso.choices)
     data_nascita = models.DateField("data di nascita")
     luogo_nascita = models.CharField(
@@ -74,8 +92,11 @@ class Assistito(models.Model):
 
     class Meta:
         verbose_name_plural = "assistiti"
-        ordering = ["cognome", "nome"]
-        indexes = [models.Index(fields=["owner_ente", "cognome", "nome"])]
+        ordering = ["cognome_ricerca", "nome_ricerca", "id"]
+        indexes = [
+            models.Index(fields=["owner_ente", "cognome_ricerca", "nome_ricerca", "id"], name="assistito_ente_cognome"),
+            models.Index(fields=["owner_ente", "nome_ricerca"], name="assistito_ente_nome"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["owner_ente", "codice_fiscale"],
@@ -90,6 +111,14 @@ class Assistito(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cognome} {self.nome}"
+
+    def save(self, *args, **kwargs):
+        self.fill_search_keys()
+        super().save(*args, **kwargs)
+
+    def fill_search_keys(self) -> None:
+        """Keep the normalised name keys in step with the names (bulk paths call this before bulk_create)."""
+        self.cognome_ricerca, self.nome_ricerca = search_key(self.cognome), search_key(self.nome)
 
     @property
     def identificativo(self) -> str:

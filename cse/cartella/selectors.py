@@ -9,7 +9,7 @@ from cse.core.audit import log_access
 from cse.core.models import AccessLog
 from cse.core.roles import Capability
 
-from .identity import normalise_cf
+from .identity import normalise_cf, prefix_range, search_key
 from .models import Assistito, Cartella
 
 
@@ -79,11 +79,20 @@ def assistiti_search(user, query: str = "") -> QuerySet[Assistito]:
     cf = normalise_cf(query)
     if len(cf) == 16 and cf.isalnum():
         return qs.filter(codice_fiscale=cf)
-    terms = query.split()
-    condition = Q()
-    for term in terms:
-        condition &= Q(cognome__istartswith=term) | Q(nome__istartswith=term)
-    return qs.filter(condition)
+    keys = [key for key in (search_key(term) for term in query.split()) if key]
+    if not keys:
+        return qs.none()
+    if len(keys) == 1:  # one word: surname or first name
+        return qs.filter(_prefix("cognome_ricerca", keys[0]) | _prefix("nome_ricerca", keys[0]))
+    # several words: the first is (the start of) the surname, the rest the first name — or the other way round
+    surname_first = _prefix("cognome_ricerca", keys[0]) & _prefix("nome_ricerca", keys[1])
+    name_first = _prefix("nome_ricerca", keys[0]) & _prefix("cognome_ricerca", keys[1])
+    return qs.filter(surname_first | name_first)
+
+
+def _prefix(field: str, key: str) -> Q:
+    low, high = prefix_range(key)
+    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
 def cartelle_of(user, *, owner_ente_id: int | None = None) -> QuerySet[Cartella]:

@@ -106,6 +106,17 @@ def cartella_grant_access(
         ).update(expires_at=expires_at, reason=reason[:300])
 
 
+def _check_ownership_target(cartella: Cartella, to_ente: Ente) -> None:
+    """A case may belong only to the person's comune or to that comune's ambito (no comune-to-comune moves)."""
+    comune_ente = cartella.assistito.owner_ente
+    if to_ente.tipo == TipoEnte.COMUNE and to_ente.pk != comune_ente.pk:
+        raise ValidationError("La cartella può tornare solo al comune che ha in carico la persona.")
+    if to_ente.tipo == TipoEnte.AMBITO and comune_ente.comune.ambito_id != to_ente.ambito_id:
+        raise ValidationError("La cartella può passare solo all'ambito di cui fa parte il comune della persona.")
+    if to_ente.tipo == TipoEnte.REGIONE:
+        raise ValidationError("La titolarità di una cartella non può passare alla regione.")
+
+
 @transaction.atomic
 def cartella_move_ownership(*, cartella: Cartella, to_ente: Ente, by, reason: str, keep_access_for=()) -> Cartella:
     """Move a case to another ente and re-grant in one transaction: all of it happens, or none of it.
@@ -115,9 +126,14 @@ def cartella_move_ownership(*, cartella: Cartella, to_ente: Ente, by, reason: st
     """
     if not reason.strip():
         raise ValidationError({"reason": ["Indicare il motivo del cambio di titolarità."]})
-    locked = Cartella.objects.select_for_update().get(pk=cartella.pk)
+    locked = (
+        Cartella.objects.select_for_update(of=("self",))
+        .select_related("assistito__owner_ente__comune")
+        .get(pk=cartella.pk)
+    )
     if locked.owner_ente_id == to_ente.pk:
         raise ValidationError("La cartella appartiene già a questo ente.")
+    _check_ownership_target(locked, to_ente)
     previous = locked.owner_ente
     locked.owner_ente = to_ente
     locked._change_reason = reason.strip()[:100]

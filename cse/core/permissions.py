@@ -12,9 +12,10 @@ from django.db import transaction
 from guardian.shortcuts import assign_perm
 
 from .models import Ente, EnteGroupObjectPermission, EnteUserObjectPermission, Incarico
-from .roles import ROLES_BY_TIPO_ENTE, capabilities_of
+from .roles import ROLES_BY_TIPO_ENTE, TipoEnte, capabilities_of
 
 _CACHE_ATTR = "_cse_ente_capabilities"
+_NON_COMUNE = "non-comune:"
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -46,13 +47,14 @@ def _capability_map(user: User) -> dict[str, frozenset[int]]:
         rows = EnteGroupObjectPermission.objects.filter(
             group__user=user,
             group__name__in=_active_group_names(user),
-        ).values_list("permission__codename", "content_object_id")
-        for codename, ente_id in rows:
+        ).values_list("permission__codename", "content_object_id", "content_object__tipo")
+        direct = EnteUserObjectPermission.objects.filter(user=user).values_list(
+            "permission__codename", "content_object_id", "content_object__tipo"
+        )
+        for codename, ente_id, tipo in [*rows, *direct]:
             result.setdefault(codename, set()).add(ente_id)
-        for codename, ente_id in EnteUserObjectPermission.objects.filter(user=user).values_list(
-            "permission__codename", "content_object_id"
-        ):
-            result.setdefault(codename, set()).add(ente_id)
+            if tipo != TipoEnte.COMUNE:
+                result.setdefault(_NON_COMUNE + codename, set()).add(ente_id)
     frozen = {k: frozenset(v) for k, v in result.items()}
     setattr(user, _CACHE_ATTR, frozen)
     return frozen
@@ -75,6 +77,11 @@ def ente_ids_for(user: User, capability: str) -> frozenset[int]:
     return _capability_map(user).get(capability, frozenset())
 
 
+def non_comune_ente_ids_for(user: User, capability: str) -> frozenset[int]:
+    """The subset of ente_ids_for() that are ambiti or regioni: they own cases but never register people."""
+    return _capability_map(user).get(_NON_COMUNE + capability, frozenset())
+
+
 def has_capability(user: User, capability: str, ente: Ente | int | None = None) -> bool:
     ids = ente_ids_for(user, capability)
     if ente is None:
@@ -83,7 +90,7 @@ def has_capability(user: User, capability: str, ente: Ente | int | None = None) 
 
 
 def capabilities_in_any_ente(user: User) -> frozenset[str]:
-    return frozenset(k for k, v in _capability_map(user).items() if v)
+    return frozenset(k for k, v in _capability_map(user).items() if v and not k.startswith(_NON_COMUNE))
 
 
 def forget_cached_capabilities(user: User) -> None:

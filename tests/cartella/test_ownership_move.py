@@ -90,3 +90,30 @@ def test_an_expired_explicit_grant_no_longer_shows_the_case(world):
     assert cartella.pk in visible_pks(outsider)
     services.cartella_grant_access(cartella=cartella, user=outsider, expires_at=timezone.now() - timedelta(seconds=1))
     assert cartella.pk not in visible_pks(outsider)
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("AMB_B", "solo all'ambito di cui fa parte il comune"),
+        ("A2", "solo al comune che ha in carico la persona"),
+        ("REG", "non può passare alla regione"),
+    ],
+)
+def test_a_case_can_reach_only_its_own_ambito_and_come_back_only_to_its_comune(world, target, message):
+    cartella = world.cartelle["A1"]
+    with pytest.raises(ValidationError, match=message):
+        services.cartella_move_ownership(
+            cartella=cartella, to_ente=world.enti[target], by=world.user("A1", "assistente_sociale"), reason="prova"
+        )
+    cartella.refresh_from_db()
+    assert cartella.owner_ente_id == world.enti["A1"].pk
+
+
+def test_the_ambito_hands_the_case_back_to_the_comune(world):
+    cartella = world.cartelle["AMB_A"]
+    services.cartella_move_ownership(
+        cartella=cartella, to_ente=world.enti["A1"], by=world.user("AMB_A", "ufficio_di_piano"), reason="fine fase"
+    )
+    assert cartella.pk in visible_pks(world.user("A1", "segretariato"))
+    assert cartella.pk not in visible_pks(world.user("AMB_A", "ufficio_di_piano"))

@@ -150,6 +150,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _flush(self, batch: list[Assistito], rng: random.Random, areas: list[str], today) -> int:
+        for person in batch:
+            person.fill_search_keys()
         people = bulk_create_with_history(batch, Assistito, batch_size=1000)
         if any(p.pk is None for p in people):  # SQLite < 3.35 or similar: fetch the ids back
             cfs = [p.codice_fiscale for p in people]

@@ -55,12 +55,21 @@ class AssistitoQuerySet(models.QuerySet):
         ownership moves keep that invariant, so only non-comune owners and grants can add people.)"""
         if not (user.is_authenticated and user.is_active):
             return self.none()
-        condition = Q(owner_ente_id__in=ente_ids_for(user, capability))
+        ente_ids = ente_ids_for(user, capability)
+        condition = Q(owner_ente_id__in=ente_ids)
         granted = _granted_cartella_ids(user, capability)
         other_owners = non_comune_ente_ids_for(user, capability)
         if granted or other_owners:
-            extra = Cartella.objects.filter(Q(owner_ente_id__in=other_owners) | Q(pk__in=granted))
-            condition |= Q(pk__in=list(extra.values_list("assistito_id", flat=True).distinct()))
+            extra = (
+                Cartella.objects.filter(Q(owner_ente_id__in=other_owners) | Q(pk__in=granted))
+                .exclude(assistito__owner_ente_id__in=ente_ids)  # already visible: keep the main query a plain scan
+                .order_by()
+                .values_list("assistito_id", flat=True)
+                .distinct()
+            )
+            extra_ids = list(extra)
+            if extra_ids:
+                condition |= Q(pk__in=extra_ids)
         return self.filter(condition)
 
 

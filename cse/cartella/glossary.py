@@ -34,3 +34,117 @@ class StatoCartella(models.TextChoices):
     PROGETTO = "progetto", "Progetto individuale"
     EROGAZIONE = "erogazione", "Erogazione"
     CHIUSA = "chiusa", "Valutazione finale e chiusura"
+
+
+# --- Accesso e orientamento (scheda di prima accoglienza / PUA): DGR Lazio 527/2021 (SIGeSS, scheda PUA) and the
+# segretariato sociale form of SISO described in domain.md ("What the incumbent covers").
+class CanaleAccesso(models.TextChoices):
+    SPONTANEO = "spontaneo", "Accesso spontaneo"
+    FAMILIARE = "familiare", "Segnalazione di familiari o conoscenti"
+    SANITARIO = "sanitario", "Invio da servizio sanitario (MMG, ASL, ospedale)"
+    SCUOLA = "scuola", "Segnalazione della scuola"
+    AUTORITA_GIUDIZIARIA = "autorita_giudiziaria", "Autorità giudiziaria"
+    FORZE_ORDINE = "forze_ordine", "Forze dell'ordine"
+    TERZO_SETTORE = "terzo_settore", "Ente del terzo settore"
+    ALTRO_SERVIZIO = "altro_servizio", "Altro servizio sociale"
+
+
+class Interlocutore(models.TextChoices):
+    PERSONA = "persona", "La persona interessata"
+    FAMILIARE = "familiare", "Un familiare"
+    TUTORE = "tutore", "Tutore o amministratore di sostegno"
+    OPERATORE = "operatore", "Un operatore di altro servizio"
+
+
+class EsitoAccesso(models.TextChoices):
+    INFORMAZIONE = "informazione", "Solo informazione e orientamento"
+    PRESA_IN_CARICO = "presa_in_carico", "Presa in carico"
+    INVIO = "invio", "Invio ad altro servizio"
+
+
+# --- Valutazione del bisogno: dimensions of the multidimensional assessment (issue #3; Piano nazionale 2024-2026).
+class Dimensione(models.TextChoices):
+    ECONOMICA = "economica", "Situazione economica"
+    ABITATIVA = "abitativa", "Situazione abitativa"
+    SALUTE = "salute", "Salute e autonomia"
+    FAMILIARE = "familiare", "Famiglia e relazioni"
+    LAVORO = "lavoro", "Lavoro e formazione"
+
+
+class LivelloBisogno(models.IntegerChoices):
+    NESSUNO = 0, "Nessun bisogno"
+    LIEVE = 1, "Bisogno lieve"
+    MODERATO = 2, "Bisogno moderato"
+    GRAVE = 3, "Bisogno grave"
+
+
+class Urgenza(models.TextChoices):
+    ORDINARIA = "ordinaria", "Ordinaria"
+    PRIORITARIA = "prioritaria", "Prioritaria"
+    URGENTE = "urgente", "Urgente"
+
+
+# --- Erogazione: funding sources of the piano di zona (issue #4) and SIUSS CaratterePrestazione (1 periodic,
+# 2 occasional; PS_PSA_SINA201812.xsd).
+class FonteFinanziamento(models.TextChoices):
+    FNPS = "fnps", "Fondo nazionale politiche sociali (FNPS)"
+    POVERTA = "poverta", "Fondo povertà"
+    FNA = "fna", "Fondo non autosufficienze (FNA)"
+    DOPO_DI_NOI = "dopo_di_noi", "Fondo Dopo di Noi"
+    PN_INCLUSIONE = "pn_inclusione", "PN Inclusione"
+    PNRR = "pnrr", "PNRR"
+    REGIONALE = "regionale", "Fondi regionali"
+    COMUNALE = "comunale", "Fondi comunali"
+    UTENTE = "utente", "Compartecipazione dell'utente"
+
+
+class Carattere(models.IntegerChoices):
+    PERIODICA = 1, "Periodica"
+    OCCASIONALE = 2, "Occasionale"
+
+
+class UnitaMisura(models.TextChoices):
+    ORE = "ore", "Ore"
+    GIORNI = "giorni", "Giorni"
+    ACCESSI = "accessi", "Accessi"
+    EURO = "euro", "Euro (contributo)"
+
+
+# --- Chiusura
+class EsitoObiettivi(models.TextChoices):
+    RAGGIUNTI = "raggiunti", "Obiettivi raggiunti"
+    PARZIALI = "parziali", "Obiettivi raggiunti in parte"
+    NON_RAGGIUNTI = "non_raggiunti", "Obiettivi non raggiunti"
+    NON_APPLICABILE = "non_applicabile", "Nessun progetto (solo accesso)"
+
+
+class MotivoChiusura(models.TextChoices):
+    OBIETTIVI = "obiettivi", "Conclusione del progetto"
+    INFORMAZIONE = "informazione", "Solo informazione/orientamento"
+    INVIO = "invio", "Invio ad altro servizio"
+    TRASFERIMENTO = "trasferimento", "Trasferimento di residenza"
+    RINUNCIA = "rinuncia", "Rinuncia della persona"
+    DECESSO = "decesso", "Decesso"
+    ALTRO = "altro", "Altro"
+
+
+# --- Diario sociale
+class TipoVoceDiario(models.TextChoices):
+    NOTA = "nota", "Nota"
+    COLLOQUIO = "colloquio", "Colloquio"
+    VISITA = "visita", "Visita domiciliare"
+    CONTATTO = "contatto", "Contatto telefonico o e-mail"
+    MONITORAGGIO = "monitoraggio", "Monitoraggio"
+    DOCUMENTO = "documento", "Documento"
+    FASE = "fase", "Cambio di fase"
+    REGISTRAZIONE = "registrazione", "Registrazione dati"
+
+
+class TipoDocumento(models.TextChoices):
+    IDENTITA = "identita", "Documento di identità"
+    ISEE = "isee", "Attestazione ISEE"
+    SANITARIO = "sanitario", "Certificazione sanitaria"
+    RELAZIONE = "relazione", "Relazione sociale"
+    PROGETTO_FIRMATO = "progetto_firmato", "Progetto firmato"
+    PROVVEDIMENTO = "provvedimento", "Provvedimento dell'autorità giudiziaria"
+    ALTRO = "altro", "Altro"

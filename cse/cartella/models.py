@@ -147,9 +147,18 @@ class Cartella(models.Model):
     )
     aperta_il = models.DateField(default=timezone.localdate)
     chiusa_il = models.DateField(null=True, blank=True)
+    riaperta_da = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="riaperture",
+        help_text="episodio precedente, chiuso, da cui questo è stato riaperto",
+    )
+    version = models.PositiveIntegerField(default=1, help_text="controllo delle modifiche concorrenti")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = CartellaQuerySet.as_manager()
 
@@ -194,3 +203,6 @@ class AssistitoGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         indexes = [models.Index(fields=["group", "permission"])]
+
+
+from .fasi import *  # noqa: E402,F401,F403 — phase records, diario, documents (same app)

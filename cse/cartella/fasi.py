@@ -1,0 +1,272 @@
+"""Records of the five phases, the diario sociale and documents. Written only by cse/cartella/records.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .glossary import (
+    AreaBisogno,
+    CanaleAccesso,
+    Carattere,
+    EsitoAccesso,
+    EsitoObiettivi,
+    FonteFinanziamento,
+    Interlocutore,
+    LivelloBisogno,
+    MotivoChiusura,
+    StatoCartella,
+    TipoDocumento,
+    TipoVoceDiario,
+    UnitaMisura,
+    Urgenza,
+)
+
+POSITIVE = [MinValueValidator(Decimal("0"), message="Il valore non può essere negativo.")]
+
+
+class VoceNomenclatore(models.Model):
+    """One code of the nomenclatore (versioned: valid from/to), seeded from cse/cartella/nomenclatore.py."""
+
+    codice = models.CharField(max_length=12)
+    denominazione = models.CharField(max_length=200)
+    livello = models.PositiveSmallIntegerField()
+    padre = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="figli")
+    carattere = models.PositiveSmallIntegerField(choices=Carattere.choices, default=Carattere.PERIODICA)
+    valido_dal = models.DateField(default="2014-01-01")
+    valido_al = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "voci del nomenclatore"
+        ordering = ["codice"]
+        constraints = [models.UniqueConstraint(fields=["codice", "valido_dal"], name="nomenclatore_codice_versione")]
+
+    def __str__(self) -> str:
+        return f"{self.codice} — {self.denominazione}"
+
+
+class SchedaAccesso(models.Model):
+    """Phase 1: scheda di prima accoglienza / PUA."""
+
+    cartella = models.OneToOneField("cartella.Cartella", on_delete=models.PROTECT, related_name="scheda_accesso")
+    data_accesso = models.DateField(default=timezone.localdate)
+    canale = models.CharField("canale di accesso", max_length=30, choices=CanaleAccesso.choices, blank=True)
+    inviante = models.CharField("inviato da", max_length=200, blank=True, help_text="chi ha segnalato o inviato")
+    interlocutore = models.CharField(
+        "chi si presenta", max_length=20, choices=Interlocutore.choices, default=Interlocutore.PERSONA
+    )
+    richiesta = models.TextField("richiesta nelle parole della persona", blank=True)
+    area = models.CharField("prima lettura del bisogno (area)", max_length=30, choices=AreaBisogno.choices, blank=True)
+    orientamento = models.TextField("orientamento fornito", blank=True)
+    esito = models.CharField(max_length=20, choices=EsitoAccesso.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "schede di accesso"
+
+    def __str__(self) -> str:
+        return f"Scheda di accesso {self.cartella}"
+
+
+class Valutazione(models.Model):
+    """Phase 2: structured assessment per dimension, severity and urgency, professional judgement."""
+
+    cartella = models.OneToOneField("cartella.Cartella", on_delete=models.PROTECT, related_name="valutazione")
+    data_valutazione = models.DateField(default=timezone.localdate)
+    economica = models.PositiveSmallIntegerField(choices=LivelloBisogno.choices, null=True, blank=True)
+    economica_note = models.TextField(blank=True)
+    abitativa = models.PositiveSmallIntegerField(choices=LivelloBisogno.choices, null=True, blank=True)
+    abitativa_note = models.TextField(blank=True)
+    salute = models.PositiveSmallIntegerField(choices=LivelloBisogno.choices, null=True, blank=True)
+    salute_note = models.TextField(blank=True)
+    familiare = models.PositiveSmallIntegerField(choices=LivelloBisogno.choices, null=True, blank=True)
+    familiare_note = models.TextField(blank=True)
+    lavoro = models.PositiveSmallIntegerField(choices=LivelloBisogno.choices, null=True, blank=True)
+    lavoro_note = models.TextField(blank=True)
+    gravita = models.PositiveSmallIntegerField(
+        "gravità complessiva", choices=LivelloBisogno.choices, null=True, blank=True
+    )
+    urgenza = models.CharField(max_length=20, choices=Urgenza.choices, blank=True)
+    giudizio = models.TextField("giudizio professionale", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "valutazioni"
+
+    def __str__(self) -> str:
+        return f"Valutazione {self.cartella}"
+
+
+class Progetto(models.Model):
+    """Phase 3: progetto individuale, agreed and signed by the person."""
+
+    cartella = models.OneToOneField("cartella.Cartella", on_delete=models.PROTECT, related_name="progetto")
+    obiettivi = models.TextField(blank=True)
+    azioni = models.TextField("azioni (chi fa cosa, entro quando)", blank=True)
+    impegni_persona = models.TextField("impegni della persona", blank=True)
+    data_revisione = models.DateField("prossima revisione", null=True, blank=True)
+    sottoscritto_il = models.DateField("sottoscritto dalla persona il", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "progetti"
+
+    def __str__(self) -> str:
+        return f"Progetto {self.cartella}"
+
+
+class InterventoPianificato(models.Model):
+    """An intervention planned in the project (nomenclatore code, expected hours/amount)."""
+
+    cartella = models.ForeignKey("cartella.Cartella", on_delete=models.PROTECT, related_name="interventi_pianificati")
+    voce = models.ForeignKey(VoceNomenclatore, on_delete=models.PROTECT, verbose_name="intervento (nomenclatore)")
+    responsabile = models.CharField("chi lo realizza", max_length=200, blank=True)
+    entro_il = models.DateField(null=True, blank=True)
+    ore_previste = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, validators=POSITIVE)
+    importo_previsto = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE)
+    fonte = models.CharField("fonte di finanziamento", max_length=20, choices=FonteFinanziamento.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "interventi pianificati"
+
+    def __str__(self) -> str:
+        return str(self.voce)
+
+
+class Prestazione(models.Model):
+    """Phase 4: an intervention actually delivered — a prestazione with its nomenclatore code (SIUSS unit)."""
+
+    cartella = models.ForeignKey("cartella.Cartella", on_delete=models.PROTECT, related_name="prestazioni")
+    intervento = models.ForeignKey(InterventoPianificato, on_delete=models.PROTECT, null=True, blank=True)
+    voce = models.ForeignKey(VoceNomenclatore, on_delete=models.PROTECT, verbose_name="prestazione (nomenclatore)")
+    carattere = models.PositiveSmallIntegerField(choices=Carattere.choices)
+    data_inizio = models.DateField()
+    data_fine = models.DateField(null=True, blank=True)
+    quantita = models.DecimalField(max_digits=10, decimal_places=2, validators=POSITIVE)
+    unita = models.CharField("unità di misura", max_length=10, choices=UnitaMisura.choices)
+    importo = models.DecimalField("importo (€)", max_digits=10, decimal_places=2, validators=POSITIVE)
+    fonte = models.CharField("fonte di finanziamento", max_length=20, choices=FonteFinanziamento.choices)
+    erogatore = models.CharField("soggetto che eroga", max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "prestazioni"
+        ordering = ["-data_inizio", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="prestazione_fine_dopo_inizio",
+                violation_error_message="La data di fine non può precedere la data di inizio.",
+                condition=Q(data_fine__isnull=True) | Q(data_fine__gte=models.F("data_inizio")),
+            ),
+            models.CheckConstraint(
+                violation_error_message="Importo e quantità non possono essere negativi.",
+                name="prestazione_importo_non_negativo",
+                condition=Q(importo__gte=0) & Q(quantita__gte=0),
+            ),
+        ]
+        indexes = [models.Index(fields=["data_fine"])]
+
+    def __str__(self) -> str:
+        return f"{self.voce.codice} dal {self.data_inizio:%d/%m/%Y}"
+
+
+class Chiusura(models.Model):
+    """Phase 5: valutazione finale e chiusura."""
+
+    cartella = models.OneToOneField("cartella.Cartella", on_delete=models.PROTECT, related_name="chiusura")
+    esito_obiettivi = models.CharField(max_length=20, choices=EsitoObiettivi.choices, blank=True)
+    motivo = models.CharField("motivo della chiusura", max_length=20, choices=MotivoChiusura.choices, blank=True)
+    valutazione_finale = models.TextField(blank=True)
+    follow_up = models.TextField("follow-up previsto", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "chiusure"
+
+    def __str__(self) -> str:
+        return f"Chiusura {self.cartella}"
+
+
+class Transizione(models.Model):
+    """A recorded step of the case workflow (architecture promise 3)."""
+
+    cartella = models.ForeignKey("cartella.Cartella", on_delete=models.PROTECT, related_name="transizioni")
+    da_stato = models.CharField(max_length=20, choices=StatoCartella.choices)
+    a_stato = models.CharField(max_length=20, choices=StatoCartella.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "transizioni"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_da_stato_display()} → {self.get_a_stato_display()}"
+
+
+class DiarioQuerySet(models.QuerySet):
+    def readable_by(self, user, *, professional: bool) -> DiarioQuerySet:
+        """Obscured entries vanish for everyone; confidential ones are for the professional level and the author."""
+        qs = self.filter(oscurata=False)
+        if not professional:
+            qs = qs.filter(Q(riservata=False) | Q(autore=user))
+        return qs
+
+
+class VoceDiario(models.Model):
+    """One entry of the diario sociale: a note, contact, visit, phase change, document..."""
+
+    cartella = models.ForeignKey("cartella.Cartella", on_delete=models.PROTECT, related_name="diario")
+    tipo = models.CharField(max_length=20, choices=TipoVoceDiario.choices, default=TipoVoceDiario.NOTA)
+    data_evento = models.DateField(default=timezone.localdate)
+    testo = models.TextField()
+    riservata = models.BooleanField(
+        default=False, help_text="visibile solo al livello professionale (assistenti sociali, responsabile)"
+    )
+    oscurata = models.BooleanField(default=False)
+    autore = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = DiarioQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "voci del diario"
+        ordering = ["-data_evento", "-id"]
+        indexes = [models.Index(fields=["cartella", "-data_evento"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_tipo_display()} del {self.data_evento:%d/%m/%Y}"
+
+
+def documento_path(instance: Documento, filename: str) -> str:
+    # never the user's file name on disk: no path tricks, no executable extensions
+    return f"documenti/{instance.cartella_id}/{instance.sha256}"
+
+
+class Documento(models.Model):
+    cartella = models.ForeignKey("cartella.Cartella", on_delete=models.PROTECT, related_name="documenti")
+    tipo = models.CharField(max_length=20, choices=TipoDocumento.choices)
+    nome = models.CharField("nome del file", max_length=200)
+    content_type = models.CharField(max_length=100)
+    dimensione = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to=documento_path)
+    caricato_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    caricato_il = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "documenti"
+        ordering = ["-caricato_il"]
+
+    def __str__(self) -> str:
+        return self.nome

@@ -1,0 +1,311 @@
+"""Services that write the phase records, the diario and the documents. One transaction each, with a version check
+(two operators editing at once: the second gets a clear message, nothing is saved), history and an outbox event.
+
+Outbox payloads carry codes, dates and amounts only — never names, free text or identifiers of the person."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cse.core.outbox import outbox_append
+
+from .fasi import (
+    Chiusura,
+    Documento,
+    InterventoPianificato,
+    Prestazione,
+    Progetto,
+    SchedaAccesso,
+    Valutazione,
+    VoceDiario,
+)
+from .glossary import StatoCartella, TipoVoceDiario
+from .models import Cartella
+from .services import _next_numero
+from .workflow import STALE_MESSAGE
+
+S = StatoCartella
+
+
+def lock_for_change(cartella: Cartella, version: int | None, *, allow_closed: bool = False) -> Cartella:
+    """Lock the case row, refuse a stale edit, bump the version (no history row for the bump)."""
+    locked = Cartella.objects.select_for_update(of=("self",)).get(pk=cartella.pk)
+    if version is not None and locked.version != version:
+        raise ValidationError(STALE_MESSAGE)
+    if locked.stato == S.CHIUSA and not allow_closed:
+        raise ValidationError("La cartella è chiusa: per riprendere il caso va riaperta come nuovo episodio.")
+    Cartella.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    locked.version += 1
+    return locked
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+@dataclass(frozen=True)
+class PhaseRecord:
+    model: type[models.Model]
+    label: str
+    editable_in: frozenset[str]
+    payload: Callable[[models.Model], dict]
+
+
+PHASE_RECORDS: dict[str, PhaseRecord] = {
+    "scheda_accesso": PhaseRecord(
+        SchedaAccesso,
+        "la scheda di accesso",
+        frozenset({S.ACCESSO}),
+        lambda r: {"canale": r.canale, "area": r.area, "esito": r.esito, "data_accesso": _iso(r.data_accesso)},
+    ),
+    "valutazione": PhaseRecord(
+        Valutazione,
+        "la valutazione del bisogno",
+        frozenset({S.VALUTAZIONE}),
+        lambda r: {
+            "economica": r.economica,
+            "abitativa": r.abitativa,
+            "salute": r.salute,
+            "familiare": r.familiare,
+            "lavoro": r.lavoro,
+            "gravita": r.gravita,
+            "urgenza": r.urgenza,
+            "data": _iso(r.data_valutazione),
+        },
+    ),
+    "progetto": PhaseRecord(
+        Progetto,
+        "il progetto individuale",
+        frozenset({S.PROGETTO, S.EROGAZIONE}),
+        lambda r: {"data_revisione": _iso(r.data_revisione), "sottoscritto": r.sottoscritto_il is not None},
+    ),
+    "chiusura": PhaseRecord(
+        Chiusura,
+        "la valutazione finale e chiusura",
+        frozenset({S.ACCESSO, S.EROGAZIONE}),
+        lambda r: {"esito_obiettivi": r.esito_obiettivi, "motivo": r.motivo},
+    ),
+}
+
+
+def _refuse_outside(locked: Cartella, states: frozenset[str], label: str) -> None:
+    if locked.stato not in states:
+        raise ValidationError(f"Nella fase «{S(locked.stato).label}» non si può modificare {label}.")
+
+
+def _diary(cartella: Cartella, by, testo: str, tipo: str = TipoVoceDiario.REGISTRAZIONE) -> None:
+    VoceDiario.objects.create(cartella=cartella, tipo=tipo, autore=by, testo=testo)
+
+
+@transaction.atomic
+def phase_record_save(*, cartella: Cartella, record: str, data: dict, by, version: int | None) -> models.Model:
+    spec = PHASE_RECORDS[record]
+    locked = lock_for_change(cartella, version)
+    _refuse_outside(locked, spec.editable_in, spec.label)
+    obj = spec.model.objects.filter(cartella=locked).first() or spec.model(cartella=locked)
+    for field, value in data.items():
+        setattr(obj, field, value)
+    obj.full_clean()
+    obj.save()
+    _diary(locked, by, f"Aggiornata {spec.label}.")
+    outbox_append(aggregate=locked, event_type=f"cartella.{record}_aggiornata", payload=spec.payload(obj))
+    return obj
+
+
+@transaction.atomic
+def case_manager_assign(*, cartella: Cartella, user, by, version: int | None) -> Cartella:
+    locked = lock_for_change(cartella, version)
+    locked.case_manager = user
+    locked._change_reason = "nuovo case manager"
+    locked.save()
+    _diary(locked, by, f"Case manager: {user.get_full_name() or user.get_username()}.")
+    return locked
+
+
+@transaction.atomic
+def intervento_plan(*, cartella: Cartella, data: dict, by, version: int | None) -> InterventoPianificato:
+    locked = lock_for_change(cartella, version)
+    _refuse_outside(locked, frozenset({S.PROGETTO, S.EROGAZIONE}), "gli interventi pianificati")
+    intervento = InterventoPianificato(cartella=locked, **data)
+    intervento.full_clean()
+    intervento.save()
+    _diary(locked, by, f"Pianificato l'intervento {intervento.voce}.")
+    outbox_append(
+        aggregate=locked,
+        event_type="cartella.intervento_pianificato",
+        payload={
+            "intervento": intervento.pk,
+            "codice": intervento.voce.codice,
+            "fonte": intervento.fonte,
+            "ore_previste": str(intervento.ore_previste) if intervento.ore_previste is not None else None,
+            "importo_previsto": str(intervento.importo_previsto) if intervento.importo_previsto is not None else None,
+        },
+    )
+    return intervento
+
+
+def _prestazione_payload(p: Prestazione) -> dict:
+    return {
+        "prestazione": p.pk,
+        "codice": p.voce.codice,
+        "carattere": p.carattere,
+        "data_inizio": _iso(p.data_inizio),
+        "data_fine": _iso(p.data_fine),
+        "quantita": str(p.quantita),
+        "unita": p.unita,
+        "importo": str(p.importo),
+        "fonte": p.fonte,
+    }
+
+
+@transaction.atomic
+def prestazione_register(*, cartella: Cartella, data: dict, by, version: int | None) -> Prestazione:
+    """A delivered intervention: the unit that SIUSS will receive."""
+    locked = lock_for_change(cartella, version)
+    _refuse_outside(locked, frozenset({S.EROGAZIONE}), "le prestazioni erogate")
+    prestazione = Prestazione(cartella=locked, **data)
+    if prestazione.intervento_id and prestazione.intervento.cartella_id != locked.pk:
+        raise ValidationError({"intervento": ["L'intervento indicato non appartiene a questa cartella."]})
+    prestazione.full_clean()
+    prestazione.save()
+    _diary(locked, by, f"Registrata la prestazione {prestazione.voce}.")
+    outbox_append(
+        aggregate=locked, event_type="cartella.prestazione_erogata", payload=_prestazione_payload(prestazione)
+    )
+    return prestazione
+
+
+@transaction.atomic
+def prestazione_end(*, prestazione: Prestazione, data_fine: date, by, version: int | None) -> Prestazione:
+    locked = lock_for_change(prestazione.cartella, version)
+    _refuse_outside(locked, frozenset({S.EROGAZIONE}), "le prestazioni erogate")
+    prestazione = Prestazione.objects.select_for_update().get(pk=prestazione.pk, cartella=locked)
+    prestazione.data_fine = data_fine
+    prestazione.full_clean()
+    prestazione.save()
+    _diary(locked, by, f"Conclusa la prestazione {prestazione.voce}.")
+    outbox_append(
+        aggregate=locked, event_type="cartella.prestazione_conclusa", payload=_prestazione_payload(prestazione)
+    )
+    return prestazione
+
+
+MANUAL_DIARY_TYPES = {
+    TipoVoceDiario.NOTA,
+    TipoVoceDiario.COLLOQUIO,
+    TipoVoceDiario.VISITA,
+    TipoVoceDiario.CONTATTO,
+    TipoVoceDiario.MONITORAGGIO,
+}
+
+
+@transaction.atomic
+def diario_add(*, cartella: Cartella, tipo: str, testo: str, data_evento: date, riservata: bool, by) -> VoceDiario:
+    """Notes are append-only facts: no version check (two notes at once are both kept)."""
+    errors: dict[str, list[str]] = {}
+    if tipo not in MANUAL_DIARY_TYPES:
+        errors["tipo"] = ["Tipo di voce non ammesso."]
+    if not testo.strip():
+        errors["testo"] = ["Scrivere il testo della voce."]
+    if data_evento > timezone.localdate():
+        errors["data_evento"] = ["La data dell'evento non può essere nel futuro."]
+    if errors:
+        raise ValidationError(errors)
+    locked = lock_for_change(cartella, None, allow_closed=True)
+    voce = VoceDiario.objects.create(
+        cartella=locked, tipo=tipo, testo=testo.strip(), data_evento=data_evento, riservata=riservata, autore=by
+    )
+    outbox_append(
+        aggregate=locked, event_type="cartella.diario_voce", payload={"tipo": tipo, "data": _iso(data_evento)}
+    )
+    return voce
+
+
+@transaction.atomic
+def diario_obscure(*, voce: VoceDiario, reason: str, by) -> VoceDiario:
+    """The person's right to obscure an episode: it disappears from every view; history keeps who and why."""
+    if not reason.strip():
+        raise ValidationError({"reason": ["Indicare il riferimento alla richiesta della persona."]})
+    voce = VoceDiario.objects.select_for_update().get(pk=voce.pk)
+    voce.oscurata = True
+    voce._change_reason = reason.strip()[:100]
+    voce.save()
+    return voce
+
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The type from the file's first bytes, not from its name or the browser's claim."""
+    return next((ctype for magic, ctype in SIGNATURES.items() if head.startswith(magic)), None)
+
+
+@transaction.atomic
+def documento_upload(*, cartella: Cartella, tipo: str, upload: UploadedFile, by) -> Documento:
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": [f"Il file supera il limite di {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."]})
+    if upload.size == 0:
+        raise ValidationError({"file": ["Il file è vuoto."]})
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise ValidationError({"file": ["Formato non ammesso: sono accettati solo PDF, PNG e JPEG."]})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    locked = lock_for_change(cartella, None, allow_closed=True)
+    documento = Documento(
+        cartella=locked,
+        tipo=tipo,
+        nome=upload.name[-200:],
+        content_type=content_type,
+        dimensione=upload.size,
+        sha256=digest.hexdigest(),
+        caricato_da=by,
+    )
+    documento.file.save(documento.sha256, upload, save=False)
+    documento.full_clean()
+    documento.save()
+    _diary(locked, by, f"Caricato il documento «{documento.get_tipo_display()}».", tipo=TipoVoceDiario.DOCUMENTO)
+    outbox_append(aggregate=locked, event_type="cartella.documento_caricato", payload={"tipo": tipo})
+    return documento
+
+
+@transaction.atomic
+def cartella_reopen(*, cartella: Cartella, by) -> Cartella:
+    """A closed case is never moved back: re-opening starts a new episode linked to the old one."""
+    from cse.core.models import Ente
+
+    old = Cartella.objects.select_for_update(of=("self",)).get(pk=cartella.pk)
+    if old.stato != S.CHIUSA:
+        raise ValidationError("Si riapre solo una cartella chiusa.")
+    if old.riaperture.exists():
+        raise ValidationError("Questa cartella è già stata riaperta: proseguire sul nuovo episodio.")
+    Ente.objects.select_for_update().get(pk=old.owner_ente_id)
+    new = Cartella.objects.create(
+        assistito=old.assistito,
+        owner_ente=old.owner_ente,
+        numero=_next_numero(old.owner_ente, timezone.localdate().year),
+        area=old.area,
+        case_manager=old.case_manager,
+        riaperta_da=old,
+    )
+    _diary(new, by, f"Riapertura del caso (episodio precedente: cartella {old.numero}).", tipo=TipoVoceDiario.FASE)
+    _diary(old, by, f"Caso riaperto con la cartella {new.numero}.", tipo=TipoVoceDiario.FASE)
+    outbox_append(
+        aggregate=new, event_type="cartella.riaperta", payload={"area": new.area, "data": _iso(new.aperta_il)}
+    )
+    return new

@@ -1,0 +1,197 @@
+"""The case workflow: one explicit state machine (architecture promise 3).
+
+accesso → valutazione → progetto → erogazione → chiusa, plus accesso → chiusa when the access ends with information
+only or a referral. Each transition has a guard that names what is missing, in Italian; backward steps and skips are
+refused with a message saying which step comes next. Re-opening a closed case creates a new linked episode
+(records.cartella_reopen), it never moves a case backwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cse.core.outbox import outbox_append
+
+from .glossary import Dimensione, EsitoAccesso, StatoCartella
+from .models import Cartella
+
+S = StatoCartella
+ORDER = [S.ACCESSO, S.VALUTAZIONE, S.PROGETTO, S.EROGAZIONE, S.CHIUSA]
+
+
+def _record(cartella: Cartella, name: str):
+    try:
+        return getattr(cartella, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _missing_fields(record, labels: dict[str, str]) -> list[str]:
+    return [f"manca {label}" for field, label in labels.items() if getattr(record, field) in (None, "")]
+
+
+def _scheda_basics(cartella: Cartella) -> tuple[object, list[str]]:
+    scheda = _record(cartella, "scheda_accesso")
+    if scheda is None:
+        return None, ["manca la scheda di accesso"]
+    missing = _missing_fields(
+        scheda,
+        {"canale": "il canale di accesso", "richiesta": "la richiesta della persona", "area": "l'area del bisogno"},
+    )
+    if scheda.canale and scheda.canale != "spontaneo" and not scheda.inviante:
+        missing.append("manca chi ha inviato o segnalato la persona")
+    if not scheda.esito:
+        missing.append("manca l'esito dell'accesso")
+    return scheda, missing
+
+
+def guard_take_into_care(cartella: Cartella) -> list[str]:
+    scheda, missing = _scheda_basics(cartella)
+    if scheda is not None and scheda.esito and scheda.esito != EsitoAccesso.PRESA_IN_CARICO:
+        missing.append("l'esito dell'accesso non è «presa in carico»")
+    return missing
+
+
+def guard_close_after_access(cartella: Cartella) -> list[str]:
+    scheda, missing = _scheda_basics(cartella)
+    if scheda is not None and scheda.esito == EsitoAccesso.PRESA_IN_CARICO:
+        missing.append("con esito «presa in carico» la cartella prosegue con la valutazione del bisogno")
+    chiusura = _record(cartella, "chiusura")
+    if chiusura is None or not chiusura.motivo:
+        missing.append("manca il motivo della chiusura")
+    return missing
+
+
+def guard_assessment_complete(cartella: Cartella) -> list[str]:
+    valutazione = _record(cartella, "valutazione")
+    if valutazione is None:
+        return ["manca la valutazione del bisogno"]
+    missing = [
+        f"manca il livello di bisogno per «{d.label}»" for d in Dimensione if getattr(valutazione, d.value) is None
+    ]
+    return missing + _missing_fields(
+        valutazione,
+        {"gravita": "la gravità complessiva", "urgenza": "l'urgenza", "giudizio": "il giudizio professionale"},
+    )
+
+
+def guard_project_agreed(cartella: Cartella) -> list[str]:
+    progetto = _record(cartella, "progetto")
+    if progetto is None:
+        return ["manca il progetto individuale"]
+    missing = _missing_fields(
+        progetto,
+        {
+            "obiettivi": "l'indicazione degli obiettivi",
+            "azioni": "l'indicazione delle azioni",
+            "impegni_persona": "l'indicazione degli impegni della persona",
+            "data_revisione": "la data di revisione",
+            "sottoscritto_il": "la sottoscrizione del progetto da parte della persona",
+        },
+    )
+    if cartella.case_manager_id is None:
+        missing.append("manca il case manager")
+    if not cartella.interventi_pianificati.exists():
+        missing.append("manca almeno un intervento pianificato")
+    return missing
+
+
+def guard_final_assessment(cartella: Cartella) -> list[str]:
+    missing = []
+    if not cartella.prestazioni.exists():
+        missing.append("manca almeno una prestazione erogata")
+    for prestazione in cartella.prestazioni.filter(data_fine__isnull=True).select_related("voce"):
+        missing.append(
+            f"la prestazione {prestazione.voce.codice} iniziata il {prestazione.data_inizio:%d/%m/%Y} non è conclusa"
+        )
+    chiusura = _record(cartella, "chiusura")
+    if chiusura is None:
+        return [*missing, "manca la valutazione finale"]
+    return missing + _missing_fields(
+        chiusura,
+        {
+            "esito_obiettivi": "l'esito degli obiettivi",
+            "motivo": "il motivo della chiusura",
+            "valutazione_finale": "la valutazione finale",
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    label: str
+    guard: Callable[[Cartella], list[str]]
+
+
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (t.source, t.target): t
+    for t in [
+        Transition(S.ACCESSO, S.VALUTAZIONE, "Prendi in carico: passa alla valutazione", guard_take_into_care),
+        Transition(S.ACCESSO, S.CHIUSA, "Chiudi dopo l'accesso (informazione o invio)", guard_close_after_access),
+        Transition(S.VALUTAZIONE, S.PROGETTO, "Passa al progetto individuale", guard_assessment_complete),
+        Transition(S.PROGETTO, S.EROGAZIONE, "Avvia l'erogazione", guard_project_agreed),
+        Transition(S.EROGAZIONE, S.CHIUSA, "Chiudi la cartella", guard_final_assessment),
+    ]
+}
+
+
+def transitions_from(stato: str) -> list[Transition]:
+    return [t for (source, _), t in TRANSITIONS.items() if source == stato]
+
+
+def refusal(cartella: Cartella, target: str) -> list[str]:
+    """Everything that stands between the case and `target`; empty when the transition is allowed."""
+    current = cartella.stato
+    transition = TRANSITIONS.get((current, target))
+    if transition is None:
+        if current == S.CHIUSA:
+            return ["La cartella è chiusa: per riprendere il caso va riaperta come nuovo episodio."]
+        if target == current:
+            return [f"La cartella è già nella fase «{S(current).label}»."]
+        nexts = " o ".join(f"«{S(t.target).label}»" for t in transitions_from(current))
+        if ORDER.index(target) < ORDER.index(current):
+            return [f"Non si torna indietro: dalla fase «{S(current).label}» si passa solo a {nexts}."]
+        return [f"Non si possono saltare fasi: dalla fase «{S(current).label}» si passa solo a {nexts}."]
+    return transition.guard(cartella)
+
+
+STALE_MESSAGE = "La cartella è stata modificata da un altro operatore nel frattempo: ricaricare la pagina e riprovare."
+
+
+@transaction.atomic
+def cartella_transition(*, cartella: Cartella, target: str, by, version: int | None = None) -> Cartella:
+    """Move the case to `target` if the guard allows it; records the transition, diario, history and outbox event."""
+    from .fasi import Transizione, VoceDiario
+
+    locked = Cartella.objects.select_for_update(of=("self",)).get(pk=cartella.pk)
+    if version is not None and locked.version != version:
+        raise ValidationError(STALE_MESSAGE)
+    problems = refusal(locked, target)
+    if problems:
+        raise ValidationError(problems)
+    source = locked.stato
+    locked.stato = target
+    locked.version += 1
+    if target == S.CHIUSA:
+        locked.chiusa_il = timezone.localdate()
+    if source == S.ACCESSO and not locked.area:
+        locked.area = locked.scheda_accesso.area
+    locked._change_reason = f"{S(source).label} → {S(target).label}"
+    locked.save()
+    Transizione.objects.create(cartella=locked, da_stato=source, a_stato=target, by=by)
+    VoceDiario.objects.create(
+        cartella=locked, tipo="fase", autore=by, testo=f"Fase: {S(source).label} → {S(target).label}"
+    )
+    outbox_append(
+        aggregate=locked,
+        event_type="cartella.fase_cambiata",
+        payload={"da": source, "a": target, "area": locked.area, "data": timezone.localdate().isoformat()},
+    )
+    return locked

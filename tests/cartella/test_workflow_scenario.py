@@ -1,0 +1,227 @@
+"""A social worker's case from the front desk to closure and re-opening, through the services; the state machine
+refuses every skipped or backward step with a message naming what is missing."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cse.cartella import records
+from cse.cartella.fasi import Transizione, VoceNomenclatore
+from cse.cartella.glossary import StatoCartella as S
+from cse.cartella.services import cartella_open
+from cse.cartella.workflow import cartella_transition, refusal
+from cse.core.models import OutboxEvent
+
+
+def refused(cartella, target) -> str:
+    with pytest.raises(ValidationError) as exc:
+        cartella_transition(cartella=cartella, target=target, by=cartella.case_manager)
+    return " | ".join(exc.value.messages)
+
+
+@pytest.fixture
+def case(world):
+    return cartella_open(assistito=world.assistiti["A1"], by=world.user("A1", "assistente_sociale"))
+
+
+def test_the_whole_journey_with_guards_at_every_step(world, case):
+    worker = world.user("A1", "assistente_sociale")
+    save = records.phase_record_save
+
+    # 1. accesso: nothing filled in yet
+    assert "manca la scheda di accesso" in refused(case, S.VALUTAZIONE)
+    assert "Non si possono saltare fasi" in refused(case, S.PROGETTO)
+    save(
+        cartella=case,
+        record="scheda_accesso",
+        by=worker,
+        version=None,
+        data={"canale": "sanitario", "richiesta": "Aiuto per l'assistenza alla madre", "area": "anziani", "esito": ""},
+    )
+    problems = refused(case, S.VALUTAZIONE)
+    assert "manca chi ha inviato o segnalato la persona" in problems and "manca l'esito dell'accesso" in problems
+    save(
+        cartella=case,
+        record="scheda_accesso",
+        by=worker,
+        version=None,
+        data={"inviante": "MMG dott.ssa Ferri", "esito": "presa_in_carico"},
+    )
+    case = cartella_transition(cartella=case, target=S.VALUTAZIONE, by=worker)
+
+    # 2. valutazione
+    assert "Non si torna indietro" in refused(case, S.ACCESSO)
+    save(cartella=case, record="valutazione", by=worker, version=None, data={"economica": 2, "abitativa": 1})
+    problems = refused(case, S.PROGETTO)
+    assert "manca il livello di bisogno per «Salute e autonomia»" in problems
+    assert "manca il giudizio professionale" in problems
+    save(
+        cartella=case,
+        record="valutazione",
+        by=worker,
+        version=None,
+        data={
+            "salute": 3,
+            "familiare": 2,
+            "lavoro": 0,
+            "gravita": 2,
+            "urgenza": "prioritaria",
+            "giudizio": "Carico assistenziale elevato sulla figlia",
+        },
+    )
+    case = cartella_transition(cartella=case, target=S.PROGETTO, by=worker)
+
+    # 3. progetto
+    problems = refused(case, S.EROGAZIONE)
+    assert "manca il progetto individuale" in problems
+    save(
+        cartella=case,
+        record="progetto",
+        by=worker,
+        version=None,
+        data={
+            "obiettivi": "Sostenere la permanenza a domicilio",
+            "azioni": "SAD 6 ore/settimana",
+            "impegni_persona": "Partecipare alle verifiche",
+            "data_revisione": date.today() + timedelta(days=90),
+        },
+    )
+    problems = refused(case, S.EROGAZIONE)
+    assert "manca la sottoscrizione del progetto da parte della persona" in problems
+    assert "manca almeno un intervento pianificato" in problems
+    sad = VoceNomenclatore.objects.get(codice="A2.07")
+    records.intervento_plan(
+        cartella=case, by=worker, version=None, data={"voce": sad, "ore_previste": Decimal("24"), "fonte": "fnps"}
+    )
+    save(cartella=case, record="progetto", by=worker, version=None, data={"sottoscritto_il": date.today()})
+    case = cartella_transition(cartella=case, target=S.EROGAZIONE, by=worker)
+
+    # 4. erogazione
+    assert "manca almeno una prestazione erogata" in refused(case, S.CHIUSA)
+    prestazione = records.prestazione_register(
+        cartella=case,
+        by=worker,
+        version=None,
+        data={
+            "voce": sad,
+            "carattere": 1,
+            "data_inizio": date.today() - timedelta(days=60),
+            "quantita": Decimal("48"),
+            "unita": "ore",
+            "importo": Decimal("960.00"),
+            "fonte": "fnps",
+            "erogatore": "Coop. Sociale Aurora",
+        },
+    )
+    assert "non è conclusa" in refused(case, S.CHIUSA)
+    records.prestazione_end(prestazione=prestazione, data_fine=date.today(), by=worker, version=None)
+
+    # 5. chiusura
+    assert "manca la valutazione finale" in refused(case, S.CHIUSA)
+    save(
+        cartella=case,
+        record="chiusura",
+        by=worker,
+        version=None,
+        data={"esito_obiettivi": "raggiunti", "motivo": "obiettivi", "valutazione_finale": "Rete familiare attivata"},
+    )
+    case = cartella_transition(cartella=case, target=S.CHIUSA, by=worker)
+    assert case.chiusa_il == date.today()
+    assert "La cartella è chiusa" in refused(case, S.EROGAZIONE)
+    with pytest.raises(ValidationError, match="chiusa"):
+        save(cartella=case, record="chiusura", by=worker, version=None, data={"follow_up": "telefonata a 3 mesi"})
+
+    # re-opening: a new episode linked to the old one
+    reopened = records.cartella_reopen(cartella=case, by=worker)
+    assert reopened.riaperta_da == case and reopened.stato == S.ACCESSO and reopened.numero != case.numero
+    with pytest.raises(ValidationError, match="già stata riaperta"):
+        records.cartella_reopen(cartella=case, by=worker)
+
+    steps = list(Transizione.objects.filter(cartella=case).values_list("da_stato", "a_stato", "by"))
+    assert steps == [
+        (S.ACCESSO, S.VALUTAZIONE, worker.pk),
+        (S.VALUTAZIONE, S.PROGETTO, worker.pk),
+        (S.PROGETTO, S.EROGAZIONE, worker.pk),
+        (S.EROGAZIONE, S.CHIUSA, worker.pk),
+    ]
+    events = list(
+        OutboxEvent.objects.filter(aggregate_id=case.pk, aggregate_type="cartella.cartella").values_list(
+            "sequence", flat=True
+        )
+    )
+    assert events == list(range(1, len(events) + 1))  # gap-free per-case sequence
+    assert case.diario.filter(tipo="fase").count() == 5  # four transitions and the re-opening note
+
+
+def test_an_access_for_information_only_closes_without_a_project(world, case):
+    worker = world.user("A1", "segretariato")
+    records.phase_record_save(
+        cartella=case,
+        record="scheda_accesso",
+        by=worker,
+        version=None,
+        data={
+            "canale": "spontaneo",
+            "richiesta": "Informazioni sul bonus affitto",
+            "area": "poverta",
+            "esito": "informazione",
+        },
+    )
+    assert "con esito «presa in carico»" not in refused(case, S.CHIUSA)
+    assert "l'esito dell'accesso non è «presa in carico»" in refusal(case, S.VALUTAZIONE)
+    records.phase_record_save(
+        cartella=case,
+        record="chiusura",
+        by=worker,
+        version=None,
+        data={"motivo": "informazione", "esito_obiettivi": "non_applicabile"},
+    )
+    assert cartella_transition(cartella=case, target=S.CHIUSA, by=worker).stato == S.CHIUSA
+
+
+def test_a_stale_edit_by_a_second_operator_is_refused_and_nothing_is_saved(world, case):
+    first, second = world.user("A1", "assistente_sociale"), world.user("A1", "responsabile")
+    seen_version = case.version
+    records.phase_record_save(
+        cartella=case, record="scheda_accesso", by=first, version=seen_version, data={"richiesta": "prima versione"}
+    )
+    with pytest.raises(ValidationError, match="modificata da un altro operatore"):
+        records.phase_record_save(
+            cartella=case,
+            record="scheda_accesso",
+            by=second,
+            version=seen_version,
+            data={"richiesta": "seconda versione"},
+        )
+    case.scheda_accesso.refresh_from_db()
+    assert case.scheda_accesso.richiesta == "prima versione"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"data_fine": date(2026, 1, 1), "data_inizio": date(2026, 2, 1)}, "La data di fine non può precedere"),
+        ({"importo": Decimal("-5")}, "non può essere negativo"),
+        ({"quantita": Decimal("-1")}, "non può essere negativo"),
+    ],
+)
+def test_bad_prestazioni_are_refused_in_italian_and_leave_nothing(world, case, data, message):
+    worker = world.user("A1", "assistente_sociale")
+    case.stato = S.EROGAZIONE
+    case.save()
+    before = OutboxEvent.objects.count()
+    base = {
+        "voce": VoceNomenclatore.objects.get(codice="A1.04"),
+        "carattere": 2,
+        "data_inizio": date(2026, 1, 1),
+        "quantita": Decimal("1"),
+        "unita": "euro",
+        "importo": Decimal("300"),
+        "fonte": "comunale",
+        "erogatore": "Comune",
+    }
+    with pytest.raises(ValidationError, match=message):
+        records.prestazione_register(cartella=case, by=worker, version=None, data={**base, **data})
+    assert case.prestazioni.count() == 0 and OutboxEvent.objects.count() == before

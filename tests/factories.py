@@ -133,4 +133,43 @@ def build_world() -> World:
     world.cartelle["AMB_A"] = cartella_move_ownership(
         cartella=second, to_ente=enti["AMB_A"], by=manager, reason="caso complesso", keep_access_for=[manager]
     )
+    for cartella in world.cartelle.values():
+        add_case_content(cartella, by=manager)
     return world
+
+
+TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def add_case_content(cartella: Cartella, *, by) -> None:
+    """A diary note, a document and a delivered prestazione in a case (rows for the isolation matrix)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cse.cartella import records
+    from cse.cartella.fasi import Prestazione, VoceNomenclatore
+
+    records.diario_add(
+        cartella=cartella,
+        tipo="colloquio",
+        testo="Colloquio di prova",
+        data_evento=date(2026, 1, 5),
+        riservata=False,
+        by=by,
+    )
+    records.documento_upload(
+        cartella=cartella,
+        tipo="altro",
+        by=by,
+        upload=SimpleUploadedFile("prova.pdf", TINY_PDF, content_type="application/pdf"),
+    )
+    Prestazione.objects.create(
+        cartella=cartella,
+        voce=VoceNomenclatore.objects.get(codice="A1.04"),
+        carattere=2,
+        data_inizio=date(2026, 1, 10),
+        quantita=1,
+        unita="euro",
+        importo=250,
+        fonte="comunale",
+        erogatore="Comune",
+    )

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cse.cartella.fasi import Documento, Prestazione, VoceDiario
 from cse.core.models import Incarico
 
 # Every URL pattern taking an object id must be classified here; a new one without a rule fails the build.
@@ -15,6 +16,20 @@ OBJECT_URLS = {
     "locale:assistito_detail": "assistito",
     "locale:cartella_nuova": "assistito",
     "locale:cartella_detail": "cartella",
+    "locale:accesso": "cartella",
+    "locale:valutazione": "cartella",
+    "locale:progetto": "cartella",
+    "locale:chiusura": "cartella",
+    "locale:transizione": "cartella",
+    "locale:riapertura": "cartella",
+    "locale:intervento_nuovo": "cartella",
+    "locale:prestazione_nuova": "cartella",
+    "locale:prestazione_fine": "prestazione",
+    "locale:diario": "cartella",
+    "locale:diario_oscura": "voce_diario",
+    "locale:documenti": "cartella",
+    "locale:documento": "documento",
+    "locale:pdf": "cartella",
     "ambito:cartella_detail": "cartella",
     "ente_operatori": "ente",
     "ente_accessi": "ente",
@@ -22,6 +37,7 @@ OBJECT_URLS = {
     "incarico_revoca": "incarico",
 }
 SUPERUSER_ONLY_NAMESPACES = {"admin"}
+EXTRA_KWARGS = {"locale:pdf": {"kind": "riepilogo"}}
 
 
 def _walk(patterns, prefix=""):
@@ -57,9 +73,13 @@ def _foreign_objects(world, ente_key: str, user) -> dict[str, list[int]]:
     visible_assistiti = {world.assistiti[ente_key].pk} if ente_key in world.assistiti else set()
     if ente_key == "AMB_A" or world.cartelle["AMB_A"].pk in visible_cartelle:
         visible_assistiti.add(world.assistiti["A1"].pk)
+    foreign_cartelle = [c.pk for c in world.cartelle.values() if c.pk not in visible_cartelle]
     return {
         "assistito": [a.pk for a in world.assistiti.values() if a.pk not in visible_assistiti],
-        "cartella": [c.pk for c in world.cartelle.values() if c.pk not in visible_cartelle],
+        "cartella": foreign_cartelle,
+        "prestazione": list(Prestazione.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
+        "voce_diario": list(VoceDiario.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
+        "documento": list(Documento.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
         "ente": [e.pk for k, e in world.enti.items() if k != ente_key],
         "incarico": list(Incarico.objects.exclude(ente=world.enti[ente_key]).values_list("pk", flat=True)[:3]),
     }
@@ -75,10 +95,10 @@ def test_foreign_objects_answer_404_for_every_role_url_and_method(world, client)
         for name, kind in OBJECT_URLS.items():
             for method in ("get", "post"):
                 # A foreign object must answer exactly like one that does not exist (404, or 405 on a POST-only URL).
-                absent = getattr(client, method)(reverse(name, kwargs={"pk": 99_999_999}))
+                absent = getattr(client, method)(reverse(name, kwargs={"pk": 99_999_999, **EXTRA_KWARGS.get(name, {})}))
                 assert absent.status_code in (404, 405)
                 for pk in foreign[kind]:
-                    response = getattr(client, method)(reverse(name, kwargs={"pk": pk}))
+                    response = getattr(client, method)(reverse(name, kwargs={"pk": pk, **EXTRA_KWARGS.get(name, {})}))
                     tried += 1
                     if (response.status_code, _body(response)) != (absent.status_code, _body(absent)):
                         leaks.append((ente_key, ruolo, name, pk, method, response.status_code))

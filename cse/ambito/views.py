@@ -25,4 +25,4 @@ def cartelle_list(request):
 @login_required
 def cartella_detail(request, pk: int):
     cartella = get_cartella_for(request, pk, owner_tipo=TipoEnte.AMBITO)
-    return render(request, "cartella/cartella_detail.html", {"cartella": cartella, "tier": "ambito"})
+    return render(request, "cartella/cartella_summary.html", {"cartella": cartella, "tier": "ambito"})

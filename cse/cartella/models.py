@@ -22,8 +22,9 @@ class Sesso(models.TextChoices):
     F = "F", "Femmina"
 
 
-def _granted_cartella_ids(user, capability: str) -> list[int]:
-    """Explicit per-case grants (équipe member, external UVM member): only unexpired ones count."""
+def _granted_cartella_ids(user, capability: str | tuple[str, ...]) -> list[int]:
+    """Explicit per-case grants (équipe member, external UVM member): only unexpired ones count.
+    A view grant answers reads only; anything else needs a change grant."""
     codename = "view_cartella" if capability == Capability.VIEW_PERSONE else "change_cartella"
     return list(
         CartellaUserObjectPermission.objects.filter(user=user, permission__codename=codename)
@@ -33,7 +34,7 @@ def _granted_cartella_ids(user, capability: str) -> list[int]:
 
 
 class CartellaQuerySet(models.QuerySet):
-    def visible_to(self, user, capability: str = Capability.VIEW_PERSONE) -> CartellaQuerySet:
+    def visible_to(self, user, capability: str | tuple[str, ...] = Capability.VIEW_PERSONE) -> CartellaQuerySet:
         """The only way operator code reads cases: owned by an ente where the user holds `capability`, or granted.
 
         The grants are resolved to a literal id list first, so the main query stays an index scan on owner_ente_id
@@ -49,7 +50,7 @@ class CartellaQuerySet(models.QuerySet):
 
 
 class AssistitoQuerySet(models.QuerySet):
-    def visible_to(self, user, capability: str = Capability.VIEW_PERSONE) -> AssistitoQuerySet:
+    def visible_to(self, user, capability: str | tuple[str, ...] = Capability.VIEW_PERSONE) -> AssistitoQuerySet:
         """People registered by the user's comuni, plus the people of cases the user sees through an ambito's
         ownership or an explicit grant. (A comune's cases always belong to its own people: cartella_open and the
         ownership moves keep that invariant, so only non-comune owners and grants can add people.)"""

@@ -18,12 +18,13 @@ def get_cartella_for(
     pk: int,
     *,
     write: bool = False,
+    capability: str | tuple[str, ...] | None = None,
     azione: str = AccessLog.Azione.CONSULTAZIONE,
     finalita: str = "",
     owner_tipo: str | None = None,
 ) -> Cartella:
     """The only way a view obtains a case; the read is access-logged. `owner_tipo` narrows to one tier's cases."""
-    capability = Capability.MANAGE_CARTELLE if write else Capability.VIEW_PERSONE
+    capability = capability or (Capability.MANAGE_CARTELLE if write else Capability.VIEW_PERSONE)
     qs = Cartella.objects.visible_to(request.user, capability).select_related("assistito", "owner_ente")
     if owner_tipo:
         qs = qs.filter(owner_ente__tipo=owner_tipo)
@@ -100,3 +101,57 @@ def cartelle_of(user, *, owner_ente_id: int | None = None) -> QuerySet[Cartella]
     if owner_ente_id is not None:
         qs = qs.filter(owner_ente_id=owner_ente_id)
     return qs
+
+
+# Who may write what in a case (the owner ente's capability; explicit change grants count too).
+CAN_WRITE_ACCESS = (Capability.REGISTER_PERSONE, Capability.MANAGE_CARTELLE)
+CAN_MANAGE = Capability.MANAGE_CARTELLE
+
+
+def ensure_capability(user, cartella: Cartella, capability) -> None:
+    """For actions whose required capability depends on the case's state: refuse as if the case did not exist."""
+    if not Cartella.objects.visible_to(user, capability).filter(pk=cartella.pk).exists():
+        raise Http404("Cartella non trovata")
+
+
+def get_child_for(request: HttpRequest, model, pk: int, *, capability=Capability.VIEW_PERSONE, finalita: str = ""):
+    """A record inside a case (prestazione, diary entry, document): reachable only through a visible case."""
+    visible = Cartella.objects.visible_to(request.user, capability).values("pk")
+    try:
+        obj = model.objects.select_related("cartella").get(pk=pk, cartella__in=visible)
+    except model.DoesNotExist:
+        raise Http404("Elemento non trovato") from None
+    log_access(
+        user=request.user,
+        assistito_id=obj.cartella.assistito_id,
+        oggetto_tipo=model._meta.model_name,
+        oggetto_id=obj.pk,
+        ente_id=obj.cartella.owner_ente_id,
+        finalita=finalita,
+        request=request,
+    )
+    return obj
+
+
+def worklists(user, *, today=None) -> dict[str, QuerySet[Cartella]]:
+    """The role's worklists, all inside what the user may see."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .glossary import StatoCartella as S
+
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=30)
+    base = Cartella.objects.visible_to(user).select_related("assistito", "owner_ente")
+    return {
+        "mie": base.filter(case_manager=user).exclude(stato=S.CHIUSA),
+        "accessi_aperti": base.filter(stato=S.ACCESSO),
+        "da_valutare": base.filter(stato=S.VALUTAZIONE),
+        "revisioni": base.filter(stato__in=[S.PROGETTO, S.EROGAZIONE], progetto__data_revisione__lte=soon).order_by(
+            "progetto__data_revisione"
+        ),
+        "in_scadenza": base.filter(
+            stato=S.EROGAZIONE, prestazioni__data_fine__gte=today, prestazioni__data_fine__lte=soon
+        ).distinct(),
+    }

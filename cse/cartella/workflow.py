@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cse.core.outbox import outbox_append
+from cse.core.roles import Capability
 
 from .glossary import Dimensione, EsitoAccesso, StatoCartella
 from .models import Cartella
@@ -128,13 +129,21 @@ class Transition:
     target: str
     label: str
     guard: Callable[[Cartella], list[str]]
+    # who may take the step: the professional service; the front desk may close an information-only access
+    capability: str | tuple[str, ...] = Capability.MANAGE_CARTELLE
 
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (t.source, t.target): t
     for t in [
         Transition(S.ACCESSO, S.VALUTAZIONE, "Prendi in carico: passa alla valutazione", guard_take_into_care),
-        Transition(S.ACCESSO, S.CHIUSA, "Chiudi dopo l'accesso (informazione o invio)", guard_close_after_access),
+        Transition(
+            S.ACCESSO,
+            S.CHIUSA,
+            "Chiudi dopo l'accesso (informazione o invio)",
+            guard_close_after_access,
+            capability=(Capability.REGISTER_PERSONE, Capability.MANAGE_CARTELLE),
+        ),
         Transition(S.VALUTAZIONE, S.PROGETTO, "Passa al progetto individuale", guard_assessment_complete),
         Transition(S.PROGETTO, S.EROGAZIONE, "Avvia l'erogazione", guard_project_agreed),
         Transition(S.EROGAZIONE, S.CHIUSA, "Chiudi la cartella", guard_final_assessment),

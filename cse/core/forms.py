@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from .forms_util import StyledFormMixin
 from .roles import ROLES_BY_TIPO_ENTE, Ruolo
 
 
-class OperatoreCreateForm(forms.Form):
+class OperatoreCreateForm(StyledFormMixin, forms.Form):
     username = forms.CharField(label="Nome utente", max_length=150)
     first_name = forms.CharField(label="Nome", max_length=150)
     last_name = forms.CharField(label="Cognome", max_length=150)
@@ -20,7 +21,7 @@ class OperatoreCreateForm(forms.Form):
         self.fields["ruolo"].choices = [(r, Ruolo(r).label) for r in ROLES_BY_TIPO_ENTE[tipo_ente]]
 
 
-class OtpTokenForm(forms.Form):
+class OtpTokenForm(StyledFormMixin, forms.Form):
     token = forms.RegexField(
         label="Codice a 6 cifre", regex=r"^\d{6}$", error_messages={"invalid": "Il codice è composto da 6 cifre."}
     )

@@ -72,14 +72,19 @@ def group_name_from_ids(ente_id: int, ruolo: str) -> str:
     return f"ente-{ente_id}:{ruolo}"
 
 
-def ente_ids_for(user: User, capability: str) -> frozenset[int]:
-    """Ids of the enti in which `user` holds `capability` (a Capability codename)."""
-    return _capability_map(user).get(capability, frozenset())
+def ente_ids_for(user: User, capability: str | tuple[str, ...]) -> frozenset[int]:
+    """Ids of the enti in which `user` holds `capability` (a Capability codename, or any of a tuple of them)."""
+    caps = _capability_map(user)
+    if isinstance(capability, tuple):
+        return frozenset().union(*(caps.get(c, frozenset()) for c in capability))
+    return caps.get(capability, frozenset())
 
 
-def non_comune_ente_ids_for(user: User, capability: str) -> frozenset[int]:
+def non_comune_ente_ids_for(user: User, capability: str | tuple[str, ...]) -> frozenset[int]:
     """The subset of ente_ids_for() that are ambiti or regioni: they own cases but never register people."""
-    return _capability_map(user).get(_NON_COMUNE + capability, frozenset())
+    caps = _capability_map(user)
+    wanted = capability if isinstance(capability, tuple) else (capability,)
+    return frozenset().union(*(caps.get(_NON_COMUNE + c, frozenset()) for c in wanted))
 
 
 def has_capability(user: User, capability: str, ente: Ente | int | None = None) -> bool:

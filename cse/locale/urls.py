@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_cartella
 
 app_name = "locale"
 urlpatterns = [
@@ -8,5 +8,20 @@ urlpatterns = [
     path("assistiti/nuovo/", views.assistito_create, name="assistito_create"),
     path("assistiti/<int:pk>/", views.assistito_detail, name="assistito_detail"),
     path("assistiti/<int:pk>/nuova-cartella/", views.cartella_nuova, name="cartella_nuova"),
-    path("cartelle/<int:pk>/", views.cartella_detail, name="cartella_detail"),
+    path("lavoro/", views_cartella.lavoro, name="lavoro"),
+    path("cartelle/<int:pk>/", views_cartella.cartella_detail, name="cartella_detail"),
+    path("cartelle/<int:pk>/accesso/", views_cartella.phase_edit, {"record": "scheda_accesso"}, name="accesso"),
+    path("cartelle/<int:pk>/valutazione/", views_cartella.phase_edit, {"record": "valutazione"}, name="valutazione"),
+    path("cartelle/<int:pk>/progetto/", views_cartella.phase_edit, {"record": "progetto"}, name="progetto"),
+    path("cartelle/<int:pk>/chiusura/", views_cartella.phase_edit, {"record": "chiusura"}, name="chiusura"),
+    path("cartelle/<int:pk>/fase/", views_cartella.transition, name="transizione"),
+    path("cartelle/<int:pk>/riapertura/", views_cartella.reopen, name="riapertura"),
+    path("cartelle/<int:pk>/interventi/nuovo/", views_cartella.intervento_new, name="intervento_nuovo"),
+    path("cartelle/<int:pk>/prestazioni/nuova/", views_cartella.prestazione_new, name="prestazione_nuova"),
+    path("prestazioni/<int:pk>/conclusione/", views_cartella.prestazione_end, name="prestazione_fine"),
+    path("cartelle/<int:pk>/diario/", views_cartella.diario, name="diario"),
+    path("diario/<int:pk>/oscuramento/", views_cartella.diario_obscure, name="diario_oscura"),
+    path("cartelle/<int:pk>/documenti/", views_cartella.documenti, name="documenti"),
+    path("documenti/<int:pk>/", views_cartella.documento_download, name="documento"),
+    path("cartelle/<int:pk>/pdf/<str:kind>/", views_cartella.cartella_pdf, name="pdf"),
 ]

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cse.cartella.models import Cartella
-from cse.cartella.selectors import assistiti_search, get_assistito_for, get_cartella_for
+from cse.cartella.selectors import assistiti_search, get_assistito_for
 from cse.cartella.services import assistito_register, cartella_open
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Ente
@@ -73,9 +73,3 @@ def cartella_nuova(request, pk: int):
     cartella = cartella_open(assistito=assistito, by=request.user, area=request.POST.get("area", ""))
     messages.success(request, f"Aperta la cartella {cartella.numero}.")
     return redirect("locale:cartella_detail", pk=cartella.pk)
-
-
-@login_required
-def cartella_detail(request, pk: int):
-    cartella = get_cartella_for(request, pk)
-    return render(request, "cartella/cartella_detail.html", {"cartella": cartella, "tier": "locale"})

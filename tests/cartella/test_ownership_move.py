@@ -44,7 +44,10 @@ def test_the_move_is_recorded_in_history_with_user_reason_and_an_outbox_event(wo
     assert last.history_change_reason == "caso UVM"
     event = OutboxEvent.objects.filter(aggregate_id=cartella.pk, event_type="cartella.titolarita_trasferita").get()
     assert event.payload == {"da_ente": world.enti["A1"].codice, "a_ente": world.enti["AMB_A"].codice}
-    assert event.sequence == 2  # after "cartella.aperta"
+    sequences = list(
+        OutboxEvent.objects.filter(aggregate_id=cartella.pk).order_by("sequence").values_list("sequence", flat=True)
+    )
+    assert sequences == list(range(1, len(sequences) + 1)) and event.sequence == sequences[-1]  # last, gap-free
 
 
 def test_a_failure_in_the_middle_leaves_the_old_owner_and_grants_intact(world, monkeypatch):

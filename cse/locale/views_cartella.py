@@ -1,0 +1,319 @@
+"""The case workspace: phases, workflow, diario, documents, PDFs. Thin views: access helper → service → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cse.cartella import records
+from cse.cartella.fasi import Documento, Prestazione, VoceDiario
+from cse.cartella.glossary import StatoCartella, TipoVoceDiario
+from cse.cartella.selectors import (
+    CAN_MANAGE,
+    CAN_WRITE_ACCESS,
+    ensure_capability,
+    get_cartella_for,
+    get_child_for,
+    worklists,
+)
+from cse.cartella.workflow import TRANSITIONS, cartella_transition, refusal, transitions_from
+from cse.core.forms_util import add_service_errors
+from cse.core.models import AccessLog
+from cse.core.permissions import ente_ids_for
+from cse.core.roles import Capability
+
+from . import forms
+from .pdf import render_pdf
+
+PHASES = {
+    # record name → (form, capability needed, page title)
+    "scheda_accesso": (forms.SchedaAccessoForm, CAN_WRITE_ACCESS, "Accesso e orientamento"),
+    "valutazione": (forms.ValutazioneForm, CAN_MANAGE, "Valutazione del bisogno"),
+    "progetto": (forms.ProgettoForm, CAN_MANAGE, "Progetto individuale"),
+    "chiusura": (forms.ChiusuraForm, CAN_WRITE_ACCESS, "Valutazione finale e chiusura"),
+}
+
+
+def _record_or_none(cartella, name):
+    try:
+        return getattr(cartella, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _is_professional(user, cartella) -> bool:
+    return cartella.owner_ente_id in ente_ids_for(user, Capability.MANAGE_CARTELLE)
+
+
+@login_required
+def cartella_detail(request, pk: int):
+    cartella = get_cartella_for(request, pk)
+    steps = [{"transition": t, "missing": refusal(cartella, t.target)} for t in transitions_from(cartella.stato)]
+    diario = (
+        VoceDiario.objects.filter(cartella=cartella)
+        .readable_by(request.user, professional=_is_professional(request.user, cartella))
+        .select_related("autore")[:10]
+    )
+    return render(
+        request,
+        "cartella/cartella_detail.html",
+        {
+            "cartella": cartella,
+            "tier": "locale",
+            "steps": steps,
+            "diario": diario,
+            "scheda": _record_or_none(cartella, "scheda_accesso"),
+            "valutazione": _record_or_none(cartella, "valutazione"),
+            "progetto": _record_or_none(cartella, "progetto"),
+            "chiusura": _record_or_none(cartella, "chiusura"),
+            "interventi": cartella.interventi_pianificati.select_related("voce"),
+            "prestazioni": cartella.prestazioni.select_related("voce"),
+            "documenti": cartella.documenti.all(),
+            "riaperture": cartella.riaperture.all(),
+        },
+    )
+
+
+@login_required
+def phase_edit(request, pk: int, record: str):
+    if record not in PHASES:
+        raise Http404
+    form_class, capability, title = PHASES[record]
+    cartella = get_cartella_for(request, pk, capability=capability, finalita=f"modifica: {title}")
+    instance = _record_or_none(cartella, record) or form_class._meta.model(cartella=cartella)
+    form = form_class(request.POST or None, instance=instance, version=cartella.version)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            records.phase_record_save(
+                cartella=cartella, record=record, data=data, by=request.user, version=form.cleaned_data["version"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{title}: dati salvati.")
+            return redirect("locale:cartella_detail", pk=cartella.pk)
+    return render(request, "cartella/phase_form.html", {"cartella": cartella, "form": form, "title": title})
+
+
+@login_required
+@require_POST
+def transition(request, pk: int):
+    cartella = get_cartella_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="cambio di fase")
+    target = request.POST.get("target", "")
+    step = TRANSITIONS.get((cartella.stato, target))
+    ensure_capability(request.user, cartella, step.capability if step else CAN_MANAGE)
+    version = request.POST.get("version", "")
+    try:
+        cartella_transition(
+            cartella=cartella, target=target, by=request.user, version=int(version) if version.isdigit() else None
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"La cartella è ora nella fase «{StatoCartella(target).label}».")
+    return redirect("locale:cartella_detail", pk=cartella.pk)
+
+
+@login_required
+@require_POST
+def reopen(request, pk: int):
+    cartella = get_cartella_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="riapertura")
+    try:
+        new = records.cartella_reopen(cartella=cartella, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("locale:cartella_detail", pk=cartella.pk)
+    messages.success(request, f"Caso riaperto: nuova cartella {new.numero}.")
+    return redirect("locale:cartella_detail", pk=new.pk)
+
+
+def _versioned_create(request, pk: int, form_factory, service, success: str, template_title: str):
+    cartella = get_cartella_for(request, pk, capability=CAN_MANAGE, finalita=template_title)
+    form = form_factory(cartella, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            service(cartella=cartella, data=data, by=request.user, version=form.cleaned_data["version"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("locale:cartella_detail", pk=cartella.pk)
+    return render(request, "cartella/phase_form.html", {"cartella": cartella, "form": form, "title": template_title})
+
+
+@login_required
+def intervento_new(request, pk: int):
+    return _versioned_create(
+        request,
+        pk,
+        lambda c, data: forms.InterventoForm(data, version=c.version),
+        records.intervento_plan,
+        "Intervento pianificato.",
+        "Nuovo intervento pianificato",
+    )
+
+
+@login_required
+def prestazione_new(request, pk: int):
+    return _versioned_create(
+        request,
+        pk,
+        lambda c, data: forms.PrestazioneForm(data, cartella=c, version=c.version),
+        records.prestazione_register,
+        "Prestazione registrata.",
+        "Nuova prestazione erogata",
+    )
+
+
+@login_required
+def prestazione_end(request, pk: int):
+    prestazione = get_child_for(request, Prestazione, pk, capability=CAN_MANAGE, finalita="conclusione prestazione")
+    cartella = prestazione.cartella
+    form = forms.PrestazioneFineForm(request.POST or None, version=cartella.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            records.prestazione_end(
+                prestazione=prestazione,
+                data_fine=form.cleaned_data["data_fine"],
+                by=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Prestazione conclusa.")
+            return redirect("locale:cartella_detail", pk=cartella.pk)
+    return render(
+        request,
+        "cartella/phase_form.html",
+        {"cartella": cartella, "form": form, "title": f"Conclusione della prestazione {prestazione}"},
+    )
+
+
+@login_required
+def diario(request, pk: int):
+    cartella = get_cartella_for(request, pk, finalita="diario sociale")
+    form = forms.VoceDiarioForm(request.POST or None)
+    if request.method == "POST":
+        cartella = get_cartella_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="nuova voce di diario")
+        if form.is_valid():
+            try:
+                records.diario_add(cartella=cartella, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Voce aggiunta al diario.")
+                return redirect("locale:diario", pk=cartella.pk)
+    voci = (
+        VoceDiario.objects.filter(cartella=cartella)
+        .readable_by(request.user, professional=_is_professional(request.user, cartella))
+        .select_related("autore")
+    )
+    tipo = request.GET.get("tipo", "")
+    if tipo in TipoVoceDiario.values:
+        voci = voci.filter(tipo=tipo)
+    return render(
+        request,
+        "cartella/diario.html",
+        {
+            "cartella": cartella,
+            "voci": voci,
+            "form": form,
+            "tipo": tipo,
+            "tipi": TipoVoceDiario.choices,
+            "can_obscure": _is_professional(request.user, cartella),
+        },
+    )
+
+
+@login_required
+def diario_obscure(request, pk: int):
+    voce = get_child_for(request, VoceDiario, pk, capability=CAN_MANAGE, finalita="oscuramento")
+    if voce.oscurata:
+        raise Http404("Elemento non trovato")  # an obscured entry is indistinguishable from a missing one
+    form = forms.OscuramentoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        records.diario_obscure(voce=voce, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(request, "Episodio oscurato su richiesta della persona.")
+        return redirect("locale:diario", pk=voce.cartella_id)
+    return render(
+        request,
+        "cartella/phase_form.html",
+        {"cartella": voce.cartella, "form": form, "title": "Oscuramento di un episodio"},
+    )
+
+
+@login_required
+def documenti(request, pk: int):
+    cartella = get_cartella_for(request, pk, finalita="documenti")
+    form = forms.DocumentoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        cartella = get_cartella_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="caricamento documento")
+        if form.is_valid():
+            try:
+                records.documento_upload(
+                    cartella=cartella, tipo=form.cleaned_data["tipo"], upload=form.cleaned_data["file"], by=request.user
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Documento caricato.")
+                return redirect("locale:documenti", pk=cartella.pk)
+    return render(
+        request,
+        "cartella/documenti.html",
+        {"cartella": cartella, "form": form, "documenti": cartella.documenti.select_related("caricato_da")},
+    )
+
+
+@login_required
+def documento_download(request, pk: int):
+    documento = get_child_for(request, Documento, pk, finalita="scarico documento")
+    response = FileResponse(
+        documento.file.open("rb"), content_type=documento.content_type, as_attachment=True, filename=documento.nome
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+PDFS = {
+    "accesso": ("cartella/pdf/scheda_accesso.html", "scheda-accesso"),
+    "progetto": ("cartella/pdf/progetto.html", "progetto-individuale"),
+    "riepilogo": ("cartella/pdf/riepilogo.html", "riepilogo-cartella"),
+}
+
+
+@login_required
+def cartella_pdf(request, pk: int, kind: str):
+    if kind not in PDFS:
+        raise Http404
+    template, name = PDFS[kind]
+    cartella = get_cartella_for(request, pk, azione=AccessLog.Azione.PDF, finalita=f"stampa {name}")
+    context = {
+        "cartella": cartella,
+        "scheda": _record_or_none(cartella, "scheda_accesso"),
+        "valutazione": _record_or_none(cartella, "valutazione"),
+        "progetto": _record_or_none(cartella, "progetto"),
+        "chiusura": _record_or_none(cartella, "chiusura"),
+        "interventi": cartella.interventi_pianificati.select_related("voce"),
+        "prestazioni": cartella.prestazioni.select_related("voce"),
+        "transizioni": cartella.transizioni.select_related("by"),
+    }
+    pdf = render_pdf(template, context, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}-{cartella.numero.replace("/", "-")}.pdf"'
+    return response
+
+
+@login_required
+def lavoro(request):
+    lists = worklists(request.user)
+    return render(request, "locale/lavoro.html", {"lists": {k: v[:50] for k, v in lists.items()}})

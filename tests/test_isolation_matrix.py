@@ -15,6 +15,11 @@ from cse.core.models import Incarico
 OBJECT_URLS = {
     "locale:assistito_detail": "assistito",
     "locale:cartella_nuova": "assistito",
+    "locale:assistito_edit": "assistito",
+    "locale:isee_nuovo": "assistito",
+    "locale:relazione_nuova": "assistito",
+    "locale:contatto_nuovo": "assistito",
+    "locale:unione": "assistito",
     "locale:cartella_detail": "cartella",
     "locale:accesso": "cartella",
     "locale:valutazione": "cartella",

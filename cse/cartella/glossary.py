@@ -148,3 +148,63 @@ class TipoDocumento(models.TextChoices):
     PROGETTO_FIRMATO = "progetto_firmato", "Progetto firmato"
     PROVVEDIMENTO = "provvedimento", "Provvedimento dell'autorità giudiziaria"
     ALTRO = "altro", "Altro"
+
+
+# --- Anagrafica (SISO/SIGeSS anagrafica; SIUSS CodiceCittadinanza uses ISTAT 3-digit state codes, 100 = Italia).
+class CondizioneOccupazionale(models.TextChoices):
+    OCCUPATO = "occupato", "Occupato"
+    DISOCCUPATO = "disoccupato", "Disoccupato"
+    IN_CERCA_PRIMA = "in_cerca_prima", "In cerca di prima occupazione"
+    STUDENTE = "studente", "Studente"
+    CASALINGA = "casalinga", "Casalinga/o"
+    PENSIONATO = "pensionato", "Pensionato"
+    INABILE = "inabile", "Inabile al lavoro"
+    ALTRO = "altro", "Altro"
+
+
+class Disabilita(models.TextChoices):
+    NESSUNA = "nessuna", "Nessuna"
+    L104_C1 = "l104_c1", "L. 104/1992 art. 3 c. 1"
+    L104_C3 = "l104_c3", "L. 104/1992 art. 3 c. 3 (gravità)"
+
+
+class Protezione(models.TextChoices):
+    NESSUNA = "nessuna", "Nessuna"
+    TUTORE = "tutore", "Tutore"
+    CURATORE = "curatore", "Curatore"
+    AMMINISTRATORE_SOSTEGNO = "ads", "Amministratore di sostegno"
+
+
+class TipoIsee(models.TextChoices):
+    """TipoIndicatore of the INPS ConsultazioneISEE e-service (domain.md)."""
+
+    ORDINARIO = "ordinario", "Ordinario"
+    MINORENNE = "minorenne", "Minorenni"
+    SOCIOSANITARIO = "sociosanitario", "Socio-sanitario"
+    RESIDENZIALE = "residenziale", "Socio-sanitario residenziale"
+    UNIVERSITARIO = "universitario", "Universitario"
+    CORRENTE = "corrente", "Corrente"
+
+
+class TipoRelazione(models.TextChoices):
+    CONIUGE = "coniuge", "Coniuge o unito civilmente"
+    CONVIVENTE = "convivente", "Convivente"
+    GENITORE = "genitore", "Genitore"
+    FIGLIO = "figlio", "Figlio/a"
+    FRATELLO = "fratello", "Fratello/sorella"
+    NONNO = "nonno", "Nonno/a"
+    NIPOTE = "nipote", "Nipote"
+    ALTRO_PARENTE = "altro_parente", "Altro parente"
+    CAREGIVER = "caregiver", "Caregiver"
+    TUTORE = "tutore", "Tutore o amministratore di sostegno"
+    VICINO = "vicino", "Vicino di casa"
+    AMICO = "amico", "Amico/a"
+
+
+class TipoContattoEsterno(models.TextChoices):
+    SCUOLA = "scuola", "Scuola"
+    MMG = "mmg", "Medico di medicina generale / pediatra"
+    ASL = "asl", "Servizio ASL"
+    TERZO_SETTORE = "terzo_settore", "Ente del terzo settore"
+    TRIBUNALE = "tribunale", "Autorità giudiziaria"
+    ALTRO = "altro", "Altro"

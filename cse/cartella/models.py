@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +14,7 @@ from cse.core.models import Comune, Ente
 from cse.core.permissions import ente_ids_for, non_comune_ente_ids_for
 from cse.core.roles import Capability
 
-from .glossary import AreaBisogno, StatoCartella
+from .glossary import AreaBisogno, CondizioneOccupazionale, Disabilita, Protezione, StatoCartella
 from .identity import search_key
 
 
@@ -57,7 +58,7 @@ class AssistitoQuerySet(models.QuerySet):
         if not (user.is_authenticated and user.is_active):
             return self.none()
         ente_ids = ente_ids_for(user, capability)
-        condition = Q(owner_ente_id__in=ente_ids)
+        condition = Q(owner_ente_id__in=ente_ids, unito_a__isnull=True)
         granted = _granted_cartella_ids(user, capability)
         other_owners = non_comune_ente_ids_for(user, capability)
         if granted or other_owners:
@@ -94,9 +95,35 @@ class Assistito(models.Model):
     comune_residenza = models.ForeignKey(
         Comune, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="comune di residenza"
     )
+    indirizzo_residenza = models.CharField("indirizzo di residenza", max_length=200, blank=True)
+    domicilio = models.CharField("domicilio, se diverso", max_length=200, blank=True)
+    cittadinanza = models.CharField(
+        "cittadinanza (codice ISTAT dello stato)", max_length=3, default="100", help_text="100 = Italia"
+    )
+    telefono = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    condizione_occupazionale = models.CharField(max_length=20, choices=CondizioneOccupazionale.choices, blank=True)
+    disabilita = models.CharField(max_length=10, choices=Disabilita.choices, default=Disabilita.NESSUNA)
+    invalidita_percentuale = models.PositiveSmallIntegerField(
+        "invalidità civile (%)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100, message="La percentuale di invalidità va da 0 a 100.")],
+    )
+    protezione_giuridica = models.CharField(max_length=10, choices=Protezione.choices, default=Protezione.NESSUNA)
+    protezione_referente = models.CharField("tutore/curatore/amministratore", max_length=200, blank=True)
+    unito_a = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicati_uniti",
+        help_text="scheda duplicata unita a questa: resta per lo storico, non compare negli elenchi",
+    )
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = AssistitoQuerySet.as_manager()
 
@@ -207,3 +234,4 @@ class AssistitoGroupObjectPermission(GroupObjectPermissionBase):
 
 
 from .fasi import *  # noqa: E402,F401,F403 — phase records, diario, documents (same app)
+from .rete import *  # noqa: E402,F401,F403 — ISEE, relations, external contacts

@@ -50,10 +50,11 @@ def get_assistito_for(
     pk: int,
     *,
     write: bool = False,
+    capability: str | tuple[str, ...] | None = None,
     azione: str = AccessLog.Azione.CONSULTAZIONE,
     finalita: str = "",
 ) -> Assistito:
-    capability = Capability.REGISTER_PERSONE if write else Capability.VIEW_PERSONE
+    capability = capability or (Capability.REGISTER_PERSONE if write else Capability.VIEW_PERSONE)
     try:
         assistito = Assistito.objects.visible_to(request.user, capability).select_related("owner_ente").get(pk=pk)
     except Assistito.DoesNotExist:

@@ -14,7 +14,7 @@ from cse.core.models import Comune, Ente
 from cse.core.outbox import outbox_append
 from cse.core.roles import TipoEnte
 
-from .identity import codice_fiscale_problems, normalise_cf
+from .identity import codice_fiscale_problems, normalise_cf, search_key
 from .models import Assistito, Cartella, CartellaUserObjectPermission
 
 
@@ -30,8 +30,12 @@ def assistito_register(
     codice_fiscale: str = "",
     identificativo_temporaneo: str = "",
     comune_residenza: Comune | None = None,
+    confirm_not_duplicate: bool = False,
+    **anagrafica,
 ) -> Assistito:
-    """Register a person in a comune. The CF must match the declared identity; without CF a temporary id is used."""
+    """Register a person in a comune. The CF must match the declared identity; without CF a temporary id is used.
+    Someone with the same name and birth date already in the comune stops the registration until the operator
+    confirms it is another person (or opens the existing record)."""
     if ente.tipo != TipoEnte.COMUNE:
         raise ValidationError("Gli assistiti si registrano presso un comune.")
     cf = normalise_cf(codice_fiscale)
@@ -60,10 +64,23 @@ def assistito_register(
         data_nascita=data_nascita,
         luogo_nascita=luogo_nascita.upper(),
         comune_residenza=comune_residenza,
+        **anagrafica,
     )
     assistito.full_clean()
     assistito.save()
     return assistito
+
+
+def possible_duplicates(*, ente: Ente, cognome: str, nome: str, data_nascita: date, exclude_pk: int | None = None):
+    """People of the same comune with the same normalised name and birth date (CF duplicates are refused outright)."""
+    qs = Assistito.objects.filter(
+        owner_ente=ente,
+        cognome_ricerca=search_key(cognome),
+        nome_ricerca=search_key(nome),
+        data_nascita=data_nascita,
+        unito_a__isnull=True,
+    )
+    return list(qs.exclude(pk=exclude_pk)) if exclude_pk else list(qs)
 
 
 def _next_numero(ente: Ente, year: int) -> str:

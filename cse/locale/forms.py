@@ -31,6 +31,9 @@ class AssistitoForm(StyledFormMixin, forms.Form):
         label="Identificativo temporaneo", max_length=20, required=False, help_text="solo per chi non ha codice fiscale"
     )
     comune_residenza = forms.CharField(label="Comune di residenza (codice ISTAT)", max_length=6, required=False)
+    confirm_not_duplicate = forms.BooleanField(
+        label="Confermo che non è la stessa persona già registrata con nome e data di nascita uguali", required=False
+    )
 
     def __init__(self, *args, enti, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,3 +177,105 @@ class DocumentoForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Documento
         fields = ["tipo"]
+
+
+from cse.cartella.models import Assistito  # noqa: E402
+from cse.cartella.rete import ContattoEsterno, Isee, Relazione  # noqa: E402
+
+
+class _ComuneIstatMixin:
+    def clean_comune_residenza_istat(self) -> Comune | None:
+        code = self.cleaned_data["comune_residenza_istat"].strip()
+        if not code:
+            return None
+        if not re.fullmatch(r"\d{6}", code):
+            raise ValidationError("Il codice ISTAT del comune è composto da 6 cifre.")
+        return comune_by_istat(code)
+
+
+class AnagraficaForm(_ComuneIstatMixin, VersionedFormMixin, forms.ModelForm):
+    comune_residenza_istat = forms.CharField(label="Comune di residenza (codice ISTAT)", max_length=6, required=False)
+
+    class Meta:
+        model = Assistito
+        fields = [
+            "codice_fiscale",
+            "cognome",
+            "nome",
+            "sesso",
+            "data_nascita",
+            "luogo_nascita",
+            "indirizzo_residenza",
+            "domicilio",
+            "cittadinanza",
+            "telefono",
+            "email",
+            "condizione_occupazionale",
+            "disabilita",
+            "invalidita_percentuale",
+            "protezione_giuridica",
+            "protezione_referente",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.comune_residenza_id:
+            self.fields["comune_residenza_istat"].initial = self.instance.comune_residenza.codice_istat
+
+    def clean_cittadinanza(self) -> str:
+        code = self.cleaned_data["cittadinanza"].strip()
+        if not re.fullmatch(r"\d{3}", code):
+            raise ValidationError("La cittadinanza si indica con il codice ISTAT dello stato, 3 cifre (100 = Italia).")
+        return code
+
+    def _post_clean(self):  # validation of the model happens in the service, on the locked row
+        pass
+
+
+class IseeForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Isee
+        fields = ["tipo", "valore", "protocollo_dsu", "data_presentazione", "valida_dal", "valida_al"]
+
+
+class RelazioneForm(StyledFormMixin, forms.ModelForm):
+    persona_cf = forms.CharField(
+        label="Codice fiscale, se la persona è già registrata nel comune", max_length=16, required=False
+    )
+
+    class Meta:
+        model = Relazione
+        fields = ["tipo", "persona_cf", "nominativo", "convivente", "recapito", "note"]
+
+    def __init__(self, *args, assistito, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assistito = assistito
+
+    def clean_persona_cf(self) -> Assistito | None:
+        cf = "".join(self.cleaned_data["persona_cf"].split()).upper()
+        if not cf:
+            return None
+        persona = Assistito.objects.filter(
+            owner_ente_id=self.assistito.owner_ente_id, codice_fiscale=cf, unito_a__isnull=True
+        ).first()
+        if persona is None:
+            raise ValidationError("Nessuna persona registrata nel comune con questo codice fiscale.")
+        return persona
+
+    def _post_clean(self):
+        pass
+
+
+class ContattoForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = ContattoEsterno
+        fields = ["tipo", "nome", "referente", "recapito"]
+
+
+class UnioneForm(StyledFormMixin, forms.Form):
+    duplicato = forms.ModelChoiceField(label="Scheda duplicata da unire a questa", queryset=Assistito.objects.none())
+    reason = forms.CharField(label="Motivo dell'unione", max_length=100)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicato"].queryset = candidates

@@ -9,15 +9,18 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cse.cartella.models import Cartella
-from cse.cartella.selectors import assistiti_search, get_assistito_for
-from cse.cartella.services import assistito_register, cartella_open
+from cse.cartella import anagrafica
+from cse.cartella.models import Assistito, Cartella
+from cse.cartella.selectors import CAN_WRITE_ACCESS, assistiti_search, get_assistito_for
+from cse.cartella.services import assistito_register, cartella_open, possible_duplicates
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Ente
 from cse.core.permissions import ente_ids_for, has_capability
 from cse.core.roles import Capability, TipoEnte
 
+from . import forms
 from .forms import AssistitoForm
+from .relmap import relations_map
 
 
 @login_required
@@ -38,6 +41,7 @@ def assistito_create(request):
         data = form.cleaned_data
         try:
             assistito = assistito_register(
+                confirm_not_duplicate=data["confirm_not_duplicate"],
                 ente=data["ente"],
                 cognome=data["cognome"],
                 nome=data["nome"],
@@ -60,9 +64,134 @@ def assistito_create(request):
 def assistito_detail(request, pk: int):
     assistito = get_assistito_for(request, pk)
     cartelle = Cartella.objects.visible_to(request.user).filter(assistito=assistito).select_related("owner_ente")
-    can_open = has_capability(request.user, Capability.REGISTER_PERSONE, assistito.owner_ente_id)
+    can_edit = has_capability(request.user, CAN_WRITE_ACCESS, assistito.owner_ente_id)
+    relazioni = list(assistito.relazioni.select_related("persona"))
+    contatti = list(assistito.contatti_esterni.all())
+    twins = (
+        possible_duplicates(
+            ente=assistito.owner_ente,
+            cognome=assistito.cognome,
+            nome=assistito.nome,
+            data_nascita=assistito.data_nascita,
+            exclude_pk=assistito.pk,
+        )
+        if can_edit
+        else []
+    )
     return render(
-        request, "locale/assistito_detail.html", {"assistito": assistito, "cartelle": cartelle, "can_open": can_open}
+        request,
+        "locale/assistito_detail.html",
+        {
+            "assistito": assistito,
+            "cartelle": cartelle,
+            "can_open": can_edit,
+            "can_edit": can_edit,
+            "relazioni": relazioni,
+            "contatti": contatti,
+            "isee": assistito.isee.all(),
+            "mappa": relations_map(relazioni, contatti),
+            "twins": twins,
+            "forms": {
+                "isee": forms.IseeForm(prefix="isee"),
+                "relazione": forms.RelazioneForm(prefix="rel", assistito=assistito),
+                "contatto": forms.ContattoForm(prefix="contatto"),
+                "unione": forms.UnioneForm(
+                    prefix="unione", candidates=Assistito.objects.filter(pk__in=[t.pk for t in twins])
+                ),
+            },
+        },
+    )
+
+
+@login_required
+def assistito_edit(request, pk: int):
+    assistito = get_assistito_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="modifica anagrafica")
+    form = forms.AnagraficaForm(request.POST or None, instance=assistito, version=assistito.version)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "comune_residenza_istat"}}
+        data["comune_residenza"] = form.cleaned_data["comune_residenza_istat"]
+        try:
+            anagrafica.assistito_update(
+                assistito=assistito, data=data, by=request.user, version=form.cleaned_data["version"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Anagrafica aggiornata.")
+            return redirect("locale:assistito_detail", pk=assistito.pk)
+    return render(request, "locale/assistito_edit.html", {"assistito": assistito, "form": form})
+
+
+def _add_to_person(request, pk: int, form_factory, service, success: str):
+    """POST-only helpers of the person page: ISEE, relations, contacts, merge."""
+    assistito = get_assistito_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="aggiornamento scheda")
+    form = form_factory(assistito, request.POST)
+    if form.is_valid():
+        try:
+            service(assistito, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    if form.errors:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    else:
+        messages.success(request, success)
+    return redirect("locale:assistito_detail", pk=assistito.pk)
+
+
+@login_required
+@require_POST
+def isee_new(request, pk: int):
+    return _add_to_person(
+        request,
+        pk,
+        lambda a, data: forms.IseeForm(data, prefix="isee"),
+        lambda a, d: anagrafica.isee_add(assistito=a, data=d, by=request.user),
+        "ISEE registrato.",
+    )
+
+
+@login_required
+@require_POST
+def relazione_new(request, pk: int):
+    def save(a, d):
+        data = {**d, "persona": d.pop("persona_cf")}
+        anagrafica.relazione_add(assistito=a, data=data, by=request.user)
+
+    return _add_to_person(
+        request, pk, lambda a, data: forms.RelazioneForm(data, prefix="rel", assistito=a), save, "Relazione aggiunta."
+    )
+
+
+@login_required
+@require_POST
+def contatto_new(request, pk: int):
+    return _add_to_person(
+        request,
+        pk,
+        lambda a, data: forms.ContattoForm(data, prefix="contatto"),
+        lambda a, d: anagrafica.contatto_add(assistito=a, data=d, by=request.user),
+        "Contatto aggiunto.",
+    )
+
+
+@login_required
+@require_POST
+def unione(request, pk: int):
+    def candidates(a):
+        twins = possible_duplicates(
+            ente=a.owner_ente, cognome=a.cognome, nome=a.nome, data_nascita=a.data_nascita, exclude_pk=a.pk
+        )
+        return Assistito.objects.filter(pk__in=[t.pk for t in twins])
+
+    return _add_to_person(
+        request,
+        pk,
+        lambda a, data: forms.UnioneForm(data, prefix="unione", candidates=candidates(a)),
+        lambda a, d: anagrafica.assistito_merge(keep=a, duplicate=d["duplicato"], by=request.user, reason=d["reason"]),
+        "Schede unite: la scheda duplicata resta nello storico.",
     )
 
 

@@ -168,6 +168,12 @@ class Cartella(models.Model):
     assistito = models.ForeignKey(Assistito, on_delete=models.PROTECT, related_name="cartelle")
     owner_ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="cartelle")
     numero = models.CharField(max_length=20)
+    numerata_da = models.ForeignKey(
+        Ente,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="ente che ha assegnato il numero (resta dopo un trasferimento)",
+    )
     stato = models.CharField(max_length=20, choices=StatoCartella.choices, default=StatoCartella.ACCESSO)
     area = models.CharField(max_length=30, choices=AreaBisogno.choices, blank=True)
     case_manager = models.ForeignKey(
@@ -194,7 +200,7 @@ class Cartella(models.Model):
         verbose_name_plural = "cartelle"
         ordering = ["-aperta_il", "-id"]
         indexes = [models.Index(fields=["owner_ente", "-aperta_il"])]
-        permissions = []
+        constraints = [models.UniqueConstraint(fields=["numerata_da", "numero"], name="cartella_numero_unico")]
 
     def __str__(self) -> str:
         return f"Cartella {self.numero}"

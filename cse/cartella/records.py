@@ -298,6 +298,7 @@ def cartella_reopen(*, cartella: Cartella, by) -> Cartella:
     new = Cartella.objects.create(
         assistito=old.assistito,
         owner_ente=old.owner_ente,
+        numerata_da=old.owner_ente,
         numero=_next_numero(old.owner_ente, timezone.localdate().year),
         area=old.area,
         case_manager=old.case_manager,

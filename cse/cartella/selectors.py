@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -73,11 +75,15 @@ def get_assistito_for(
 
 
 def assistiti_search(user, query: str = "") -> QuerySet[Assistito]:
-    """Search among the people the user may see, by codice fiscale or by surname/name prefix."""
+    """Search among the people the user may see: by case number, codice fiscale, or surname/name prefix."""
     qs = Assistito.objects.visible_to(user).select_related("comune_residenza")
     query = query.strip()
     if not query:
         return qs
+    numero = re.fullmatch(r"(\d{4})/(\d{1,6})", query)
+    if numero:  # a case number, as printed on the cartella: the people of the visible cases with that number
+        wanted = f"{numero.group(1)}/{int(numero.group(2)):06d}"
+        return qs.filter(pk__in=Cartella.objects.visible_to(user).filter(numero=wanted).values("assistito_id"))
     cf = normalise_cf(query)
     if len(cf) == 16 and cf.isalnum():
         return qs.filter(codice_fiscale=cf).order_by()  # no sort: let the planner take the CF index

@@ -52,6 +52,14 @@ def assistito_register(
         errors["codice_fiscale"] = [
             "Indicare il codice fiscale o, se la persona non lo ha, un identificativo temporaneo."
         ]
+    if not errors and not confirm_not_duplicate:
+        twins = possible_duplicates(ente=ente, cognome=cognome, nome=nome, data_nascita=data_nascita)
+        if twins:
+            names = "; ".join(f"{t.cognome} {t.nome}, {t.identificativo}" for t in twins[:3])
+            errors["confirm_not_duplicate"] = [
+                f"Possibile duplicato: nel comune è già registrata una persona con stesso nome e data di nascita "
+                f"({names}). Se si tratta di un'altra persona, confermarlo e registrare di nuovo."
+            ]
     if errors:
         raise ValidationError(errors)
     assistito = Assistito(
@@ -85,7 +93,8 @@ def possible_duplicates(*, ente: Ente, cognome: str, nome: str, data_nascita: da
 
 def _next_numero(ente: Ente, year: int) -> str:
     prefix = f"{year}/"
-    last = Cartella.objects.filter(owner_ente=ente, numero__startswith=prefix).aggregate(m=Max("numero"))["m"]
+    # numbered by the ente that opened the case, wherever the case is now (a transferred case keeps its number)
+    last = Cartella.objects.filter(numerata_da=ente, numero__startswith=prefix).aggregate(m=Max("numero"))["m"]
     seq = int(last.split("/")[1]) + 1 if last else 1
     return f"{prefix}{seq:06d}"
 
@@ -97,6 +106,7 @@ def cartella_open(*, assistito: Assistito, by, area: str = "") -> Cartella:
     cartella = Cartella(
         assistito=assistito,
         owner_ente_id=assistito.owner_ente_id,
+        numerata_da_id=assistito.owner_ente_id,
         numero=_next_numero(assistito.owner_ente, timezone.localdate().year),
         area=area,
         case_manager=by,

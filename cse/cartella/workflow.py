@@ -195,9 +195,7 @@ def cartella_transition(*, cartella: Cartella, target: str, by, version: int | N
     locked._change_reason = f"{S(source).label} → {S(target).label}"
     locked.save()
     Transizione.objects.create(cartella=locked, da_stato=source, a_stato=target, by=by)
-    VoceDiario.objects.create(
-        cartella=locked, tipo="fase", autore=by, testo=f"Fase: {S(source).label} → {S(target).label}"
-    )
+    VoceDiario.objects.create(cartella=locked, tipo="fase", autore=by, testo=f"{S(source).label} → {S(target).label}")
     outbox_append(
         aggregate=locked,
         event_type="cartella.fase_cambiata",

@@ -157,7 +157,8 @@ def isee_new(request, pk: int):
 @require_POST
 def relazione_new(request, pk: int):
     def save(a, d):
-        data = {**d, "persona": d.pop("persona_cf")}
+        data = dict(d)
+        data["persona"] = data.pop("persona_cf")
         anagrafica.relazione_add(assistito=a, data=data, by=request.user)
 
     return _add_to_person(

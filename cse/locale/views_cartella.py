@@ -116,7 +116,8 @@ def transition(request, pk: int):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"La cartella è ora nella fase «{StatoCartella(target).label}».")
+        done = "La cartella è chiusa." if target == StatoCartella.CHIUSA else ""
+        messages.success(request, done or f"La cartella è ora nella fase «{StatoCartella(target).label}».")
     return redirect("locale:cartella_detail", pk=cartella.pk)
 
 

@@ -120,3 +120,13 @@ def test_the_ambito_hands_the_case_back_to_the_comune(world):
     )
     assert cartella.pk in visible_pks(world.user("A1", "segretariato"))
     assert cartella.pk not in visible_pks(world.user("AMB_A", "ufficio_di_piano"))
+
+
+def test_case_numbers_stay_unique_in_the_comune_after_a_transfer(world):
+    """The case moved to the ambito keeps its number; the comune's next case must not reuse it."""
+    manager = world.user("A1", "assistente_sociale")
+    moved_number = world.cartelle["AMB_A"].numero
+    new_case = services.cartella_open(assistito=world.assistiti["A1"], by=manager)
+    assert new_case.numero != moved_number
+    numbers = list(Cartella.objects.filter(numerata_da=world.enti["A1"]).values_list("numero", flat=True))
+    assert len(numbers) == len(set(numbers))

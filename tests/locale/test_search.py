@@ -56,8 +56,19 @@ def test_the_list_page_costs_a_fixed_number_of_queries(world, people, client, dj
             sesso="F",
             data_nascita=date(1960, 1, 1 + n % 28),
             luogo="F284" if n < 28 else "E047",
+            confirm_not_duplicate=True,
         )
     client.force_login(world.user("A1", "segretariato"))
     with django_assert_max_num_queries(11):
         response = client.get(reverse("locale:assistiti_list"), {"q": "d"})
     assert response.status_code == 200 and response.content.decode().count("<tr><td><a href") == 25
+
+
+def test_search_by_case_number_finds_the_person_only_within_the_comune(world):
+    numero = world.cartelle["A1"].numero  # e.g. 2026/000001
+    year, seq = numero.split("/")
+    short = f"{year}/{int(seq)}"
+    assert found(world, short) == {world.assistiti["A1"].cognome}
+    # comune B1 numbers its cases independently: the same number shows only B1's own person there
+    b1 = set(assistiti_search(world.user("B1", "segretariato"), short).values_list("cognome", flat=True))
+    assert b1 <= {world.assistiti["B1"].cognome} and world.assistiti["A1"].cognome not in b1

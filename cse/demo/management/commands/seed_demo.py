@@ -158,7 +158,7 @@ class Command(BaseCommand):
             people = list(Assistito.objects.filter(codice_fiscale__in=cfs))
         counters: dict[int, int] = {}
         for ente_id, numero in Cartella.objects.filter(numero__startswith=f"{today.year}/").values_list(
-            "owner_ente_id", "numero"
+            "numerata_da_id", "numero"
         ):
             counters[ente_id] = max(counters.get(ente_id, 0), int(numero.split("/")[1]))
         cartelle = []
@@ -169,6 +169,7 @@ class Command(BaseCommand):
                     Cartella(
                         assistito=person,
                         owner_ente_id=person.owner_ente_id,
+                        numerata_da_id=person.owner_ente_id,
                         numero=f"{today.year}/{counters[person.owner_ente_id]:06d}",
                         area=rng.choice(areas),
                         aperta_il=today,

@@ -22,5 +22,5 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cartella", "0002_fasi")]
+    dependencies = [("cartella", "0001_initial")]
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

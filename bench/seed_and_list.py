@@ -26,6 +26,9 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--write", action="store_true", help="append the result to docs/benchmarks.md")
+    parser.add_argument(
+        "--history-rows", type=int, default=0, help="add this many extra history rows (simulated past edits)"
+    )
     args = parser.parse_args()
 
     bench_dir = ROOT / "var" / "bench"
@@ -57,6 +60,11 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # what autovacuum does shortly after a bulk load in production
 
+    if args.history_rows:
+        _add_history(args.history_rows)
+        if engine == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     from django.contrib.auth import get_user_model
 
     from cse.cartella.models import Assistito, Cartella
@@ -74,6 +82,22 @@ def main() -> None:
         "ricerca per codice fiscale": lambda: list(assistiti_search(user, sample.codice_fiscale)),
         "cartelle visibili, pagina 1": lambda: list(Cartella.objects.visible_to(user)[:25]),
     }
+    from django.conf import settings
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(user)
+    case = Cartella.objects.visible_to(user).order_by("pk").first()
+    pages = {
+        "pagina elenco assistiti (HTML completo)": "/locale/assistiti/",
+        "pagina ricerca per cognome (HTML completo)": f"/locale/assistiti/?q={sample.cognome[:4]}",
+        "pagina ricerca per numero di cartella": f"/locale/assistiti/?q={case.numero}",
+        "liste di lavoro (HTML completo)": "/locale/lavoro/",
+        "pagina della cartella (con registro accessi)": f"/locale/cartelle/{case.pk}/",
+    }
+    for label, url in pages.items():
+        queries[label] = lambda url=url: _get_ok(client, url)
     rows = []
     for label, fn in queries.items():
         timings = []
@@ -93,6 +117,7 @@ def main() -> None:
             plan = "\n".join(r[0] for r in cursor.fetchall())
 
     total = Assistito.objects.count()
+    history_total = Assistito.history.count() + Cartella.history.count()
     prefix = ["DATABASE_URL=postgres://…"] if engine == "postgresql" else []
     command = " ".join([*prefix, ".venv/bin/python", *sys.argv])
     out = [
@@ -103,6 +128,7 @@ def main() -> None:
         "",
         f"- `seed_demo --scale {args.scale}`: **{seed_seconds:.1f} s** "
         f"({Cartella.objects.count():,} cartelle, history rows written in bulk)",
+        f"- history rows of assistiti and cartelle in the database: **{history_total:,}**",
         "",
         "| read (operator of one comune, through `visible_to`) | median ms | p95 ms |",
         "|---|---|---|",
@@ -116,6 +142,46 @@ def main() -> None:
     if args.write:
         with (ROOT / "docs" / "benchmarks.md").open("a", encoding="utf-8") as handle:
             handle.write("\n" + text)
+
+
+def _get_ok(client, url: str) -> None:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+
+
+def _add_history(count: int) -> None:
+    """Simulate years of edits: extra history versions of existing people, inserted in bulk."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cse.cartella.models import Assistito
+
+    Historical = Assistito.history.model
+    history_fields = {f.attname for f in Historical._meta.concrete_fields}
+    fields = [f.attname for f in Assistito._meta.concrete_fields if f.attname in history_fields]
+    people = list(Assistito.objects.values(*fields)[: max(count // 10, 1)])
+    now = timezone.now()
+    batch, made = [], 0
+    while made < count:
+        for n, person in enumerate(people):
+            batch.append(
+                Historical(
+                    **person,
+                    history_date=now - timedelta(days=made % 3650, seconds=n),
+                    history_type="~",
+                    history_change_reason="modifica simulata (benchmark)",
+                )
+            )
+            made += 1
+            if len(batch) >= 10_000:
+                Historical.objects.bulk_create(batch)
+                batch = []
+            if made >= count:
+                break
+    if batch:
+        Historical.objects.bulk_create(batch)
 
 
 def _has_tables(connection) -> bool:

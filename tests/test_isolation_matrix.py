@@ -26,6 +26,7 @@ OBJECT_URLS = {
     "locale:progetto": "cartella",
     "locale:chiusura": "cartella",
     "locale:transizione": "cartella",
+    "locale:case_manager": "cartella",
     "locale:riapertura": "cartella",
     "locale:intervento_nuovo": "cartella",
     "locale:prestazione_nuova": "cartella",

@@ -122,6 +122,7 @@ def relazione_add(*, assistito: Assistito, data: dict, by) -> Relazione:
     relazione = Relazione(assistito=locked, **data)
     relazione.full_clean()
     relazione.save()
+    _event(locked, "assistito.relazione_aggiunta", {"tipo": relazione.tipo, "convivente": relazione.convivente})
     return relazione
 
 
@@ -131,6 +132,7 @@ def contatto_add(*, assistito: Assistito, data: dict, by) -> ContattoEsterno:
     contatto = ContattoEsterno(assistito=locked, **data)
     contatto.full_clean()
     contatto.save()
+    _event(locked, "assistito.contatto_aggiunto", {"tipo": contatto.tipo})
     return contatto
 
 

@@ -15,6 +15,25 @@ from .identity import normalise_cf, prefix_range, search_key
 from .models import Assistito, Cartella
 
 
+def _get_and_log(request: HttpRequest, qs: QuerySet, pk: int, *, azione: str, finalita: str, assistito_of, ente_of):
+    """One object from an already permission-filtered queryset, or 404; every read leaves an AccessLog row."""
+    try:
+        obj = qs.get(pk=pk)
+    except qs.model.DoesNotExist:
+        raise Http404("Elemento non trovato") from None
+    log_access(
+        user=request.user,
+        assistito_id=assistito_of(obj),
+        oggetto_tipo=qs.model._meta.model_name,
+        oggetto_id=obj.pk,
+        ente_id=ente_of(obj),
+        azione=azione,
+        finalita=finalita,
+        request=request,
+    )
+    return obj
+
+
 def get_cartella_for(
     request: HttpRequest,
     pk: int,
@@ -30,21 +49,15 @@ def get_cartella_for(
     qs = Cartella.objects.visible_to(request.user, capability).select_related("assistito", "owner_ente")
     if owner_tipo:
         qs = qs.filter(owner_ente__tipo=owner_tipo)
-    try:
-        cartella = qs.get(pk=pk)
-    except Cartella.DoesNotExist:
-        raise Http404("Cartella non trovata") from None
-    log_access(
-        user=request.user,
-        assistito_id=cartella.assistito_id,
-        oggetto_tipo="cartella",
-        oggetto_id=cartella.pk,
-        ente_id=cartella.owner_ente_id,
+    return _get_and_log(
+        request,
+        qs,
+        pk,
         azione=azione,
         finalita=finalita,
-        request=request,
+        assistito_of=lambda c: c.assistito_id,
+        ente_of=lambda c: c.owner_ente_id,
     )
-    return cartella
 
 
 def get_assistito_for(
@@ -56,22 +69,18 @@ def get_assistito_for(
     azione: str = AccessLog.Azione.CONSULTAZIONE,
     finalita: str = "",
 ) -> Assistito:
+    """The only way a view obtains a person; the read is access-logged."""
     capability = capability or (Capability.REGISTER_PERSONE if write else Capability.VIEW_PERSONE)
-    try:
-        assistito = Assistito.objects.visible_to(request.user, capability).select_related("owner_ente").get(pk=pk)
-    except Assistito.DoesNotExist:
-        raise Http404("Assistito non trovato") from None
-    log_access(
-        user=request.user,
-        assistito_id=assistito.pk,
-        oggetto_tipo="assistito",
-        oggetto_id=assistito.pk,
-        ente_id=assistito.owner_ente_id,
+    qs = Assistito.objects.visible_to(request.user, capability).select_related("owner_ente")
+    return _get_and_log(
+        request,
+        qs,
+        pk,
         azione=azione,
         finalita=finalita,
-        request=request,
+        assistito_of=lambda a: a.pk,
+        ente_of=lambda a: a.owner_ente_id,
     )
-    return assistito
 
 
 def assistiti_search(user, query: str = "") -> QuerySet[Assistito]:
@@ -124,20 +133,16 @@ def ensure_capability(user, cartella: Cartella, capability) -> None:
 def get_child_for(request: HttpRequest, model, pk: int, *, capability=Capability.VIEW_PERSONE, finalita: str = ""):
     """A record inside a case (prestazione, diary entry, document): reachable only through a visible case."""
     visible = Cartella.objects.visible_to(request.user, capability).values("pk")
-    try:
-        obj = model.objects.select_related("cartella").get(pk=pk, cartella__in=visible)
-    except model.DoesNotExist:
-        raise Http404("Elemento non trovato") from None
-    log_access(
-        user=request.user,
-        assistito_id=obj.cartella.assistito_id,
-        oggetto_tipo=model._meta.model_name,
-        oggetto_id=obj.pk,
-        ente_id=obj.cartella.owner_ente_id,
+    qs = model.objects.select_related("cartella").filter(cartella__in=visible)
+    return _get_and_log(
+        request,
+        qs,
+        pk,
+        azione=AccessLog.Azione.CONSULTAZIONE,
         finalita=finalita,
-        request=request,
+        assistito_of=lambda o: o.cartella.assistito_id,
+        ente_of=lambda o: o.cartella.owner_ente_id,
     )
-    return obj
 
 
 def worklists(user, *, today=None) -> dict[str, QuerySet[Cartella]]:

@@ -158,6 +158,8 @@ def transitions_from(stato: str) -> list[Transition]:
 def refusal(cartella: Cartella, target: str) -> list[str]:
     """Everything that stands between the case and `target`; empty when the transition is allowed."""
     current = cartella.stato
+    if target not in S.values:
+        return ["Fase sconosciuta."]
     transition = TRANSITIONS.get((current, target))
     if transition is None:
         if current == S.CHIUSA:

@@ -101,3 +101,23 @@ def capabilities_in_any_ente(user: User) -> frozenset[str]:
 def forget_cached_capabilities(user: User) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+
+
+def operators_with(ente: Ente, capability: str):
+    """Active operators holding `capability` in `ente` (e.g. who can be a case's case manager)."""
+    from django.contrib.auth import get_user_model
+
+    from .roles import ROLE_CAPABILITIES
+
+    roles = [ruolo for ruolo, caps in ROLE_CAPABILITIES.items() if capability in caps]
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            operatore__incarichi__ente=ente,
+            operatore__incarichi__attivo=True,
+            operatore__incarichi__ruolo__in=roles,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )

@@ -179,6 +179,7 @@ class DocumentoForm(StyledFormMixin, forms.ModelForm):
         fields = ["tipo"]
 
 
+from cse.cartella.anagrafica import ANAGRAFICA_FIELDS  # noqa: E402
 from cse.cartella.models import Assistito  # noqa: E402
 from cse.cartella.rete import ContattoEsterno, Isee, Relazione  # noqa: E402
 
@@ -198,24 +199,7 @@ class AnagraficaForm(_ComuneIstatMixin, VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Assistito
-        fields = [
-            "codice_fiscale",
-            "cognome",
-            "nome",
-            "sesso",
-            "data_nascita",
-            "luogo_nascita",
-            "indirizzo_residenza",
-            "domicilio",
-            "cittadinanza",
-            "telefono",
-            "email",
-            "condizione_occupazionale",
-            "disabilita",
-            "invalidita_percentuale",
-            "protezione_giuridica",
-            "protezione_referente",
-        ]
+        fields = [f for f in ANAGRAFICA_FIELDS if f != "comune_residenza"]  # the comune comes by ISTAT code
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -279,3 +263,11 @@ class UnioneForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["duplicato"].queryset = candidates
+
+
+class CaseManagerForm(VersionedFormMixin, forms.Form):
+    case_manager = forms.ModelChoiceField(label="Case manager", queryset=None, empty_label=None)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_manager"].queryset = candidates

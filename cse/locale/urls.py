@@ -20,6 +20,7 @@ urlpatterns = [
     path("cartelle/<int:pk>/progetto/", views_cartella.phase_edit, {"record": "progetto"}, name="progetto"),
     path("cartelle/<int:pk>/chiusura/", views_cartella.phase_edit, {"record": "chiusura"}, name="chiusura"),
     path("cartelle/<int:pk>/fase/", views_cartella.transition, name="transizione"),
+    path("cartelle/<int:pk>/case-manager/", views_cartella.case_manager, name="case_manager"),
     path("cartelle/<int:pk>/riapertura/", views_cartella.reopen, name="riapertura"),
     path("cartelle/<int:pk>/interventi/nuovo/", views_cartella.intervento_new, name="intervento_nuovo"),
     path("cartelle/<int:pk>/prestazioni/nuova/", views_cartella.prestazione_new, name="prestazione_nuova"),

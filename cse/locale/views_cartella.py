@@ -23,7 +23,7 @@ from cse.cartella.selectors import (
 from cse.cartella.workflow import TRANSITIONS, cartella_transition, refusal, transitions_from
 from cse.core.forms_util import add_service_errors
 from cse.core.models import AccessLog
-from cse.core.permissions import ente_ids_for
+from cse.core.permissions import ente_ids_for, operators_with
 from cse.core.roles import Capability
 
 from . import forms
@@ -119,6 +119,33 @@ def transition(request, pk: int):
         done = "La cartella è chiusa." if target == StatoCartella.CHIUSA else ""
         messages.success(request, done or f"La cartella è ora nella fase «{StatoCartella(target).label}».")
     return redirect("locale:cartella_detail", pk=cartella.pk)
+
+
+@login_required
+def case_manager(request, pk: int):
+    """The case manager is one of the owner ente's professionals (manage_cartelle)."""
+    cartella = get_cartella_for(request, pk, capability=CAN_MANAGE, finalita="assegnazione case manager")
+    candidates = operators_with(cartella.owner_ente, Capability.MANAGE_CARTELLE)
+    form = forms.CaseManagerForm(
+        request.POST or None,
+        candidates=candidates,
+        version=cartella.version,
+        initial={"case_manager": cartella.case_manager_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            records.case_manager_assign(
+                cartella=cartella,
+                user=form.cleaned_data["case_manager"],
+                by=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Case manager assegnato.")
+            return redirect("locale:cartella_detail", pk=cartella.pk)
+    return render(request, "cartella/phase_form.html", {"cartella": cartella, "form": form, "title": "Case manager"})
 
 
 @login_required

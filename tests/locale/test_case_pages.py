@@ -202,3 +202,29 @@ def test_worklists_show_my_cases_and_nothing_from_another_comune(world, case, de
     html = desk.get(reverse("locale:lavoro")).content.decode()
     assert case.numero in html and world.assistiti["A1"].cognome in html
     assert world.assistiti["B1"].cognome not in html and world.assistiti["A2"].cognome not in html
+
+
+def test_the_case_manager_is_chosen_among_the_comune_professionals(world, case, desk):
+    url = reverse("locale:case_manager", kwargs={"pk": case.pk})
+    page = desk.get(url).content.decode()
+    boss = world.user("A1", "responsabile")
+
+    def offered(user) -> bool:
+        return f'<option value="{user.pk}"' in page
+
+    assert offered(boss) and offered(world.user("A1", "assistente_sociale"))
+    assert not offered(world.user("A1", "segretariato")) and not offered(world.user("A2", "assistente_sociale"))
+    foreign = world.user("B1", "assistente_sociale")
+    desk.post(url, {"case_manager": foreign.pk, "version": case.version})
+    case.refresh_from_db()
+    assert case.case_manager != foreign
+    desk.post(url, {"case_manager": boss.pk, "version": case.version})
+    case.refresh_from_db()
+    assert case.case_manager == boss
+
+
+def test_an_unknown_target_phase_is_refused_without_error(case, desk):
+    response = desk.post(
+        reverse("locale:transizione", kwargs={"pk": case.pk}), {"target": "xyz", "version": "abc"}, follow=True
+    )
+    assert response.status_code == 200 and "Fase sconosciuta." in response.content.decode()

@@ -31,7 +31,7 @@ def ente_groups_ensure(ente: Ente) -> dict[str, Group]:
     for ruolo in ROLES_BY_TIPO_ENTE[ente.tipo]:
         group, created = Group.objects.get_or_create(name=group_name(ente, ruolo))
         if created:
-            for capability in capabilities_of(ruolo):
+            for capability in capabilities_of(ruolo, ente.tipo):
                 assign_perm(f"core.{capability}", group, ente)
         groups[ruolo] = group
     return groups

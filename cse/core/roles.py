@@ -68,5 +68,14 @@ ROLES_BY_TIPO_ENTE: dict[str, tuple[str, ...]] = {
 }
 
 
-def capabilities_of(ruolo: str) -> frozenset[str]:
-    return ROLE_CAPABILITIES[ruolo]
+# People are registered only by comuni (the ambito receives cases by transfer, never registers anyone).
+NOT_IN_TIPO: dict[str, frozenset[str]] = {
+    TipoEnte.COMUNE: frozenset(),
+    TipoEnte.AMBITO: frozenset({C.REGISTER_PERSONE}),
+    TipoEnte.REGIONE: frozenset({C.REGISTER_PERSONE}),
+}
+
+
+def capabilities_of(ruolo: str, tipo_ente: str | None = None) -> frozenset[str]:
+    caps = ROLE_CAPABILITIES[ruolo]
+    return caps - NOT_IN_TIPO[tipo_ente] if tipo_ente else caps

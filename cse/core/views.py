@@ -32,10 +32,12 @@ from .services import incarico_revoke, operatore_create
 @login_required
 def home(request):
     incarichi = Incarico.objects.filter(operatore__user=request.user, attivo=True).select_related("ente")
-    admin_enti = Ente.objects.filter(
-        pk__in=ente_ids_for(request.user, Capability.MANAGE_OPERATORS)
-        | ente_ids_for(request.user, Capability.VIEW_AUDIT)
-    )
+    operators = ente_ids_for(request.user, Capability.MANAGE_OPERATORS)
+    audit = ente_ids_for(request.user, Capability.VIEW_AUDIT)
+    admin_enti = [
+        {"ente": ente, "operators": ente.pk in operators, "audit": ente.pk in audit}
+        for ente in Ente.objects.filter(pk__in=operators | audit)
+    ]
     return render(request, "core/home.html", {"incarichi": incarichi, "admin_enti": admin_enti})
 
 

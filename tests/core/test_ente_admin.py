@@ -91,3 +91,17 @@ def test_other_roles_do_not_reach_the_admin_screens(world, client):
     for ruolo in ("segretariato", "assistente_sociale", "responsabile"):
         client.force_login(world.user("A1", ruolo))
         assert client.get(reverse("ente_operatori", kwargs={"pk": world.enti["A1"].pk})).status_code == 404
+
+
+@pytest.mark.django_db(databases=["default", "regionale"])
+def test_each_role_home_shows_only_what_it_can_open(world, client):
+    """Every link on a role's home page answers 200 for that role: no dead ends, no hints of other enti."""
+    import re
+
+    for (_key, ruolo), user in world.all_users():
+        client.force_login(user)
+        html = client.get(reverse("home")).content.decode()
+        links = set(re.findall(r'href="(/(?:locale|ambito|regionale|ente)/[^"]*)"', html))
+        assert links, ruolo
+        for link in links:
+            assert client.get(link).status_code == 200, (ruolo, link)

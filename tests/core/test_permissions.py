@@ -3,7 +3,7 @@
 import pytest
 
 from cse.core.permissions import ente_ids_for, forget_cached_capabilities
-from cse.core.roles import ROLE_CAPABILITIES, Capability
+from cse.core.roles import Capability, capabilities_of
 from cse.core.services import incarico_assign, incarico_revoke
 
 
@@ -11,7 +11,7 @@ from cse.core.services import incarico_assign, incarico_revoke
 def test_each_role_holds_exactly_its_capabilities_in_its_own_ente_only(world):
     for (key, ruolo), user in world.all_users():
         for capability in Capability:
-            expected = {world.enti[key].pk} if capability in ROLE_CAPABILITIES[ruolo] else set()
+            expected = {world.enti[key].pk} if capability in capabilities_of(ruolo, world.enti[key].tipo) else set()
             assert ente_ids_for(user, capability) == expected, (key, ruolo, capability)
 
 
@@ -41,3 +41,10 @@ def test_capabilities_are_resolved_once_per_request(world, django_assert_num_que
     with django_assert_num_queries(3):
         for capability in Capability:
             ente_ids_for(user, capability)
+
+
+@pytest.mark.django_db
+def test_ambito_staff_never_register_people(world):
+    for ruolo in ("assistente_sociale", "responsabile"):
+        assert ente_ids_for(world.user("AMB_A", ruolo), Capability.REGISTER_PERSONE) == frozenset()
+        assert ente_ids_for(world.user("AMB_A", ruolo), Capability.MANAGE_CARTELLE) == {world.enti["AMB_A"].pk}

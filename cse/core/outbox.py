@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models, transaction
+from django.utils.module_loading import import_string
 
 from .models import OutboxEvent
 
@@ -22,6 +24,8 @@ def outbox_append(*, aggregate: models.Model, event_type: str, payload: dict, sc
         .values_list("sequence", flat=True)
         .first()
     )
+    if settings.CSE_RELAY_INLINE:
+        transaction.on_commit(import_string("cse.cartella.relay.relay_after_commit"))
     return OutboxEvent.objects.create(
         aggregate_type=aggregate_type,
         aggregate_id=aggregate.pk,

@@ -7,10 +7,13 @@ class EventoRegionale(models.Model):
     """One ingested event; idempotent on event_id, ordered per pseudonymous case by sequence."""
 
     event_id = models.UUIDField(unique=True)
-    event_type = models.CharField(max_length=80)
+    event_type = models.CharField(max_length=80, db_index=True)
     schema_version = models.PositiveSmallIntegerField()
-    case_key = models.CharField(max_length=80, help_text="riferimento pseudonimo della cartella")
+    case_key = models.CharField(max_length=64, help_text="riferimento pseudonimo della cartella")
     sequence = models.PositiveIntegerField()
+    ente = models.CharField(max_length=12, db_index=True)
+    soggetto = models.CharField(max_length=64, db_index=True, help_text="pseudonimo della persona")
+    evento_del = models.DateField(db_index=True)
     payload = models.JSONField()
     ricevuto_il = models.DateTimeField(auto_now_add=True)
 
@@ -20,3 +23,20 @@ class EventoRegionale(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"
+
+
+class LacunaSequenza(models.Model):
+    """Events of a case arrived out of order: sequences [da, a] are missing until they arrive (then colmata)."""
+
+    case_key = models.CharField(max_length=64)
+    da_sequenza = models.PositiveIntegerField()
+    a_sequenza = models.PositiveIntegerField()
+    colmata = models.BooleanField(default=False)
+    rilevata_il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "lacune di sequenza"
+        constraints = [models.UniqueConstraint(fields=["case_key", "da_sequenza"], name="lacuna_unica")]
+
+    def __str__(self) -> str:
+        return f"{self.case_key[:8]} {self.da_sequenza}-{self.a_sequenza}"

@@ -39,6 +39,10 @@ CSE_REQUIRE_OTP = env_bool("CSE_REQUIRE_OTP", not CSE_DEMO)
 CSE_PSEUDONYM_KEY = os.environ.get("CSE_PSEUDONYM_KEY", INSECURE_PSEUDONYM_KEY)
 CSE_PSEUDONYM_KEY_VERSION = os.environ.get("CSE_PSEUDONYM_KEY_VERSION", "v1")
 
+# Outbox relay: in-process right after each commit in the demo; a `manage.py relay_outbox --loop` worker otherwise.
+CSE_RELAY_INLINE = env_bool("CSE_RELAY_INLINE", CSE_DEMO)
+CSE_REGIONAL_SENDER = os.environ.get("CSE_REGIONAL_SENDER", "cse.regionale.ingest.ingest_event")
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cse.sqlite3'}"), conn_max_age=60

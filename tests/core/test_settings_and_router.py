@@ -70,7 +70,15 @@ def test_regional_rows_are_written_to_the_regional_database():
     import uuid
 
     EventoRegionale.objects.create(
-        event_id=uuid.uuid4(), event_type="prova", schema_version=1, case_key="k", sequence=1, payload={}
+        event_id=uuid.uuid4(),
+        event_type="prova",
+        schema_version=1,
+        case_key="k",
+        sequence=1,
+        payload={},
+        ente="F284",
+        soggetto="s",
+        evento_del="2026-01-01",
     )
     assert EventoRegionale.objects.using("regionale").count() == 1
     from django.db import connections

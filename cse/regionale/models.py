@@ -40,3 +40,34 @@ class LacunaSequenza(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_key[:8]} {self.da_sequenza}-{self.a_sequenza}"
+
+
+class PrestazioneSiuss(models.Model):
+    """Derived, de-identified: one row per prestazione and year (rebuilt by derive_siuss_prestazioni)."""
+
+    anno = models.PositiveSmallIntegerField()
+    ente = models.CharField(max_length=12)
+    prestazione_key = models.CharField(max_length=64)
+    soggetto = models.CharField(max_length=64)
+    sesso = models.CharField(max_length=1)
+    fascia_eta = models.CharField(max_length=8)
+    comune_istat = models.CharField(max_length=6, blank=True)
+    ambito = models.CharField(max_length=12, blank=True)
+    codice = models.CharField(max_length=12)
+    carattere = models.PositiveSmallIntegerField()
+    area_utenza = models.PositiveSmallIntegerField(null=True)
+    presa_in_carico = models.PositiveSmallIntegerField()
+    data_inizio = models.DateField()
+    data_fine = models.DateField(null=True)
+    quantita = models.DecimalField(max_digits=12, decimal_places=2)
+    unita = models.CharField(max_length=10)
+    importo = models.DecimalField(max_digits=12, decimal_places=2)
+    fonte = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name_plural = "prestazioni SIUSS (derivate)"
+        constraints = [models.UniqueConstraint(fields=["anno", "prestazione_key"], name="siuss_prestazione_anno")]
+        indexes = [models.Index(fields=["anno", "ente", "codice"])]
+
+    def __str__(self) -> str:
+        return f"{self.anno} {self.ente} {self.codice}"

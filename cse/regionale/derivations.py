@@ -1,0 +1,95 @@
+"""Deterministic, re-runnable derivations over the regional events (architecture promise 6).
+
+derive_siuss_prestazioni(anno, ente): the de-identified table of prestazioni that each ente must transmit to SIUSS
+(domain.md, "SIUSS: how prestazioni reach INPS"): per prestazione the last known state in the events, the case's
+area mapped to SIUSS AreaUtenza, and presa in carico = 1 when the case went beyond the access phase.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from cse.cartella.glossary import SIUSS_AREA_UTENZA  # a pure code list, no access to local data
+
+from .models import EventoRegionale, PrestazioneSiuss
+
+DB = "regionale"
+PRESTAZIONE_EVENTS = ("cartella.prestazione_erogata", "cartella.prestazione_conclusa")
+TAKEN_INTO_CARE = {"valutazione", "progetto", "erogazione"}
+
+
+def _case_facts(case_keys: set[str]) -> tuple[dict[str, str], set[str]]:
+    """Latest area per case, and the cases taken into care, from all their events (ordered by sequence)."""
+    area: dict[str, str] = {}
+    in_care: set[str] = set()
+    rows = EventoRegionale.objects.filter(case_key__in=case_keys).order_by("case_key", "sequence")
+    for case_key, payload in rows.values_list("case_key", "payload").iterator(chunk_size=5000):
+        data = payload["data"]
+        if data.get("area"):
+            area[case_key] = data["area"]
+        if payload["event_type"] == "cartella.fase_cambiata" and data.get("a") in TAKEN_INTO_CARE:
+            in_care.add(case_key)
+    return area, in_care
+
+
+@transaction.atomic(using=DB)
+def derive_siuss_prestazioni(anno: int, ente: str | None = None) -> int:
+    """Rebuild the SIUSS table for a year (and one ente, or all); returns the number of rows."""
+    events = EventoRegionale.objects.filter(event_type__in=PRESTAZIONE_EVENTS)
+    if ente:
+        events = events.filter(ente=ente)
+    latest: dict[str, dict] = {}
+    case_of: dict[str, str] = {}
+    rows_in_order = events.order_by("case_key", "sequence").values_list("case_key", "payload")
+    for case_key, payload in rows_in_order.iterator(chunk_size=5000):
+        key = payload["data"]["prestazione_key"]
+        latest[key] = payload  # later sequence of the same case wins
+        case_of[key] = case_key
+    in_year = {k: p for k, p in latest.items() if date.fromisoformat(p["data"]["data_inizio"]).year == anno}
+    area, in_care = _case_facts(set(case_of[k] for k in in_year))
+    stale = PrestazioneSiuss.objects.filter(anno=anno)
+    if ente:
+        stale = stale.filter(ente=ente)
+    stale.delete()
+    rows = []
+    for key in sorted(in_year):
+        payload, data, subject = in_year[key], in_year[key]["data"], in_year[key]["subject"]
+        case_key = case_of[key]
+        rows.append(
+            PrestazioneSiuss(
+                anno=anno,
+                ente=payload["ente"],
+                prestazione_key=key,
+                soggetto=subject["pseudonym"],
+                sesso=subject["sex"],
+                fascia_eta=subject["age_band"],
+                comune_istat=subject["comune_istat"] or "",
+                ambito=subject["ambito"] or "",
+                codice=data["codice"],
+                carattere=data["carattere"],
+                area_utenza=SIUSS_AREA_UTENZA.get(area.get(case_key)),
+                presa_in_carico=1 if case_key in in_care else 2,
+                data_inizio=data["data_inizio"],
+                data_fine=data.get("data_fine"),
+                quantita=Decimal(data["quantita"]),
+                unita=data["unita"],
+                importo=Decimal(data["importo"]),
+                fonte=data["fonte"],
+            )
+        )
+    PrestazioneSiuss.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def siuss_table(anno: int, *, ambito: str | None = None) -> tuple[list[str], list[str], dict[tuple[str, str], int]]:
+    """Number of prestazioni per ente × nomenclatore code (additive, so margins are plain sums)."""
+    from django.db.models import Count
+
+    qs = PrestazioneSiuss.objects.filter(anno=anno)
+    if ambito:
+        qs = qs.filter(ambito=ambito)
+    cells = {(r["ente"], r["codice"]): r["n"] for r in qs.values("ente", "codice").annotate(n=Count("id"))}
+    return sorted({e for e, _ in cells}), sorted({c for _, c in cells}), cells

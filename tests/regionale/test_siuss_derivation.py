@@ -1,0 +1,138 @@
+"""SIUSS prestazioni derived from the regional events: a hand-computed scenario, reproducible rebuilds."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from cse.cartella import records
+from cse.cartella.fasi import VoceNomenclatore
+from cse.cartella.relay import relay_outbox
+from cse.cartella.services import cartella_open
+from cse.cartella.workflow import cartella_transition
+from cse.regionale.derivations import derive_siuss_prestazioni, siuss_table
+from cse.regionale.ingest import ingest_event
+from cse.regionale.models import PrestazioneSiuss
+
+pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
+
+
+def to_erogazione(case, worker, area="anziani"):
+    save = records.phase_record_save
+    save(
+        cartella=case,
+        record="scheda_accesso",
+        by=worker,
+        version=None,
+        data={"canale": "spontaneo", "richiesta": "aiuto", "area": area, "esito": "presa_in_carico"},
+    )
+    case = cartella_transition(cartella=case, target="valutazione", by=worker)
+    save(
+        cartella=case,
+        record="valutazione",
+        by=worker,
+        version=None,
+        data={
+            "economica": 1,
+            "abitativa": 1,
+            "salute": 2,
+            "familiare": 1,
+            "lavoro": 0,
+            "gravita": 2,
+            "urgenza": "ordinaria",
+            "giudizio": "ok",
+        },
+    )
+    case = cartella_transition(cartella=case, target="progetto", by=worker)
+    sad = VoceNomenclatore.objects.get(codice="A2.07")
+    records.intervento_plan(cartella=case, by=worker, version=None, data={"voce": sad, "ore_previste": Decimal("10")})
+    save(
+        cartella=case,
+        record="progetto",
+        by=worker,
+        version=None,
+        data={
+            "obiettivi": "o",
+            "azioni": "a",
+            "impegni_persona": "i",
+            "data_revisione": date(2026, 12, 1),
+            "sottoscritto_il": date(2026, 3, 1),
+        },
+    )
+    return cartella_transition(cartella=case, target="erogazione", by=worker)
+
+
+def prestazione(case, worker, codice, inizio, importo, carattere=1):
+    return records.prestazione_register(
+        cartella=case,
+        by=worker,
+        version=None,
+        data={
+            "voce": VoceNomenclatore.objects.get(codice=codice),
+            "carattere": carattere,
+            "data_inizio": inizio,
+            "quantita": Decimal("10"),
+            "unita": "ore",
+            "importo": Decimal(importo),
+            "fonte": "fnps",
+            "erogatore": "Coop",
+        },
+    )
+
+
+def test_a_small_scenario_gives_the_expected_siuss_rows_and_rebuilds_identically(world):
+    worker = world.user("A1", "assistente_sociale")
+    case = to_erogazione(cartella_open(assistito=world.assistiti["A1"], by=worker), worker)
+    sad = prestazione(case, worker, "A2.07", date(2026, 2, 1), "480.00")
+    prestazione(case, worker, "A1.04", date(2026, 3, 5), "300.00", carattere=2)
+    prestazione(case, worker, "A2.07", date(2025, 11, 1), "200.00")  # another year
+    records.prestazione_end(prestazione=sad, data_fine=date(2026, 6, 30), by=worker, version=None)
+    relay_outbox(sender=ingest_event)
+
+    assert derive_siuss_prestazioni(2026) == 2
+    rows = {r.codice: r for r in PrestazioneSiuss.objects.filter(anno=2026)}
+    assert rows["A2.07"].data_fine == date(2026, 6, 30)  # the conclusion, the later event, wins
+    assert rows["A2.07"].importo == Decimal("480.00") and rows["A1.04"].carattere == 2
+    assert {r.presa_in_carico for r in rows.values()} == {1}
+    assert {r.area_utenza for r in rows.values()} == {2}  # anziani → disabilità e non autosufficienza
+    assert {r.ente for r in rows.values()} == {world.enti["A1"].codice}
+    assert derive_siuss_prestazioni(2025) == 1
+
+    snapshot = sorted(
+        PrestazioneSiuss.objects.filter(anno=2026).values_list(
+            "prestazione_key", "codice", "importo", "data_fine", "soggetto"
+        )
+    )
+    assert derive_siuss_prestazioni(2026) == 2
+    assert (
+        sorted(
+            PrestazioneSiuss.objects.filter(anno=2026).values_list(
+                "prestazione_key", "codice", "importo", "data_fine", "soggetto"
+            )
+        )
+        == snapshot
+    )
+    rows_, cols, cells = siuss_table(2026)
+    assert rows_ == [world.enti["A1"].codice] and cols == ["A1.04", "A2.07"]
+    assert cells == {(world.enti["A1"].codice, "A1.04"): 1, (world.enti["A1"].codice, "A2.07"): 1}
+
+
+def test_the_analyst_dashboard_suppresses_small_cells_and_only_analysts_see_it(world, client):
+    worker = world.user("A1", "assistente_sociale")
+    case = to_erogazione(cartella_open(assistito=world.assistiti["A1"], by=worker), worker)
+    for month in (1, 2, 3):
+        prestazione(case, worker, "A2.07", date(2026, month, 1), "100.00")
+    prestazione(case, worker, "A1.04", date(2026, 4, 1), "50.00", carattere=2)
+    relay_outbox(sender=ingest_event)
+    derive_siuss_prestazioni(2026)
+
+    client.force_login(world.user("REG", "analista_regionale"))
+    html = client.get("/regionale/", {"anno": 2026}).content.decode()
+    assert "<td>3</td>" in html  # A2.07: three prestazioni, published
+    assert "n.d." in html  # A1.04: one prestazione, suppressed with its totals
+    csv_text = client.get("/regionale/", {"anno": 2026, "formato": "csv"}).content.decode()
+    assert "A2.07" in csv_text and ";3;" in csv_text and "n.d." in csv_text
+
+    for key, ruolo in (("A1", "assistente_sociale"), ("AMB_A", "ufficio_di_piano"), ("REG", "amministratore_ente")):
+        client.force_login(world.user(key, ruolo))
+        assert client.get("/regionale/", {"anno": 2026}).status_code == 404

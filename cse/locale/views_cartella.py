@@ -78,6 +78,21 @@ def cartella_detail(request, pk: int):
     )
 
 
+def _form_page(request, cartella, form, action, *, success: str, title: str):
+    """The one shape of every form page of a case: valid input → service → message and back to the case;
+    a service refusal lands on the form as Italian errors, nothing saved."""
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            action(data, form.cleaned_data.get("version"))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("locale:cartella_detail", pk=cartella.pk)
+    return render(request, "cartella/phase_form.html", {"cartella": cartella, "form": form, "title": title})
+
+
 @login_required
 def phase_edit(request, pk: int, record: str):
     if record not in PHASES:
@@ -86,18 +101,16 @@ def phase_edit(request, pk: int, record: str):
     cartella = get_cartella_for(request, pk, capability=capability, finalita=f"modifica: {title}")
     instance = _record_or_none(cartella, record) or form_class._meta.model(cartella=cartella)
     form = form_class(request.POST or None, instance=instance, version=cartella.version)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            records.phase_record_save(
-                cartella=cartella, record=record, data=data, by=request.user, version=form.cleaned_data["version"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{title}: dati salvati.")
-            return redirect("locale:cartella_detail", pk=cartella.pk)
-    return render(request, "cartella/phase_form.html", {"cartella": cartella, "form": form, "title": title})
+    return _form_page(
+        request,
+        cartella,
+        form,
+        lambda data, version: records.phase_record_save(
+            cartella=cartella, record=record, data=data, by=request.user, version=version
+        ),
+        success=f"{title}: dati salvati.",
+        title=title,
+    )
 
 
 @login_required
@@ -132,20 +145,16 @@ def case_manager(request, pk: int):
         version=cartella.version,
         initial={"case_manager": cartella.case_manager_id},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            records.case_manager_assign(
-                cartella=cartella,
-                user=form.cleaned_data["case_manager"],
-                by=request.user,
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Case manager assegnato.")
-            return redirect("locale:cartella_detail", pk=cartella.pk)
-    return render(request, "cartella/phase_form.html", {"cartella": cartella, "form": form, "title": "Case manager"})
+    return _form_page(
+        request,
+        cartella,
+        form,
+        lambda data, version: records.case_manager_assign(
+            cartella=cartella, user=data["case_manager"], by=request.user, version=version
+        ),
+        success="Case manager assegnato.",
+        title="Case manager",
+    )
 
 
 @login_required
@@ -164,16 +173,14 @@ def reopen(request, pk: int):
 def _versioned_create(request, pk: int, form_factory, service, success: str, template_title: str):
     cartella = get_cartella_for(request, pk, capability=CAN_MANAGE, finalita=template_title)
     form = form_factory(cartella, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            service(cartella=cartella, data=data, by=request.user, version=form.cleaned_data["version"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("locale:cartella_detail", pk=cartella.pk)
-    return render(request, "cartella/phase_form.html", {"cartella": cartella, "form": form, "title": template_title})
+    return _form_page(
+        request,
+        cartella,
+        form,
+        lambda data, version: service(cartella=cartella, data=data, by=request.user, version=version),
+        success=success,
+        title=template_title,
+    )
 
 
 @login_required
@@ -205,23 +212,15 @@ def prestazione_end(request, pk: int):
     prestazione = get_child_for(request, Prestazione, pk, capability=CAN_MANAGE, finalita="conclusione prestazione")
     cartella = prestazione.cartella
     form = forms.PrestazioneFineForm(request.POST or None, version=cartella.version)
-    if request.method == "POST" and form.is_valid():
-        try:
-            records.prestazione_end(
-                prestazione=prestazione,
-                data_fine=form.cleaned_data["data_fine"],
-                by=request.user,
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Prestazione conclusa.")
-            return redirect("locale:cartella_detail", pk=cartella.pk)
-    return render(
+    return _form_page(
         request,
-        "cartella/phase_form.html",
-        {"cartella": cartella, "form": form, "title": f"Conclusione della prestazione {prestazione}"},
+        cartella,
+        form,
+        lambda data, version: records.prestazione_end(
+            prestazione=prestazione, data_fine=data["data_fine"], by=request.user, version=version
+        ),
+        success="Prestazione conclusa.",
+        title=f"Conclusione della prestazione {prestazione}",
     )
 
 

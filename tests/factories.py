@@ -173,3 +173,20 @@ def add_case_content(cartella: Cartella, *, by) -> None:
         fonte="comunale",
         erogatore="Comune",
     )
+
+
+def anagrafica_form_data(person: Assistito, **overrides) -> dict:
+    """The anagrafica edit form as the page posts it, unchanged, with `overrides` on top."""
+    return {
+        "codice_fiscale": person.codice_fiscale,
+        "cognome": person.cognome,
+        "nome": person.nome,
+        "sesso": person.sesso,
+        "data_nascita": person.data_nascita.isoformat(),
+        "luogo_nascita": person.luogo_nascita,
+        "cittadinanza": "100",
+        "disabilita": "nessuna",
+        "protezione_giuridica": "nessuna",
+        "version": person.version,
+        **overrides,
+    }

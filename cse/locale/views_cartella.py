@@ -226,23 +226,25 @@ def prestazione_end(request, pk: int):
 
 @login_required
 def diario(request, pk: int):
-    cartella = get_cartella_for(request, pk, finalita="diario sociale")
-    form = forms.VoceDiarioForm(request.POST or None)
-    if request.method == "POST":
-        cartella = get_cartella_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="nuova voce di diario")
-        if form.is_valid():
-            try:
-                records.diario_add(cartella=cartella, by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Voce aggiunta al diario.")
-                return redirect("locale:diario", pk=cartella.pk)
-    voci = (
-        VoceDiario.objects.filter(cartella=cartella)
-        .readable_by(request.user, professional=_is_professional(request.user, cartella))
-        .select_related("autore")
+    writing = request.method == "POST"
+    cartella = get_cartella_for(
+        request,
+        pk,
+        capability=CAN_WRITE_ACCESS if writing else None,
+        finalita="nuova voce di diario" if writing else "diario sociale",
     )
+    form = forms.VoceDiarioForm(request.POST or None)
+    if writing and form.is_valid():
+        try:
+            records.diario_add(cartella=cartella, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Voce aggiunta al diario.")
+            return redirect("locale:diario", pk=cartella.pk)
+    professional = _is_professional(request.user, cartella)
+    voci = VoceDiario.objects.filter(cartella=cartella).readable_by(request.user, professional=professional)
+    voci = voci.select_related("autore")
     tipo = request.GET.get("tipo", "")
     if tipo in TipoVoceDiario.values:
         voci = voci.filter(tipo=tipo)
@@ -255,7 +257,7 @@ def diario(request, pk: int):
             "form": form,
             "tipo": tipo,
             "tipi": TipoVoceDiario.choices,
-            "can_obscure": _is_professional(request.user, cartella),
+            "can_obscure": professional,
         },
     )
 
@@ -279,20 +281,24 @@ def diario_obscure(request, pk: int):
 
 @login_required
 def documenti(request, pk: int):
-    cartella = get_cartella_for(request, pk, finalita="documenti")
+    writing = request.method == "POST"
+    cartella = get_cartella_for(
+        request,
+        pk,
+        capability=CAN_WRITE_ACCESS if writing else None,
+        finalita="caricamento documento" if writing else "documenti",
+    )
     form = forms.DocumentoForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        cartella = get_cartella_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="caricamento documento")
-        if form.is_valid():
-            try:
-                records.documento_upload(
-                    cartella=cartella, tipo=form.cleaned_data["tipo"], upload=form.cleaned_data["file"], by=request.user
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Documento caricato.")
-                return redirect("locale:documenti", pk=cartella.pk)
+    if writing and form.is_valid():
+        try:
+            records.documento_upload(
+                cartella=cartella, tipo=form.cleaned_data["tipo"], upload=form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Documento caricato.")
+            return redirect("locale:documenti", pk=cartella.pk)
     return render(
         request,
         "cartella/documenti.html",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from cse.cartella.models import Assistito
 from cse.cartella.services import assistito_register, cartella_open
 from cse.demo.synthetic import codice_fiscale_for
-from tests.factories import register_person
+from tests.factories import anagrafica_form_data, register_person
 
 
 @pytest.fixture
@@ -84,19 +84,7 @@ def test_a_temporary_record_is_reconciled_with_its_cf_and_history_keeps_both(wor
 )
 def test_bad_anagrafica_input_is_refused_in_italian(world, desk, field, value, message):
     person = world.assistiti["A1"]
-    data = {
-        "codice_fiscale": person.codice_fiscale,
-        "cognome": person.cognome,
-        "nome": person.nome,
-        "sesso": person.sesso,
-        "data_nascita": person.data_nascita.isoformat(),
-        "luogo_nascita": person.luogo_nascita,
-        "cittadinanza": "100",
-        "disabilita": "nessuna",
-        "protezione_giuridica": "nessuna",
-        "version": person.version,
-        field: value,
-    }
+    data = anagrafica_form_data(person, **{field: value})
     response = desk.post(reverse("locale:assistito_edit", kwargs={"pk": person.pk}), data)
     assert message in response.content.decode()
     person.refresh_from_db()

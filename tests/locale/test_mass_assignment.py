@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from cse.cartella.models import Assistito, Cartella
 from cse.cartella.services import cartella_open
+from tests.factories import anagrafica_form_data
 
 PROTECTED = [
     "owner_ente",
@@ -78,18 +79,6 @@ def test_extra_fields_in_any_case_form_change_nothing(setup, extra):
     )
     client.post(
         reverse("locale:assistito_edit", kwargs={"pk": person.pk}),
-        {
-            "codice_fiscale": person.codice_fiscale,
-            "cognome": person.cognome,
-            "nome": person.nome,
-            "sesso": person.sesso,
-            "data_nascita": person.data_nascita.isoformat(),
-            "luogo_nascita": person.luogo_nascita,
-            "cittadinanza": "100",
-            "disabilita": "nessuna",
-            "protezione_giuridica": "nessuna",
-            "version": person.version,
-            **extra,
-        },
+        anagrafica_form_data(person, **extra),
     )
     assert snapshot(case, person) == before

@@ -20,6 +20,7 @@ from .glossary import (
     FonteFinanziamento,
     Interlocutore,
     LivelloBisogno,
+    ModuloLeps,
     MotivoChiusura,
     StatoCartella,
     TipoDocumento,
@@ -131,6 +132,7 @@ class InterventoPianificato(models.Model):
     ore_previste = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, validators=POSITIVE)
     importo_previsto = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE)
     fonte = models.CharField("fonte di finanziamento", max_length=20, choices=FonteFinanziamento.choices, blank=True)
+    modulo_leps = models.CharField("LEPS realizzato", max_length=5, choices=ModuloLeps.choices, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -154,6 +156,13 @@ class Prestazione(models.Model):
     importo = models.DecimalField("importo (€)", max_digits=10, decimal_places=2, validators=POSITIVE)
     fonte = models.CharField("fonte di finanziamento", max_length=20, choices=FonteFinanziamento.choices)
     erogatore = models.CharField("soggetto che eroga", max_length=200)
+    modulo_leps = models.CharField(
+        "LEPS realizzato",
+        max_length=5,
+        choices=ModuloLeps.choices,
+        blank=True,
+        help_text="vuoto: quello dell'intervento",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

@@ -146,6 +146,7 @@ def intervento_plan(*, cartella: Cartella, data: dict, by, version: int | None) 
             "intervento": intervento.pk,
             "codice": intervento.voce.codice,
             "fonte": intervento.fonte,
+            "modulo_leps": intervento.modulo_leps or None,
             "ore_previste": str(intervento.ore_previste) if intervento.ore_previste is not None else None,
             "importo_previsto": str(intervento.importo_previsto) if intervento.importo_previsto is not None else None,
         },
@@ -164,6 +165,7 @@ def _prestazione_payload(p: Prestazione) -> dict:
         "unita": p.unita,
         "importo": str(p.importo),
         "fonte": p.fonte,
+        "modulo_leps": p.modulo_leps or None,
     }
 
 
@@ -175,6 +177,8 @@ def prestazione_register(*, cartella: Cartella, data: dict, by, version: int | N
     prestazione = Prestazione(cartella=locked, **data)
     if prestazione.intervento_id and prestazione.intervento.cartella_id != locked.pk:
         raise ValidationError({"intervento": ["L'intervento indicato non appartiene a questa cartella."]})
+    if prestazione.intervento_id and not prestazione.modulo_leps:
+        prestazione.modulo_leps = prestazione.intervento.modulo_leps
     prestazione.full_clean()
     prestazione.save()
     _diary(locked, by, f"Registrata la prestazione {prestazione.voce}.")

@@ -51,6 +51,7 @@ DATA_FIELDS: dict[str, dict] = {
     "unita": CODE,
     "importo": NUMBER,
     "fonte": CODE,
+    "modulo_leps": CODE,
     "ore_previste": NUMBER,
     "importo_previsto": NUMBER,
     # person-level facts

@@ -124,7 +124,7 @@ def _current_voci():
 class InterventoForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = InterventoPianificato
-        fields = ["voce", "responsabile", "entro_il", "ore_previste", "importo_previsto", "fonte"]
+        fields = ["voce", "responsabile", "entro_il", "ore_previste", "importo_previsto", "fonte", "modulo_leps"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,6 +145,7 @@ class PrestazioneForm(VersionedFormMixin, forms.ModelForm):
             "importo",
             "fonte",
             "erogatore",
+            "modulo_leps",
         ]
 
     def __init__(self, *args, cartella, **kwargs):

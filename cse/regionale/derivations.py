@@ -21,6 +21,11 @@ PRESTAZIONE_EVENTS = ("cartella.prestazione_erogata", "cartella.prestazione_conc
 TAKEN_INTO_CARE = {"valutazione", "progetto", "erogazione"}
 
 
+def case_areas(case_keys: set[str]) -> dict[str, str]:
+    """Latest area of need per case, from all its events in sequence order."""
+    return _case_facts(case_keys)[0]
+
+
 def _case_facts(case_keys: set[str]) -> tuple[dict[str, str], set[str]]:
     """Latest area per case, and the cases taken into care, from all their events (ordered by sequence)."""
     area: dict[str, str] = {}
@@ -35,20 +40,24 @@ def _case_facts(case_keys: set[str]) -> tuple[dict[str, str], set[str]]:
     return area, in_care
 
 
-@transaction.atomic(using=DB)
-def derive_siuss_prestazioni(anno: int, ente: str | None = None) -> int:
-    """Rebuild the SIUSS table for a year (and one ente, or all); returns the number of rows."""
+def latest_prestazioni(ente: str | None = None) -> dict[str, tuple[str, dict]]:
+    """prestazione pseudonym → (case pseudonym, its latest event): a later sequence of the same case wins."""
     events = EventoRegionale.objects.filter(event_type__in=PRESTAZIONE_EVENTS)
     if ente:
         events = events.filter(ente=ente)
-    latest: dict[str, dict] = {}
-    case_of: dict[str, str] = {}
+    latest: dict[str, tuple[str, dict]] = {}
     rows_in_order = events.order_by("case_key", "sequence").values_list("case_key", "payload")
     for case_key, payload in rows_in_order.iterator(chunk_size=5000):
-        key = payload["data"]["prestazione_key"]
-        latest[key] = payload  # later sequence of the same case wins
-        case_of[key] = case_key
-    in_year = {k: p for k, p in latest.items() if date.fromisoformat(p["data"]["data_inizio"]).year == anno}
+        latest[payload["data"]["prestazione_key"]] = (case_key, payload)
+    return latest
+
+
+@transaction.atomic(using=DB)
+def derive_siuss_prestazioni(anno: int, ente: str | None = None) -> int:
+    """Rebuild the SIUSS table for a year (and one ente, or all); returns the number of rows."""
+    latest = latest_prestazioni(ente)
+    case_of = {k: case_key for k, (case_key, _) in latest.items()}
+    in_year = {k: p for k, (_, p) in latest.items() if date.fromisoformat(p["data"]["data_inizio"]).year == anno}
     area, in_care = _case_facts(set(case_of[k] for k in in_year))
     stale = PrestazioneSiuss.objects.filter(anno=anno)
     if ente:
@@ -71,6 +80,7 @@ def derive_siuss_prestazioni(anno: int, ente: str | None = None) -> int:
                 codice=data["codice"],
                 carattere=data["carattere"],
                 area_utenza=SIUSS_AREA_UTENZA.get(area.get(case_key)),
+                area=area.get(case_key) or "",
                 presa_in_carico=1 if case_key in in_care else 2,
                 data_inizio=data["data_inizio"],
                 data_fine=data.get("data_fine"),

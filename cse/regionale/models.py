@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from cse.cartella.glossary import ModuloLeps  # pure code lists, no access to local data
+
 
 class EventoRegionale(models.Model):
     """One ingested event; idempotent on event_id, ordered per pseudonymous case by sequence."""
@@ -56,6 +58,7 @@ class PrestazioneSiuss(models.Model):
     codice = models.CharField(max_length=12)
     carattere = models.PositiveSmallIntegerField()
     area_utenza = models.PositiveSmallIntegerField(null=True)
+    area = models.CharField("area di bisogno della cartella", max_length=30, blank=True)
     presa_in_carico = models.PositiveSmallIntegerField()
     data_inizio = models.DateField()
     data_fine = models.DateField(null=True)
@@ -71,3 +74,120 @@ class PrestazioneSiuss(models.Model):
 
     def __str__(self) -> str:
         return f"{self.anno} {self.ente} {self.codice}"
+
+
+class Misura(models.TextChoices):
+    BENEFICIARI = "beneficiari", "Beneficiari (persone distinte)"
+    INTERVENTI = "interventi", "Interventi erogati"
+    PROCESSI = "processi", "Processi attivati (cartelle per fase raggiunta)"
+    IMPORTI = "importi", "Importi per fonte di finanziamento (€)"
+    PROFESSIONISTI = "professionisti", "Professionisti e ore (inseriti dall'ambito)"
+    PREFILL = "prefill", "Dati precompilati da piattaforma esterna (RPM)"
+
+
+class Dimensione(models.TextChoices):
+    TOTALE = "totale", "Totale"
+    SESSO = "sesso", "Sesso"
+    FASCIA_ETA = "fascia_eta", "Fascia d'età"
+    AREA = "area", "Area di bisogno"
+    CODICE = "codice", "Codice del nomenclatore"
+    FASE = "fase", "Fase raggiunta"
+    FONTE = "fonte", "Fonte di finanziamento"
+    PROFILO = "profilo", "Profilo professionale"
+    VOCE = "voce", "Voce della sezione"
+
+
+class Origine(models.TextChoices):
+    EVENTI = "eventi", "Calcolato dagli eventi"
+    MANUALE = "manuale", "Inserito dall'ambito"
+    RPM = "rpm", "Importato (RPM / P.I.P.P.I.)"
+
+
+class IndicatoreLeps(models.Model):
+    """A configurable indicator of a LEPS module: what it measures, split by which dimension, from which source."""
+
+    modulo = models.CharField(max_length=5, choices=ModuloLeps.choices)
+    codice = models.CharField(max_length=40)
+    etichetta = models.CharField(max_length=200)
+    misura = models.CharField(max_length=20, choices=Misura.choices)
+    dimensione = models.CharField(max_length=20, choices=Dimensione.choices)
+    ordine = models.PositiveSmallIntegerField(default=0)
+    attivo = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = "indicatori LEPS"
+        ordering = ["modulo", "ordine", "codice"]
+        constraints = [models.UniqueConstraint(fields=["modulo", "codice"], name="indicatore_leps_unico")]
+
+    def __str__(self) -> str:
+        return f"{self.modulo} {self.etichetta}"
+
+    @property
+    def origine(self) -> str:
+        return {Misura.PROFESSIONISTI: Origine.MANUALE, Misura.PREFILL: Origine.RPM}.get(self.misura, Origine.EVENTI)
+
+
+class StatoScheda(models.TextChoices):
+    BOZZA = "bozza", "Bozza"
+    FINALIZZATA = "finalizzata", "Finalizzata"
+    FINALIZZATA_VUOTA = "finalizzata_vuota", "Finalizzata vuota (con motivo)"
+
+
+class SchedaLeps(models.Model):
+    """One LEPS module of one ambito for one year (SIOSS, DM 44/2025): draft while computed, frozen once finalised."""
+
+    anno = models.PositiveSmallIntegerField()
+    ambito = models.CharField(max_length=12)
+    modulo = models.CharField(max_length=5, choices=ModuloLeps.choices)
+    stato = models.CharField(max_length=20, choices=StatoScheda.choices, default=StatoScheda.BOZZA)
+    motivo_vuota = models.TextField("motivo (scheda vuota)", blank=True)
+    calcolata_il = models.DateTimeField(null=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name_plural = "schede LEPS"
+        ordering = ["anno", "ambito", "modulo"]
+        constraints = [models.UniqueConstraint(fields=["anno", "ambito", "modulo"], name="scheda_leps_unica")]
+
+    def __str__(self) -> str:
+        return f"{self.anno} {self.ambito} {self.modulo}"
+
+    @property
+    def modificabile(self) -> bool:
+        return self.stato == StatoScheda.BOZZA
+
+
+class ValoreLeps(models.Model):
+    scheda = models.ForeignKey(SchedaLeps, on_delete=models.CASCADE, related_name="valori")
+    indicatore = models.ForeignKey(IndicatoreLeps, on_delete=models.PROTECT)
+    chiave = models.CharField(max_length=60, blank=True, help_text="valore della dimensione; vuoto per il totale")
+    valore = models.DecimalField(max_digits=14, decimal_places=2)
+    origine = models.CharField(max_length=10, choices=Origine.choices)
+
+    class Meta:
+        verbose_name_plural = "valori LEPS"
+        constraints = [
+            models.UniqueConstraint(fields=["scheda", "indicatore", "chiave"], name="valore_leps_unico"),
+            models.CheckConstraint(condition=models.Q(valore__gte=0), name="valore_leps_non_negativo"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicatore.codice}[{self.chiave}]={self.valore}"
+
+
+class PassaggioScheda(models.Model):
+    """The history of a scheda's workflow: who moved it, when, why (operators live in another database)."""
+
+    scheda = models.ForeignKey(SchedaLeps, on_delete=models.CASCADE, related_name="passaggi")
+    da_stato = models.CharField(max_length=20, choices=StatoScheda.choices)
+    a_stato = models.CharField(max_length=20, choices=StatoScheda.choices)
+    operatore = models.CharField(max_length=150)
+    motivo = models.TextField(blank=True)
+    il = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "passaggi delle schede LEPS"
+        ordering = ["il", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.scheda}: {self.da_stato} → {self.a_stato}"

@@ -1,0 +1,162 @@
+"""SIOSS LEPS modules (DM 44/2025, schede A1-A7) computed from the regional events.
+
+Each module collects beneficiaries, professionals, interventions, processes and funding sources (shared/domain.md,
+"SIOSS and the LEPS modules"); the field-by-field content of the Allegati is not public, so each module is a set of
+configurable indicators (`IndicatoreLeps`) seeded here and editable by the region. A prestazione counts for a module
+when the local tier tagged it with that LEPS (`modulo_leps`, inherited from the planned intervention). Values of draft
+schede are rebuilt deterministically; finalised schede are frozen until reopened with a reason.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from cse.cartella.glossary import ModuloLeps
+
+from .derivations import DB, case_areas, latest_prestazioni
+from .models import (
+    Dimensione,
+    EventoRegionale,
+    IndicatoreLeps,
+    Misura,
+    Origine,
+    SchedaLeps,
+    ValoreLeps,
+)
+
+UNKNOWN_AMBITO = "ND"  # e.g. a person without registered residence (residenza fittizia): counted, never dropped
+
+# (codice, etichetta, misura, dimensione) — the same five families for every module (DM 44/2025)
+COMMON_INDICATORS: list[tuple[str, str, str, str]] = [
+    ("beneficiari", "Beneficiari", Misura.BENEFICIARI, Dimensione.TOTALE),
+    ("beneficiari_sesso", "Beneficiari per sesso", Misura.BENEFICIARI, Dimensione.SESSO),
+    ("beneficiari_eta", "Beneficiari per fascia d'età", Misura.BENEFICIARI, Dimensione.FASCIA_ETA),
+    ("beneficiari_area", "Beneficiari per area di bisogno", Misura.BENEFICIARI, Dimensione.AREA),
+    ("interventi_tipo", "Interventi erogati per tipo (codice del nomenclatore)", Misura.INTERVENTI, Dimensione.CODICE),
+    ("processi_fase", "Processi attivati: cartelle per fase raggiunta", Misura.PROCESSI, Dimensione.FASE),
+    ("importi_fonte", "Importi erogati per fonte di finanziamento (€)", Misura.IMPORTI, Dimensione.FONTE),
+    ("professionisti_profilo", "Professionisti coinvolti per profilo", Misura.PROFESSIONISTI, Dimensione.PROFILO),
+    ("ore_profilo", "Ore dei professionisti per profilo", Misura.PROFESSIONISTI, Dimensione.PROFILO),
+]
+# A4 (P.I.P.P.I.): sections 3, 4 and 6 come prefilled from the RPM platform where available (DM 44/2025)
+A4_PREFILL_SECTIONS = ("3", "4", "6")
+
+
+def default_indicators():
+    """(modulo, ordine, codice, etichetta, misura, dimensione) of the seeded configuration."""
+    for modulo in ModuloLeps:
+        rows = list(COMMON_INDICATORS)
+        if modulo == ModuloLeps.A4:
+            rows += [
+                (f"rpm_sezione_{s}", f"Sezione {s} (precompilata da RPM)", Misura.PREFILL, Dimensione.VOCE)
+                for s in A4_PREFILL_SECTIONS
+            ]
+        for ordine, (codice, etichetta, misura, dimensione) in enumerate(rows):
+            yield str(modulo), ordine, codice, etichetta, str(misura), str(dimensione)
+
+
+def seed_indicators(model=IndicatoreLeps, using: str = DB) -> int:
+    """Create the default indicators that do not exist yet (idempotent; the region may edit or disable them)."""
+    created = 0
+    for modulo, ordine, codice, etichetta, misura, dimensione in default_indicators():
+        _obj, was_created = model.objects.using(using).get_or_create(
+            modulo=modulo,
+            codice=codice,
+            defaults={"etichetta": etichetta, "misura": misura, "dimensione": dimensione, "ordine": ordine},
+        )
+        created += was_created
+    return created
+
+
+def _active_in(payload: dict, anno: int) -> bool:
+    data = payload["data"]
+    start = date.fromisoformat(data["data_inizio"])
+    end = date.fromisoformat(data["data_fine"]) if data.get("data_fine") else None
+    return start <= date(anno, 12, 31) and (end is None or end >= date(anno, 1, 1))
+
+
+def _event_values(anno: int, ambito: str | None) -> dict[tuple[str, str], dict[tuple[str, str], Decimal]]:
+    """(ambito, modulo) → {(indicator misura+dimensione key, chiave): value} from the events of the year."""
+    prestazioni: dict[tuple[str, str], list[tuple[str, dict]]] = defaultdict(list)
+    for case_key, payload in latest_prestazioni().values():
+        modulo = payload["data"].get("modulo_leps")
+        if not modulo or not _active_in(payload, anno):
+            continue
+        where = payload["subject"]["ambito"] or UNKNOWN_AMBITO
+        if ambito is None or where == ambito:
+            prestazioni[(where, modulo)].append((case_key, payload))
+    all_cases = {case_key for items in prestazioni.values() for case_key, _ in items}
+    areas = case_areas(all_cases)
+    phases: dict[str, set[str]] = defaultdict(set)
+    transitions = EventoRegionale.objects.using(DB).filter(
+        case_key__in=all_cases, event_type="cartella.fase_cambiata", evento_del__year=anno
+    )
+    for case_key, payload in transitions.values_list("case_key", "payload").iterator(chunk_size=5000):
+        phases[case_key].add(payload["data"]["a"])
+
+    result: dict[tuple[str, str], dict[tuple[str, str], Decimal]] = {}
+    for key, items in prestazioni.items():
+        values: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        people: dict[str, dict] = {}
+        for case_key, payload in items:
+            subject, data = payload["subject"], payload["data"]
+            people.setdefault(subject["pseudonym"], {**subject, "area": areas.get(case_key) or "nd"})
+            values[(Misura.INTERVENTI + Dimensione.CODICE, data["codice"])] += 1
+            values[(Misura.IMPORTI + Dimensione.FONTE, data["fonte"])] += Decimal(data["importo"])
+        for person in people.values():
+            values[(Misura.BENEFICIARI + Dimensione.TOTALE, "")] += 1
+            values[(Misura.BENEFICIARI + Dimensione.SESSO, person["sex"])] += 1
+            values[(Misura.BENEFICIARI + Dimensione.FASCIA_ETA, person["age_band"])] += 1
+            values[(Misura.BENEFICIARI + Dimensione.AREA, person["area"])] += 1
+        for case_key in {c for c, _ in items}:
+            for fase in phases.get(case_key, ()):
+                values[(Misura.PROCESSI + Dimensione.FASE, fase)] += 1
+        result[key] = dict(values)
+    return result
+
+
+@transaction.atomic(using=DB)
+def derive_sioss_leps_counts(anno: int, ambito: str | None = None) -> int:
+    """Rebuild the event-based values of the year's draft schede (one ambito or all); returns the values written.
+
+    Every module of every ambito seen in the events gets a scheda, so an empty module is visible and must be
+    finalised with a reason rather than forgotten.
+    """
+    seed_indicators()
+    computed = _event_values(anno, ambito)
+    ambiti = {a for a, _ in computed}
+    existing = SchedaLeps.objects.using(DB).filter(anno=anno)
+    if ambito is not None:
+        existing = existing.filter(ambito=ambito)
+        ambiti.add(ambito)
+    ambiti |= set(existing.values_list("ambito", flat=True))
+    indicators = [i for i in IndicatoreLeps.objects.using(DB).filter(attivo=True) if i.origine == Origine.EVENTI]
+    now = timezone.now()
+    written = []
+    for where in sorted(ambiti):
+        for modulo in ModuloLeps:
+            scheda, _ = SchedaLeps.objects.using(DB).get_or_create(anno=anno, ambito=where, modulo=modulo)
+            if not scheda.modificabile:
+                continue
+            scheda.valori.filter(origine=Origine.EVENTI).delete()
+            values = computed.get((where, modulo), {})
+            for indicator in (i for i in indicators if i.modulo == modulo):
+                for (measure, chiave), valore in sorted(values.items()):
+                    if measure == indicator.misura + indicator.dimensione:
+                        written.append(
+                            ValoreLeps(
+                                scheda=scheda,
+                                indicatore=indicator,
+                                chiave=chiave,
+                                valore=valore,
+                                origine=Origine.EVENTI,
+                            )
+                        )
+            SchedaLeps.objects.using(DB).filter(pk=scheda.pk).update(calcolata_il=now)
+    ValoreLeps.objects.using(DB).bulk_create(written, batch_size=2000)
+    return len(written)

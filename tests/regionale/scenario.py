@@ -1,0 +1,74 @@
+"""A case taken to the erogazione phase and its prestazioni: the local truth the regional derivations are checked
+against."""
+
+from datetime import date
+from decimal import Decimal
+
+from cse.cartella import records
+from cse.cartella.fasi import VoceNomenclatore
+from cse.cartella.workflow import cartella_transition
+
+
+def to_erogazione(case, worker, area="anziani"):
+    save = records.phase_record_save
+    save(
+        cartella=case,
+        record="scheda_accesso",
+        by=worker,
+        version=None,
+        data={"canale": "spontaneo", "richiesta": "aiuto", "area": area, "esito": "presa_in_carico"},
+    )
+    case = cartella_transition(cartella=case, target="valutazione", by=worker)
+    save(
+        cartella=case,
+        record="valutazione",
+        by=worker,
+        version=None,
+        data={
+            "economica": 1,
+            "abitativa": 1,
+            "salute": 2,
+            "familiare": 1,
+            "lavoro": 0,
+            "gravita": 2,
+            "urgenza": "ordinaria",
+            "giudizio": "ok",
+        },
+    )
+    case = cartella_transition(cartella=case, target="progetto", by=worker)
+    sad = VoceNomenclatore.objects.get(codice="A2.07")
+    records.intervento_plan(cartella=case, by=worker, version=None, data={"voce": sad, "ore_previste": Decimal("10")})
+    save(
+        cartella=case,
+        record="progetto",
+        by=worker,
+        version=None,
+        data={
+            "obiettivi": "o",
+            "azioni": "a",
+            "impegni_persona": "i",
+            "data_revisione": date(2026, 12, 1),
+            "sottoscritto_il": date(2026, 3, 1),
+        },
+    )
+    return cartella_transition(cartella=case, target="erogazione", by=worker)
+
+
+def prestazione(case, worker, codice, inizio, importo, carattere=1, *, modulo_leps="", fonte="fnps", fine=None):
+    return records.prestazione_register(
+        cartella=case,
+        by=worker,
+        version=None,
+        data={
+            "voce": VoceNomenclatore.objects.get(codice=codice),
+            "carattere": carattere,
+            "data_inizio": inizio,
+            "quantita": Decimal("10"),
+            "unita": "ore",
+            "importo": Decimal(importo),
+            "fonte": fonte,
+            "erogatore": "Coop",
+            "modulo_leps": modulo_leps,
+            "data_fine": fine,
+        },
+    )

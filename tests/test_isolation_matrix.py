@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cse.cartella.fasi import Documento, Prestazione, VoceDiario
 from cse.core.models import Incarico
+from cse.regionale.models import SchedaLeps
 
 # Every URL pattern taking an object id must be classified here; a new one without a rule fails the build.
 OBJECT_URLS = {
@@ -41,6 +42,10 @@ OBJECT_URLS = {
     "ente_accessi": "ente",
     "ente_storico": "ente",
     "incarico_revoca": "incarico",
+    "regionale:scheda": "scheda_leps",
+    "regionale:scheda_finalizza": "scheda_leps",
+    "regionale:scheda_riapri": "scheda_leps",
+    "regionale:scheda_valore": "scheda_leps",
 }
 SUPERUSER_ONLY_NAMESPACES = {"admin"}
 EXTRA_KWARGS = {"locale:pdf": {"kind": "riepilogo"}}
@@ -71,7 +76,7 @@ def _body(response) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
 
 
-def _foreign_objects(world, ente_key: str, user) -> dict[str, list[int]]:
+def _foreign_objects(world, ente_key: str, ruolo: str, user) -> dict[str, list[int]]:
     """Objects this user has no business with: other enti's people, cases, enti and incarichi."""
     visible_cartelle = {c.pk for k, c in world.cartelle.items() if k == ente_key}
     if (ente_key, "assistente_sociale") in world.users and world.user(ente_key, "assistente_sociale") == user:
@@ -88,16 +93,23 @@ def _foreign_objects(world, ente_key: str, user) -> dict[str, list[int]]:
         "documento": list(Documento.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
         "ente": [e.pk for k, e in world.enti.items() if k != ente_key],
         "incarico": list(Incarico.objects.exclude(ente=world.enti[ente_key]).values_list("pk", flat=True)[:3]),
+        # the regional tier's aggregates: analysts only
+        "scheda_leps": [] if ente_key == "REG" and ruolo == "analista_regionale" else [_scheda_leps().pk],
     }
 
 
-@pytest.mark.django_db
+def _scheda_leps():
+    scheda, _ = SchedaLeps.objects.get_or_create(anno=2026, ambito="BA01", modulo="A1")
+    return scheda
+
+
+@pytest.mark.django_db(databases=["default", "regionale"])
 def test_foreign_objects_answer_404_for_every_role_url_and_method(world, client):
     tried = 0
     leaks = []
     for (ente_key, ruolo), user in world.all_users():
         client.force_login(user)
-        foreign = _foreign_objects(world, ente_key, user)
+        foreign = _foreign_objects(world, ente_key, ruolo, user)
         for name, kind in OBJECT_URLS.items():
             for method in ("get", "post"):
                 # A foreign object must answer exactly like one that does not exist (404, or 405 on a POST-only URL).

@@ -28,6 +28,10 @@ SIUSS_AREA_UTENZA: dict[str, int | None] = {
     AreaBisogno.MULTIUTENZA: None,
 }
 
+# Published tables hide cells under 5 instead of 3 where these areas are involved (Sistan code of conduct, sensitive
+# categories; GDPR art. 9: health data — addiction and mental health).
+AREE_SENSIBILI: frozenset[str] = frozenset({AreaBisogno.DIPENDENZE_SALUTE_MENTALE})
+
 
 class StatoCartella(models.TextChoices):
     ACCESSO = "accesso", "Accesso e orientamento"

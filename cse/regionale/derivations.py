@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Count, IntegerField, Q, Value
+from django.db.models.functions import Cast, Concat, ExtractMonth
 
-from cse.cartella.glossary import SIUSS_AREA_UTENZA  # a pure code list, no access to local data
+from cse.cartella.glossary import AREE_SENSIBILI, SIUSS_AREA_UTENZA  # pure code lists, no access to local data
 
 from .models import EventoRegionale, PrestazioneSiuss
 
@@ -94,12 +96,37 @@ def derive_siuss_prestazioni(anno: int, ente: str | None = None) -> int:
     return len(rows)
 
 
-def siuss_table(anno: int, *, ambito: str | None = None) -> tuple[list[str], list[str], dict[tuple[str, str], int]]:
-    """Number of prestazioni per ente × nomenclatore code (additive, so margins are plain sums)."""
-    from django.db.models import Count
+# dimensions an analyst may put on the rows or columns of the SIUSS table (all additive counts)
+TABLE_DIMENSIONS: dict[str, str] = {
+    "ente": "Ente erogatore",
+    "ambito": "Ambito",
+    "comune_istat": "Comune di residenza (ISTAT)",
+    "area": "Area di bisogno",
+    "codice": "Codice del nomenclatore",
+    "trimestre": "Trimestre di inizio",
+    "fonte": "Fonte di finanziamento",
+}
 
+
+def siuss_table(
+    anno: int, *, righe: str = "ente", colonne: str = "codice", ambito: str | None = None
+) -> tuple[list[str], list[str], dict[tuple[str, str], int], set[tuple[str, str]]]:
+    """Number of prestazioni per righe × colonne (additive, so margins are plain sums), and the cells holding a
+    sensitive area (they get the stricter suppression threshold)."""
+    if righe not in TABLE_DIMENSIONS or colonne not in TABLE_DIMENSIONS or righe == colonne:
+        raise ValueError("dimensioni non valide")
     qs = PrestazioneSiuss.objects.filter(anno=anno)
     if ambito:
         qs = qs.filter(ambito=ambito)
-    cells = {(r["ente"], r["codice"]): r["n"] for r in qs.values("ente", "codice").annotate(n=Count("id"))}
-    return sorted({e for e, _ in cells}), sorted({c for _, c in cells}), cells
+    quarter = Cast((ExtractMonth("data_inizio") + 2) / 3, output_field=IntegerField())
+    qs = qs.annotate(trimestre=Concat(Value("T"), quarter, output_field=models.CharField()))
+    sensitive_n = Count("id", filter=Q(area__in=AREE_SENSIBILI))
+    grouped = qs.values(righe, colonne).annotate(n=Count("id"), sensibili=sensitive_n)
+    cells: dict[tuple[str, str], int] = {}
+    sensitive: set[tuple[str, str]] = set()
+    for r in grouped:
+        key = (str(r[righe] or "n.d."), str(r[colonne] or "n.d."))
+        cells[key] = cells.get(key, 0) + r["n"]
+        if r["sensibili"]:
+            sensitive.add(key)
+    return sorted({e for e, _ in cells}), sorted({c for _, c in cells}), cells, sensitive

@@ -33,11 +33,20 @@ class SuppressedTable:
         return None if self.hidden_row_totals or self.hidden_col_totals else sum(self.cells.values())
 
 
-def suppress(rows: list[str], cols: list[str], cells: dict[Cell, int], *, threshold: int = 3) -> SuppressedTable:
-    """Primary: 0 < value < threshold. Secondary: the total of every row and column holding a hidden cell is hidden
-    too (and so the grand total). Then no published sum contains a hidden cell, so none can be solved for — a simple
-    rule that trades a few more hidden totals for a guarantee, instead of a heuristic that an audit could break."""
-    hidden = {k for k, v in cells.items() if 0 < v < threshold}
+def suppress(
+    rows: list[str],
+    cols: list[str],
+    cells: dict[Cell, int],
+    *,
+    threshold: int = 3,
+    sensitive: set[Cell] = frozenset(),
+    sensitive_threshold: int = 5,
+) -> SuppressedTable:
+    """Primary: 0 < value < threshold (sensitive_threshold for cells holding a sensitive category). Secondary: the
+    total of every row and column holding a hidden cell is hidden too (and so the grand total). Then no published
+    sum contains a hidden cell, so none can be solved for — a simple rule that trades a few more hidden totals for
+    a guarantee, instead of a heuristic that an audit could break."""
+    hidden = {k for k, v in cells.items() if 0 < v < (sensitive_threshold if k in sensitive else threshold)}
     return SuppressedTable(
         rows,
         cols,

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import views, views_sioss
 
 app_name = "regionale"
-urlpatterns = [path("", views.cruscotto, name="cruscotto")]
+urlpatterns = [
+    path("", views.cruscotto, name="cruscotto"),
+    path("sioss/", views_sioss.sioss, name="sioss"),
+    path("sioss/ricalcola/", views_sioss.ricalcola, name="sioss_ricalcola"),
+    path("sioss/import-a4/", views_sioss.import_a4, name="sioss_import_a4"),
+    path("sioss/schede/<int:pk>/", views_sioss.scheda, name="scheda"),
+    path("sioss/schede/<int:pk>/finalizza/", views_sioss.scheda_finalizza, name="scheda_finalizza"),
+    path("sioss/schede/<int:pk>/riapri/", views_sioss.scheda_riapri, name="scheda_riapri"),
+    path("sioss/schede/<int:pk>/valore/", views_sioss.scheda_valore, name="scheda_valore"),
+]

@@ -1,62 +1,82 @@
-"""Analyst dashboard: only the regional tier's own tables, only published (suppressed) figures."""
+"""Analyst dashboards: only the regional tier's own tables; published figures are suppressed, exports included."""
 
 from __future__ import annotations
 
-import csv
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability
 
-from .derivations import siuss_table
+from .derivations import TABLE_DIMENSIONS, siuss_table
+from .exports import NOT_SHOWN, download, table_rows
 from .models import EventoRegionale, PrestazioneSiuss
 from .suppression import suppress
 
-NOT_SHOWN = "n.d."
+CHART_BARS = 25
 
 
-def _fmt(value: int | None) -> str:
-    return NOT_SHOWN if value is None else str(value)
+def analysts_only(view):
+    """Anyone else gets the same 404 as for a page that does not exist."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not has_capability(request.user, Capability.VIEW_REGIONAL_DATA):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
-@login_required
-def cruscotto(request):
-    if not has_capability(request.user, Capability.VIEW_REGIONAL_DATA):
-        return render(request, "core/forbidden.html", status=404)
-    anni = sorted(set(PrestazioneSiuss.objects.values_list("anno", flat=True)), reverse=True)
-    anno_param = request.GET.get("anno", "")
-    anno = int(anno_param) if anno_param.isdigit() else (anni[0] if anni else timezone.localdate().year)
-    rows, cols, cells = siuss_table(anno)
-    table = suppress(rows, cols, cells)
-    if request.GET.get("formato") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="prestazioni-siuss-{anno}.csv"'
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(["ente", *cols, "totale"])
-        for row in rows:
-            writer.writerow([row, *(_fmt(table.value(row, c)) for c in cols), _fmt(table.row_total(row))])
-        writer.writerow(["totale", *(_fmt(table.col_total(c)) for c in cols), _fmt(table.grand_total)])
-        return response
-    per_tipo = EventoRegionale.objects.values("event_type").annotate(n=Count("id")).order_by("event_type")
-    grid = [
-        {"ente": row, "values": [_fmt(table.value(row, c)) for c in cols], "total": _fmt(table.row_total(row))}
-        for row in rows
+def year_param(request, anni: list[int]) -> int:
+    anno = request.GET.get("anno", "")
+    return int(anno) if anno.isdigit() and len(anno) == 4 else (anni[0] if anni else timezone.localdate().year)
+
+
+def _chart(table) -> list[dict]:
+    """Horizontal bars of the published row totals (suppressed ones are listed as n.d., never drawn)."""
+    totals = [(r, table.row_total(r)) for r in table.rows]
+    top = max((t for _, t in totals if t is not None), default=0) or 1
+    return [{"label": r, "total": t, "pct": 0 if t is None else round(100 * t / top, 1)} for r, t in totals][
+        :CHART_BARS
     ]
+
+
+@analysts_only
+def cruscotto(request):
+    anni = sorted(set(PrestazioneSiuss.objects.values_list("anno", flat=True)), reverse=True)
+    anno = year_param(request, anni)
+    righe = request.GET.get("righe") if request.GET.get("righe") in TABLE_DIMENSIONS else "ente"
+    colonne = request.GET.get("colonne") if request.GET.get("colonne") in TABLE_DIMENSIONS else "codice"
+    if righe == colonne:
+        colonne = "codice" if righe != "codice" else "trimestre"
+    rows, cols, cells, sensitive = siuss_table(anno, righe=righe, colonne=colonne)
+    table = suppress(rows, cols, cells, sensitive=sensitive)
+    published = table_rows(table, corner=TABLE_DIMENSIONS[righe])
+    formato = request.GET.get("formato")
+    if formato in {"csv", "xlsx"}:
+        return download(published, filename=f"prestazioni-siuss-{anno}-{righe}-{colonne}", formato=formato)
+    per_tipo = EventoRegionale.objects.values("event_type").annotate(n=Count("id")).order_by("event_type")
     return render(
         request,
         "regionale/cruscotto.html",
         {
             "anno": anno,
             "anni": anni,
-            "cols": cols,
-            "grid": grid,
+            "righe": righe,
+            "colonne": colonne,
+            "dimensioni": TABLE_DIMENSIONS,
+            "header": published[0],
+            "body": published[1:-1],
+            "footer": published[-1] if rows else None,
+            "chart": _chart(table),
+            "not_shown": NOT_SHOWN,
             "per_tipo": per_tipo,
-            "col_totals": [_fmt(table.col_total(c)) for c in cols],
-            "grand_total": _fmt(table.grand_total),
         },
     )

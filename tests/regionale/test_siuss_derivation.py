@@ -48,9 +48,10 @@ def test_a_small_scenario_gives_the_expected_siuss_rows_and_rebuilds_identically
         )
         == snapshot
     )
-    rows_, cols, cells = siuss_table(2026)
+    rows_, cols, cells, sensitive = siuss_table(2026)
     assert rows_ == [world.enti["A1"].codice] and cols == ["A1.04", "A2.07"]
     assert cells == {(world.enti["A1"].codice, "A1.04"): 1, (world.enti["A1"].codice, "A2.07"): 1}
+    assert sensitive == set()
 
 
 def test_the_analyst_dashboard_suppresses_small_cells_and_only_analysts_see_it(world, client):

@@ -1,0 +1,127 @@
+"""The analyst's pages: tables by any two dimensions with chart, CSV/XLSX exports that publish only what the page
+publishes, and the SIOSS schede workflow through the real views."""
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cse.cartella.models import Assistito
+from cse.cartella.relay import relay_outbox
+from cse.regionale.derivations import derive_siuss_prestazioni
+from cse.regionale.ingest import ingest_event
+from cse.regionale.leps import derive_sioss_leps_counts
+from cse.regionale.models import IndicatoreLeps, SchedaLeps, StatoScheda, ValoreLeps
+from tests.regionale.scenario import prestazione, to_erogazione
+
+pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
+
+
+@pytest.fixture
+def analyst(world, client):
+    client.force_login(world.user("REG", "analista_regionale"))
+    return client
+
+
+def deliver(world, key, area, prestazioni):
+    """One case of comune `key` in `area` with the given (code, month) prestazioni, relayed and derived."""
+    Assistito.objects.filter(pk=world.assistiti[key].pk).update(comune_residenza=world.enti[key].comune)
+    worker = world.user(key, "assistente_sociale")
+    case = to_erogazione(world.cartelle[key], worker, area=area)
+    for codice, month in prestazioni:
+        prestazione(case, worker, codice, date(2026, month, 1), "10.00", modulo_leps="A1")
+    relay_outbox(sender=ingest_event)
+    derive_siuss_prestazioni(2026)
+
+
+def test_any_two_dimensions_with_a_chart_and_the_same_figures_in_csv_and_xlsx(world, analyst):
+    deliver(world, "A1", "anziani", [("A2.07", 1), ("A2.07", 2), ("A2.07", 2), ("A1.04", 5)])
+    page = analyst.get(reverse("regionale:cruscotto"), {"anno": 2026, "righe": "area", "colonne": "trimestre"})
+    html = page.content.decode()
+    assert "<svg" in html and "anziani: n.d." in html  # Q1 has 3, Q2 has 1 → the row total is hidden
+    assert '<th scope="row">anziani</th><td>3</td><td>n.d.</td><td>n.d.</td>' in html
+
+    params = {"anno": 2026, "righe": "area", "colonne": "trimestre", "formato": "xlsx"}
+    sheet = load_workbook(BytesIO(analyst.get(reverse("regionale:cruscotto"), params).content)).active
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
+        ["Area di bisogno", "T1", "T2", "totale"],
+        ["anziani", 3, "n.d.", "n.d."],
+        ["totale", 3, "n.d.", "n.d."],
+    ]
+    params["formato"] = "csv"
+    csv_text = analyst.get(reverse("regionale:cruscotto"), params).content.decode()
+    assert csv_text.splitlines()[1] == "anziani;3;n.d.;n.d."
+
+
+def test_cells_of_a_sensitive_area_need_five_to_be_published(world, analyst):
+    deliver(world, "A1", "dipendenze_salute_mentale", [("A2.07", 1)] * 4)
+    deliver(world, "A2", "poverta", [("A2.07", 1)] * 4)
+    csv_text = analyst.get(
+        reverse("regionale:cruscotto"), {"anno": 2026, "righe": "area", "colonne": "codice", "formato": "csv"}
+    ).content.decode()
+    assert "dipendenze_salute_mentale;n.d.;n.d." in csv_text  # 4 < 5
+    assert "poverta;4;4" in csv_text  # 4 ≥ 3
+
+
+def test_an_unknown_dimension_falls_back_instead_of_failing(world, analyst):
+    response = analyst.get(reverse("regionale:cruscotto"), {"righe": "soggetto", "colonne": "soggetto"})
+    assert response.status_code == 200 and "soggetto" not in response.content.decode().split("<table")[1]
+
+
+def test_the_analyst_derives_finalises_and_reopens_schede_through_the_pages(world, analyst):
+    deliver(world, "A1", "anziani", [("A2.07", 1)])
+    response = analyst.post(reverse("regionale:sioss_ricalcola"), {"anno": 2026})
+    assert response.status_code == 302
+    listing = analyst.get(reverse("regionale:sioss"), {"anno": 2026}).content.decode()
+    assert "BA01" in listing and "Bozza" in listing
+
+    empty = SchedaLeps.objects.get(anno=2026, ambito="BA01", modulo="A7")
+    refused = analyst.post(reverse("regionale:scheda_finalizza", args=[empty.pk]), {"version": empty.version})
+    assert refused.status_code == 400 and "indica il motivo" in refused.content.decode()
+    assert SchedaLeps.objects.get(pk=empty.pk).stato == StatoScheda.BOZZA
+    analyst.post(
+        reverse("regionale:scheda_finalizza", args=[empty.pk]),
+        {"version": empty.version, "motivo_vuota": "Servizio non attivo"},
+    )
+    assert SchedaLeps.objects.get(pk=empty.pk).stato == StatoScheda.FINALIZZATA_VUOTA
+
+    full = SchedaLeps.objects.get(anno=2026, ambito="BA01", modulo="A1")
+    page = analyst.get(reverse("regionale:scheda", args=[full.pk])).content.decode()
+    assert "Beneficiari per sesso" in page and "A2.07" in page
+    analyst.post(
+        reverse("regionale:scheda_valore", args=[full.pk]),
+        {
+            "version": full.version,
+            "indicatore": IndicatoreLeps.objects.get(modulo="A1", codice="ore_profilo").pk,
+            "chiave": "educatore",
+            "valore": "40",
+        },
+    )
+    assert ValoreLeps.objects.filter(scheda=full, chiave="educatore", valore=40).exists()
+    stale = analyst.post(reverse("regionale:scheda_finalizza", args=[full.pk]), {"version": full.version})
+    assert "modificata da un altro utente" in stale.content.decode()
+
+
+def test_the_a4_import_reports_every_bad_row_and_writes_nothing(world, analyst):
+    bad = b"anno;ambito;sezione;voce;valore\n2026;BA01;3;famiglie;2\n2026;BA01;7;x;1\n"
+    response = analyst.post(
+        reverse("regionale:sioss_import_a4"), {"file": SimpleUploadedFile("rpm.csv", bad)}, follow=True
+    )
+    assert "riga 3: sezione «7» non prevista" in response.content.decode()
+    assert not ValoreLeps.objects.exists()
+
+
+def test_nobody_but_the_analysts_reaches_the_regional_pages(world, client):
+    derive_sioss_leps_counts(2026, ambito="BA01")
+    scheda = SchedaLeps.objects.first()
+    urls = [reverse("regionale:cruscotto"), reverse("regionale:sioss"), reverse("regionale:scheda", args=[scheda.pk])]
+    for (key, ruolo), user in world.all_users():
+        client.force_login(user)
+        allowed = (key, ruolo) == ("REG", "analista_regionale")
+        for url in urls:
+            assert (client.get(url).status_code == 200) == allowed, (key, ruolo, url)
+        posted = client.post(reverse("regionale:sioss_ricalcola"), {"anno": 2027})
+        assert (posted.status_code == 302) == allowed

@@ -159,3 +159,33 @@ def test_an_undeliverable_event_holds_back_the_later_events_of_its_case_only(wor
     pending = OutboxEvent.objects.filter(sent_at__isnull=True)
     assert set(pending.values_list("aggregate_id", flat=True)) >= {first_case.aggregate_id}
     assert EventoRegionale.objects.count() == OutboxEvent.objects.filter(sent_at__isnull=False).count()
+
+
+def test_the_bulk_path_stores_each_event_once_whatever_the_order_and_repeats(world):
+    from cse.cartella.regional_events import build_regional_event
+    from cse.regionale.ingest import ingest_batch
+
+    total = many_events(world, cases=12, notes_per_case=6)
+    events = [build_regional_event(e) for e in OutboxEvent.objects.order_by("id")]
+    rng = random.Random(5)
+    shuffled = events + rng.sample(events, 30)  # 30 repeats, out of order
+    rng.shuffle(shuffled)
+    stored = 0
+    for start in range(0, len(shuffled), 25):
+        stored += ingest_batch(shuffled[start : start + 25]).stored
+    assert stored == total == EventoRegionale.objects.count()
+    assert LacunaSequenza.objects.exists()  # out-of-order arrivals were noticed …
+    assert not LacunaSequenza.objects.filter(colmata=False).exists()  # … and every gap is filled
+    assert ingest_batch(events).stored == 0
+
+
+def test_one_bad_event_refuses_its_whole_batch(world):
+    from cse.cartella.regional_events import build_regional_event
+    from cse.regionale.ingest import ingest_batch
+
+    many_events(world, cases=2, notes_per_case=2)
+    events = [build_regional_event(e) for e in OutboxEvent.objects.order_by("id")]
+    events[-1] = {**events[-1], "data": {**events[-1]["data"], "testo": "nota libera"}}
+    with pytest.raises(EventSchemaError):
+        ingest_batch(events)
+    assert EventoRegionale.objects.count() == 0

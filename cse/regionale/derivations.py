@@ -23,21 +23,29 @@ PRESTAZIONE_EVENTS = ("cartella.prestazione_erogata", "cartella.prestazione_conc
 TAKEN_INTO_CARE = {"valutazione", "progetto", "erogazione"}
 
 
-def case_areas(case_keys: set[str]) -> dict[str, str]:
-    """Latest area of need per case, from all its events in sequence order."""
-    return _case_facts(case_keys)[0]
+# events that never carry the case's area or phase: skipped when reading case facts (they are the bulk)
+NO_CASE_FACTS = (*PRESTAZIONE_EVENTS, "cartella.diario_voce", "cartella.intervento_pianificato")
 
 
-def _case_facts(case_keys: set[str]) -> tuple[dict[str, str], set[str]]:
-    """Latest area per case, and the cases taken into care, from all their events (ordered by sequence)."""
+def case_areas() -> dict[str, str]:
+    """Latest area of need per case, from its events in sequence order."""
+    return _case_facts()[0]
+
+
+def _case_facts() -> tuple[dict[str, str], set[str]]:
+    """Latest area per case, and the cases taken into care. Reads two scalars per event (extracted by the database),
+    not whole payloads, and no list of case keys (it would not fit a query at regional scale)."""
     area: dict[str, str] = {}
     in_care: set[str] = set()
-    rows = EventoRegionale.objects.filter(case_key__in=case_keys).order_by("case_key", "sequence")
-    for case_key, payload in rows.values_list("case_key", "payload").iterator(chunk_size=5000):
-        data = payload["data"]
-        if data.get("area"):
-            area[case_key] = data["area"]
-        if payload["event_type"] == "cartella.fase_cambiata" and data.get("a") in TAKEN_INTO_CARE:
+    rows = (
+        EventoRegionale.objects.exclude(event_type__in=NO_CASE_FACTS)
+        .order_by("case_key", "sequence")
+        .values_list("case_key", "event_type", "payload__data__area", "payload__data__a")
+    )
+    for case_key, event_type, case_area, target in rows.iterator(chunk_size=10000):
+        if case_area:
+            area[case_key] = case_area
+        if event_type == "cartella.fase_cambiata" and target in TAKEN_INTO_CARE:
             in_care.add(case_key)
     return area, in_care
 
@@ -60,7 +68,7 @@ def derive_siuss_prestazioni(anno: int, ente: str | None = None) -> int:
     latest = latest_prestazioni(ente)
     case_of = {k: case_key for k, (case_key, _) in latest.items()}
     in_year = {k: p for k, (_, p) in latest.items() if date.fromisoformat(p["data"]["data_inizio"]).year == anno}
-    area, in_care = _case_facts(set(case_of[k] for k in in_year))
+    area, in_care = _case_facts()
     stale = PrestazioneSiuss.objects.filter(anno=anno)
     if ente:
         stale = stale.filter(ente=ente)

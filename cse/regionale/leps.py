@@ -91,13 +91,14 @@ def _event_values(anno: int, ambito: str | None) -> dict[tuple[str, str], dict[t
         if ambito is None or where == ambito:
             prestazioni[(where, modulo)].append((case_key, payload))
     all_cases = {case_key for items in prestazioni.values() for case_key, _ in items}
-    areas = case_areas(all_cases)
+    areas = case_areas()
     phases: dict[str, set[str]] = defaultdict(set)
     transitions = EventoRegionale.objects.using(DB).filter(
-        case_key__in=all_cases, event_type="cartella.fase_cambiata", evento_del__year=anno
+        event_type="cartella.fase_cambiata", evento_del__gte=date(anno, 1, 1), evento_del__lte=date(anno, 12, 31)
     )
-    for case_key, payload in transitions.values_list("case_key", "payload").iterator(chunk_size=5000):
-        phases[case_key].add(payload["data"]["a"])
+    for case_key, target in transitions.values_list("case_key", "payload__data__a").iterator(chunk_size=10000):
+        if case_key in all_cases:
+            phases[case_key].add(target)
 
     result: dict[tuple[str, str], dict[tuple[str, str], Decimal]] = {}
     for key, items in prestazioni.items():

@@ -16,6 +16,7 @@ from django.db.models.functions import Cast, Concat, ExtractMonth
 
 from cse.cartella.glossary import AREE_SENSIBILI, SIUSS_AREA_UTENZA  # pure code lists, no access to local data
 
+from .bulk import insert_rows
 from .models import EventoRegionale, PrestazioneSiuss
 
 DB = "regionale"
@@ -78,7 +79,7 @@ def derive_siuss_prestazioni(anno: int, ente: str | None = None) -> int:
         payload, data, subject = in_year[key], in_year[key]["data"], in_year[key]["subject"]
         case_key = case_of[key]
         rows.append(
-            PrestazioneSiuss(
+            dict(
                 anno=anno,
                 ente=payload["ente"],
                 prestazione_key=key,
@@ -100,7 +101,7 @@ def derive_siuss_prestazioni(anno: int, ente: str | None = None) -> int:
                 fonte=data["fonte"],
             )
         )
-    PrestazioneSiuss.objects.bulk_create(rows, batch_size=2000)
+    insert_rows(PrestazioneSiuss, rows)
     return len(rows)
 
 

@@ -7,9 +7,11 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from cse.core.event_schema import validate_event
 
+from .bulk import insert_rows
 from .models import EventoRegionale, LacunaSequenza
 
 DB = "regionale"
@@ -22,6 +24,22 @@ class IngestResult:
     gap_from: int | None = None
 
 
+def _columns(event: dict) -> dict:
+    """The indexed columns of a stored event, plus the whole (already allow-listed) event as payload."""
+    return {
+        "event_id": event["event_id"],
+        "event_type": event["event_type"],
+        "schema_version": event["schema_version"],
+        "case_key": event["case_key"],
+        "sequence": event["sequence"],
+        "ente": event["ente"],
+        "soggetto": event["subject"]["pseudonym"],
+        "evento_del": date.fromisoformat(event["occurred_on"]),
+        "payload": event,
+        "ricevuto_il": timezone.now(),
+    }
+
+
 @transaction.atomic(using=DB)
 def ingest_event(event: dict) -> IngestResult:
     """Store one event; receiving the same event_id again changes nothing (at-least-once delivery upstream)."""
@@ -32,17 +50,7 @@ def ingest_event(event: dict) -> IngestResult:
     gap_from = last + 1 if event["sequence"] > last + 1 else None
     try:
         with transaction.atomic(using=DB):
-            EventoRegionale.objects.create(
-                event_id=event["event_id"],
-                event_type=event["event_type"],
-                schema_version=event["schema_version"],
-                case_key=event["case_key"],
-                sequence=event["sequence"],
-                ente=event["ente"],
-                soggetto=event["subject"]["pseudonym"],
-                evento_del=date.fromisoformat(event["occurred_on"]),
-                payload=event,
-            )
+            EventoRegionale.objects.create(**_columns(event))
     except IntegrityError:  # a concurrent delivery of the same event won the race
         return IngestResult(stored=False, duplicate=True)
     if gap_from is not None:
@@ -90,20 +98,8 @@ def ingest_batch(events: list[dict]) -> BatchResult:
                 LacunaSequenza(case_key=event["case_key"], da_sequenza=previous + 1, a_sequenza=event["sequence"] - 1)
             )
         last[event["case_key"]] = max(previous, event["sequence"])
-        rows.append(
-            EventoRegionale(
-                event_id=event["event_id"],
-                event_type=event["event_type"],
-                schema_version=event["schema_version"],
-                case_key=event["case_key"],
-                sequence=event["sequence"],
-                ente=event["ente"],
-                soggetto=event["subject"]["pseudonym"],
-                evento_del=date.fromisoformat(event["occurred_on"]),
-                payload=event,
-            )
-        )
-    EventoRegionale.objects.bulk_create(rows, batch_size=1000)
+        rows.append(_columns(event))
+    insert_rows(EventoRegionale, rows)
     LacunaSequenza.objects.bulk_create(gaps, ignore_conflicts=True)
     _close_filled_gaps(case_keys)
     result.stored, result.gaps = len(rows), len(gaps)

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import random
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -57,8 +58,8 @@ class FlakyTransport:
 
 
 def test_relay_crashes_lose_nothing_and_duplicate_nothing(world):
-    total = many_events(world)
-    assert total > 500
+    total = many_events(world, cases=50, notes_per_case=40)
+    assert total > 2000
     transport = FlakyTransport(seed=11)
     for _ in range(200):
         if not OutboxEvent.objects.filter(sent_at__isnull=True).exists():
@@ -74,6 +75,8 @@ def test_relay_crashes_lose_nothing_and_duplicate_nothing(world):
         seqs = list(EventoRegionale.objects.filter(case_key=case_key).order_by("id").values_list("sequence", flat=True))
         assert seqs == list(range(1, len(seqs) + 1))  # complete and delivered in order per case
     assert not LacunaSequenza.objects.exists()
+    local_counts = Counter(OutboxEvent.objects.values_list("event_type", flat=True))
+    assert Counter(EventoRegionale.objects.values_list("event_type", flat=True)) == local_counts
 
 
 def test_nothing_identifiable_reaches_the_region_and_pseudonyms_resist_a_dictionary(world, settings):

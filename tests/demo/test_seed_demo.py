@@ -2,13 +2,15 @@ import pytest
 from codicefiscale import codicefiscale
 from django.core.management import call_command
 
+from cse.cartella.fasi import Prestazione
 from cse.cartella.identity import codice_fiscale_problems
 from cse.cartella.models import Assistito, Cartella
-from cse.core.models import Ente, Incarico
+from cse.core.models import Ente, Incarico, OutboxEvent
 from cse.core.roles import ROLES_BY_TIPO_ENTE, TipoEnte
+from cse.regionale.models import PrestazioneSiuss, ValoreLeps
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases=["default", "regionale"])
 def test_seed_demo_builds_the_region_and_is_idempotent(capsys):
     call_command("seed_demo", "--scale", "120")
     first = capsys.readouterr().out
@@ -27,9 +29,14 @@ def test_seed_demo_builds_the_region_and_is_idempotent(capsys):
     for tipo, roles in ROLES_BY_TIPO_ENTE.items():
         assert set(Incarico.objects.filter(ente__tipo=tipo).values_list("ruolo", flat=True)) == set(roles)
     assert Cartella.objects.filter(owner_ente__tipo=TipoEnte.AMBITO).count() == 1
+    # the regional tier has something to show: delivered prestazioni relayed and derived, once
+    delivered = Prestazione.objects.count()
+    assert delivered > 10 and PrestazioneSiuss.objects.count() == delivered
+    assert ValoreLeps.objects.filter(indicatore__codice="beneficiari").exists()
+    assert not OutboxEvent.objects.filter(sent_at__isnull=True).exists()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases=["default", "regionale"])
 def test_synthetic_people_have_valid_consistent_codici_fiscali():
     call_command("seed_demo", "--scale", "60", "--quiet-logins")
     for a in Assistito.objects.all():

@@ -59,6 +59,7 @@ class Command(BaseCommand):
         logins = self._operators(enti_comuni, ente_ambito)
         created = self._people(enti_comuni, scale)
         self._transfer_one_case(enti_comuni, ente_ambito)
+        self._regional_data()
         self.stdout.write(
             f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}), "
             f"in {time.monotonic() - started:.1f} s"
@@ -177,6 +178,19 @@ class Command(BaseCommand):
                 )
         bulk_create_with_history(cartelle, Cartella, batch_size=1000)
         return len(people)
+
+    def _regional_data(self) -> None:
+        """Cases delivered through the services, relayed to the region, the year derived (SIUSS and SIOSS)."""
+        from cse.demo.regional import deliver_demo_cases
+        from cse.regionale.derivations import derive_siuss_prestazioni
+        from cse.regionale.leps import derive_sioss_leps_counts
+
+        delivered = sum(deliver_demo_cases(username=f"{c}.assistente_sociale") for c in OPERATOR_COMUNI.values())
+        if delivered:
+            year = timezone.localdate().year
+            derive_siuss_prestazioni(year)
+            derive_sioss_leps_counts(year)
+            self.stdout.write(f"Prestazioni dimostrative erogate e inviate alla Regione: {delivered}")
 
     def _transfer_one_case(self, enti_comuni: dict[str, Ente], ente_ambito: Ente) -> None:
         if Cartella.objects.filter(owner_ente=ente_ambito).exists():

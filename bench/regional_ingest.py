@@ -5,8 +5,9 @@
         .venv/bin/python bench/regional_ingest.py --events 1000000 --write
 
 Events are generated directly in the regional contract (schema-valid, random pseudonyms: no local data involved),
-in case histories like the local tier produces (access → assessment → project → delivery, prestazioni, notes), then
-ingested through `ingest_batch` in batches, then the year is derived (SIUSS prestazioni + SIOSS LEPS schede).
+in case histories like the local tier produces (access → assessment → project → delivery, prestazioni, notes) spread
+over five years (2022-2026), then ingested through `ingest_batch` in batches (which also folds them into the
+current-state tables), then one year is derived (SIUSS prestazioni + SIOSS LEPS schede).
 Targets (issue 5): ≥ 5,000 events/s ingestion; < 60 s to derive a year over 10M events.
 """
 
@@ -45,7 +46,7 @@ def case_events(rng: random.Random, n_events: int, ambiti: list[str]) -> list[di
         "cittadinanza": "100",
     }
     ente = f"E{rng.randint(100, 999)}"
-    day = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    day = f"{rng.randint(2022, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"  # five years of history
     data_list = [
         ("cartella.aperta", {"aperta_il": day}),
         ("cartella.scheda_accesso", {"canale": "spontaneo", "area": rng.choice(AREAS), "esito": "presa_in_carico"}),
@@ -115,12 +116,19 @@ def main() -> None:
     from cse.regionale.derivations import derive_siuss_prestazioni
     from cse.regionale.ingest import ingest_batch
     from cse.regionale.leps import derive_sioss_leps_counts
-    from cse.regionale.models import EventoRegionale, PrestazioneSiuss, ValoreLeps
+    from cse.regionale.models import (
+        CasoCorrente,
+        EventoRegionale,
+        PrestazioneCorrente,
+        PrestazioneSiuss,
+        SchedaLeps,
+        ValoreLeps,
+    )
 
     connection = connections["regionale"]
     call_command("migrate", "--database", "regionale", verbosity=0)
-    EventoRegionale.objects.all().delete()
-    PrestazioneSiuss.objects.all().delete()
+    for model in (EventoRegionale, PrestazioneSiuss, PrestazioneCorrente, CasoCorrente, ValoreLeps, SchedaLeps):
+        model.objects.all().delete()
 
     rng = random.Random(2026)
     ambiti = [f"BA{n:02d}" for n in range(1, 11)]

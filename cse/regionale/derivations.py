@@ -7,9 +7,6 @@ area mapped to SIUSS AreaUtenza, and presa in carico = 1 when the case went beyo
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 from django.db import models, transaction
 from django.db.models import Count, IntegerField, Q, Value
 from django.db.models.functions import Cast, Concat, ExtractMonth
@@ -17,89 +14,48 @@ from django.db.models.functions import Cast, Concat, ExtractMonth
 from cse.cartella.glossary import AREE_SENSIBILI, SIUSS_AREA_UTENZA  # pure code lists, no access to local data
 
 from .bulk import insert_rows
-from .models import EventoRegionale, PrestazioneSiuss
+from .models import CasoCorrente, PrestazioneCorrente, PrestazioneSiuss
 
 DB = "regionale"
-PRESTAZIONE_EVENTS = ("cartella.prestazione_erogata", "cartella.prestazione_conclusa")
-TAKEN_INTO_CARE = {"valutazione", "progetto", "erogazione"}
-
-
-# events that never carry the case's area or phase: skipped when reading case facts (they are the bulk)
-NO_CASE_FACTS = (*PRESTAZIONE_EVENTS, "cartella.diario_voce", "cartella.intervento_pianificato")
-
-
-def case_areas() -> dict[str, str]:
-    """Latest area of need per case, from its events in sequence order."""
-    return _case_facts()[0]
-
-
-def _case_facts() -> tuple[dict[str, str], set[str]]:
-    """Latest area per case, and the cases taken into care. Reads two scalars per event (extracted by the database),
-    not whole payloads, and no list of case keys (it would not fit a query at regional scale)."""
-    area: dict[str, str] = {}
-    in_care: set[str] = set()
-    rows = (
-        EventoRegionale.objects.exclude(event_type__in=NO_CASE_FACTS)
-        .order_by("case_key", "sequence")
-        .values_list("case_key", "event_type", "payload__data__area", "payload__data__a")
-    )
-    for case_key, event_type, case_area, target in rows.iterator(chunk_size=10000):
-        if case_area:
-            area[case_key] = case_area
-        if event_type == "cartella.fase_cambiata" and target in TAKEN_INTO_CARE:
-            in_care.add(case_key)
-    return area, in_care
-
-
-def latest_prestazioni(ente: str | None = None) -> dict[str, tuple[str, dict]]:
-    """prestazione pseudonym → (case pseudonym, its latest event): a later sequence of the same case wins."""
-    events = EventoRegionale.objects.filter(event_type__in=PRESTAZIONE_EVENTS)
-    if ente:
-        events = events.filter(ente=ente)
-    latest: dict[str, tuple[str, dict]] = {}
-    rows_in_order = events.order_by("case_key", "sequence").values_list("case_key", "payload")
-    for case_key, payload in rows_in_order.iterator(chunk_size=5000):
-        latest[payload["data"]["prestazione_key"]] = (case_key, payload)
-    return latest
 
 
 @transaction.atomic(using=DB)
 def derive_siuss_prestazioni(anno: int, ente: str | None = None) -> int:
-    """Rebuild the SIUSS table for a year (and one ente, or all); returns the number of rows."""
-    latest = latest_prestazioni(ente)
-    case_of = {k: case_key for k, (case_key, _) in latest.items()}
-    in_year = {k: p for k, (_, p) in latest.items() if date.fromisoformat(p["data"]["data_inizio"]).year == anno}
-    area, in_care = _case_facts()
+    """Rebuild the SIUSS table for a year (and one ente, or all) from the current state of each prestazione and
+    of its case; returns the number of rows."""
     stale = PrestazioneSiuss.objects.filter(anno=anno)
+    prestazioni = PrestazioneCorrente.objects.filter(data_inizio__year=anno)
     if ente:
-        stale = stale.filter(ente=ente)
+        stale, prestazioni = stale.filter(ente=ente), prestazioni.filter(ente=ente)
     stale.delete()
+    cases = {
+        k: (area, in_care) for k, area, in_care in CasoCorrente.objects.values_list("case_key", "area", "in_carico")
+    }
     rows = []
-    for key in sorted(in_year):
-        payload, data, subject = in_year[key], in_year[key]["data"], in_year[key]["subject"]
-        case_key = case_of[key]
+    for p in prestazioni.order_by("prestazione_key").values().iterator(chunk_size=10_000):
+        area, in_care = cases.get(p["case_key"], ("", False))
         rows.append(
-            dict(
-                anno=anno,
-                ente=payload["ente"],
-                prestazione_key=key,
-                soggetto=subject["pseudonym"],
-                sesso=subject["sex"],
-                fascia_eta=subject["age_band"],
-                comune_istat=subject["comune_istat"] or "",
-                ambito=subject["ambito"] or "",
-                codice=data["codice"],
-                carattere=data["carattere"],
-                area_utenza=SIUSS_AREA_UTENZA.get(area.get(case_key)),
-                area=area.get(case_key) or "",
-                presa_in_carico=1 if case_key in in_care else 2,
-                data_inizio=data["data_inizio"],
-                data_fine=data.get("data_fine"),
-                quantita=Decimal(data["quantita"]),
-                unita=data["unita"],
-                importo=Decimal(data["importo"]),
-                fonte=data["fonte"],
-            )
+            {
+                "anno": anno,
+                "ente": p["ente"],
+                "prestazione_key": p["prestazione_key"],
+                "soggetto": p["soggetto"],
+                "sesso": p["sesso"],
+                "fascia_eta": p["fascia_eta"],
+                "comune_istat": p["comune_istat"],
+                "ambito": p["ambito"],
+                "codice": p["codice"],
+                "carattere": p["carattere"],
+                "area_utenza": SIUSS_AREA_UTENZA.get(area),
+                "area": area,
+                "presa_in_carico": 1 if in_care else 2,
+                "data_inizio": p["data_inizio"],
+                "data_fine": p["data_fine"],
+                "quantita": p["quantita"],
+                "unita": p["unita"],
+                "importo": p["importo"],
+                "fonte": p["fonte"],
+            }
         )
     insert_rows(PrestazioneSiuss, rows)
     return len(rows)

@@ -13,6 +13,7 @@ from cse.core.event_schema import validate_event
 
 from .bulk import insert_rows
 from .models import EventoRegionale, LacunaSequenza
+from .projections import project
 
 DB = "regionale"
 
@@ -58,6 +59,7 @@ def ingest_event(event: dict) -> IngestResult:
             case_key=event["case_key"], da_sequenza=gap_from, defaults={"a_sequenza": event["sequence"] - 1}
         )
     _close_filled_gaps({event["case_key"]})
+    project([event])
     return IngestResult(stored=True, gap_from=gap_from)
 
 
@@ -100,6 +102,7 @@ def ingest_batch(events: list[dict]) -> BatchResult:
         last[event["case_key"]] = max(previous, event["sequence"])
         rows.append(_columns(event))
     insert_rows(EventoRegionale, rows)
+    project(fresh.values())
     LacunaSequenza.objects.bulk_create(gaps, ignore_conflicts=True)
     _close_filled_gaps(case_keys)
     result.stored, result.gaps = len(rows), len(gaps)

@@ -14,17 +14,20 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cse.cartella.glossary import ModuloLeps
 
-from .derivations import DB, case_areas, latest_prestazioni
+from .derivations import DB
 from .models import (
+    CasoCorrente,
     Dimensione,
     EventoRegionale,
     IndicatoreLeps,
     Misura,
     Origine,
+    PrestazioneCorrente,
     SchedaLeps,
     ValoreLeps,
 )
@@ -73,30 +76,27 @@ def seed_indicators(model=IndicatoreLeps, using: str = DB) -> int:
     return created
 
 
-def _active_in(payload: dict, anno: int) -> bool:
-    data = payload["data"]
-    start = date.fromisoformat(data["data_inizio"])
-    end = date.fromisoformat(data["data_fine"]) if data.get("data_fine") else None
-    return start <= date(anno, 12, 31) and (end is None or end >= date(anno, 1, 1))
-
-
 def _event_values(anno: int, ambito: str | None) -> dict[tuple[str, str], dict[tuple[str, str], Decimal]]:
-    """(ambito, modulo) → {(indicator misura+dimensione key, chiave): value} from the events of the year."""
-    prestazioni: dict[tuple[str, str], list[tuple[str, dict]]] = defaultdict(list)
-    for case_key, payload in latest_prestazioni().values():
-        modulo = payload["data"].get("modulo_leps")
-        if not modulo or not _active_in(payload, anno):
-            continue
-        where = payload["subject"]["ambito"] or UNKNOWN_AMBITO
-        if ambito is None or where == ambito:
-            prestazioni[(where, modulo)].append((case_key, payload))
-    all_cases = {case_key for items in prestazioni.values() for case_key, _ in items}
-    areas = case_areas()
-    phases: dict[str, set[str]] = defaultdict(set)
-    transitions = EventoRegionale.objects.using(DB).filter(
-        event_type="cartella.fase_cambiata", evento_del__gte=date(anno, 1, 1), evento_del__lte=date(anno, 12, 31)
+    """(ambito, modulo) → {(misura+dimensione, chiave): value}, from the prestazioni tagged with a LEPS and active
+    during the year (current state of each), their cases' area, and the phases the cases reached in the year."""
+    start, end = date(anno, 1, 1), date(anno, 12, 31)
+    active = PrestazioneCorrente.objects.exclude(modulo_leps="").filter(
+        Q(data_fine__isnull=True) | Q(data_fine__gte=start), data_inizio__lte=end
     )
-    for case_key, target in transitions.values_list("case_key", "payload__data__a").iterator(chunk_size=10000):
+    if ambito == UNKNOWN_AMBITO:
+        active = active.filter(ambito="")
+    elif ambito is not None:
+        active = active.filter(ambito=ambito)
+    prestazioni: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for p in active.order_by("prestazione_key").values().iterator(chunk_size=10_000):
+        prestazioni[(p["ambito"] or UNKNOWN_AMBITO, p["modulo_leps"])].append(p)
+    all_cases = {p["case_key"] for items in prestazioni.values() for p in items}
+    areas = dict(CasoCorrente.objects.exclude(area="").values_list("case_key", "area"))
+    phases: dict[str, set[str]] = defaultdict(set)
+    transitions = EventoRegionale.objects.filter(
+        event_type="cartella.fase_cambiata", evento_del__gte=start, evento_del__lte=end
+    )
+    for case_key, target in transitions.values_list("case_key", "payload__data__a").iterator(chunk_size=10_000):
         if case_key in all_cases:
             phases[case_key].add(target)
 
@@ -104,17 +104,16 @@ def _event_values(anno: int, ambito: str | None) -> dict[tuple[str, str], dict[t
     for key, items in prestazioni.items():
         values: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
         people: dict[str, dict] = {}
-        for case_key, payload in items:
-            subject, data = payload["subject"], payload["data"]
-            people.setdefault(subject["pseudonym"], {**subject, "area": areas.get(case_key) or "nd"})
-            values[(Misura.INTERVENTI + Dimensione.CODICE, data["codice"])] += 1
-            values[(Misura.IMPORTI + Dimensione.FONTE, data["fonte"])] += Decimal(data["importo"])
+        for p in items:
+            people.setdefault(p["soggetto"], {**p, "area": areas.get(p["case_key"]) or "nd"})
+            values[(Misura.INTERVENTI + Dimensione.CODICE, p["codice"])] += 1
+            values[(Misura.IMPORTI + Dimensione.FONTE, p["fonte"])] += p["importo"]
         for person in people.values():
             values[(Misura.BENEFICIARI + Dimensione.TOTALE, "")] += 1
-            values[(Misura.BENEFICIARI + Dimensione.SESSO, person["sex"])] += 1
-            values[(Misura.BENEFICIARI + Dimensione.FASCIA_ETA, person["age_band"])] += 1
+            values[(Misura.BENEFICIARI + Dimensione.SESSO, person["sesso"])] += 1
+            values[(Misura.BENEFICIARI + Dimensione.FASCIA_ETA, person["fascia_eta"])] += 1
             values[(Misura.BENEFICIARI + Dimensione.AREA, person["area"])] += 1
-        for case_key in {c for c, _ in items}:
+        for case_key in {p["case_key"] for p in items}:
             for fase in phases.get(case_key, ()):
                 values[(Misura.PROCESSI + Dimensione.FASE, fase)] += 1
         result[key] = dict(values)

@@ -27,6 +27,53 @@ class EventoRegionale(models.Model):
         return f"{self.event_type} {self.event_id}"
 
 
+class PrestazioneCorrente(models.Model):
+    """Current state of each prestazione (its latest event by sequence), typed and kept up to date by the
+    ingestion: what the derivations read, instead of parsing millions of JSON payloads. Rebuildable from the events
+    (`manage.py rebuild_projections`)."""
+
+    prestazione_key = models.CharField(max_length=64, unique=True)
+    case_key = models.CharField(max_length=64)
+    sequence = models.PositiveIntegerField()
+    ente = models.CharField(max_length=12)
+    soggetto = models.CharField(max_length=64)
+    sesso = models.CharField(max_length=1)
+    fascia_eta = models.CharField(max_length=8)
+    comune_istat = models.CharField(max_length=6, blank=True)
+    ambito = models.CharField(max_length=12, blank=True)
+    codice = models.CharField(max_length=40)
+    carattere = models.PositiveSmallIntegerField()
+    data_inizio = models.DateField()
+    data_fine = models.DateField(null=True)
+    quantita = models.DecimalField(max_digits=12, decimal_places=2)
+    unita = models.CharField(max_length=10)
+    importo = models.DecimalField(max_digits=12, decimal_places=2)
+    fonte = models.CharField(max_length=20)
+    modulo_leps = models.CharField(max_length=5, blank=True)
+
+    class Meta:
+        verbose_name_plural = "prestazioni (stato corrente)"
+        indexes = [models.Index(fields=["data_inizio"]), models.Index(fields=["modulo_leps", "data_inizio"])]
+
+    def __str__(self) -> str:
+        return f"{self.codice} {self.prestazione_key[:8]}"
+
+
+class CasoCorrente(models.Model):
+    """Current facts of each pseudonymous case: latest area of need, whether it was ever taken into care."""
+
+    case_key = models.CharField(max_length=64, unique=True)
+    area = models.CharField(max_length=40, blank=True)
+    area_sequence = models.PositiveIntegerField(default=0)
+    in_carico = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "casi (stato corrente)"
+
+    def __str__(self) -> str:
+        return self.case_key[:8]
+
+
 class LacunaSequenza(models.Model):
     """Events of a case arrived out of order: sequences [da, a] are missing until they arrive (then colmata)."""
 

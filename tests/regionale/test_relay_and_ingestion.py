@@ -192,3 +192,31 @@ def test_one_bad_event_refuses_its_whole_batch(world):
     with pytest.raises(EventSchemaError):
         ingest_batch(events)
     assert EventoRegionale.objects.count() == 0
+
+
+def test_current_state_is_the_same_whatever_the_arrival_order_and_equals_a_rebuild(world):
+    from cse.cartella.regional_events import build_regional_event
+    from cse.regionale.ingest import ingest_batch
+    from cse.regionale.models import CasoCorrente, PrestazioneCorrente
+    from cse.regionale.projections import rebuild_projections
+    from tests.regionale.scenario import prestazione, to_erogazione
+
+    worker = world.user("A1", "assistente_sociale")
+    case = to_erogazione(world.cartelle["A1"], worker, area="anziani")
+    first = prestazione(case, worker, "A2.07", date(2026, 2, 1), "480.00")
+    records.prestazione_end(prestazione=first, data_fine=date(2026, 6, 30), by=worker, version=None)
+    events = [build_regional_event(e) for e in OutboxEvent.objects.order_by("id")]
+
+    def snapshot():
+        return (
+            sorted(PrestazioneCorrente.objects.values_list("prestazione_key", "sequence", "data_fine", "importo")),
+            sorted(CasoCorrente.objects.values_list("case_key", "area", "in_carico")),
+        )
+
+    for event in reversed(events):  # newest first: older events must not overwrite what is already known
+        ingest_batch([event])
+    arrived_backwards = snapshot()
+    assert [row[2] for row in arrived_backwards[0]] == [date(2026, 6, 30)]  # the conclusion, not the start, wins
+    assert ("anziani", True) in [(area, care) for _, area, care in arrived_backwards[1]]
+    rebuild_projections()
+    assert snapshot() == arrived_backwards

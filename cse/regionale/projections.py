@@ -1,0 +1,115 @@
+"""Current-state projections of the regional events, folded in by the ingestion in the same transaction.
+
+The derivations of a year read these narrow typed tables (one row per prestazione, one per case) instead of
+replaying and parsing every JSON payload; events stay the source of truth and `rebuild_projections` recomputes the
+tables from them deterministically. An older event never overwrites a newer one (sequence per case decides), so
+out-of-order or repeated deliveries leave the same state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+
+from .models import CasoCorrente, EventoRegionale, PrestazioneCorrente
+
+DB = "regionale"
+PRESTAZIONE_EVENTS = ("cartella.prestazione_erogata", "cartella.prestazione_conclusa")
+TAKEN_INTO_CARE = frozenset({"valutazione", "progetto", "erogazione"})
+PRESTAZIONE_FIELDS = [f.name for f in PrestazioneCorrente._meta.fields if f.name not in {"id", "prestazione_key"}]
+
+
+def _prestazione_row(event: dict) -> dict:
+    data, subject = event["data"], event["subject"]
+    return {
+        "prestazione_key": data["prestazione_key"],
+        "case_key": event["case_key"],
+        "sequence": event["sequence"],
+        "ente": event["ente"],
+        "soggetto": subject["pseudonym"],
+        "sesso": subject["sex"],
+        "fascia_eta": subject["age_band"],
+        "comune_istat": subject["comune_istat"] or "",
+        "ambito": subject["ambito"] or "",
+        "codice": data["codice"],
+        "carattere": data["carattere"],
+        "data_inizio": data["data_inizio"],
+        "data_fine": data.get("data_fine"),
+        "quantita": Decimal(data["quantita"]),
+        "unita": data["unita"],
+        "importo": Decimal(data["importo"]),
+        "fonte": data["fonte"],
+        "modulo_leps": data.get("modulo_leps") or "",
+    }
+
+
+def project(events: Iterable[dict]) -> None:
+    """Fold already-stored events into the current-state tables."""
+    prestazioni: dict[str, dict] = {}
+    cases: dict[str, dict] = {}
+    for event in sorted(events, key=lambda e: (e["case_key"], e["sequence"])):
+        data, seq = event["data"], event["sequence"]
+        if event["event_type"] in PRESTAZIONE_EVENTS:
+            row = _prestazione_row(event)
+            prestazioni[row["prestazione_key"]] = row  # sorted: the last one is the newest
+        area = data.get("area")
+        care = event["event_type"] == "cartella.fase_cambiata" and data.get("a") in TAKEN_INTO_CARE
+        if area or care:
+            case = cases.setdefault(
+                event["case_key"], {"case_key": event["case_key"], "area": "", "area_sequence": 0, "in_carico": False}
+            )
+            if area:
+                case["area"], case["area_sequence"] = area, seq
+            case["in_carico"] = case["in_carico"] or care
+    _upsert_prestazioni(prestazioni)
+    _upsert_cases(cases)
+
+
+def _upsert_prestazioni(rows: dict[str, dict]) -> None:
+    if not rows:
+        return
+    stored = dict(
+        PrestazioneCorrente.objects.filter(prestazione_key__in=list(rows)).values_list("prestazione_key", "sequence")
+    )
+    newer = [PrestazioneCorrente(**r) for k, r in rows.items() if stored.get(k, 0) < r["sequence"]]
+    PrestazioneCorrente.objects.bulk_create(
+        newer,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["prestazione_key"],
+        update_fields=PRESTAZIONE_FIELDS,
+    )
+
+
+def _upsert_cases(rows: dict[str, dict]) -> None:
+    if not rows:
+        return
+    for case in CasoCorrente.objects.filter(case_key__in=list(rows)):
+        row = rows[case.case_key]
+        if case.area_sequence > row["area_sequence"]:
+            row["area"], row["area_sequence"] = case.area, case.area_sequence
+        row["in_carico"] = row["in_carico"] or case.in_carico
+    CasoCorrente.objects.bulk_create(
+        [CasoCorrente(**r) for r in rows.values()],
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["case_key"],
+        update_fields=["area", "area_sequence", "in_carico"],
+    )
+
+
+@transaction.atomic(using=DB)
+def rebuild_projections(chunk: int = 20_000) -> int:
+    """Recompute both tables from every stored event (after a code change to the projection, or a restore)."""
+    PrestazioneCorrente.objects.all().delete()
+    CasoCorrente.objects.all().delete()
+    done, batch = 0, []
+    for payload in EventoRegionale.objects.order_by("id").values_list("payload", flat=True).iterator(chunk_size=chunk):
+        batch.append(payload)
+        if len(batch) >= chunk:
+            project(batch)
+            done, batch = done + len(batch), []
+    project(batch)
+    return done + len(batch)

@@ -36,3 +36,40 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict], *, batch_size: 
                 values[i] = Jsonb(values[i])
             copy.write_row(values)
     return len(rows)
+
+
+def upsert_newer(model: type[models.Model], rows: dict[str, dict], *, key: str, order: str) -> None:
+    """Insert rows, or replace the stored row with the same `key` only where the new `order` value is greater
+    (an older event never overwrites a newer one). One COPY + one INSERT … ON CONFLICT on PostgreSQL."""
+    if not rows:
+        return
+    connection = connections[DB]
+    names = list(next(iter(rows.values())))
+    if connection.vendor != "postgresql":
+        stored = dict(model.objects.using(DB).filter(**{f"{key}__in": list(rows)}).values_list(key, order))
+        newer = [model(**r) for k, r in rows.items() if stored.get(k, 0) < r[order]]
+        model.objects.using(DB).bulk_create(
+            newer,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=[key],
+            update_fields=[n for n in names if n != key],
+        )
+        return
+    # identifiers come from the model's metadata, never from input, and are quoted
+    q = connection.ops.quote_name
+    table, temp = q(model._meta.db_table), q(f"tmp_{model._meta.db_table}")
+    cols = [model._meta.get_field(n).column for n in names]
+    columns = ", ".join(q(c) for c in cols)
+    updates = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in cols if c != key)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        cursor.execute(f"CREATE TEMP TABLE {temp} AS SELECT {columns} FROM {table} WITH NO DATA")  # noqa: S608
+        with cursor.cursor.copy(f"COPY {temp} ({columns}) FROM STDIN") as copy:
+            for row in rows.values():
+                copy.write_row([row[n] for n in names])
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {temp} "  # noqa: S608
+            f"ON CONFLICT ({q(key)}) DO UPDATE SET {updates} WHERE {table}.{q(order)} < EXCLUDED.{q(order)}"
+        )
+        cursor.execute(f"DROP TABLE {temp}")

@@ -13,12 +13,12 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from .bulk import upsert_newer
 from .models import CasoCorrente, EventoRegionale, PrestazioneCorrente
 
 DB = "regionale"
 PRESTAZIONE_EVENTS = ("cartella.prestazione_erogata", "cartella.prestazione_conclusa")
 TAKEN_INTO_CARE = frozenset({"valutazione", "progetto", "erogazione"})
-PRESTAZIONE_FIELDS = [f.name for f in PrestazioneCorrente._meta.fields if f.name not in {"id", "prestazione_key"}]
 
 
 def _prestazione_row(event: dict) -> dict:
@@ -63,24 +63,8 @@ def project(events: Iterable[dict]) -> None:
             if area:
                 case["area"], case["area_sequence"] = area, seq
             case["in_carico"] = case["in_carico"] or care
-    _upsert_prestazioni(prestazioni)
+    upsert_newer(PrestazioneCorrente, prestazioni, key="prestazione_key", order="sequence")
     _upsert_cases(cases)
-
-
-def _upsert_prestazioni(rows: dict[str, dict]) -> None:
-    if not rows:
-        return
-    stored = dict(
-        PrestazioneCorrente.objects.filter(prestazione_key__in=list(rows)).values_list("prestazione_key", "sequence")
-    )
-    newer = [PrestazioneCorrente(**r) for k, r in rows.items() if stored.get(k, 0) < r["sequence"]]
-    PrestazioneCorrente.objects.bulk_create(
-        newer,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["prestazione_key"],
-        update_fields=PRESTAZIONE_FIELDS,
-    )
 
 
 def _upsert_cases(rows: dict[str, dict]) -> None:

@@ -125,7 +125,9 @@ def build_world() -> World:
     people = {"A1": ("Quaranta", "Luca", "M"), "A2": ("Scarcelli", "Anna", "F"), "B1": ("Lamanna", "Vito", "M")}
     for key, (cognome, nome, sesso) in people.items():
         ente = enti[key]
-        world.assistiti[key] = register_person(ente, cognome=cognome, nome=nome, sesso=sesso, luogo=ente.codice)
+        world.assistiti[key] = register_person(
+            ente, cognome=cognome, nome=nome, sesso=sesso, luogo=ente.codice, comune_residenza=ente.comune
+        )
         world.cartelle[key] = cartella_open(assistito=world.assistiti[key], by=world.user(key, "assistente_sociale"))
     # A second case of A1 moved to ambito A (the complex case), the comune's case manager keeps équipe access.
     manager = world.user("A1", "assistente_sociale")

@@ -95,6 +95,10 @@ class World:
     users: dict[tuple[str, str], object] = field(default_factory=dict)
     assistiti: dict[str, Assistito] = field(default_factory=dict)
     cartelle: dict[str, Cartella] = field(default_factory=dict)
+    richieste: dict = field(default_factory=dict)
+    sessioni: dict = field(default_factory=dict)
+    servizi: dict = field(default_factory=dict)
+    domande: dict = field(default_factory=dict)
 
     def user(self, ente_key: str, ruolo: str):
         return self.users[(ente_key, ruolo)]
@@ -137,7 +141,60 @@ def build_world() -> World:
     )
     for cartella in world.cartelle.values():
         add_case_content(cartella, by=manager)
+    add_ambito_content(world)
     return world
+
+
+def add_ambito_content(world: World) -> None:
+    """Ambito objects for the isolation matrix: a pending transfer (A2 → AMB_A), a UVM session with a member on
+    the AMB_A case, and per ambito a provider, a budget line, a service and (AMB_A) a waiting-list entry."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from cse.ambito.models import DomandaServizio, Erogatore, LineaBudget, MembroUVM, ServizioAmbito, SessioneUVM
+    from cse.cartella.fasi import VoceNomenclatore
+    from cse.cartella.models import RichiestaTrasferimento
+
+    world.richieste = {
+        "A2": RichiestaTrasferimento.objects.create(
+            cartella=world.cartelle["A2"],
+            comune=world.enti["A2"],
+            ambito=world.enti["AMB_A"],
+            motivo="caso complesso",
+            richiesto_da=world.user("A2", "assistente_sociale"),
+        )
+    }
+    coordinatore = world.user("AMB_A", "coordinatore_uvm")
+    sessione = SessioneUVM.objects.create(
+        ambito=world.enti["AMB_A"],
+        cartella=world.cartelle["AMB_A"],
+        data=timezone.now() + timedelta(days=3),
+        luogo="Sede dell'Ufficio di Piano",
+        convocata_da=coordinatore,
+    )
+    MembroUVM.objects.create(sessione=sessione, tipo="operatore_ambito", user=coordinatore, nome="Coordinatore")
+    world.sessioni = {"AMB_A": sessione}
+    world.servizi, world.domande = {}, {}
+    for key in ("AMB_A", "AMB_B"):
+        ente = world.enti[key]
+        linea = LineaBudget.objects.create(
+            ambito=ente, anno=2026, fonte="fna", intervento_pdz="Assistenza domiciliare", programmato=Decimal("10000")
+        )
+        servizio = ServizioAmbito.objects.create(
+            ambito=ente,
+            tipo="sad",
+            nome=f"SAD {key}",
+            capacita=2,
+            voce=VoceNomenclatore.objects.get(codice="A2.07"),
+            linea_budget=linea,
+        )
+        servizio.erogatori.add(Erogatore.objects.create(ambito=ente, denominazione=f"Cooperativa {key}"))
+        world.servizi[key] = servizio
+    world.domande["AMB_A"] = DomandaServizio.objects.create(
+        servizio=world.servizi["AMB_A"], cartella=world.cartelle["AMB_A"], inserita_da=coordinatore
+    )
 
 
 TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -27,15 +27,13 @@ def _case_child(request: HttpRequest, qs: QuerySet, pk: int, *, finalita: str, a
 
 
 def richieste_visible_to(user) -> QuerySet[RichiestaTrasferimento]:
-    """Transfer requests of the cases the user sees, addressed to an ambito where the user works or coming from a
-    comune where the user works."""
+    """Transfer requests addressed to an ambito where the user works, or of visible cases of the user's comune."""
     enti = ente_ids_for(user, Capability.VIEW_PERSONE)
     cases = Cartella.objects.visible_to(user).values("pk")
-    return (
-        RichiestaTrasferimento.objects.filter(cartella__in=cases)
-        .filter(Q(ambito_id__in=enti) | Q(comune_id__in=enti))
-        .select_related("cartella__assistito", "comune", "ambito", "richiesto_da")
-    )
+    # the ambito reads a pending request before the case is its own; the comune reads the requests of its cases
+    return RichiestaTrasferimento.objects.filter(
+        Q(ambito_id__in=enti) | Q(comune_id__in=enti, cartella__in=cases)
+    ).select_related("cartella__assistito", "comune", "ambito", "richiesto_da")
 
 
 def get_richiesta_for(request: HttpRequest, pk: int, *, finalita: str = "") -> RichiestaTrasferimento:

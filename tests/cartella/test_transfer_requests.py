@@ -59,9 +59,7 @@ def test_request_accept_and_hand_back(world):
 
 def test_the_udp_returns_the_request_with_a_reason_and_the_case_stays(world):
     cartella = world.cartelle["A2"]
-    richiesta = t.trasferimento_request(
-        cartella=cartella, motivo="complesso", by=world.user("A2", "assistente_sociale")
-    )
+    richiesta = world.richieste["A2"]  # pending, asked by A2's case manager
     with pytest.raises(ValidationError) as exc:
         t.trasferimento_reject(richiesta=richiesta, by=world.user("AMB_A", "ufficio_di_piano"), motivo=" ")
     assert "Indicare la motivazione." in exc.value.messages

@@ -17,6 +17,7 @@ from cse.cartella import records
 from cse.cartella.fasi import InterventoPianificato, VoceDiario
 from cse.cartella.glossary import StatoCartella as S
 from cse.cartella.models import Cartella
+from cse.cartella.regional_events import build_regional_event
 from cse.cartella.services import cartella_open
 from cse.cartella.workflow import cartella_transition
 from cse.core.models import AccessLog, OutboxEvent
@@ -189,6 +190,10 @@ def test_transfer_uvm_project_service_budget_and_hand_back(world, client, asl_do
     assert "Titolarità riconsegnata" in diario
     events = set(OutboxEvent.objects.filter(aggregate_id=case.pk).values_list("event_type", flat=True))
     assert {"cartella.trasferimento_richiesto", "cartella.titolarita_trasferita", "cartella.uvm_convocata"} <= events
+    # every event of the case passes the regional allow-list schema (no names, no free text leave the tier)
+    for event in OutboxEvent.objects.filter(aggregate_type="cartella.cartella", aggregate_id=case.pk):
+        regional = build_regional_event(event)
+        assert "Serve la UVM" not in str(regional) and "Figlia" not in str(regional)
 
     # 10. three hours later the ASL member's access has expired: everything answers 404
     later = timezone.now() + timedelta(hours=3)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from cse.ambito import services
@@ -145,3 +146,54 @@ def test_budget_dashboard_shows_only_the_own_ambito_with_a_chart(world, client):
     page = client.get(reverse("ambito:budget")).content.decode()
     assert "Housing first" in page and "<svg" in page and page.count("<rect") == 3 * 2
     assert page.count("Assistenza domiciliare") == 1  # its own FNA line only, not ambito A's
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_commitments_cannot_both_pass_the_residual_check(world, monkeypatch):
+    """Each commitment reads the residual, then (slowly) writes; the row lock on the line makes the second wait and
+    see the first one's commitment. Without select_for_update both would pass and over-commit the line."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    from cse.cartella.fasi import VoceNomenclatore
+
+    udp = world.user("AMB_A", "ufficio_di_piano")
+    linea = world.servizi["AMB_A"].linea_budget  # 10 000 €
+    interventi = [
+        InterventoPianificato.objects.create(
+            cartella=world.cartelle["AMB_A"], voce=VoceNomenclatore.objects.get(codice="A2.07")
+        )
+        for _ in range(2)
+    ]
+    original = LineaBudget.residuo
+
+    def slow_residuo(self):
+        value = original(self)
+        time.sleep(0.5)  # widen the window between the check and the write
+        return value
+
+    monkeypatch.setattr(LineaBudget, "residuo", slow_residuo)
+    outcomes = []
+    barrier = threading.Barrier(2)
+
+    def commit(intervento):
+        barrier.wait()
+        try:
+            services.budget_commit(intervento=intervento, linea=linea, importo=Decimal("6000"), by=udp)
+            outcomes.append("ok")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=commit, args=(i,)) for i in interventi]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes)[-1] == "ok" and sorted(outcomes)[0].startswith("Impegno rifiutato: sulla linea")
+    assert Impegno.objects.filter(linea=linea).count() == 1
+    assert original(LineaBudget.objects.get(pk=linea.pk)) == Decimal("4000")

@@ -113,13 +113,17 @@ def uvm_member_add(
             raise ValidationError({"accesso_fino_al": ["La scadenza dell'accesso deve essere futura."]})
     elif tipo in (TipoMembro.PERSONA, TipoMembro.FAMILIARE):
         user, accesso_fino_al = None, None
+    if tipo in (TipoMembro.OPERATORE_AMBITO, TipoMembro.OPERATORE_COMUNE) and user is None:
+        raise ValidationError("Per un operatore indicare il suo nome utente.")
+    if user is None and not nome.strip():
+        raise ValidationError("Indicare il nome e cognome del membro.")
     if user is not None and locked.membri.filter(user=user).exists():
         raise ValidationError("Questa persona è già tra i membri della sessione.")
     membro = MembroUVM(
         sessione=locked,
         tipo=tipo,
         user=user,
-        nome=(nome or (user.get_full_name() if user else "")).strip(),
+        nome=(nome or (user.get_full_name() or user.get_username() if user else "")).strip(),
         qualifica=qualifica.strip(),
         accesso_fino_al=accesso_fino_al,
     )

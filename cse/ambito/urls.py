@@ -9,6 +9,7 @@ urlpatterns = [
     path("cartelle/<int:pk>/uvm/nuova/", views.uvm_nuova, name="uvm_nuova"),
     path("trasferimenti/", views.trasferimenti_list, name="trasferimenti"),
     path("trasferimenti/<int:pk>/", views.trasferimento_detail, name="trasferimento"),
+    path("uvm/", views.uvm_list, name="uvm_list"),
     path("uvm/<int:pk>/", views.uvm_board, name="uvm"),
     path("uvm/<int:pk>/membri/", views.uvm_membro, name="uvm_membro"),
     path("uvm/<int:pk>/verbale/", views.uvm_verbale, name="uvm_verbale"),

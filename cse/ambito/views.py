@@ -28,6 +28,7 @@ from cse.locale.pdf import render_pdf
 
 from . import forms, selectors, services
 from .glossary import StatoDomanda
+from .models import SessioneUVM
 from .realtime import board_context
 from .scale import scala as get_scala
 
@@ -122,6 +123,13 @@ def trasferimento_detail(request, pk: int):
 
 
 # --- UVM --------------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def uvm_list(request):
+    """The sessions the user may see: the ambito's, or those where the user is a member with unexpired access."""
+    sessioni = SessioneUVM.objects.visible_to(request.user).select_related("cartella__assistito", "ambito")
+    return render(request, "ambito/uvm_list.html", {"sessioni": sessioni[:100]})
 
 
 @login_required

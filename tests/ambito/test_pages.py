@@ -91,3 +91,34 @@ def test_the_scale_page_has_no_score_field_and_computes_it(world, client):
     assert (valutazione.punteggio, valutazione.fascia) == (6, "Vulnerabilità media")
     # an unknown scale code is simply not found
     assert client.get(reverse("ambito:uvm_scala", args=[sessione.pk, "inventata"])).status_code == 404
+
+
+def test_session_lists_show_only_what_the_user_may_open(world, client, monkeypatch):
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    sessione = world.sessioni["AMB_A"]
+    asl = get_user_model().objects.create_user("asl.neurologo")
+    services.uvm_member_add(
+        sessione=sessione,
+        by=world.user("AMB_A", "coordinatore_uvm"),
+        tipo="asl",
+        user=asl,
+        accesso_fino_al=timezone.now() + timedelta(hours=1),
+    )
+    link = reverse("ambito:uvm", args=[sessione.pk])
+    for user, sees in (
+        (world.user("AMB_A", "ufficio_di_piano"), True),
+        (asl, True),
+        (world.user("AMB_B", "coordinatore_uvm"), False),
+        (world.user("A1", "assistente_sociale"), False),
+    ):
+        client.force_login(user)
+        assert (link in client.get(reverse("ambito:uvm_list")).content.decode()) == sees, user
+    client.force_login(asl)
+    assert reverse("ambito:uvm_list") in client.get(reverse("home")).content.decode()
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert link not in client.get(reverse("ambito:uvm_list")).content.decode()

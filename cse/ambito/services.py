@@ -133,6 +133,8 @@ def uvm_member_add(
         cartella_grant_access(
             cartella=locked.cartella, user=user, expires_at=accesso_fino_al, reason=f"membro esterno UVM ({qualifica})"
         )
+    elif tipo == TipoMembro.OPERATORE_COMUNE:  # the comune's social worker reads the case as a member of the équipe
+        cartella_grant_access(cartella=locked.cartella, user=user, reason="membro dell'équipe UVM")
     _diary(locked.cartella, by, f"UVM: aggiunto il membro {membro}.")
     _broadcast(locked)
     return membro

@@ -189,3 +189,16 @@ def test_board_websocket_joins_only_through_the_permission_layer(world, asl_user
         await udp.disconnect()
 
     async_to_sync(conversation)()
+
+
+def test_a_comune_social_worker_added_as_member_reads_the_case_and_the_session(world, sessione):
+    other = world.user("A1", "responsabile")  # not the case manager: no équipe grant so far
+    assert sessione_visible(other, sessione.pk) is None
+    services.uvm_member_add(
+        sessione=sessione, by=world.user("AMB_A", "coordinatore_uvm"), tipo="operatore_comune", user=other
+    )
+    assert sessione_visible(other, sessione.pk) == sessione
+    from cse.cartella.models import Cartella
+
+    assert Cartella.objects.visible_to(other).filter(pk=sessione.cartella_id).exists()
+    assert not Cartella.objects.visible_to(other, "manage_cartelle").filter(pk=sessione.cartella_id).exists()

@@ -134,7 +134,9 @@ def uvm_list(request):
 
 @login_required
 def uvm_nuova(request, pk: int):
-    cartella = get_cartella_for(request, pk, owner_tipo=TipoEnte.AMBITO, finalita="convocazione UVM")
+    cartella = get_cartella_for(
+        request, pk, capability=Capability.MANAGE_UVM, owner_tipo=TipoEnte.AMBITO, finalita="convocazione UVM"
+    )
     form = forms.ConvocazioneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -107,7 +107,18 @@ class World:
         return list(self.users.items())
 
 
+def ensure_reference_data() -> None:
+    """Re-seed the nomenclatore idempotently: a transactional test's flush empties the rows its data migration wrote,
+    and the tests that run after it in the same worker still need them."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("cse.cartella.migrations.0002_seed_nomenclatore").seed(apps, None)
+
+
 def build_world() -> World:
+    ensure_reference_data()
     regione = RegioneFactory()
     amb_a = AmbitoFactory(codice="BA01", nome="Molfetta", regione=regione)
     amb_b = AmbitoFactory(codice="BA05", nome="Altamura", regione=regione)

@@ -1,3 +1,10 @@
 """Websocket routes of all tiers; each consumer joins groups only through the permission layer."""
 
 websocket_urlpatterns: list = []
+
+# --- ambito (issue #4): live UVM board
+from django.urls import path  # noqa: E402
+
+from cse.ambito.realtime import UVMBoardConsumer  # noqa: E402
+
+websocket_urlpatterns += [path("ws/uvm/<int:pk>/", UVMBoardConsumer.as_asgi())]

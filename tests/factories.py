@@ -95,6 +95,10 @@ class World:
     users: dict[tuple[str, str], object] = field(default_factory=dict)
     assistiti: dict[str, Assistito] = field(default_factory=dict)
     cartelle: dict[str, Cartella] = field(default_factory=dict)
+    richieste: dict = field(default_factory=dict)
+    sessioni: dict = field(default_factory=dict)
+    servizi: dict = field(default_factory=dict)
+    domande: dict = field(default_factory=dict)
 
     def user(self, ente_key: str, ruolo: str):
         return self.users[(ente_key, ruolo)]
@@ -103,7 +107,18 @@ class World:
         return list(self.users.items())
 
 
+def ensure_reference_data() -> None:
+    """Re-seed the nomenclatore idempotently: a transactional test's flush empties the rows its data migration wrote,
+    and the tests that run after it in the same worker still need them."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("cse.cartella.migrations.0002_seed_nomenclatore").seed(apps, None)
+
+
 def build_world() -> World:
+    ensure_reference_data()
     regione = RegioneFactory()
     amb_a = AmbitoFactory(codice="BA01", nome="Molfetta", regione=regione)
     amb_b = AmbitoFactory(codice="BA05", nome="Altamura", regione=regione)
@@ -125,7 +140,9 @@ def build_world() -> World:
     people = {"A1": ("Quaranta", "Luca", "M"), "A2": ("Scarcelli", "Anna", "F"), "B1": ("Lamanna", "Vito", "M")}
     for key, (cognome, nome, sesso) in people.items():
         ente = enti[key]
-        world.assistiti[key] = register_person(ente, cognome=cognome, nome=nome, sesso=sesso, luogo=ente.codice)
+        world.assistiti[key] = register_person(
+            ente, cognome=cognome, nome=nome, sesso=sesso, luogo=ente.codice, comune_residenza=ente.comune
+        )
         world.cartelle[key] = cartella_open(assistito=world.assistiti[key], by=world.user(key, "assistente_sociale"))
     # A second case of A1 moved to ambito A (the complex case), the comune's case manager keeps équipe access.
     manager = world.user("A1", "assistente_sociale")
@@ -135,7 +152,60 @@ def build_world() -> World:
     )
     for cartella in world.cartelle.values():
         add_case_content(cartella, by=manager)
+    add_ambito_content(world)
     return world
+
+
+def add_ambito_content(world: World) -> None:
+    """Ambito objects for the isolation matrix: a pending transfer (A2 → AMB_A), a UVM session with a member on
+    the AMB_A case, and per ambito a provider, a budget line, a service and (AMB_A) a waiting-list entry."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from cse.ambito.models import DomandaServizio, Erogatore, LineaBudget, MembroUVM, ServizioAmbito, SessioneUVM
+    from cse.cartella.fasi import VoceNomenclatore
+    from cse.cartella.models import RichiestaTrasferimento
+
+    world.richieste = {
+        "A2": RichiestaTrasferimento.objects.create(
+            cartella=world.cartelle["A2"],
+            comune=world.enti["A2"],
+            ambito=world.enti["AMB_A"],
+            motivo="caso complesso",
+            richiesto_da=world.user("A2", "assistente_sociale"),
+        )
+    }
+    coordinatore = world.user("AMB_A", "coordinatore_uvm")
+    sessione = SessioneUVM.objects.create(
+        ambito=world.enti["AMB_A"],
+        cartella=world.cartelle["AMB_A"],
+        data=timezone.now() + timedelta(days=3),
+        luogo="Sede dell'Ufficio di Piano",
+        convocata_da=coordinatore,
+    )
+    MembroUVM.objects.create(sessione=sessione, tipo="operatore_ambito", user=coordinatore, nome="Coordinatore")
+    world.sessioni = {"AMB_A": sessione}
+    world.servizi, world.domande = {}, {}
+    for key in ("AMB_A", "AMB_B"):
+        ente = world.enti[key]
+        linea = LineaBudget.objects.create(
+            ambito=ente, anno=2026, fonte="fna", intervento_pdz="Assistenza domiciliare", programmato=Decimal("10000")
+        )
+        servizio = ServizioAmbito.objects.create(
+            ambito=ente,
+            tipo="sad",
+            nome=f"SAD {key}",
+            capacita=2,
+            voce=VoceNomenclatore.objects.get(codice="A2.07"),
+            linea_budget=linea,
+        )
+        servizio.erogatori.add(Erogatore.objects.create(ambito=ente, denominazione=f"Cooperativa {key}"))
+        world.servizi[key] = servizio
+    world.domande["AMB_A"] = DomandaServizio.objects.create(
+        servizio=world.servizi["AMB_A"], cartella=world.cartelle["AMB_A"], inserita_da=coordinatore
+    )
 
 
 TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cse.ambito.models import MembroUVM
 from cse.cartella.fasi import Documento, Prestazione, VoceDiario
 from cse.core.models import Incarico
 from cse.regionale.models import SchedaLeps
@@ -46,9 +47,23 @@ OBJECT_URLS = {
     "regionale:scheda_finalizza": "scheda_leps",
     "regionale:scheda_riapri": "scheda_leps",
     "regionale:scheda_valore": "scheda_leps",
+    # ambito workspace (issue #4)
+    "locale:trasferimento": "cartella",
+    "ambito:uvm_nuova": "cartella",
+    "ambito:trasferimento": "trasferimento",
+    "ambito:uvm": "sessione",
+    "ambito:uvm_membro": "sessione",
+    "ambito:uvm_verbale": "sessione",
+    "ambito:uvm_scala": "sessione",
+    "ambito:uvm_progetto": "sessione",
+    "ambito:uvm_chiusura": "sessione",
+    "ambito:uvm_pdf": "sessione",
+    "ambito:uvm_presenza": "membro_uvm",
+    "ambito:servizio": "servizio",
+    "ambito:domanda_assegna": "domanda",
 }
 SUPERUSER_ONLY_NAMESPACES = {"admin"}
-EXTRA_KWARGS = {"locale:pdf": {"kind": "riepilogo"}}
+EXTRA_KWARGS = {"locale:pdf": {"kind": "riepilogo"}, "ambito:uvm_scala": {"scala": "katz_adl"}}
 
 
 def _walk(patterns, prefix=""):
@@ -95,6 +110,25 @@ def _foreign_objects(world, ente_key: str, ruolo: str, user) -> dict[str, list[i
         "incarico": list(Incarico.objects.exclude(ente=world.enti[ente_key]).values_list("pk", flat=True)[:3]),
         # the regional tier's aggregates: analysts only
         "scheda_leps": [] if ente_key == "REG" and ruolo == "analista_regionale" else [_scheda_leps().pk],
+        **_foreign_ambito_objects(world, ente_key),
+    }
+
+
+def _foreign_ambito_objects(world, ente_key: str) -> dict[str, list[int]]:
+    """Transfer requests, UVM sessions and members, services and waiting-list entries of other enti. The pending
+    request A2 → AMB_A belongs to both A2 and AMB_A; everything of ambito A is foreign to its comuni too (the
+    comune's équipe grant on a case does not make its operators UVM members)."""
+    own = {ente_key}
+    return {
+        "trasferimento": [r.pk for k, r in world.richieste.items() if not own & {k, "AMB_A"}],
+        "sessione": [s.pk for k, s in world.sessioni.items() if k not in own],
+        "membro_uvm": list(
+            MembroUVM.objects.filter(sessione__in=[s for k, s in world.sessioni.items() if k not in own]).values_list(
+                "pk", flat=True
+            )
+        ),
+        "servizio": [s.pk for k, s in world.servizi.items() if k not in own],
+        "domanda": [d.pk for k, d in world.domande.items() if k not in own],
     }
 
 

@@ -1,14 +1,36 @@
-"""The Ufficio di Piano's workspace: the cases the ambito owns (after a transfer of ownership)."""
+"""The Ufficio di Piano's workspace: transferred cases, transfer requests, UVM sessions and board, services and
+waiting lists, piano di zona budgets. Thin views: parse → access helper/selector → service → render.
+
+The case itself is worked with the same case workspace as the comune (cse/locale/views_cartella.py): those views go
+through get_cartella_for, which already lets the ambito's operators reach the cases the ambito owns.
+"""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from cse.cartella import trasferimento
+from cse.cartella.glossary import StatoTrasferimento
 from cse.cartella.models import Cartella
 from cse.cartella.selectors import get_cartella_for
-from cse.core.roles import TipoEnte
+from cse.core.forms_util import add_service_errors
+from cse.core.models import AccessLog
+from cse.core.permissions import ente_ids_for, has_capability
+from cse.core.roles import Capability, TipoEnte
+from cse.locale.pdf import render_pdf
+
+from . import forms, selectors, services
+from .glossary import StatoDomanda
+from .models import SessioneUVM
+from .realtime import board_context
+from .scale import scala as get_scala
 
 
 @login_required
@@ -24,5 +46,395 @@ def cartelle_list(request):
 
 @login_required
 def cartella_detail(request, pk: int):
+    """The ambito's panel on a case it owns: transfer, UVM sessions, services; the case work itself is the shared
+    case workspace (linked)."""
     cartella = get_cartella_for(request, pk, owner_tipo=TipoEnte.AMBITO)
-    return render(request, "cartella/cartella_summary.html", {"cartella": cartella, "tier": "ambito"})
+    richiesta = trasferimento.open_transfer(cartella)
+    return render(
+        request,
+        "ambito/cartella_detail.html",
+        {
+            "cartella": cartella,
+            "richiesta": richiesta,
+            "steps": trasferimento.ambito_steps(richiesta, request.user),
+            "sessioni": cartella.sessioni_uvm.all(),
+            "can_convene": has_capability(request.user, Capability.MANAGE_UVM, cartella.owner_ente_id),
+            "assegnazioni": cartella.assegnazioni_servizi.select_related("servizio", "erogatore"),
+            "domande": cartella.domande_servizi.filter(stato=StatoDomanda.IN_ATTESA).select_related("servizio"),
+        },
+    )
+
+
+# --- Trasferimenti ----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def trasferimenti_list(request):
+    qs = selectors.richieste_visible_to(request.user).filter(ambito_id__in=ente_ids_for(request.user, "view_persone"))
+    return render(
+        request,
+        "ambito/trasferimenti_list.html",
+        {
+            "in_attesa": qs.filter(stato=StatoTrasferimento.RICHIESTO),
+            "in_carico": qs.filter(stato=StatoTrasferimento.ACCETTATO),
+            "concluse": qs.exclude(stato__in=[StatoTrasferimento.RICHIESTO, StatoTrasferimento.ACCETTATO])[:50],
+        },
+    )
+
+
+@login_required
+def trasferimento_detail(request, pk: int):
+    """Read a request; the UdP decides (accept / return with reason) or, later, hands the case back."""
+    richiesta = selectors.get_richiesta_for(request, pk, finalita="decisione sul trasferimento")
+    decision = forms.DecisioneForm(request.POST or None) if richiesta.stato == StatoTrasferimento.RICHIESTO else None
+    hand_back = forms.MotivoForm(request.POST or None) if richiesta.stato == StatoTrasferimento.ACCETTATO else None
+    if request.method == "POST":
+        form = decision or hand_back
+        if form is None:
+            messages.error(request, "La richiesta è conclusa: non ci sono altri passi.")
+            return redirect("ambito:trasferimento", pk=richiesta.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if decision is not None and data["decisione"] == "accetta":
+                    trasferimento.trasferimento_accept(richiesta=richiesta, by=request.user, nota=data["motivo"])
+                    done = "Trasferimento accettato: la cartella è ora in titolarità dell'ambito."
+                elif decision is not None:
+                    trasferimento.trasferimento_reject(richiesta=richiesta, by=request.user, motivo=data["motivo"])
+                    done = "Richiesta restituita al comune con la motivazione."
+                else:
+                    trasferimento.trasferimento_hand_back(richiesta=richiesta, by=request.user, motivo=data["motivo"])
+                    done = "Titolarità riconsegnata al comune."
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect("ambito:trasferimento", pk=richiesta.pk)
+    return render(
+        request,
+        "ambito/trasferimento_detail.html",
+        {
+            "richiesta": richiesta,
+            "decision": decision,
+            "hand_back": hand_back,
+            "steps": trasferimento.ambito_steps(richiesta, request.user),
+        },
+    )
+
+
+# --- UVM --------------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def uvm_list(request):
+    """The sessions the user may see: the ambito's, or those where the user is a member with unexpired access."""
+    sessioni = SessioneUVM.objects.visible_to(request.user).select_related("cartella__assistito", "ambito")
+    return render(request, "ambito/uvm_list.html", {"sessioni": sessioni[:100]})
+
+
+@login_required
+def uvm_nuova(request, pk: int):
+    cartella = get_cartella_for(
+        request, pk, capability=Capability.MANAGE_UVM, owner_tipo=TipoEnte.AMBITO, finalita="convocazione UVM"
+    )
+    form = forms.ConvocazioneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sessione = services.uvm_convene(cartella=cartella, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "UVM convocata.")
+            return redirect("ambito:uvm", pk=sessione.pk)
+    return render(request, "ambito/form.html", {"form": form, "title": f"Convoca la UVM — cartella {cartella.numero}"})
+
+
+def _board_page(request, sessione, **extra):
+    context = board_context(sessione)
+    context.update(
+        can_manage=has_capability(request.user, Capability.MANAGE_UVM, sessione.ambito_id),
+        membro_form=forms.MembroForm(),
+        verbale_form=forms.VerbaleForm(
+            initial={
+                "ordine_del_giorno": sessione.ordine_del_giorno,
+                "decisioni": sessione.decisioni,
+                "version": sessione.version,
+            }
+        ),
+        mio=sessione.membri.filter(user=request.user).first(),
+        **extra,
+    )
+    return render(request, "ambito/uvm_board.html", context)
+
+
+@login_required
+def uvm_board(request, pk: int):
+    sessione = selectors.get_sessione_for(request, pk, finalita="tavolo UVM")
+    return _board_page(request, sessione)
+
+
+def _run(request, sessione, action, success: str):
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("ambito:uvm", pk=sessione.pk)
+
+
+@login_required
+@require_POST
+def uvm_membro(request, pk: int):
+    sessione = selectors.get_sessione_for(request, pk, finalita="membri UVM")
+    form = forms.MembroForm(request.POST)
+    if not form.is_valid():
+        return _board_page(request, sessione, membro_form=form)
+    data = form.cleaned_data
+    return _run(
+        request,
+        sessione,
+        lambda: services.uvm_member_add(
+            sessione=sessione,
+            by=request.user,
+            tipo=data["tipo"],
+            nome=data["nome"],
+            user=data["utente"],
+            qualifica=data["qualifica"],
+            accesso_fino_al=data["accesso_fino_al"],
+        ),
+        "Membro aggiunto.",
+    )
+
+
+@login_required
+@require_POST
+def uvm_presenza(request, pk: int):
+    membro = selectors.get_membro_for(request, pk)
+    presente = request.POST.get("presente") == "1"
+    return _run(
+        request,
+        membro.sessione,
+        lambda: services.uvm_attendance(membro=membro, presente=presente, by=request.user),
+        "Presenza registrata.",
+    )
+
+
+@login_required
+@require_POST
+def uvm_verbale(request, pk: int):
+    sessione = selectors.get_sessione_for(request, pk, finalita="verbale UVM")
+    form = forms.VerbaleForm(request.POST)
+    if not form.is_valid():
+        return _board_page(request, sessione, verbale_form=form)
+    data = form.cleaned_data
+    return _run(
+        request,
+        sessione,
+        lambda: services.uvm_update_minutes(
+            sessione=sessione,
+            by=request.user,
+            ordine_del_giorno=data["ordine_del_giorno"],
+            decisioni=data["decisioni"],
+            version=data["version"],
+        ),
+        "Verbale aggiornato.",
+    )
+
+
+@login_required
+def uvm_scala(request, pk: int, scala: str):
+    sessione = selectors.get_sessione_for(request, pk, finalita="valutazione multidimensionale")
+    try:
+        definizione = get_scala(scala)
+    except ValidationError:
+        raise Http404("Elemento non trovato") from None
+    existing = sessione.valutazioni.filter(scala=scala).first()
+    form = forms.scala_form(definizione, request.POST or None, initial=existing.risposte if existing else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            valutazione = services.uvm_scale_record(
+                sessione=sessione, scala=scala, risposte=form.cleaned_data, by=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{definizione.nome}: punteggio {valutazione.punteggio}/{definizione.massimo}.")
+            return redirect("ambito:uvm", pk=sessione.pk)
+    return render(
+        request,
+        "ambito/form.html",
+        {"form": form, "title": definizione.nome, "note": f"Fonte: {definizione.fonte}. Il punteggio è calcolato."},
+    )
+
+
+@login_required
+def uvm_progetto(request, pk: int):
+    sessione = selectors.get_sessione_for(request, pk, finalita="progetto personalizzato")
+    progetto = getattr(sessione, "progetto", None) if hasattr(sessione, "progetto") else None
+    initial = {}
+    budget_initial = []
+    if progetto:
+        initial = {f: getattr(progetto, f) for f in ("obiettivi", "interventi", "referente", "durata_mesi")}
+        initial["data_verifica"] = progetto.data_verifica
+        budget_initial = list(progetto.budget.values("fonte", "descrizione", "importo"))
+    form = forms.ProgettoPersonalizzatoForm(request.POST or None, initial=initial)
+    budget = forms.BudgetFormSet(request.POST or None, initial=budget_initial, prefix="budget")
+    if request.method == "POST" and form.is_valid() and budget.is_valid():
+        lines = [
+            (row["fonte"], row["descrizione"] or "voce di budget", row["importo"])
+            for row in budget.cleaned_data
+            if row and row.get("fonte") and row.get("importo") is not None
+        ]
+        try:
+            services.uvm_progetto_save(sessione=sessione, by=request.user, budget=lines, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Progetto personalizzato salvato.")
+            return redirect("ambito:uvm", pk=sessione.pk)
+    return render(request, "ambito/progetto_form.html", {"form": form, "budget": budget, "sessione": sessione})
+
+
+@login_required
+@require_POST
+def uvm_chiusura(request, pk: int):
+    sessione = selectors.get_sessione_for(request, pk, finalita="chiusura verbale UVM")
+    return _run(request, sessione, lambda: services.uvm_close(sessione=sessione, by=request.user), "Verbale chiuso.")
+
+
+@login_required
+def uvm_verbale_pdf(request, pk: int):
+    sessione = selectors.get_sessione_for(request, pk, finalita="verbale UVM", azione=AccessLog.Azione.PDF)
+    context = board_context(sessione)
+    context["progetto"] = getattr(sessione, "progetto", None) if hasattr(sessione, "progetto") else None
+    context["cartella"] = sessione.cartella
+    pdf = render_pdf("ambito/pdf/verbale_uvm.html", context, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="verbale-uvm-{sessione.pk}.pdf"'
+    return response
+
+
+# --- Servizi d'ambito -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def servizi_list(request):
+    servizi = selectors.servizi_of(request.user).prefetch_related("erogatori")
+    rows = [
+        {"servizio": s, "occupati": s.posti_occupati(), "in_attesa": s.domande.filter(stato="in_attesa").count()}
+        for s in servizi
+    ]
+    return render(request, "ambito/servizi_list.html", {"rows": rows})
+
+
+def _ambito_cases(request, servizio):
+    return (
+        Cartella.objects.visible_to(request.user).filter(owner_ente_id=servizio.ambito_id).select_related("assistito")
+    )
+
+
+@login_required
+def servizio_detail(request, pk: int):
+    servizio = selectors.get_servizio_for(request, pk)
+    can_manage = has_capability(request.user, Capability.MANAGE_PIANO, servizio.ambito_id)
+    form = forms.DomandaForm(request.POST or None, cartelle=_ambito_cases(request, servizio))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.servizio_waitlist_add(
+                servizio=servizio,
+                cartella=data["cartella"],
+                priorita=data["priorita"],
+                motivazione=data["motivazione"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Persona inserita in lista d'attesa.")
+            return redirect("ambito:servizio", pk=servizio.pk)
+    visible_cases = Cartella.objects.visible_to(request.user).values("pk")
+    return render(
+        request,
+        "ambito/servizio_detail.html",
+        {
+            "servizio": servizio,
+            "form": form,
+            "can_manage": can_manage,
+            "attesa": servizio.domande.filter(stato="in_attesa", cartella__in=visible_cases).select_related(
+                "cartella__assistito"
+            ),
+            "assegnazioni": servizio.assegnazioni.filter(cartella__in=visible_cases).select_related(
+                "cartella__assistito", "erogatore", "intervento"
+            ),
+            "occupati": servizio.posti_occupati(),
+        },
+    )
+
+
+@login_required
+def domanda_assegna(request, pk: int):
+    domanda = selectors.get_domanda_for(request, pk)
+    servizio = domanda.servizio
+    form = forms.AssegnazioneForm(request.POST or None, erogatori=servizio.erogatori.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.servizio_assign(domanda=domanda, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Persona assegnata al servizio: intervento pianificato e spesa impegnata.")
+            return redirect("ambito:servizio", pk=servizio.pk)
+    return render(
+        request,
+        "ambito/form.html",
+        {"form": form, "title": f"Assegna un posto: {servizio} — {domanda.cartella.assistito}"},
+    )
+
+
+# --- Piano di zona: budget --------------------------------------------------------------------------------------------
+
+
+def _chart(rows: list[dict]) -> dict:
+    """Geometry of a horizontal stacked bar per line (liquidated, committed not yet paid, residual), in SVG units."""
+    width = 600
+    top = max((r["programmato"] for r in rows), default=0) or 1
+    bars = []
+    for i, r in enumerate(rows):
+        scale = width / float(top)
+        liq = float(r["liquidato"]) * scale
+        imp = max(float(r["impegnato"]) * scale - liq, 0)
+        res = max(float(r["residuo"]) * scale, 0)
+        geometry = {"liq": liq, "imp": imp, "imp_x": liq, "res": res, "res_x": liq + imp}
+        # plain dot-decimal strings: SVG must not get the Italian "12,5" of localised number rendering
+        bars.append({"y": 10 + i * 34, "row": r, **{k: f"{v:.1f}" for k, v in geometry.items()}})
+    return {"bars": bars, "height": 20 + 34 * len(rows), "width": width}
+
+
+@login_required
+def budget_dashboard(request):
+    anno = request.GET.get("anno", "")
+    rows = selectors.budget_rows(request.user, int(anno) if anno.isdigit() else None)
+    ambiti = sorted(ente_ids_for(request.user, Capability.MANAGE_PIANO))
+    form = forms.LineaBudgetForm(request.POST or None, initial={"anno": timezone.localdate().year})
+    if request.method == "POST":
+        if not ambiti:
+            raise Http404("Elemento non trovato")
+        if form.is_valid():
+            from cse.core.models import Ente
+
+            try:
+                services.budget_line_create(ambito=Ente.objects.get(pk=ambiti[0]), by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Linea di budget aggiunta.")
+                return redirect("ambito:budget")
+    totals = {k: sum((r[k] for r in rows), start=0) for k in ("programmato", "impegnato", "liquidato", "residuo")}
+    return render(
+        request,
+        "ambito/budget.html",
+        {"rows": rows, "chart": _chart(rows), "totals": totals, "form": form if ambiti else None},
+    )

@@ -227,3 +227,12 @@ class TipoContattoEsterno(models.TextChoices):
     TERZO_SETTORE = "terzo_settore", "Ente del terzo settore"
     TRIBUNALE = "tribunale", "Autorità giudiziaria"
     ALTRO = "altro", "Altro"
+
+
+# --- Trasferimento di titolarità comune ↔ ambito (issue #4; seeds/puglia-piano-regionale-sistemi-informativi.txt
+# §4.2.2: the CSE ambito takes in charge the complex cases the comuni transfer to the Ufficio di Piano).
+class StatoTrasferimento(models.TextChoices):
+    RICHIESTO = "richiesto", "Richiesto dal comune, in attesa dell'Ufficio di Piano"
+    ACCETTATO = "accettato", "Accettato: la cartella è in titolarità dell'ambito"
+    RESPINTO = "respinto", "Restituito al comune con motivazione (non accettato)"
+    RICONSEGNATO = "riconsegnato", "Titolarità riconsegnata al comune al termine della fase complessa"

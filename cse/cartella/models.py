@@ -241,3 +241,4 @@ class AssistitoGroupObjectPermission(GroupObjectPermissionBase):
 
 from .fasi import *  # noqa: E402,F401,F403 — phase records, diario, documents (same app)
 from .rete import *  # noqa: E402,F401,F403 — ISEE, relations, external contacts
+from .titolarita import *  # noqa: E402,F401,F403 — transfer requests comune ↔ ambito (issue #4)

@@ -140,6 +140,11 @@ def _check_ownership_target(cartella: Cartella, to_ente: Ente) -> None:
         raise ValidationError("La cartella può tornare solo al comune che ha in carico la persona.")
     if to_ente.tipo == TipoEnte.AMBITO and comune_ente.comune.ambito_id != to_ente.ambito_id:
         raise ValidationError("La cartella può passare solo all'ambito di cui fa parte il comune della persona.")
+    residenza = cartella.assistito.comune_residenza
+    if to_ente.tipo == TipoEnte.AMBITO and (residenza is None or residenza.ambito_id != to_ente.ambito_id):
+        raise ValidationError(
+            "Solo le cartelle di persone residenti nei comuni dell'ambito possono passare all'ambito."
+        )
     if to_ente.tipo == TipoEnte.REGIONE:
         raise ValidationError("La titolarità di una cartella non può passare alla regione.")
 
@@ -155,7 +160,7 @@ def cartella_move_ownership(*, cartella: Cartella, to_ente: Ente, by, reason: st
         raise ValidationError({"reason": ["Indicare il motivo del cambio di titolarità."]})
     locked = (
         Cartella.objects.select_for_update(of=("self",))
-        .select_related("assistito__owner_ente__comune")
+        .select_related("assistito__owner_ente__comune", "assistito__comune_residenza")
         .get(pk=cartella.pk)
     )
     if locked.owner_ente_id == to_ente.pk:

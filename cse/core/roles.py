@@ -26,6 +26,7 @@ class Capability(models.TextChoices):
     TRANSFER_CARTELLE = "transfer_cartelle", "Chiedere o restituire la titolarità di una cartella"
     ACCEPT_TRANSFERS = "accept_transfers", "Accettare o respingere i trasferimenti di titolarità"
     MANAGE_UVM = "manage_uvm", "Convocare e condurre le sessioni UVM"
+    MANAGE_PIANO = "manage_piano", "Gestire servizi d'ambito, liste d'attesa e budget del piano di zona"
     VIEW_REGIONAL_DATA = "view_regional_data", "Consultare i dati regionali pseudonimizzati"
     MANAGE_OPERATORS = "manage_operators", "Gestire gli operatori dell'ente"
     VIEW_AUDIT = "view_audit", "Consultare il registro degli accessi e lo storico delle modifiche"
@@ -48,7 +49,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Ruolo.RESPONSABILE: frozenset(
         {C.VIEW_PERSONE, C.REGISTER_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.VIEW_AUDIT}
     ),
-    Ruolo.UFFICIO_DI_PIANO: frozenset({C.VIEW_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.ACCEPT_TRANSFERS}),
+    Ruolo.UFFICIO_DI_PIANO: frozenset(
+        {C.VIEW_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.ACCEPT_TRANSFERS, C.MANAGE_PIANO}
+    ),
     Ruolo.COORDINATORE_UVM: frozenset({C.VIEW_PERSONE, C.MANAGE_CARTELLE, C.MANAGE_UVM}),
     Ruolo.ANALISTA_REGIONALE: frozenset({C.VIEW_REGIONAL_DATA}),
     Ruolo.AMMINISTRATORE_ENTE: frozenset({C.MANAGE_OPERATORS, C.VIEW_AUDIT}),
@@ -70,9 +73,9 @@ ROLES_BY_TIPO_ENTE: dict[str, tuple[str, ...]] = {
 
 # People are registered only by comuni (the ambito receives cases by transfer, never registers anyone).
 NOT_IN_TIPO: dict[str, frozenset[str]] = {
-    TipoEnte.COMUNE: frozenset(),
+    TipoEnte.COMUNE: frozenset({C.MANAGE_PIANO}),
     TipoEnte.AMBITO: frozenset({C.REGISTER_PERSONE}),
-    TipoEnte.REGIONE: frozenset({C.REGISTER_PERSONE}),
+    TipoEnte.REGIONE: frozenset({C.REGISTER_PERSONE, C.MANAGE_PIANO}),
 }
 
 

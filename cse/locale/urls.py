@@ -30,4 +30,5 @@ urlpatterns = [
     path("cartelle/<int:pk>/documenti/", views_cartella.documenti, name="documenti"),
     path("documenti/<int:pk>/", views_cartella.documento_download, name="documento"),
     path("cartelle/<int:pk>/pdf/<str:kind>/", views_cartella.cartella_pdf, name="pdf"),
+    path("cartelle/<int:pk>/trasferimento/", views_cartella.trasferimento_richiesta, name="trasferimento"),
 ]

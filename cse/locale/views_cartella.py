@@ -74,6 +74,7 @@ def cartella_detail(request, pk: int):
             "prestazioni": cartella.prestazioni.select_related("voce"),
             "documenti": cartella.documenti.all(),
             "riaperture": cartella.riaperture.all(),
+            "trasferimenti": cartella.trasferimenti.select_related("ambito")[:3],
         },
     )
 
@@ -350,3 +351,23 @@ def cartella_pdf(request, pk: int, kind: str):
 def lavoro(request):
     lists = worklists(request.user)
     return render(request, "locale/lavoro.html", {"lists": {k: v[:50] for k, v in lists.items()}})
+
+
+@login_required
+def trasferimento_richiesta(request, pk: int):
+    """The comune's case manager asks the ambito to take the case over (cse/cartella/trasferimento.py)."""
+    from cse.ambito.forms import MotivoForm
+    from cse.cartella.trasferimento import trasferimento_request
+
+    cartella = get_cartella_for(
+        request, pk, capability=Capability.TRANSFER_CARTELLE, finalita="richiesta di trasferimento all'ambito"
+    )
+    form = MotivoForm(request.POST or None)
+    return _form_page(
+        request,
+        cartella,
+        form,
+        lambda data, version: trasferimento_request(cartella=cartella, motivo=data["motivo"], by=request.user),
+        success="Richiesta di trasferimento inviata all'Ufficio di Piano.",
+        title="Richiesta di trasferimento all'ambito",
+    )

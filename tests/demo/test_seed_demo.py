@@ -53,3 +53,31 @@ def test_synthetic_people_have_valid_consistent_codici_fiscali():
             == []
         )
         assert a.history.count() == 1
+
+
+@pytest.mark.django_db(databases=["default", "regionale"])
+def test_the_demo_ambito_user_sees_a_transferred_case_a_uvm_services_and_budgets(client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from cse.ambito.models import SessioneUVM
+
+    call_command("seed_demo", "--scale", "60", "--quiet-logins")
+    udp = get_user_model().objects.get(username="ambito-ba01.ufficio_di_piano")
+    client.force_login(udp)
+    cartella = Cartella.objects.get(owner_ente__tipo=TipoEnte.AMBITO)
+    assert cartella.numero in client.get(reverse("ambito:cartelle_list")).content.decode()
+    inbox = client.get(reverse("ambito:trasferimenti")).content.decode()
+    from cse.cartella.models import RichiestaTrasferimento
+
+    pending = RichiestaTrasferimento.objects.get(stato="richiesto", comune__nome__icontains="Giovinazzo")
+    assert f"/ambito/trasferimenti/{pending.pk}/" in inbox and pending.cartella.numero in inbox
+    servizi = client.get(reverse("ambito:servizi")).content.decode()
+    assert "Residenza fittizia" in servizi and "Vita indipendente" in servizi
+    budget = client.get(reverse("ambito:budget")).content.decode()
+    assert "Fondo povertà" in budget and "<svg" in budget
+    sessione = SessioneUVM.objects.get(cartella=cartella)
+    board = client.get(reverse("ambito:uvm", args=[sessione.pk])).content.decode()
+    assert "Geriatra, ASL BA" in board and "ADL" in board
+    client.force_login(get_user_model().objects.get(username="asl.geriatra"))
+    assert client.get(reverse("ambito:uvm", args=[sessione.pk])).status_code == 200

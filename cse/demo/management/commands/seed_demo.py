@@ -17,7 +17,6 @@ from simple_history.utils import bulk_create_with_history
 
 from cse.cartella.glossary import AreaBisogno
 from cse.cartella.models import Assistito, Cartella
-from cse.cartella.services import cartella_move_ownership
 from cse.core.models import Ambito, Comune, Ente, Operatore, Regione
 from cse.core.roles import ROLES_BY_TIPO_ENTE, Ruolo
 from cse.core.services import (
@@ -193,16 +192,122 @@ class Command(BaseCommand):
             self.stdout.write(f"Prestazioni dimostrative erogate e inviate alla Regione: {delivered}")
 
     def _transfer_one_case(self, enti_comuni: dict[str, Ente], ente_ambito: Ente) -> None:
+        """Through the transfer workflow: Molfetta asks, the Ufficio di Piano accepts; Giovinazzo's request waits."""
+        from cse.cartella.trasferimento import trasferimento_accept, trasferimento_request
+
         if Cartella.objects.filter(owner_ente=ente_ambito).exists():
             return
         cartella = Cartella.objects.filter(owner_ente=enti_comuni["072029"]).order_by("pk").first()
         if cartella is None:
             return
         case_manager = Operatore.objects.get(user__username="molfetta.assistente_sociale").user
-        cartella_move_ownership(
+        udp = Operatore.objects.get(user__username=f"{OPERATOR_AMBITO[1]}.ufficio_di_piano").user
+        richiesta = trasferimento_request(
+            cartella=cartella, motivo="Caso complesso: serve la valutazione UVM con l'ASL", by=case_manager
+        )
+        trasferimento_accept(richiesta=richiesta, by=udp)
+        pending = Cartella.objects.filter(owner_ente=enti_comuni["072022"]).order_by("pk").first()
+        if pending is not None:
+            trasferimento_request(
+                cartella=pending,
+                motivo="Persona con disabilità grave, genitori anziani: progetto Dopo di Noi",
+                by=Operatore.objects.get(user__username="giovinazzo.assistente_sociale").user,
+            )
+        self._ambito_workspace(ente_ambito, Cartella.objects.get(pk=cartella.pk))
+
+    def _ambito_workspace(self, ente_ambito: Ente, cartella: Cartella) -> None:
+        """Budget lines, services with providers and a waiting list, a UVM session with an external ASL member."""
+        from datetime import timedelta
+        from decimal import Decimal
+
+        from django.contrib.auth import get_user_model
+
+        from cse.ambito import services
+        from cse.ambito.glossary import VOCE_DEL_SERVIZIO, TipoServizio
+        from cse.ambito.models import Erogatore, ServizioAmbito
+        from cse.cartella.fasi import VoceNomenclatore
+
+        udp = Operatore.objects.get(user__username=f"{OPERATOR_AMBITO[1]}.ufficio_di_piano").user
+        coordinatore = Operatore.objects.get(user__username=f"{OPERATOR_AMBITO[1]}.coordinatore_uvm").user
+        year = timezone.localdate().year
+        lines = {}
+        for fonte, intervento, amount in [
+            ("fnps", "Servizio di assistenza domiciliare", "180000"),
+            ("fna", "Assistenza domiciliare integrata (componente sociale)", "240000"),
+            ("poverta", "Pronto intervento sociale e residenza fittizia", "95000"),
+            ("dopo_di_noi", "Dopo di Noi — soluzioni abitative", "120000"),
+            ("pn_inclusione", "Centri diurni", "150000"),
+            ("pnrr", "Vita indipendente (PNRR M5C2 1.2)", "210000"),
+            ("regionale", "Centri diurni — quota regionale", "60000"),
+            ("comunale", "Cofinanziamento comunale", "45000"),
+        ]:
+            lines[fonte] = services.budget_line_create(
+                ambito=ente_ambito,
+                anno=year,
+                fonte=fonte,
+                intervento_pdz=intervento,
+                programmato=Decimal(amount),
+                by=udp,
+            )
+        providers = [
+            Erogatore.objects.create(ambito=ente_ambito, denominazione=name)
+            for name in ("Cooperativa sociale Il Faro (sintetica)", "ASP Casa del Sole (sintetica)")
+        ]
+        service_lines = {
+            TipoServizio.SAD: "fnps",
+            TipoServizio.ADI_SOCIALE: "fna",
+            TipoServizio.CENTRO_DIURNO: "pn_inclusione",
+            TipoServizio.PRONTO_INTERVENTO: "poverta",
+            TipoServizio.RESIDENZA_FITTIZIA: "poverta",
+            TipoServizio.DOPO_DI_NOI: "dopo_di_noi",
+            TipoServizio.VITA_INDIPENDENTE: "pnrr",
+        }
+        for tipo, fonte in service_lines.items():
+            servizio = ServizioAmbito.objects.create(
+                ambito=ente_ambito,
+                tipo=tipo,
+                nome=TipoServizio(tipo).label,
+                capacita=20,
+                voce=VoceNomenclatore.objects.filter(codice=VOCE_DEL_SERVIZIO[tipo]).order_by("-valido_dal").first(),
+                linea_budget=lines[fonte],
+            )
+            servizio.erogatori.set(providers)
+            if tipo == TipoServizio.SAD:
+                services.servizio_waitlist_add(
+                    servizio=servizio, cartella=cartella, priorita=2, motivazione="Esito UVM atteso", by=udp
+                )
+        asl, created = get_user_model().objects.get_or_create(
+            username="asl.geriatra", defaults={"first_name": "Elena", "last_name": "Marzano (ASL, sintetica)"}
+        )
+        if created:
+            asl.set_password(DEMO_PASSWORD)
+            asl.save()
+        sessione = services.uvm_convene(
             cartella=cartella,
-            to_ente=ente_ambito,
-            by=case_manager,
-            reason="Caso complesso: valutazione UVM",
-            keep_access_for=[case_manager],
+            by=coordinatore,
+            data=timezone.now() + timedelta(days=2),
+            luogo="Sede dell'Ufficio di Piano, Molfetta",
+            ordine_del_giorno="Valutazione multidimensionale e progetto personalizzato",
+        )
+        services.uvm_member_add(
+            sessione=sessione,
+            by=coordinatore,
+            tipo="asl",
+            user=asl,
+            qualifica="Geriatra, ASL BA — Distretto 1",
+            accesso_fino_al=timezone.now() + timedelta(days=30),
+        )
+        case_manager = Operatore.objects.get(user__username="molfetta.assistente_sociale").user
+        services.uvm_member_add(sessione=sessione, by=coordinatore, tipo="operatore_comune", user=case_manager)
+        services.uvm_member_add(sessione=sessione, by=coordinatore, tipo="familiare", nome="Figlia (caregiver)")
+        services.uvm_scale_record(
+            sessione=sessione,
+            scala="katz_adl",
+            risposte={"bagno": "0", "vestirsi": "1", "toilette": "1", "spostamenti": "1"}
+            | {"continenza": "1", "alimentazione": "1"},
+            by=coordinatore,
+        )
+        self.stdout.write(
+            "Ambito BA01: 1 cartella trasferita, 1 richiesta in attesa, 1 sessione UVM (membro esterno asl.geriatra), "
+            f"{len(service_lines)} servizi, {len(lines)} linee di budget"
         )

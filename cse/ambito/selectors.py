@@ -1,0 +1,102 @@
+"""Reads of the ambito tier for operators: always through the permission layer; foreign objects are 404."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from cse.cartella.models import Cartella, RichiestaTrasferimento
+from cse.cartella.selectors import _get_and_log
+from cse.core.models import AccessLog
+from cse.core.permissions import ente_ids_for
+from cse.core.roles import Capability
+
+from .models import DomandaServizio, LineaBudget, MembroUVM, ServizioAmbito, SessioneUVM
+
+
+def _case_child(request: HttpRequest, qs: QuerySet, pk: int, *, finalita: str, azione=AccessLog.Azione.CONSULTAZIONE):
+    return _get_and_log(
+        request,
+        qs.select_related("cartella"),
+        pk,
+        azione=azione,
+        finalita=finalita,
+        assistito_of=lambda o: o.cartella.assistito_id,
+        ente_of=lambda o: o.cartella.owner_ente_id,
+    )
+
+
+def richieste_visible_to(user) -> QuerySet[RichiestaTrasferimento]:
+    """Transfer requests addressed to an ambito where the user works, or of visible cases of the user's comune."""
+    enti = ente_ids_for(user, Capability.VIEW_PERSONE)
+    cases = Cartella.objects.visible_to(user).values("pk")
+    # the ambito reads a pending request before the case is its own; the comune reads the requests of its cases
+    return RichiestaTrasferimento.objects.filter(
+        Q(ambito_id__in=enti) | Q(comune_id__in=enti, cartella__in=cases)
+    ).select_related("cartella__assistito", "comune", "ambito", "richiesto_da")
+
+
+def get_richiesta_for(request: HttpRequest, pk: int, *, finalita: str = "") -> RichiestaTrasferimento:
+    return _case_child(request, richieste_visible_to(request.user), pk, finalita=finalita)
+
+
+def get_sessione_for(request: HttpRequest, pk: int, *, finalita: str = "", azione=AccessLog.Azione.CONSULTAZIONE):
+    return _case_child(request, SessioneUVM.objects.visible_to(request.user), pk, finalita=finalita, azione=azione)
+
+
+def sessione_visible(user, pk: int) -> SessioneUVM | None:
+    """For the websocket consumer: the session if the user may see it now, else None (same for absent)."""
+    return SessioneUVM.objects.visible_to(user).select_related("cartella__assistito").filter(pk=pk).first()
+
+
+def get_membro_for(request: HttpRequest, pk: int) -> MembroUVM:
+    visible = SessioneUVM.objects.visible_to(request.user).values("pk")
+    try:
+        return MembroUVM.objects.select_related("sessione").get(pk=pk, sessione__in=visible)
+    except MembroUVM.DoesNotExist:
+        raise Http404("Elemento non trovato") from None
+
+
+def _ambito_ids(user) -> frozenset[int]:
+    return ente_ids_for(user, Capability.VIEW_PERSONE)
+
+
+def servizi_of(user) -> QuerySet[ServizioAmbito]:
+    return ServizioAmbito.objects.filter(ambito_id__in=_ambito_ids(user)).select_related("linea_budget", "voce")
+
+
+def get_servizio_for(request: HttpRequest, pk: int) -> ServizioAmbito:
+    try:
+        return servizi_of(request.user).get(pk=pk)
+    except ServizioAmbito.DoesNotExist:
+        raise Http404("Elemento non trovato") from None
+
+
+def get_domanda_for(request: HttpRequest, pk: int) -> DomandaServizio:
+    cases = Cartella.objects.visible_to(request.user).values("pk")
+    qs = DomandaServizio.objects.filter(servizio__ambito_id__in=_ambito_ids(request.user), cartella__in=cases)
+    return _case_child(request, qs.select_related("servizio"), pk, finalita="assegnazione servizio")
+
+
+def linee_of(user) -> QuerySet[LineaBudget]:
+    return LineaBudget.objects.filter(ambito_id__in=_ambito_ids(user))
+
+
+def budget_rows(user, anno: int | None = None) -> list[dict]:
+    """Planned, committed, liquidated, residual per line (computed from commitments and paid prestazioni)."""
+    qs = linee_of(user)
+    if anno:
+        qs = qs.filter(anno=anno)
+    rows = []
+    for linea in qs:
+        impegnato, liquidato = linea.impegnato(), linea.liquidato()
+        rows.append(
+            {
+                "linea": linea,
+                "programmato": linea.programmato,
+                "impegnato": impegnato,
+                "liquidato": liquidato,
+                "residuo": linea.programmato - impegnato,
+            }
+        )
+    return rows

@@ -1,0 +1,366 @@
+"""The only writers of the ambito tables: UVM sessions, scales, progetti personalizzati, service assignments and
+budget commitments. Each is one transaction; case-related steps also write the case's diario and outbox event."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cse.cartella import records
+from cse.cartella.fasi import InterventoPianificato, VoceDiario
+from cse.cartella.glossary import TipoVoceDiario
+from cse.cartella.models import Cartella
+from cse.cartella.services import cartella_grant_access
+from cse.core.outbox import outbox_append
+from cse.core.permissions import has_capability
+from cse.core.roles import Capability, TipoEnte
+
+from .glossary import StatoDomanda, StatoSessione, TipoMembro
+from .models import (
+    Assegnazione,
+    DomandaServizio,
+    Erogatore,
+    Impegno,
+    LineaBudget,
+    MembroUVM,
+    ProgettoPersonalizzato,
+    ServizioAmbito,
+    SessioneUVM,
+    ValutazioneScala,
+    VoceBudgetProgetto,
+)
+from .scale import scala as get_scala
+
+
+def _euro(value: Decimal) -> str:
+    return f"€ {value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _require(user, capability: str, ente_id: int, message: str) -> None:
+    if not has_capability(user, capability, ente_id):
+        raise ValidationError(message)
+
+
+def _diary(cartella: Cartella, by, testo: str) -> None:
+    VoceDiario.objects.create(cartella=cartella, tipo=TipoVoceDiario.REGISTRAZIONE, autore=by, testo=testo)
+
+
+def _lock_case(cartella: Cartella) -> Cartella:
+    return Cartella.objects.select_for_update(of=("self",)).select_related("owner_ente").get(pk=cartella.pk)
+
+
+# --- UVM --------------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def uvm_convene(
+    *, cartella: Cartella, data: datetime, by, luogo: str = "", link_video: str = "", ordine_del_giorno: str = ""
+) -> SessioneUVM:
+    """Convene a UVM on a case the ambito owns; the convener is the first member."""
+    locked = _lock_case(cartella)
+    if locked.owner_ente.tipo != TipoEnte.AMBITO:
+        raise ValidationError("La UVM si convoca sulle cartelle in titolarità dell'ambito.")
+    _require(by, Capability.MANAGE_UVM, locked.owner_ente_id, "Solo il coordinatore UVM dell'ambito convoca la UVM.")
+    sessione = SessioneUVM(
+        ambito=locked.owner_ente,
+        cartella=locked,
+        data=data,
+        luogo=luogo.strip(),
+        link_video=link_video.strip(),
+        ordine_del_giorno=ordine_del_giorno.strip(),
+        convocata_da=by,
+    )
+    sessione.full_clean()
+    sessione.save()
+    MembroUVM.objects.create(
+        sessione=sessione, tipo=TipoMembro.OPERATORE_AMBITO, user=by, nome=by.get_full_name() or by.get_username()
+    )
+    when = timezone.localtime(data)
+    _diary(locked, by, f"Convocata la UVM per il {when:%d/%m/%Y alle %H:%M} ({luogo or link_video}).")
+    outbox_append(aggregate=locked, event_type="cartella.uvm_convocata", payload={"data": when.date().isoformat()})
+    return sessione
+
+
+def _lock_session(sessione: SessioneUVM, by, *, open_only: bool = True) -> SessioneUVM:
+    locked = SessioneUVM.objects.select_for_update().select_related("cartella", "ambito").get(pk=sessione.pk)
+    _require(by, Capability.MANAGE_UVM, locked.ambito_id, "Solo il coordinatore UVM dell'ambito conduce la sessione.")
+    if open_only and locked.stato != StatoSessione.CONVOCATA:
+        raise ValidationError("La sessione è conclusa: il verbale non si modifica più.")
+    return locked
+
+
+@transaction.atomic
+def uvm_member_add(
+    *,
+    sessione: SessioneUVM,
+    by,
+    tipo: str,
+    nome: str = "",
+    user=None,
+    qualifica: str = "",
+    accesso_fino_al: datetime | None = None,
+) -> MembroUVM:
+    """Add a member. External ASL professionals get a read grant on the case that expires with their access."""
+    locked = _lock_session(sessione, by)
+    if tipo == TipoMembro.ASL:
+        if user is None or accesso_fino_al is None:
+            raise ValidationError("Per un professionista ASL indicare l'utente e la scadenza dell'accesso.")
+        if accesso_fino_al <= timezone.now():
+            raise ValidationError({"accesso_fino_al": ["La scadenza dell'accesso deve essere futura."]})
+    elif tipo in (TipoMembro.PERSONA, TipoMembro.FAMILIARE):
+        user, accesso_fino_al = None, None
+    if tipo in (TipoMembro.OPERATORE_AMBITO, TipoMembro.OPERATORE_COMUNE) and user is None:
+        raise ValidationError("Per un operatore indicare il suo nome utente.")
+    if user is None and not nome.strip():
+        raise ValidationError("Indicare il nome e cognome del membro.")
+    if user is not None and locked.membri.filter(user=user).exists():
+        raise ValidationError("Questa persona è già tra i membri della sessione.")
+    membro = MembroUVM(
+        sessione=locked,
+        tipo=tipo,
+        user=user,
+        nome=(nome or (user.get_full_name() or user.get_username() if user else "")).strip(),
+        qualifica=qualifica.strip(),
+        accesso_fino_al=accesso_fino_al,
+    )
+    membro.full_clean()
+    membro.save()
+    if tipo == TipoMembro.ASL:
+        cartella_grant_access(
+            cartella=locked.cartella, user=user, expires_at=accesso_fino_al, reason=f"membro esterno UVM ({qualifica})"
+        )
+    elif tipo == TipoMembro.OPERATORE_COMUNE:  # the comune's social worker reads the case as a member of the équipe
+        cartella_grant_access(cartella=locked.cartella, user=user, reason="membro dell'équipe UVM")
+    _diary(locked.cartella, by, f"UVM: aggiunto il membro {membro}.")
+    _broadcast(locked)
+    return membro
+
+
+@transaction.atomic
+def uvm_attendance(*, membro: MembroUVM, presente: bool, by) -> MembroUVM:
+    """Attendance: the coordinator records anyone's; a member with an account records their own."""
+    sessione = SessioneUVM.objects.select_for_update().get(pk=membro.sessione_id)
+    if membro.user_id != by.pk:
+        _require(by, Capability.MANAGE_UVM, sessione.ambito_id, "Solo il coordinatore registra le presenze altrui.")
+    if sessione.stato != StatoSessione.CONVOCATA:
+        raise ValidationError("La sessione è conclusa: il verbale non si modifica più.")
+    membro.presente = presente
+    membro.save()
+    _broadcast(sessione)
+    return membro
+
+
+@transaction.atomic
+def uvm_update_minutes(*, sessione: SessioneUVM, by, ordine_del_giorno: str, decisioni: str, version: int | None):
+    locked = _lock_session(sessione, by)
+    if version is not None and locked.version != version:
+        raise ValidationError("La sessione è stata modificata nel frattempo: ricaricare la pagina e riprovare.")
+    locked.ordine_del_giorno, locked.decisioni = ordine_del_giorno.strip(), decisioni.strip()
+    locked.version += 1
+    locked.save()
+    _broadcast(locked)
+    return locked
+
+
+@transaction.atomic
+def uvm_scale_record(*, sessione: SessioneUVM, scala: str, risposte: dict, by) -> ValutazioneScala:
+    """Record the answers to one scale; the score is computed from them (typed scores do not exist)."""
+    locked = _lock_session(sessione, by)
+    definizione = get_scala(scala)
+    punteggio, fascia = definizione.punteggio(risposte)
+    valutazione, _ = ValutazioneScala.objects.get_or_create(
+        sessione=locked, scala=scala, defaults={"punteggio": punteggio, "fascia": fascia, "compilata_da": by}
+    )
+    valutazione.risposte, valutazione.punteggio, valutazione.fascia = dict(risposte), punteggio, fascia
+    valutazione.compilata_da = by
+    valutazione.save()
+    _diary(locked.cartella, by, f"UVM: {definizione.nome} = {punteggio}/{definizione.massimo} ({fascia}).")
+    outbox_append(
+        aggregate=locked.cartella,
+        event_type="cartella.uvm_valutazione",
+        payload={"scala": scala, "punteggio": punteggio},
+    )
+    _broadcast(locked)
+    return valutazione
+
+
+@transaction.atomic
+def uvm_progetto_save(
+    *,
+    sessione: SessioneUVM,
+    by,
+    obiettivi: str,
+    interventi: str,
+    referente: str,
+    data_verifica: date,
+    durata_mesi: int = 12,
+    budget: list[tuple[str, str, Decimal]] = (),
+) -> ProgettoPersonalizzato:
+    """The progetto personalizzato and its budget di progetto (fonte, descrizione, importo) as one unit."""
+    locked = _lock_session(sessione, by)
+    progetto = ProgettoPersonalizzato.objects.filter(sessione=locked).first() or ProgettoPersonalizzato(sessione=locked)
+    progetto.obiettivi, progetto.interventi, progetto.referente = obiettivi.strip(), interventi.strip(), referente
+    progetto.data_verifica, progetto.durata_mesi = data_verifica, durata_mesi
+    progetto.full_clean()
+    progetto.save()
+    progetto.budget.all().delete()
+    for fonte, descrizione, importo in budget:
+        voce = VoceBudgetProgetto(progetto=progetto, fonte=fonte, descrizione=descrizione, importo=importo)
+        voce.full_clean()
+        voce.save()
+    totale = progetto.budget_totale
+    _diary(locked.cartella, by, f"UVM: progetto personalizzato definito, budget di progetto {_euro(totale)}.")
+    outbox_append(
+        aggregate=locked.cartella,
+        event_type="cartella.progetto_personalizzato",
+        payload={"importo_previsto": str(totale), "data": data_verifica.isoformat()},
+    )
+    _broadcast(locked)
+    return progetto
+
+
+@transaction.atomic
+def uvm_close(*, sessione: SessioneUVM, by) -> SessioneUVM:
+    locked = _lock_session(sessione, by)
+    if not locked.decisioni:
+        raise ValidationError("Registrare le decisioni della UVM prima di chiudere il verbale.")
+    locked.stato = StatoSessione.CONCLUSA
+    locked.save()
+    _diary(locked.cartella, by, "UVM conclusa: verbale chiuso.")
+    outbox_append(aggregate=locked.cartella, event_type="cartella.uvm_conclusa", payload={})
+    _broadcast(locked)
+    return locked
+
+
+def _broadcast(sessione: SessioneUVM) -> None:
+    """After commit, tell the board's websocket group to refresh (the consumer re-checks access per message)."""
+    from .realtime import board_changed
+
+    transaction.on_commit(lambda: board_changed(sessione.pk))
+
+
+# --- Servizi d'ambito e liste d'attesa -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def servizio_waitlist_add(
+    *, servizio: ServizioAmbito, cartella: Cartella, priorita: int, motivazione: str, by
+) -> DomandaServizio:
+    _require(by, Capability.MANAGE_PIANO, servizio.ambito_id, "Solo l'Ufficio di Piano gestisce le liste d'attesa.")
+    locked = _lock_case(cartella)
+    if locked.owner_ente_id != servizio.ambito_id:
+        raise ValidationError("Il servizio è dell'ambito: la cartella deve essere in titolarità dell'ambito.")
+    if DomandaServizio.objects.filter(servizio=servizio, cartella=locked, stato=StatoDomanda.IN_ATTESA).exists():
+        raise ValidationError("La persona è già in lista d'attesa per questo servizio.")
+    domanda = DomandaServizio(
+        servizio=servizio, cartella=locked, priorita=priorita, motivazione=motivazione.strip(), inserita_da=by
+    )
+    domanda.full_clean()
+    domanda.save()
+    _diary(locked, by, f"Inserita in lista d'attesa per {servizio} (priorità {domanda.get_priorita_display()}).")
+    outbox_append(aggregate=locked, event_type="cartella.lista_attesa", payload={"codice": servizio.voce.codice})
+    return domanda
+
+
+@transaction.atomic
+def servizio_assign(
+    *,
+    domanda: DomandaServizio,
+    erogatore: Erogatore,
+    dal: date,
+    importo: Decimal,
+    by,
+    ore_previste: Decimal | None = None,
+) -> Assegnazione:
+    """Assign the person to the service: a free place, an intervention planned in the case, a commitment on the
+    service's budget line — all or nothing (an over-committed line refuses the whole assignment)."""
+    domanda = DomandaServizio.objects.select_for_update().select_related("servizio").get(pk=domanda.pk)
+    servizio = ServizioAmbito.objects.select_for_update().select_related("voce").get(pk=domanda.servizio_id)
+    _require(by, Capability.MANAGE_PIANO, servizio.ambito_id, "Solo l'Ufficio di Piano assegna i posti dei servizi.")
+    if domanda.stato != StatoDomanda.IN_ATTESA:
+        raise ValidationError("La domanda non è più in lista d'attesa.")
+    if not servizio.erogatori.filter(pk=erogatore.pk).exists():
+        raise ValidationError({"erogatore": ["Questo erogatore non gestisce il servizio."]})
+    occupati = servizio.posti_occupati()
+    if occupati >= servizio.capacita:
+        raise ValidationError(
+            f"Il servizio è al completo ({occupati} posti su {servizio.capacita}): la persona resta in lista d'attesa."
+        )
+    if servizio.linea_budget_id is None:
+        raise ValidationError("Il servizio non ha una linea di budget del piano di zona su cui impegnare la spesa.")
+    linea = LineaBudget.objects.select_for_update().get(pk=servizio.linea_budget_id)
+    _refuse_over_commitment(linea, importo)
+    intervento = records.intervento_plan(
+        cartella=domanda.cartella,
+        data={
+            "voce": servizio.voce,
+            "responsabile": erogatore.denominazione,
+            "entro_il": dal,
+            "ore_previste": ore_previste,
+            "importo_previsto": importo,
+            "fonte": linea.fonte,
+        },
+        by=by,
+        version=None,
+    )
+    Impegno.objects.create(linea=linea, intervento=intervento, importo=importo, impegnato_da=by)
+    assegnazione = Assegnazione(
+        servizio=servizio,
+        cartella=domanda.cartella,
+        domanda=domanda,
+        erogatore=erogatore,
+        dal=dal,
+        intervento=intervento,
+    )
+    assegnazione.full_clean()
+    assegnazione.save()
+    domanda.stato = StatoDomanda.ASSEGNATA
+    domanda.save()
+    _diary(domanda.cartella, by, f"Assegnata al servizio {servizio} ({erogatore}), impegno {_euro(importo)}.")
+    return assegnazione
+
+
+def _refuse_over_commitment(linea: LineaBudget, importo: Decimal) -> None:
+    """Called with the line locked (select_for_update), so two commitments cannot both pass the check."""
+    if importo is None or importo <= 0:
+        raise ValidationError({"importo": ["Indicare un importo positivo da impegnare."]})
+    residuo = linea.residuo()
+    if importo > residuo:
+        raise ValidationError(
+            f"Impegno rifiutato: sulla linea «{linea}» restano {_euro(residuo)}, "
+            f"l'impegno richiesto è di {_euro(importo)}. Nessun dato è stato registrato."
+        )
+
+
+@transaction.atomic
+def budget_commit(*, intervento: InterventoPianificato, linea: LineaBudget, importo: Decimal, by) -> Impegno:
+    """Commit a budget line to an intervention already planned in a case the ambito owns."""
+    linea = LineaBudget.objects.select_for_update().get(pk=linea.pk)
+    _require(by, Capability.MANAGE_PIANO, linea.ambito_id, "Solo l'Ufficio di Piano impegna il budget.")
+    if intervento.cartella.owner_ente_id != linea.ambito_id:
+        raise ValidationError("L'intervento non appartiene a una cartella dell'ambito.")
+    if Impegno.objects.filter(intervento=intervento).exists():
+        raise ValidationError("L'intervento ha già un impegno di spesa.")
+    _refuse_over_commitment(linea, importo)
+    impegno = Impegno.objects.create(linea=linea, intervento=intervento, importo=importo, impegnato_da=by)
+    cartella = _lock_case(intervento.cartella)
+    _diary(cartella, by, f"Impegnati {_euro(importo)} sulla linea «{linea}».")
+    outbox_append(
+        aggregate=cartella,
+        event_type="cartella.impegno_spesa",
+        payload={"intervento": intervento.pk, "fonte": linea.fonte, "importo": str(importo)},
+    )
+    return impegno
+
+
+@transaction.atomic
+def budget_line_create(*, ambito, anno: int, fonte: str, intervento_pdz: str, programmato: Decimal, by) -> LineaBudget:
+    _require(by, Capability.MANAGE_PIANO, ambito.pk, "Solo l'Ufficio di Piano gestisce il piano di zona.")
+    linea = LineaBudget(ambito=ambito, anno=anno, fonte=fonte, intervento_pdz=intervento_pdz, programmato=programmato)
+    linea.full_clean()
+    linea.save()
+    return linea

@@ -1,0 +1,204 @@
+"""UVM: scores computed from answers, external members with time-limited access, refusals, and the live board's
+websocket joined only through the permission layer (other ambito, comune operators, expired members → refused)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.layers import get_channel_layer
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cse.ambito import services
+from cse.ambito.scale import KATZ_ADL, LAWTON_IADL, SCALES, VULNERABILITA_SOCIALE
+from cse.ambito.selectors import sessione_visible
+from cse.routing import websocket_urlpatterns
+
+
+@pytest.mark.parametrize(
+    ("scala", "answers", "expected"),
+    [
+        (
+            KATZ_ADL,
+            dict.fromkeys(("bagno", "vestirsi", "toilette", "spostamenti", "continenza", "alimentazione"), "1"),
+            (6, "Piena autonomia"),
+        ),
+        (
+            KATZ_ADL,
+            {
+                "bagno": "0",
+                "vestirsi": "0",
+                "toilette": "1",
+                "spostamenti": "0",
+                "continenza": "0",
+                "alimentazione": "1",
+            },
+            (2, "Compromissione funzionale grave"),
+        ),
+        (
+            LAWTON_IADL,
+            {
+                "telefono": "3",
+                "spesa": "1",
+                "pasti": "2",
+                "casa": "4",
+                "bucato": "2",
+                "trasporti": "3",
+                "farmaci": "1",
+                "denaro": "2",
+            },
+            (7, "Autonomia nelle attività strumentali"),
+        ),
+        (
+            VULNERABILITA_SOCIALE,
+            {"rete": "3", "abitazione": "2", "reddito": "3", "isolamento": "1", "carico_cura": "3"},
+            (12, "Vulnerabilità alta"),
+        ),
+    ],
+)
+def test_scores_are_computed_from_the_answers(scala, answers, expected):
+    assert scala.punteggio(answers) == expected
+
+
+def test_every_scale_band_covers_its_whole_range_once():
+    for scala in SCALES.values():
+        covered = [n for f in scala.fasce for n in range(f.minimo, f.massimo + 1)]
+        assert covered == list(range(scala.massimo + 1)), scala.codice
+
+
+def test_missing_or_foreign_answers_are_refused():
+    with pytest.raises(ValidationError) as exc:
+        KATZ_ADL.punteggio({"bagno": "1", "vestirsi": "7", "extra": "1"})
+    errors = exc.value.message_dict
+    assert "Rispondere alla voce «Vestirsi»." in errors["vestirsi"] and "toilette" in errors and "__all__" in errors
+
+
+@pytest.fixture
+def sessione(world):
+    return world.sessioni["AMB_A"]
+
+
+@pytest.fixture
+def asl_user(db):
+    return get_user_model().objects.create_user("asl.psicologa", first_name="Paola", last_name="Nitti")
+
+
+def test_an_external_member_needs_a_future_expiry_and_sees_only_that_session(world, sessione, asl_user):
+    coordinatore = world.user("AMB_A", "coordinatore_uvm")
+    with pytest.raises(ValidationError):
+        services.uvm_member_add(sessione=sessione, by=coordinatore, tipo="asl", user=asl_user, accesso_fino_al=None)
+    with pytest.raises(ValidationError):
+        past = timezone.now() - timedelta(minutes=1)
+        services.uvm_member_add(sessione=sessione, by=coordinatore, tipo="asl", user=asl_user, accesso_fino_al=past)
+    assert sessione_visible(asl_user, sessione.pk) is None
+    services.uvm_member_add(
+        sessione=sessione,
+        by=coordinatore,
+        tipo="asl",
+        user=asl_user,
+        accesso_fino_al=timezone.now() + timedelta(days=1),
+    )
+    assert sessione_visible(asl_user, sessione.pk) == sessione
+    # only UVM coordinators of that ambito convene or add members
+    for user in (world.user("AMB_A", "ufficio_di_piano"), world.user("AMB_B", "coordinatore_uvm")):
+        with pytest.raises(ValidationError):
+            services.uvm_member_add(sessione=sessione, by=user, tipo="familiare", nome="Figlio")
+        with pytest.raises(ValidationError):
+            services.uvm_convene(cartella=world.cartelle["AMB_A"], by=user, data=timezone.now(), luogo="Sede")
+
+
+def test_a_session_needs_a_place_or_a_video_link_and_only_on_ambito_cases(world):
+    coordinatore = world.user("AMB_A", "coordinatore_uvm")
+    with pytest.raises(ValidationError, match="luogo della riunione o il collegamento video"):
+        services.uvm_convene(cartella=world.cartelle["AMB_A"], by=coordinatore, data=timezone.now())
+    with pytest.raises(ValidationError, match="titolarità dell'ambito"):
+        services.uvm_convene(cartella=world.cartelle["A1"], by=coordinatore, data=timezone.now(), luogo="Sede")
+
+
+def test_the_verbale_closes_only_with_decisions_and_then_is_frozen(world, sessione):
+    coordinatore = world.user("AMB_A", "coordinatore_uvm")
+    with pytest.raises(ValidationError, match="Registrare le decisioni"):
+        services.uvm_close(sessione=sessione, by=coordinatore)
+    services.uvm_update_minutes(sessione=sessione, by=coordinatore, ordine_del_giorno="", decisioni="SAD", version=None)
+    services.uvm_close(sessione=sessione, by=coordinatore)
+    with pytest.raises(ValidationError, match="verbale non si modifica più"):
+        services.uvm_scale_record(sessione=sessione, scala="katz_adl", risposte={}, by=coordinatore)
+
+
+# --- websocket --------------------------------------------------------------------------------------------------------
+
+
+async def _connect(user, pk: int):
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/uvm/{pk}/")
+    communicator.scope["user"] = user
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_board_websocket_joins_only_through_the_permission_layer(world, asl_user, monkeypatch):
+    """One event loop for the whole conversation (the in-memory channel layer lives on it); DB work in threads."""
+    sessione = world.sessioni["AMB_A"]
+    coordinatore = world.user("AMB_A", "coordinatore_uvm")
+    services.uvm_member_add(
+        sessione=sessione,
+        by=coordinatore,
+        tipo="asl",
+        user=asl_user,
+        accesso_fino_al=timezone.now() + timedelta(hours=1),
+    )
+    refused = [
+        world.user("AMB_B", "ufficio_di_piano"),
+        world.user("AMB_B", "coordinatore_uvm"),
+        world.user("A1", "assistente_sociale"),  # équipe grant on the case, but not a member of the UVM
+        world.user("A2", "responsabile"),
+        world.user("AMB_A", "amministratore_ente"),
+    ]
+    udp_user = world.user("AMB_A", "ufficio_di_piano")
+
+    async def conversation():
+        for user in refused:
+            _, connected, code = await _connect(user, sessione.pk)
+            assert (connected, code) == (False, 4404), user
+        # a session that does not exist answers the same way
+        assert (await _connect(coordinatore, 99_999_999))[1:] == (False, 4404)
+
+        member, connected, _ = await _connect(asl_user, sessione.pk)
+        assert connected
+        udp, connected, _ = await _connect(udp_user, sessione.pk)
+        assert connected
+        await sync_to_async(services.uvm_update_minutes)(
+            sessione=sessione, by=coordinatore, ordine_del_giorno="Caso", decisioni="Attivare il SAD", version=None
+        )
+        for communicator in (member, udp):
+            message = await communicator.receive_json_from(timeout=2)
+            assert message["type"] == "board" and "Attivare il SAD" in message["html"]
+
+        # two hours later the external member's access has expired: no more updates, the socket is closed
+        later = timezone.now() + timedelta(hours=2)
+        monkeypatch.setattr(timezone, "now", lambda: later)
+        await get_channel_layer().group_send(sessione.group_name, {"type": "board.changed", "sessione": sessione.pk})
+        assert "Attivare" in (await udp.receive_json_from(timeout=2))["html"]
+        assert await member.receive_output(timeout=2) == {"type": "websocket.close", "code": 4404}
+        assert (await _connect(asl_user, sessione.pk))[1:] == (False, 4404)
+        await udp.disconnect()
+
+    async_to_sync(conversation)()
+
+
+def test_a_comune_social_worker_added_as_member_reads_the_case_and_the_session(world, sessione):
+    other = world.user("A1", "responsabile")  # not the case manager: no équipe grant so far
+    assert sessione_visible(other, sessione.pk) is None
+    services.uvm_member_add(
+        sessione=sessione, by=world.user("AMB_A", "coordinatore_uvm"), tipo="operatore_comune", user=other
+    )
+    assert sessione_visible(other, sessione.pk) == sessione
+    from cse.cartella.models import Cartella
+
+    assert Cartella.objects.visible_to(other).filter(pk=sessione.cartella_id).exists()
+    assert not Cartella.objects.visible_to(other, "manage_cartelle").filter(pk=sessione.cartella_id).exists()

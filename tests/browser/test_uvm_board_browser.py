@@ -1,0 +1,132 @@
+"""Two members of a UVM session, each in their own headless Chromium context, see each other's updates on the live
+board within one second, without reloading.
+
+The page and the websocket are served by daphne (the project's ASGI server) in a thread of the test process, so it
+shares the in-memory test database and the in-memory channel layer with the test (pytest-django's live_server is
+WSGI only; channels' ChannelsLiveServerTestCase runs daphne in another process, which an in-memory SQLite test
+database cannot follow).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from cse.ambito import services
+from tests.factories import build_world
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium non installato: .ci/run lo installa con apt"),
+    pytest.mark.django_db(transaction=True, databases=["default", "regionale"]),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def daphne_url():
+    from channels.auth import AuthMiddlewareStack
+    from channels.routing import ProtocolTypeRouter, URLRouter
+    from channels.security.websocket import AllowedHostsOriginValidator
+    from daphne.endpoints import build_endpoint_description_strings
+    from daphne.server import Server  # installs Twisted's asyncio reactor
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.core.asgi import get_asgi_application
+    from twisted.internet import reactor
+
+    from cse.routing import websocket_urlpatterns
+
+    application = ProtocolTypeRouter(
+        {
+            "http": ASGIStaticFilesHandler(get_asgi_application()),
+            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        }
+    )
+    port = _free_port()
+    server = Server(
+        application=application,
+        endpoints=build_endpoint_description_strings(host="127.0.0.1", port=port),
+        signal_handlers=False,
+        verbosity=0,
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    reactor.callFromThread(reactor.stop)
+    thread.join(timeout=5)
+
+
+def _session_cookie(user, url: str) -> dict:
+    client = Client()
+    client.force_login(user)
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}
+
+
+def test_two_members_see_each_other_update_within_one_second(daphne_url, monkeypatch):
+    from playwright.sync_api import expect, sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    world = build_world()
+    sessione = world.sessioni["AMB_A"]
+    coordinatore = world.user("AMB_A", "coordinatore_uvm")
+    asl = get_user_model().objects.create_user("asl.fisiatra", first_name="Marco", last_name="Lorusso")
+    services.uvm_member_add(
+        sessione=sessione,
+        by=coordinatore,
+        tipo="asl",
+        user=asl,
+        qualifica="Fisiatra",
+        accesso_fino_al=timezone.now() + timedelta(hours=2),
+    )
+    board = f"{daphne_url}/ambito/uvm/{sessione.pk}/"
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        pages = {}
+        for name, user in (("coordinatore", coordinatore), ("asl", asl)):
+            context = browser.new_context(locale="it-IT")
+            context.add_cookies([_session_cookie(user, daphne_url)])
+            page = context.new_page()
+            page.goto(board)
+            expect(page.locator("#board-status")).to_have_text("aggiornamento in tempo reale", timeout=10_000)
+            page.evaluate("window.__notReloaded = true")
+            pages[name] = page
+        asl_row = f"#board-membri li[data-membro='{sessione.membri.get(user=asl).pk}'] .presenza"
+        expect(pages["coordinatore"].locator(asl_row)).to_have_text("presenza da registrare")
+
+        # the ASL member marks their attendance: the coordinator's board shows it within a second
+        pages["asl"].get_by_role("button", name="Segna la mia presenza").click()
+        expect(pages["coordinatore"].locator(asl_row)).to_have_text("presente", timeout=1_000)
+
+        # the coordinator marks themself present from their page: the ASL member's board follows within a second
+        coordinator_row = f"#board-membri li[data-membro='{sessione.membri.get(user=coordinatore).pk}'] .presenza"
+        pages["coordinatore"].locator("form[data-live]").filter(
+            has=pages["coordinatore"].locator("input[name=presente][value='1']")
+        ).first.get_by_role("button").click()
+        expect(pages["asl"].locator(coordinator_row)).to_have_text("presente", timeout=1_000)
+        assert pages["asl"].evaluate("window.__notReloaded") is True
+        assert pages["coordinatore"].evaluate("window.__notReloaded") is True
+        browser.close()

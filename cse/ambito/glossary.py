@@ -10,6 +10,8 @@
 
 from django.db import models
 
+from cse.cartella.glossary import ModuloLeps
+
 
 class TipoServizio(models.TextChoices):
     SAD = "sad", "Servizio di assistenza domiciliare (SAD)"
@@ -31,6 +33,14 @@ VOCE_DEL_SERVIZIO: dict[str, str] = {
     TipoServizio.RESIDENZA_FITTIZIA: "Z9.99",
     TipoServizio.DOPO_DI_NOI: "A9.02.01",
     TipoServizio.VITA_INDIPENDENTE: "A1.11",  # assegnazioni economiche per domiciliarità e autonomia personale
+}
+
+# the LEPS an assignment to the service realises (DM 44/2025 modules), carried by the intervention to the region
+LEPS_DEL_SERVIZIO: dict[str, str] = {
+    TipoServizio.PRONTO_INTERVENTO: ModuloLeps.A1,
+    TipoServizio.RESIDENZA_FITTIZIA: ModuloLeps.A5,
+    TipoServizio.DOPO_DI_NOI: ModuloLeps.A6,
+    TipoServizio.VITA_INDIPENDENTE: ModuloLeps.A7,
 }
 
 

@@ -19,7 +19,7 @@ from cse.core.outbox import outbox_append
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability, TipoEnte
 
-from .glossary import StatoDomanda, StatoSessione, TipoMembro
+from .glossary import LEPS_DEL_SERVIZIO, StatoDomanda, StatoSessione, TipoMembro
 from .models import (
     Assegnazione,
     DomandaServizio,
@@ -303,6 +303,7 @@ def servizio_assign(
             "ore_previste": ore_previste,
             "importo_previsto": importo,
             "fonte": linea.fonte,
+            "modulo_leps": LEPS_DEL_SERVIZIO.get(servizio.tipo, ""),
         },
         by=by,
         version=None,

@@ -197,3 +197,17 @@ def test_two_simultaneous_commitments_cannot_both_pass_the_residual_check(world,
     assert sorted(outcomes)[-1] == "ok" and sorted(outcomes)[0].startswith("Impegno rifiutato: sulla linea")
     assert Impegno.objects.filter(linea=linea).count() == 1
     assert original(LineaBudget.objects.get(pk=linea.pk)) == Decimal("4000")
+
+
+def test_a_service_that_realises_a_leps_tags_the_intervention_it_creates(world, udp):
+    servizio = world.servizi["AMB_A"]
+    type(servizio).objects.filter(pk=servizio.pk).update(tipo="pronto_intervento")
+    servizio.refresh_from_db()
+    case = _ambito_case(world, "Ferrante")
+    domanda = services.servizio_waitlist_add(servizio=servizio, cartella=case, priorita=1, motivazione="", by=udp)
+    assegnazione = services.servizio_assign(
+        domanda=domanda, erogatore=servizio.erogatori.get(), dal=date(2026, 2, 1), importo=Decimal("100"), by=udp
+    )
+    assert assegnazione.intervento.modulo_leps == "A1"  # pronto intervento sociale: SIOSS module A1
+    event = OutboxEvent.objects.filter(event_type="cartella.intervento_pianificato").latest("id")
+    assert event.payload["modulo_leps"] == "A1"

@@ -131,6 +131,15 @@ class InterventoPianificato(models.Model):
     ore_previste = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, validators=POSITIVE)
     importo_previsto = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE)
     fonte = models.CharField("fonte di finanziamento", max_length=20, choices=FonteFinanziamento.choices, blank=True)
+    ente_erogatore = models.ForeignKey(
+        "core.Ente",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventi_concessi",
+        verbose_name="ente erogatore (potestà concessoria)",
+        help_text="l'ente che concede l'intervento e lo trasmette al SIUSS (cartella/erogatore.py)",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -154,6 +163,15 @@ class Prestazione(models.Model):
     importo = models.DecimalField("importo (€)", max_digits=10, decimal_places=2, validators=POSITIVE)
     fonte = models.CharField("fonte di finanziamento", max_length=20, choices=FonteFinanziamento.choices)
     erogatore = models.CharField("soggetto che eroga", max_length=200)
+    ente_erogatore = models.ForeignKey(
+        "core.Ente",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="prestazioni_concesse",
+        verbose_name="ente erogatore (potestà concessoria)",
+        help_text="l'ente che concede la prestazione e la trasmette al SIUSS (cartella/erogatore.py)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

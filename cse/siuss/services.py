@@ -355,3 +355,22 @@ def _cancellation_of(original: Flusso, eservice: EserviceWaas, today: date) -> F
 def _reprepare(prestazione_id: int, eservice: EserviceWaas, today: date) -> list[Flusso]:
     p = _prestazioni_qs().get(pk=prestazione_id)
     return prestazione_flussi_prepare(p, eservice=eservice, today=today, live=_live_keys(eservice.ente_id))[0]
+
+
+@transaction.atomic
+def dati_siuss_save(*, prestazione: Prestazione, data: dict, by):
+    """The SIUSS data of a prestazione (typed by the operator); the next check lists what is still missing."""
+    from cse.cartella.records import _diary, lock_for_change
+
+    from .models import DatiSiuss
+
+    locked = lock_for_change(prestazione.cartella, None, allow_closed=True)
+    dati_obj = DatiSiuss.objects.filter(prestazione=prestazione).first() or DatiSiuss(prestazione=prestazione)
+    for key, value in data.items():
+        setattr(dati_obj, key, value)
+    dati_obj.full_clean()
+    dati_obj._change_reason = "dati SIUSS"
+    dati_obj.save()
+    _diary(locked, by, f"Aggiornati i dati SIUSS della prestazione {prestazione.voce}.")
+    outbox_append(aggregate=locked, event_type="siuss.dati_aggiornati", payload={"codice": prestazione.voce.codice})
+    return dati_obj

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from datetime import UTC, datetime
 
@@ -22,7 +23,10 @@ from .models import EserviceWaas
 from .services import esiti_record, flussi_since
 from .voucher import VoucherError, verify_voucher
 
-MAX_SINCE = 10**20
+MAX_SINCE = 2**63 - 1  # format int64 binds before the YAML's maximum (1e20)
+RFC3339 = re.compile(
+    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt ]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$"
+)
 WINDOW_SECONDS = 60
 
 
@@ -124,6 +128,11 @@ def flussi(request, codice: str):
     eservice, refusal, headers = _guarded(request, codice)
     if refusal is not None:
         return refusal
+    unknown = sorted(set(request.GET) - {"since", "limit"})
+    repeated = [name for name in ("since", "limit") if len(request.GET.getlist(name)) > 1]
+    if unknown or repeated:
+        detail = f"Parametri non previsti: {', '.join(unknown)}." if unknown else "Parametro ripetuto."
+        return _with(problem(400, "Richiesta non valida", detail), headers)
     try:
         since = _int_param(request.GET.get("since"), name="since", default=None, low=0, high=MAX_SINCE)
         limit = _int_param(request.GET.get("limit"), name="limit", default=10, low=0, high=100)
@@ -160,6 +169,9 @@ def _parse_esiti(body: bytes) -> list[dict]:
         for name in ("id_flusso", "tipo", "ts_flusso", "ts_acquisizione", "codice_esito"):
             if not isinstance(esito.get(name), str):
                 raise ValueError(f"Esito {i}: il campo '{name}' è obbligatorio (stringa).")
+        for name in ("ts_flusso", "ts_acquisizione"):
+            if not RFC3339.match(esito[name]):
+                raise ValueError(f"Esito {i}: '{name}' non è una data-ora RFC 3339.")
         if esito["codice_esito"] not in CodiceEsito.values:
             raise ValueError(f"Esito {i}: codice_esito non ammesso.")
         for name in ("descrizione_esito", "id_acquisizione_siuss"):

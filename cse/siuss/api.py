@@ -25,7 +25,9 @@ from .voucher import VoucherError, verify_voucher
 
 MAX_SINCE = 2**63 - 1  # format int64 binds before the YAML's maximum (1e20)
 RFC3339 = re.compile(
-    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt ]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$"
+    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"  # date
+    r"[Tt ]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?"  # time (leap second allowed)
+    r"([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$"  # offset
 )
 WINDOW_SECONDS = 60
 

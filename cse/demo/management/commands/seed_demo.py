@@ -59,6 +59,9 @@ class Command(BaseCommand):
         logins = self._operators(enti_comuni, ente_ambito)
         created = self._people(enti_comuni, scale)
         self._transfer_one_case(enti_comuni, ente_ambito)
+        from cse.siuss.demo import seed_siuss_demo
+
+        self.stdout.write(seed_siuss_demo(enti_comuni["072029"]))
         self.stdout.write(
             f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}), "
             f"in {time.monotonic() - started:.1f} s"

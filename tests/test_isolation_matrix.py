@@ -45,6 +45,8 @@ OBJECT_URLS = {
     "siuss:dashboard_csv": "ente",
     "siuss:correzione": "ente",
     "siuss:dati_prestazione": "prestazione",
+    "siuss:sinba": "cartella",
+    "siuss:sina": "cartella",
     "siuss:waas_flussi": "ente_codice",
     "siuss:waas_esiti": "ente_codice",
     "siuss:waas_status": "ente_codice",

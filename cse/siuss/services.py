@@ -374,3 +374,19 @@ def dati_siuss_save(*, prestazione: Prestazione, data: dict, by):
     _diary(locked, by, f"Aggiornati i dati SIUSS della prestazione {prestazione.voce}.")
     outbox_append(aggregate=locked, event_type="siuss.dati_aggiornati", payload={"codice": prestazione.voce.codice})
     return dati_obj
+
+
+@transaction.atomic
+def cartella_scheda_save(*, cartella, form, by):
+    """Save the SINA or SINBA record of a case from its (validated) form, with history, diario and outbox event."""
+    from cse.cartella.records import _diary, lock_for_change
+
+    locked = lock_for_change(cartella, None, allow_closed=True)
+    obj = form.save(commit=False)
+    obj.cartella = locked
+    obj.full_clean()
+    obj.save()
+    label = obj._meta.verbose_name
+    _diary(locked, by, f"Aggiornata la {label}.")
+    outbox_append(aggregate=locked, event_type="siuss.scheda_aggiornata", payload={"tipo": obj._meta.model_name})
+    return obj

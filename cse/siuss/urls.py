@@ -13,4 +13,6 @@ urlpatterns = [
     path("enti/<int:pk>/trasmissioni.csv", views.dashboard_csv, name="dashboard_csv"),
     path("enti/<int:pk>/correzione/", views.flusso_correct, name="correzione"),
     path("prestazioni/<int:pk>/dati/", views.dati_prestazione, name="dati_prestazione"),
+    path("cartelle/<int:pk>/sinba/", views.scheda_sinba, name="sinba"),
+    path("cartelle/<int:pk>/sina/", views.valutazione_sina, name="sina"),
 ]

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 
 from cse.cartella.erogatore import allowed_enti_erogatori, ente_erogatore_change
 from cse.cartella.fasi import Prestazione
-from cse.cartella.selectors import get_child_for
+from cse.cartella.selectors import get_cartella_for, get_child_for
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Ente
 from cse.core.roles import Capability
 
 from . import services
-from .forms import DatiSiussForm
+from .forms import DatiSiussForm, SinaForm, SinbaForm
 from .glossary import StatoFlusso
 from .models import DatiSiuss, Flusso
 from .selectors import get_ente_for_transmission, transmission_counts, transmission_rows
@@ -120,3 +120,28 @@ def dati_prestazione(request, pk: int):
             messages.success(request, "Dati SIUSS salvati: la prossima verifica dirà se la prestazione è pronta.")
             return redirect("locale:cartella_detail", pk=p.cartella_id)
     return render(request, "siuss/dati_prestazione.html", {"prestazione": p, "form": form})
+
+
+def _scheda(request, pk: int, form_class, attr: str, title: str):
+    cartella = get_cartella_for(request, pk, write=True, finalita=title)
+    instance = getattr(cartella, attr, None) if hasattr(cartella, attr) else None
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cartella_scheda_save(cartella=cartella, form=form, by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{title} salvata.")
+            return redirect("locale:cartella_detail", pk=cartella.pk)
+    return render(request, "siuss/scheda.html", {"cartella": cartella, "form": form, "title": title})
+
+
+@login_required
+def scheda_sinba(request, pk: int):
+    return _scheda(request, pk, SinbaForm, "scheda_sinba", "Scheda SINBA")
+
+
+@login_required
+def valutazione_sina(request, pk: int):
+    return _scheda(request, pk, SinaForm, "valutazione_sina", "Valutazione SINA")

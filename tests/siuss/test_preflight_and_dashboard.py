@@ -122,3 +122,35 @@ def test_dashboard_counts_and_csv_for_the_ente_only_with_the_capability(world, a
     assert client.get(reverse("siuss:dashboard", kwargs={"pk": world.enti["A1"].pk})).status_code == 404
     client.force_login(world.user("B1", "responsabile"))
     assert client.get(reverse("siuss:dashboard", kwargs={"pk": world.enti["A1"].pk})).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_sinba_record_is_filled_from_its_page_and_the_minor_becomes_ready(world, a1, client):
+    child_case = minor_case(world)
+    child_case.scheda_sinba.delete()
+    p = prestazione(child_case, codice="A2.02")
+    dati(p, presenza_prova_mezzi="4")
+    flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    assert "manca la scheda SINBA del minore" in VerificaSiuss.objects.get(prestazione=p).problemi
+    client.force_login(world.user("A1", "assistente_sociale"))
+    url = reverse("siuss:sinba", kwargs={"pk": child_case.pk})
+    assert client.get(url).status_code == 200
+    form = {
+        "minore_straniero_non_accompagnato": "2",
+        "condizione_minore": "1",
+        "luogo_vita": "1",
+        "scuola_frequentata": "5",
+        "condizione_lavoro": "1",
+        "disabilita": "2",
+        "data_prima_segnalazione": "2025-09-01",
+        "fonte_segnalazione": "13",
+        "valutazione_minore": "2",
+        "valutazione_famiglia": "12",
+        "composizione_famiglia": ["1", "2"],
+    }
+    assert client.post(url, form).status_code == 302
+    flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    assert not VerificaSiuss.objects.get(prestazione=p).ha_problemi
+    assert Flusso.objects.filter(prestazione=p, tipo="SINBA").count() == 1
+    client.force_login(world.user("B1", "assistente_sociale"))
+    assert client.get(url).status_code == 404

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
@@ -89,7 +90,7 @@ def main() -> None:
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(PORT), "cse.asgi:application"],
         env={**os.environ},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(bench_dir / "server.log").open("w"),
     )
     try:
         _wait_for_server()
@@ -117,7 +118,8 @@ def main() -> None:
             f"- `flussi_expose`: **{expose_s:.1f} s** for {exposed:,} flows (unique instants: "
             f"{len(set(instants)) == len(instants)})",
             f"- GET /flussi?since=…&limit=100, {args.requests} calls from {args.parallel} parallel clients, one "
-            f"daphne process, fresh voucher per call: {ok}/{len(statuses)} answered 200, "
+            f"daphne process, fresh voucher per call: {ok}/{len(statuses)} answered 200 "
+            f"(status codes: {dict(Counter(statuses))}), "
             f"median **{statistics.median(latencies):.1f} ms**, p95 **{p95:.1f} ms**",
             "",
         ]

@@ -256,13 +256,3 @@ class EsitoRicevuto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id_flusso}: {self.codice_esito}"
-
-
-class VoucherUsato(models.Model):
-    """jti of every accepted PDND voucher until it expires: a replayed voucher is refused (unique jti)."""
-
-    jti = models.CharField(max_length=200, unique=True)
-    scade_il = models.DateTimeField(db_index=True)
-
-    def __str__(self) -> str:
-        return self.jti

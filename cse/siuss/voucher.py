@@ -3,25 +3,26 @@
 A voucher is a bearer JWT issued by PDND (RFC 8725 best practices): RS256 only, signature checked against the
 configured public keys (JWKS, by `kid`), issuer, audience = this ente's e-service audience, expiry (with a small
 leeway), `purposeId` among the purposes the ente accepted, and a `jti` never seen before (a replayed voucher is
-refused; VoucherUsato keeps the jti until it expires). Settings: SIUSS_PDND_ISSUER, SIUSS_PDND_JWKS(_FILE),
-SIUSS_VOUCHER_LEEWAY_SECONDS. Private keys never live in the repository: the demo issuer generates one at run time.
+refused). Used jti live in the shared cache until the voucher expires (atomic add = Redis SET NX): a database write
+per call serialised the parallel polls on SQLite (docs/benchmarks.md), and an expired voucher is refused by `exp`
+anyway. With more than one app server process, REDIS_URL must be set so they share it.
+Settings: SIUSS_PDND_ISSUER, SIUSS_PDND_JWKS(_FILE), SIUSS_VOUCHER_LEEWAY_SECONDS.
+Private keys never live in the repository: the demo issuer generates one at run time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
-from django.db import IntegrityError, transaction
-
-from .models import VoucherUsato
+from django.core.cache import cache
 
 ALGORITHMS = ["RS256"]
 
@@ -77,20 +78,11 @@ def verify_voucher(token: str, *, audience: str, purpose_ids: list[str]) -> dict
         raise VoucherError("Voucher non valido.") from exc
     if claims.get("purposeId") not in purpose_ids:
         raise VoucherError("Finalità (purposeId) non autorizzata per questo e-service.")
-    try:
-        with transaction.atomic():
-            VoucherUsato.objects.create(
-                jti=str(claims["jti"])[:200], scade_il=datetime.fromtimestamp(claims["exp"], UTC)
-            )
-    except IntegrityError as exc:
-        raise VoucherError("Voucher già utilizzato (jti ripetuto).") from exc
+    ttl = max(int(claims["exp"] - time.time()) + settings.SIUSS_VOUCHER_LEEWAY_SECONDS, 1)
+    jti_key = "siuss:jti:" + hashlib.sha256(str(claims["jti"]).encode()).hexdigest()
+    if not cache.add(jti_key, 1, ttl):  # atomic set-if-absent (Redis SET NX): one use per jti until it expires
+        raise VoucherError("Voucher già utilizzato (jti ripetuto).")
     return claims
-
-
-def forget_expired_vouchers() -> int:
-    """Expired jti can go: an expired voucher is refused by its exp anyway."""
-    cutoff = datetime.fromtimestamp(time.time() - settings.SIUSS_VOUCHER_LEEWAY_SECONDS, UTC)
-    return VoucherUsato.objects.filter(scade_il__lt=cutoff).delete()[0]
 
 
 class LocalIssuer:

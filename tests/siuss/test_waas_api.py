@@ -22,6 +22,9 @@ ISSUER = LocalIssuer(kid="test-key")
 
 @pytest.fixture
 def pdnd(settings):
+    from django.core.cache import cache
+
+    cache.clear()
     settings.SIUSS_PDND_JWKS = ISSUER.jwks()
     return ISSUER
 

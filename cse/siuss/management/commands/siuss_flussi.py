@@ -8,7 +8,6 @@ from cse.cartella.fasi import Prestazione
 from cse.core.models import Ente
 from cse.siuss.models import EserviceWaas
 from cse.siuss.services import flussi_expose, flussi_prepare
-from cse.siuss.voucher import forget_expired_vouchers
 
 
 class Command(BaseCommand):
@@ -34,4 +33,3 @@ class Command(BaseCommand):
                 f"{e.codice}: {result.checked} prestazioni verificate, {result.with_problems} con dati da completare, "
                 f"{len(result.created)} flussi preparati, {exposed} esposti"
             )
-        self.stdout.write(f"voucher scaduti dimenticati: {forget_expired_vouchers()}")

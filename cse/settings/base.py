@@ -179,7 +179,5 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # (siuss.EserviceWaas). The demo writes a runtime-generated key pair under var/ (manage.py siuss_voucher_demo).
 SIUSS_PDND_ISSUER = os.environ.get("SIUSS_PDND_ISSUER", "interop.pagopa.it")
 SIUSS_PDND_JWKS = os.environ.get("SIUSS_PDND_JWKS", "")
-SIUSS_PDND_JWKS_FILE = os.environ.get(
-    "SIUSS_PDND_JWKS_FILE", str(VAR_DIR / "siuss-demo-jwks.json") if CSE_DEMO else ""
-)
+SIUSS_PDND_JWKS_FILE = os.environ.get("SIUSS_PDND_JWKS_FILE", str(VAR_DIR / "siuss-demo-jwks.json") if CSE_DEMO else "")
 SIUSS_VOUCHER_LEEWAY_SECONDS = int(os.environ.get("SIUSS_VOUCHER_LEEWAY_SECONDS", "30"))

@@ -155,6 +155,17 @@ def flussi(request, codice: str):
     return _with(JsonResponse({"elenco_flussi": entries}), headers)
 
 
+def _without_nul(value):
+    """PostgreSQL text and jsonb cannot hold U+0000: keep what INPS sent, with NUL shown as U+FFFD."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
+
+
 def _parse_esiti(body: bytes) -> list[dict]:
     try:
         data = json.loads(body or b"null")
@@ -162,7 +173,7 @@ def _parse_esiti(body: bytes) -> list[dict]:
         raise ValueError("Il corpo non è JSON valido.") from exc
     if not isinstance(data, dict) or set(data) - {"elenco_esiti"}:
         raise ValueError("Atteso un oggetto con il solo campo 'elenco_esiti'.")
-    esiti = data.get("elenco_esiti", [])
+    esiti = _without_nul(data.get("elenco_esiti", []))
     if not isinstance(esiti, list) or len(esiti) > 100:
         raise ValueError("'elenco_esiti' deve essere un elenco di al massimo 100 esiti.")
     for i, esito in enumerate(esiti):

@@ -266,7 +266,7 @@ def esiti_record(*, ente, esiti: list[dict]) -> None:
     the flow goes back to the operators' worklist. Re-posting the same esito changes nothing (idempotent)."""
     for esito in esiti:
         flusso = (
-            Flusso.objects.select_for_update()
+            Flusso.objects.select_for_update(of=("self",))
             .select_related("cartella", "prestazione__voce", "annulla")
             .filter(ente=ente, id_flusso=esito["id_flusso"])
             .first()
@@ -291,7 +291,7 @@ def esiti_record(*, ente, esiti: list[dict]) -> None:
         flusso_move(flusso, target, reason=f"esito SIUSS {esito['codice_esito']}")
         if ok and flusso.tipo_operazione == TipoOperazione.CANCELLAZIONE and flusso.annulla is not None:
             original = (
-                Flusso.objects.select_for_update()
+                Flusso.objects.select_for_update(of=("self",))
                 .select_related("cartella", "prestazione__voce")
                 .get(pk=flusso.annulla_id)
             )
@@ -313,7 +313,9 @@ def flusso_correct(*, flusso: Flusso, reason: str, by, today: date | None = None
     if not reason:
         raise ValidationError("Indicare il motivo della correzione.")
     flusso = (
-        Flusso.objects.select_for_update().select_related("cartella", "prestazione__voce", "annulla").get(pk=flusso.pk)
+        Flusso.objects.select_for_update(of=("self",))
+        .select_related("cartella", "prestazione__voce", "annulla")
+        .get(pk=flusso.pk)
     )
     eservice = EserviceWaas.objects.select_related("ente").get(ente_id=flusso.ente_id)
     who = by.get_full_name() or by.get_username()

@@ -250,3 +250,12 @@ def test_status_is_problem_json(client):
     response = client.get(reverse("siuss:waas_status", kwargs={"codice": "F284"}))
     assert response.status_code == 200 and response.json()["status"] == 200
     assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.django_db
+def test_an_esito_with_a_nul_character_is_stored_not_a_server_error(world, a1, pdnd, client):
+    # found by schemathesis on PostgreSQL (text and jsonb cannot hold U+0000)
+    esito = {"id_flusso": "X\x00", "tipo": "SINBA", "ts_flusso": "2026-11-20T10:00:00Z"}
+    esito |= {"ts_acquisizione": "2026-11-21T10:00:00Z", "codice_esito": "OK", "descrizione_esito": "\x00"}
+    assert _post_esiti(client, a1, [esito]).status_code == 204
+    assert EsitoRicevuto.objects.get().id_flusso == "X\ufffd"

@@ -6,6 +6,7 @@ urlpatterns = [
     path("locale/", include("cse.locale.urls")),
     path("ambito/", include("cse.ambito.urls")),
     path("regionale/", include("cse.regionale.urls")),
+    path("siuss/", include("cse.siuss.urls")),
     path("gestione/", admin.site.urls),
 ]
 

@@ -61,7 +61,20 @@ OBJECT_URLS = {
     "ambito:uvm_presenza": "membro_uvm",
     "ambito:servizio": "servizio",
     "ambito:domanda_assegna": "domanda",
+    "siuss:dashboard": "ente",
+    "siuss:dashboard_csv": "ente",
+    "siuss:correzione": "ente",
+    "siuss:dati_prestazione": "prestazione",
+    "siuss:sinba": "cartella",
+    "siuss:sina": "cartella",
+    "siuss:waas_flussi": "ente_codice",
+    "siuss:waas_esiti": "ente_codice",
+    "siuss:waas_status": "ente_codice",
 }
+# URLs whose object is named by something other than `pk` (the WaaS e-service is addressed by the ente's code).
+URL_KWARG = {"siuss:waas_flussi": "codice", "siuss:waas_esiti": "codice", "siuss:waas_status": "codice"}
+# The WaaS e-service answers operators' sessions 401 (voucher only; 405 for a wrong method); /status is public.
+ABSENT_STATUS = {"siuss:waas_flussi": (401, 405), "siuss:waas_esiti": (401, 405), "siuss:waas_status": (200, 405)}
 SUPERUSER_ONLY_NAMESPACES = {"admin"}
 EXTRA_KWARGS = {"locale:pdf": {"kind": "riepilogo"}, "ambito:uvm_scala": {"scala": "katz_adl"}}
 
@@ -107,6 +120,7 @@ def _foreign_objects(world, ente_key: str, ruolo: str, user) -> dict[str, list[i
         "voce_diario": list(VoceDiario.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
         "documento": list(Documento.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
         "ente": [e.pk for k, e in world.enti.items() if k != ente_key],
+        "ente_codice": [e.codice for k, e in world.enti.items() if k != ente_key],
         "incarico": list(Incarico.objects.exclude(ente=world.enti[ente_key]).values_list("pk", flat=True)[:3]),
         # the regional tier's aggregates: analysts only
         "scheda_leps": [] if ente_key == "REG" and ruolo == "analista_regionale" else [_scheda_leps().pk],
@@ -147,10 +161,11 @@ def test_foreign_objects_answer_404_for_every_role_url_and_method(world, client)
         for name, kind in OBJECT_URLS.items():
             for method in ("get", "post"):
                 # A foreign object must answer exactly like one that does not exist (404, or 405 on a POST-only URL).
-                absent = getattr(client, method)(reverse(name, kwargs={"pk": 99_999_999, **EXTRA_KWARGS.get(name, {})}))
-                assert absent.status_code in (404, 405)
+                key = URL_KWARG.get(name, "pk")
+                absent = getattr(client, method)(reverse(name, kwargs={key: 99_999_999, **EXTRA_KWARGS.get(name, {})}))
+                assert absent.status_code in ABSENT_STATUS.get(name, (404, 405))
                 for pk in foreign[kind]:
-                    response = getattr(client, method)(reverse(name, kwargs={"pk": pk, **EXTRA_KWARGS.get(name, {})}))
+                    response = getattr(client, method)(reverse(name, kwargs={key: pk, **EXTRA_KWARGS.get(name, {})}))
                     tried += 1
                     if (response.status_code, _body(response)) != (absent.status_code, _body(absent)):
                         leaks.append((ente_key, ruolo, name, pk, method, response.status_code))

@@ -133,6 +133,15 @@ class InterventoPianificato(models.Model):
     importo_previsto = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE)
     fonte = models.CharField("fonte di finanziamento", max_length=20, choices=FonteFinanziamento.choices, blank=True)
     modulo_leps = models.CharField("LEPS realizzato", max_length=5, choices=ModuloLeps.choices, blank=True)
+    ente_erogatore = models.ForeignKey(
+        "core.Ente",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventi_concessi",
+        verbose_name="ente erogatore (potestà concessoria)",
+        help_text="l'ente che concede l'intervento e lo trasmette al SIUSS (cartella/erogatore.py)",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -162,6 +171,15 @@ class Prestazione(models.Model):
         choices=ModuloLeps.choices,
         blank=True,
         help_text="vuoto: quello dell'intervento",
+    )
+    ente_erogatore = models.ForeignKey(
+        "core.Ente",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="prestazioni_concesse",
+        verbose_name="ente erogatore (potestà concessoria)",
+        help_text="l'ente che concede la prestazione e la trasmette al SIUSS (cartella/erogatore.py)",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -239,6 +239,7 @@ class AssistitoGroupObjectPermission(GroupObjectPermissionBase):
         indexes = [models.Index(fields=["group", "permission"])]
 
 
+from .erogatore import *  # noqa: E402,F401,F403 — potestà concessoria rules (ente erogatore)
 from .fasi import *  # noqa: E402,F401,F403 — phase records, diario, documents (same app)
 from .rete import *  # noqa: E402,F401,F403 — ISEE, relations, external contacts
 from .titolarita import *  # noqa: E402,F401,F403 — transfer requests comune ↔ ambito (issue #4)

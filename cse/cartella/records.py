@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cse.core.outbox import outbox_append
 
+from .erogatore import ente_erogatore_default
 from .fasi import (
     Chiusura,
     Documento,
@@ -136,6 +137,10 @@ def intervento_plan(*, cartella: Cartella, data: dict, by, version: int | None) 
     locked = lock_for_change(cartella, version)
     _refuse_outside(locked, frozenset({S.PROGETTO, S.EROGAZIONE}), "gli interventi pianificati")
     intervento = InterventoPianificato(cartella=locked, **data)
+    if not intervento.ente_erogatore_id:
+        intervento.ente_erogatore = ente_erogatore_default(
+            cartella=locked, voce=intervento.voce, on=intervento.entro_il or timezone.localdate()
+        )
     intervento.full_clean()
     intervento.save()
     _diary(locked, by, f"Pianificato l'intervento {intervento.voce}.")
@@ -179,6 +184,10 @@ def prestazione_register(*, cartella: Cartella, data: dict, by, version: int | N
         raise ValidationError({"intervento": ["L'intervento indicato non appartiene a questa cartella."]})
     if prestazione.intervento_id and not prestazione.modulo_leps:
         prestazione.modulo_leps = prestazione.intervento.modulo_leps
+    if not prestazione.ente_erogatore_id:
+        prestazione.ente_erogatore = ente_erogatore_default(
+            cartella=locked, voce=prestazione.voce, on=prestazione.data_inizio, intervento=prestazione.intervento
+        )
     prestazione.full_clean()
     prestazione.save()
     _diary(locked, by, f"Registrata la prestazione {prestazione.voce}.")

@@ -30,6 +30,7 @@ class Capability(models.TextChoices):
     VIEW_REGIONAL_DATA = "view_regional_data", "Consultare i dati regionali pseudonimizzati"
     MANAGE_OPERATORS = "manage_operators", "Gestire gli operatori dell'ente"
     VIEW_AUDIT = "view_audit", "Consultare il registro degli accessi e lo storico delle modifiche"
+    TRANSMIT_SIUSS = "transmit_siuss", "Seguire la trasmissione dei flussi SIUSS dell'ente e correggerli"
 
 
 class Ruolo(models.TextChoices):
@@ -47,10 +48,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Ruolo.SEGRETARIATO: frozenset({C.VIEW_PERSONE, C.REGISTER_PERSONE}),
     Ruolo.ASSISTENTE_SOCIALE: frozenset({C.VIEW_PERSONE, C.REGISTER_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE}),
     Ruolo.RESPONSABILE: frozenset(
-        {C.VIEW_PERSONE, C.REGISTER_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.VIEW_AUDIT}
+        {C.VIEW_PERSONE, C.REGISTER_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.VIEW_AUDIT, C.TRANSMIT_SIUSS}
     ),
     Ruolo.UFFICIO_DI_PIANO: frozenset(
-        {C.VIEW_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.ACCEPT_TRANSFERS, C.MANAGE_PIANO}
+        {C.VIEW_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.ACCEPT_TRANSFERS, C.MANAGE_PIANO, C.TRANSMIT_SIUSS}
     ),
     Ruolo.COORDINATORE_UVM: frozenset({C.VIEW_PERSONE, C.MANAGE_CARTELLE, C.MANAGE_UVM}),
     Ruolo.ANALISTA_REGIONALE: frozenset({C.VIEW_REGIONAL_DATA}),

@@ -16,6 +16,7 @@ from cse.cartella.models import Cartella
 from cse.cartella.relay import relay_outbox
 from cse.cartella.workflow import cartella_transition
 
+DEMO_EROGATORE = "Cooperativa sociale (demo)"
 # (nomenclatore code, LEPS it realises, funding source, carattere)
 DELIVERIES = [
     ("A2.07", "A3.1", "fna", 1),
@@ -32,7 +33,7 @@ DELIVERIES = [
 
 def deliver_demo_cases(*, username: str, per_comune: int = 30, seed: int = 7) -> int:
     """Take up to `per_comune` open cases of the operator's comune to erogazione with one or two prestazioni."""
-    if Prestazione.objects.exists():
+    if Prestazione.objects.filter(erogatore=DEMO_EROGATORE).exists():
         return 0
     worker = get_user_model().objects.get(username=username)
     rng = random.Random(seed)
@@ -101,12 +102,12 @@ def deliver_demo_cases(*, username: str, per_comune: int = 30, seed: int = 7) ->
                     "voce": voce,
                     "intervento": intervento,
                     "carattere": carattere,
-                    "data_inizio": today - timedelta(days=rng.randint(0, 200)),
+                    "data_inizio": max(today - timedelta(days=rng.randint(0, 200)), today.replace(month=1, day=1)),
                     "quantita": Decimal(rng.randint(1, 40)),
                     "unita": "ore" if carattere == 1 else "euro",
                     "importo": Decimal(rng.randint(50, 900)),
                     "fonte": fonte,
-                    "erogatore": "Cooperativa sociale (demo)",
+                    "erogatore": DEMO_EROGATORE,
                 },
             )
             delivered += 1

@@ -350,7 +350,13 @@ def cartella_pdf(request, pk: int, kind: str):
 @login_required
 def lavoro(request):
     lists = worklists(request.user)
-    return render(request, "locale/lavoro.html", {"lists": {k: v[:50] for k, v in lists.items()}})
+    from cse.siuss.selectors import siuss_worklist
+
+    return render(
+        request,
+        "locale/lavoro.html",
+        {"lists": {k: v[:50] for k, v in lists.items()}, "siuss": siuss_worklist(request.user)},
+    )
 
 
 @login_required

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "cse.ambito",
     "cse.regionale",
     "cse.demo",
+    "cse.siuss",
 ]
 
 MIDDLEWARE = [
@@ -172,3 +173,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# SIUSS WaaS e-service (cse/siuss/voucher.py): PDND vouchers are verified against these public keys (a JWKS as JSON
+# in SIUSS_PDND_JWKS, or a file path in SIUSS_PDND_JWKS_FILE) and this issuer. Audience and purpose ids are per ente
+# (siuss.EserviceWaas). The demo writes a runtime-generated key pair under var/ (manage.py siuss_voucher_demo).
+SIUSS_PDND_ISSUER = os.environ.get("SIUSS_PDND_ISSUER", "interop.pagopa.it")
+SIUSS_PDND_JWKS = os.environ.get("SIUSS_PDND_JWKS", "")
+SIUSS_PDND_JWKS_FILE = os.environ.get("SIUSS_PDND_JWKS_FILE", str(VAR_DIR / "siuss-demo-jwks.json") if CSE_DEMO else "")
+SIUSS_VOUCHER_LEEWAY_SECONDS = int(os.environ.get("SIUSS_VOUCHER_LEEWAY_SECONDS", "30"))

@@ -2,7 +2,6 @@ import pytest
 from codicefiscale import codicefiscale
 from django.core.management import call_command
 
-from cse.cartella.fasi import Prestazione
 from cse.cartella.identity import codice_fiscale_problems
 from cse.cartella.models import Assistito, Cartella
 from cse.core.models import Ente, Incarico, OutboxEvent
@@ -30,7 +29,7 @@ def test_seed_demo_builds_the_region_and_is_idempotent(capsys):
         assert set(Incarico.objects.filter(ente__tipo=tipo).values_list("ruolo", flat=True)) == set(roles)
     assert Cartella.objects.filter(owner_ente__tipo=TipoEnte.AMBITO).count() == 1
     # the regional tier has something to show: delivered prestazioni relayed and derived, once
-    delivered = Prestazione.objects.count()
+    delivered = OutboxEvent.objects.filter(event_type="cartella.prestazione_erogata").count()
     assert delivered > 10 and PrestazioneSiuss.objects.count() == delivered
     assert ValoreLeps.objects.filter(indicatore__codice="beneficiari").exists()
     assert not OutboxEvent.objects.filter(sent_at__isnull=True).exists()

@@ -58,6 +58,9 @@ class Command(BaseCommand):
         logins = self._operators(enti_comuni, ente_ambito)
         created = self._people(enti_comuni, scale)
         self._transfer_one_case(enti_comuni, ente_ambito)
+        from cse.siuss.demo import seed_siuss_demo
+
+        self.stdout.write(seed_siuss_demo(enti_comuni["072029"]))
         self._regional_data()
         self.stdout.write(
             f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}), "
@@ -180,11 +183,13 @@ class Command(BaseCommand):
 
     def _regional_data(self) -> None:
         """Cases delivered through the services, relayed to the region, the year derived (SIUSS and SIOSS)."""
+        from cse.cartella.relay import relay_outbox
         from cse.demo.regional import deliver_demo_cases
         from cse.regionale.derivations import derive_siuss_prestazioni
         from cse.regionale.leps import derive_sioss_leps_counts
 
         delivered = sum(deliver_demo_cases(username=f"{c}.assistente_sociale") for c in OPERATOR_COMUNI.values())
+        relay_outbox(batch_size=100_000)  # everything the seed wrote through the services reaches the region
         if delivered:
             year = timezone.localdate().year
             derive_siuss_prestazioni(year)

@@ -1,0 +1,214 @@
+"""The WaaS-SIUSS e-service of each ente erogatore, exactly as api-comuni.yaml v2.0.1 (copied in specs/):
+GET /flussi, POST /esiti, GET /status; errors as application/problem+json; rate-limit headers on every answer.
+
+Mounted at /siuss/waas/<ente code>/ (the ente's own server URL on PDND). INPS is the only consumer: every call but
+/status needs a PDND voucher bound to this ente's audience and purpose (voucher.py). An unknown ente and a voucher
+for another ente answer the same 401, so the API never tells which enti exist."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+from datetime import UTC, datetime
+
+from django.core.cache import cache
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from .glossary import CodiceEsito
+from .models import EserviceWaas
+from .services import esiti_record, flussi_since
+from .voucher import VoucherError, verify_voucher
+
+MAX_SINCE = 2**63 - 1  # format int64 binds before the YAML's maximum (1e20)
+RFC3339 = re.compile(
+    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"  # date
+    r"[Tt ]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?"  # time (leap second allowed)
+    r"([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$"  # offset
+)
+WINDOW_SECONDS = 60
+
+
+def problem(status: int, title: str, detail: str = "", headers: dict | None = None) -> HttpResponse:
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail[:4096]
+    response = HttpResponse(json.dumps(body), status=status, content_type="application/problem+json")
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+def _eservice(codice: str) -> EserviceWaas | None:
+    return EserviceWaas.objects.select_related("ente").filter(ente__codice=codice, attivo=True).first()
+
+
+def _authenticate(request, codice: str) -> tuple[EserviceWaas | None, HttpResponse | None]:
+    header = request.headers.get("Authorization", "")
+    challenge = {"WWW-Authenticate": 'Bearer realm="waas-siuss"'}
+    if not header.startswith("Bearer ") or not header[7:].strip():
+        return None, problem(401, "Non autorizzato", "Manca il voucher PDND (Authorization: Bearer).", challenge)
+    eservice = _eservice(codice)
+    if eservice is None:
+        return None, problem(401, "Non autorizzato", "Voucher non destinato a questo e-service.", challenge)
+    try:
+        verify_voucher(header[7:].strip(), audience=eservice.audience, purpose_ids=list(eservice.purpose_ids))
+    except VoucherError as exc:
+        return None, problem(401, "Non autorizzato", str(exc), challenge)
+    return eservice, None
+
+
+def _rate_limit(eservice: EserviceWaas) -> tuple[dict, bool]:
+    """Fixed one-minute window per e-service in the shared cache (Redis in production): headers + over-limit flag."""
+    now = time.time()
+    window = int(now // WINDOW_SECONDS)
+    key = f"siuss:rl:{eservice.pk}:{window}"
+    cache.add(key, 0, WINDOW_SECONDS + 5)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, WINDOW_SECONDS + 5)
+        used = 1
+    limit = eservice.rate_limit_per_minute
+    reset = int((window + 1) * WINDOW_SECONDS - now) + 1
+    headers = {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(max(limit - used, 0)),
+        "X-RateLimit-Reset": str(min(reset, WINDOW_SECONDS)),
+    }
+    return headers, used > limit
+
+
+def _guarded(request, codice: str):
+    eservice, refusal = _authenticate(request, codice)
+    if refusal is not None:
+        return None, refusal, {}
+    headers, over = _rate_limit(eservice)
+    if over:
+        return (
+            None,
+            problem(
+                429,
+                "Troppe richieste",
+                "Soglia di carico superata.",
+                {**headers, "Retry-After": headers["X-RateLimit-Reset"]},
+            ),
+            headers,
+        )
+    return eservice, None, headers
+
+
+def _with(response: HttpResponse, headers: dict) -> HttpResponse:
+    for key, value in headers.items():
+        response[key] = value
+    return response
+
+
+def _int_param(value: str | None, *, name: str, default: int | None, low: int, high: int) -> int:
+    if value is None or value == "":
+        if default is None:
+            raise ValueError(f"Il parametro '{name}' è obbligatorio.")
+        return default
+    if not value.isdigit():
+        raise ValueError(f"Il parametro '{name}' deve essere un intero non negativo.")
+    number = int(value)
+    if not low <= number <= high:
+        raise ValueError(f"Il parametro '{name}' deve essere compreso tra {low} e {high}.")
+    return number
+
+
+def _iso_ms(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+@csrf_exempt
+@require_http_methods(["GET"])
+def flussi(request, codice: str):
+    eservice, refusal, headers = _guarded(request, codice)
+    if refusal is not None:
+        return refusal
+    unknown = sorted(set(request.GET) - {"since", "limit"})
+    repeated = [name for name in ("since", "limit") if len(request.GET.getlist(name)) > 1]
+    if unknown or repeated:
+        detail = f"Parametri non previsti: {', '.join(unknown)}." if unknown else "Parametro ripetuto."
+        return _with(problem(400, "Richiesta non valida", detail), headers)
+    try:
+        since = _int_param(request.GET.get("since"), name="since", default=None, low=0, high=MAX_SINCE)
+        limit = _int_param(request.GET.get("limit"), name="limit", default=10, low=0, high=100)
+    except ValueError as exc:
+        return _with(problem(400, "Richiesta non valida", str(exc)), headers)
+    ente = eservice.ente
+    entries = [
+        {
+            "codice_ente": eservice.codice_siuss,
+            "denominazione_ente": ente.nome[:256],
+            "id_flusso": f.id_flusso,
+            "tipo": f.tipo,
+            "ts_flusso": _iso_ms(f.esposto_ms),
+            "flusso": base64.b64encode(bytes(f.xml)).decode(),
+        }
+        for f in flussi_since(ente=ente, since=since, limit=limit)
+    ]
+    return _with(JsonResponse({"elenco_flussi": entries}), headers)
+
+
+def _without_nul(value):
+    """PostgreSQL text and jsonb cannot hold U+0000: keep what INPS sent, with NUL shown as U+FFFD."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
+
+
+def _parse_esiti(body: bytes) -> list[dict]:
+    try:
+        data = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError("Il corpo non è JSON valido.") from exc
+    if not isinstance(data, dict) or set(data) - {"elenco_esiti"}:
+        raise ValueError("Atteso un oggetto con il solo campo 'elenco_esiti'.")
+    esiti = _without_nul(data.get("elenco_esiti", []))
+    if not isinstance(esiti, list) or len(esiti) > 100:
+        raise ValueError("'elenco_esiti' deve essere un elenco di al massimo 100 esiti.")
+    for i, esito in enumerate(esiti):
+        if not isinstance(esito, dict):
+            raise ValueError(f"Esito {i}: atteso un oggetto.")
+        for name in ("id_flusso", "tipo", "ts_flusso", "ts_acquisizione", "codice_esito"):
+            if not isinstance(esito.get(name), str):
+                raise ValueError(f"Esito {i}: il campo '{name}' è obbligatorio (stringa).")
+        for name in ("ts_flusso", "ts_acquisizione"):
+            if not RFC3339.match(esito[name]):
+                raise ValueError(f"Esito {i}: '{name}' non è una data-ora RFC 3339.")
+        if esito["codice_esito"] not in CodiceEsito.values:
+            raise ValueError(f"Esito {i}: codice_esito non ammesso.")
+        for name in ("descrizione_esito", "id_acquisizione_siuss"):
+            if name in esito and not isinstance(esito[name], str):
+                raise ValueError(f"Esito {i}: il campo '{name}' deve essere una stringa.")
+    return esiti
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def esiti(request, codice: str):
+    eservice, refusal, headers = _guarded(request, codice)
+    if refusal is not None:
+        return refusal
+    try:
+        parsed = _parse_esiti(request.body)
+    except ValueError as exc:
+        return _with(problem(400, "Richiesta non valida", str(exc)), headers)
+    esiti_record(ente=eservice.ente, esiti=parsed)
+    return _with(HttpResponse(status=204), headers)
+
+
+@csrf_exempt
+@require_http_methods(["GET"])
+def status(request, codice: str):
+    """Health check (public in the YAML: no security on /status). Same answer whatever the code."""
+    return problem(200, "OK", "Il servizio funziona correttamente.")

@@ -1,0 +1,67 @@
+"""Reads of the SIUSS transmission for operators: always inside what the permission layer lets them see."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from cse.cartella.fasi import Prestazione
+from cse.cartella.models import Cartella
+from cse.core.models import Ente
+from cse.core.permissions import ente_ids_for
+from cse.core.roles import Capability
+
+from .glossary import StatoFlusso
+from .models import Flusso, VerificaSiuss
+
+
+def get_ente_for_transmission(user, pk: int) -> Ente:
+    """The ente whose SIUSS transmission the user follows (TRANSMIT_SIUSS there), or 404 like a missing one."""
+    if pk not in ente_ids_for(user, Capability.TRANSMIT_SIUSS):
+        raise Http404("Ente non trovato")
+    return Ente.objects.get(pk=pk)
+
+
+def transmission_counts(ente: Ente) -> dict[str, int]:
+    """The dashboard figures: prestazioni granted by the ente, incomplete ones, flows per state."""
+    per_state = dict(Flusso.objects.filter(ente=ente).values_list("stato").annotate(n=Count("id")).order_by())
+    return {
+        "erogate": Prestazione.objects.filter(ente_erogatore=ente).count(),
+        "incomplete": VerificaSiuss.objects.filter(ente_erogatore=ente, ha_problemi=True).count(),
+        **{stato: per_state.get(stato, 0) for stato in StatoFlusso.values},
+    }
+
+
+def transmission_rows(ente: Ente, *, stato: str = "") -> QuerySet[Flusso]:
+    """Flows of the ente without names: case number, code, flow id, state, esito."""
+    qs = Flusso.objects.filter(ente=ente).select_related("cartella", "prestazione__voce").defer("xml")
+    if stato:
+        qs = qs.filter(stato=stato)
+    return qs.order_by("-creato_il", "-id")
+
+
+def siuss_worklist(user, *, limit: int = 50) -> list[dict]:
+    """Per visible case: the pre-flight problems of its prestazioni and the flows SIUSS rejected (Italian texts)."""
+    visible = Cartella.objects.visible_to(user).values("pk")
+    rows: dict[int, dict] = {}
+    checks = (
+        VerificaSiuss.objects.filter(cartella__in=visible, ha_problemi=True)
+        .select_related("cartella", "prestazione__voce")
+        .order_by("cartella_id", "prestazione_id")
+    )
+    for check in checks[: limit * 5]:
+        row = rows.setdefault(check.cartella_id, {"cartella": check.cartella, "voci": []})
+        for problem in check.problemi:
+            row["voci"].append({"prestazione": check.prestazione, "testo": problem})
+    rejected = (
+        Flusso.objects.filter(cartella__in=visible, stato=StatoFlusso.ERRORE)
+        .select_related("cartella", "prestazione__voce")
+        .defer("xml")
+    )
+    for flusso in rejected[: limit * 5]:
+        row = rows.setdefault(flusso.cartella_id, {"cartella": flusso.cartella, "voci": []})
+        detail = flusso.descrizione_esito or flusso.get_codice_esito_display()
+        row["voci"].append(
+            {"prestazione": flusso.prestazione, "testo": f"flusso {flusso.id_flusso} respinto dal SIUSS: {detail}"}
+        )
+    return list(rows.values())[:limit]

@@ -1,0 +1,394 @@
+"""SIUSS services: prepare flows from valid prestazioni, expose them to INPS, record esiti, correct (C + reinsert).
+
+Each state change of a flow is explicit (TRANSITIONS), saved with its history row and an outbox event on the case, in
+one transaction. Periodic prestazioni are reported per calendar quarter once the quarter (or the prestazione) is over:
+at least quarterly, as FAQ 2.10 asks, with start and end dates in the same year as the XSD annotations require."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from cse.cartella.erogatore import ente_erogatore_default
+from cse.cartella.fasi import Prestazione
+from cse.cartella.glossary import Carattere
+from cse.cartella.rete import Isee
+from cse.core.outbox import outbox_append
+
+from .builders import Window, build_ps_xml, build_sinba_xml, cancellation_xml
+from .glossary import ID_FLUSSO_TIPO, CodiceEsito, StatoFlusso, TipoFlusso, TipoOperazione
+from .models import ContatoreFlussi, EserviceWaas, EsitoRicevuto, Flusso, VerificaSiuss
+from .preflight import is_minor, prestazione_problems
+from .xsd import xsd_errors
+
+S = StatoFlusso
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.PRONTO: frozenset({S.ESPOSTO, S.ANNULLATO}),
+    S.ESPOSTO: frozenset({S.ACQUISITO, S.ERRORE}),
+    S.ERRORE: frozenset({S.ACQUISITO, S.ANNULLATO}),
+    S.ACQUISITO: frozenset({S.DA_CORREGGERE, S.ANNULLATO}),
+    S.DA_CORREGGERE: frozenset({S.ANNULLATO}),
+    S.ANNULLATO: frozenset(),
+}
+
+
+def _event(flusso: Flusso, stato: str) -> None:
+    outbox_append(
+        aggregate=flusso.cartella,
+        event_type=f"siuss.flusso_{stato}",
+        payload={"codice": flusso.prestazione.voce.codice, "tipo": flusso.tipo, "operazione": flusso.tipo_operazione},
+    )
+
+
+def flusso_move(flusso: Flusso, stato: str, *, reason: str) -> Flusso:
+    """The one place a flow changes state; refuses any step not in TRANSITIONS."""
+    if stato not in TRANSITIONS[flusso.stato]:
+        raise ValidationError(
+            f"Il flusso {flusso.id_flusso} è «{S(flusso.stato).label}»: non può diventare «{S(stato).label}»."
+        )
+    flusso.stato = stato
+    flusso._change_reason = reason[:100]
+    flusso.save()
+    _event(flusso, stato)
+    return flusso
+
+
+# --- windows and names ------------------------------------------------------------------------------------------
+
+
+def _quarter_of(d: date) -> tuple[date, date]:
+    first_month = (d.month - 1) // 3 * 3 + 1
+    start = date(d.year, first_month, 1)
+    end = date(d.year + (first_month == 10), 1 if first_month == 10 else first_month + 3, 1) - timedelta(days=1)
+    return start, end
+
+
+def due_windows(prestazione: Prestazione, today: date) -> list[Window]:
+    """What is due for transmission today: occasional ones once erogated; periodic ones per completed quarter."""
+    if prestazione.data_inizio > today:
+        return []
+    if prestazione.carattere != Carattere.PERIODICA:
+        return [Window("", prestazione.data_inizio, prestazione.data_fine)]
+    windows = []
+    cursor = prestazione.data_inizio
+    last = min(prestazione.data_fine or today, today)
+    while cursor <= last:
+        q_start, q_end = _quarter_of(cursor)
+        end = min(q_end, prestazione.data_fine) if prestazione.data_fine else q_end
+        if end < today or (prestazione.data_fine is not None and end == prestazione.data_fine and end <= today):
+            windows.append(Window(f"{q_start.year}Q{(q_start.month - 1) // 3 + 1}", max(cursor, q_start), end))
+        cursor = q_end + timedelta(days=1)
+    return windows
+
+
+def next_id_flusso(eservice: EserviceWaas, tipo: str, on: date) -> str:
+    """EEEE.TIPO.AAAAMMGG.NNNNNNN with a per-ente daily progressive (api-comuni.yaml id_flusso)."""
+    counter, _ = ContatoreFlussi.objects.select_for_update().get_or_create(ente_id=eservice.ente_id, giorno=on)
+    counter.ultimo += 1
+    counter.save(update_fields=["ultimo"])
+    return f"{eservice.codice_siuss}.{ID_FLUSSO_TIPO[tipo]}.{on:%Y%m%d}.{counter.ultimo:07d}"
+
+
+# --- prepare ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PrepareResult:
+    created: list[Flusso] = field(default_factory=list)
+    with_problems: int = 0
+    checked: int = 0
+
+
+def _prestazioni_qs():
+    return Prestazione.objects.select_related(
+        "voce",
+        "dati_siuss",
+        "ente_erogatore",
+        "cartella__progetto",
+        "cartella__valutazione_sina",
+        "cartella__scheda_sinba",
+        "cartella__owner_ente",
+        "cartella__assistito__owner_ente",
+        "cartella__assistito__comune_residenza__regione",
+    ).prefetch_related(Prefetch("cartella__assistito__isee", queryset=Isee.objects.order_by()))
+
+
+def erogatore_backfill(*, today: date) -> int:
+    """Prestazioni registered before the ente erogatore existed get the default ente (recorded in history)."""
+    done = 0
+    for p in _prestazioni_qs().filter(ente_erogatore__isnull=True).select_related("intervento__ente_erogatore"):
+        p.ente_erogatore = ente_erogatore_default(
+            cartella=p.cartella, voce=p.voce, on=p.data_inizio, intervento=p.intervento
+        )
+        p._change_reason = "ente erogatore predefinito (regole di potestà concessoria)"
+        p.save(update_fields=["ente_erogatore"])
+        done += 1
+    return done
+
+
+def _store_check(p: Prestazione, problems: list[str]) -> None:
+    VerificaSiuss.objects.update_or_create(
+        prestazione=p,
+        defaults={
+            "cartella_id": p.cartella_id,
+            "ente_erogatore_id": p.ente_erogatore_id,
+            "problemi": problems,
+            "ha_problemi": bool(problems),
+        },
+    )
+
+
+def _new_flusso(p: Prestazione, eservice: EserviceWaas, tipo: str, window: Window, today: date) -> Flusso | list[str]:
+    nome = next_id_flusso(eservice, tipo, today)
+    if tipo == TipoFlusso.PS_PSA_SINA:
+        xml = build_ps_xml(nome=nome, eservice=eservice, prestazione=p, window=window)
+    else:
+        xml = build_sinba_xml(nome=nome, eservice=eservice, prestazione=p)
+    errors = xsd_errors(xml, tipo)
+    if errors:  # a builder bug or a value outside the schema: the flow is not created, the reason is listed
+        return [f"flusso {ID_FLUSSO_TIPO[tipo]} non conforme allo schema INPS: {e}" for e in errors]
+    flusso = Flusso.objects.create(
+        ente_id=eservice.ente_id,
+        tipo=tipo,
+        cartella_id=p.cartella_id,
+        prestazione=p,
+        periodo=window.periodo,
+        id_flusso=nome,
+        xml=xml,
+    )
+    _event(flusso, S.PRONTO)
+    return flusso
+
+
+def prestazione_flussi_prepare(
+    p: Prestazione, *, eservice: EserviceWaas | None, today: date, live: set
+) -> tuple[list[Flusso], list[str]]:
+    """Check one prestazione, store the result, build its due flows. Caller holds the transaction."""
+    problems = prestazione_problems(p, eservice=eservice, today=today)
+    created: list[Flusso] = []
+    if not problems:
+        due = [(TipoFlusso.PS_PSA_SINA, w) for w in due_windows(p, today)]
+        if is_minor(p):
+            due.append((TipoFlusso.SINBA, Window("", p.data_inizio, p.data_fine)))
+        for tipo, window in due:
+            if (p.pk, tipo, window.periodo) in live:
+                continue
+            result = _new_flusso(p, eservice, tipo, window, today)
+            if isinstance(result, list):
+                problems += result
+            else:
+                created.append(result)
+                live.add((p.pk, tipo, window.periodo))
+    _store_check(p, problems)
+    return created, problems
+
+
+def _live_keys(ente_id: int) -> set:
+    return set(
+        Flusso.objects.filter(ente_id=ente_id, tipo_operazione=TipoOperazione.INSERIMENTO)
+        .exclude(stato=S.ANNULLATO)
+        .values_list("prestazione_id", "tipo", "periodo")
+    )
+
+
+def flussi_prepare(*, ente, today: date | None = None, chunk: int = 200, prestazioni=None) -> PrepareResult:
+    """Check every prestazione of the ente erogatore and build the flows that are due (idempotent, re-runnable)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        erogatore_backfill(today=today)
+    eservice = EserviceWaas.objects.select_related("ente").filter(ente=ente).first()
+    live = _live_keys(ente.pk)
+    qs = prestazioni if prestazioni is not None else _prestazioni_qs().filter(ente_erogatore=ente)
+    ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    result = PrepareResult()
+    for start in range(0, len(ids), chunk):
+        with transaction.atomic():
+            for p in _prestazioni_qs().filter(pk__in=ids[start : start + chunk]).order_by("pk"):
+                created, problems = prestazione_flussi_prepare(p, eservice=eservice, today=today, live=live)
+                result.created += created
+                result.checked += 1
+                result.with_problems += bool(problems)
+    return result
+
+
+# --- expose -----------------------------------------------------------------------------------------------------
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@transaction.atomic
+def flussi_expose(*, ente) -> int:
+    """Expose the ready flows to INPS, each at a strictly increasing instant (ms) for this ente.
+
+    The e-service row stays locked until commit, so instants are allocated in commit order: a poll can never see
+    a later instant before an earlier one is committed, and `since` paging loses nothing and repeats nothing.
+    Instants are max(clock, last + 1): ties within one millisecond are spread forward, never shared."""
+    eservice = EserviceWaas.objects.select_for_update().filter(ente=ente).first()
+    if eservice is None:
+        return 0
+    last = max(eservice.ultimo_ms, now_ms() - 1)
+    flows = list(
+        Flusso.objects.filter(ente=ente, stato=S.PRONTO).select_related("cartella", "prestazione__voce").order_by("pk")
+    )
+    for flusso in flows:
+        last += 1
+        flusso.esposto_ms = last
+        flusso_move(flusso, S.ESPOSTO, reason="esposto a INPS")
+    EserviceWaas.objects.filter(pk=eservice.pk).update(ultimo_ms=last)
+    return len(flows)
+
+
+def flussi_since(*, ente, since: int, limit: int) -> list[Flusso]:
+    """GET /flussi: flows exposed after `since`, in exposure order (chronological), at most `limit`."""
+    if limit == 0:
+        return []
+    return list(
+        Flusso.objects.filter(ente=ente, esposto_ms__gt=since)
+        .order_by("esposto_ms")
+        .only("id_flusso", "tipo", "esposto_ms", "xml", "ente_id")[:limit]
+    )
+
+
+# --- esiti ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def esiti_record(*, ente, esiti: list[dict]) -> None:
+    """POST /esiti: store every outcome as received; OK → acquired (id_acquisizione_siuss kept); any other code →
+    the flow goes back to the operators' worklist. Re-posting the same esito changes nothing (idempotent)."""
+    for esito in esiti:
+        flusso = (
+            Flusso.objects.select_for_update(of=("self",))
+            .select_related("cartella", "prestazione__voce", "annulla")
+            .filter(ente=ente, id_flusso=esito["id_flusso"])
+            .first()
+        )
+        EsitoRicevuto.objects.create(
+            ente=ente,
+            flusso=flusso,
+            id_flusso=esito["id_flusso"][:64],
+            codice_esito=esito["codice_esito"],
+            payload=esito,
+        )
+        if flusso is None:
+            continue
+        ok = esito["codice_esito"] == CodiceEsito.OK
+        target = S.ACQUISITO if ok else S.ERRORE
+        if flusso.stato == target or target not in TRANSITIONS[flusso.stato]:
+            continue
+        flusso.codice_esito = esito["codice_esito"]
+        flusso.descrizione_esito = esito.get("descrizione_esito") or ""
+        flusso.id_acquisizione_siuss = (esito.get("id_acquisizione_siuss") or "")[:64] if ok else ""
+        flusso.esito_il = timezone.now()
+        flusso_move(flusso, target, reason=f"esito SIUSS {esito['codice_esito']}")
+        if ok and flusso.tipo_operazione == TipoOperazione.CANCELLAZIONE and flusso.annulla is not None:
+            original = (
+                Flusso.objects.select_for_update(of=("self",))
+                .select_related("cartella", "prestazione__voce")
+                .get(pk=flusso.annulla_id)
+            )
+            flusso_move(original, S.ANNULLATO, reason=f"cancellato in SIUSS con {flusso.id_flusso}")
+
+
+# --- corrections ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def flusso_correct(*, flusso: Flusso, reason: str, by, today: date | None = None) -> list[Flusso]:
+    """Correct a flow (seeds/faq-siuss-webinar-2023.txt 2.8):
+    - rejected (errore): withdraw it; the prestazione is checked again and, if valid, a new insert is built;
+    - acquired PS insert: a cancellation flow (TipoOperazione C, same content) is built; once SIUSS acquires it, the
+      old flow is annulled and the next preparation inserts the corrected prestazione;
+    - acquired SINBA: superseded by a new SINBA flow (the schema has no cancellation)."""
+    today = today or timezone.localdate()
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Indicare il motivo della correzione.")
+    flusso = (
+        Flusso.objects.select_for_update(of=("self",))
+        .select_related("cartella", "prestazione__voce", "annulla")
+        .get(pk=flusso.pk)
+    )
+    eservice = EserviceWaas.objects.select_related("ente").get(ente_id=flusso.ente_id)
+    who = by.get_full_name() or by.get_username()
+    if flusso.stato == S.ERRORE:
+        flusso_move(flusso, S.ANNULLATO, reason=f"ritirato da {who}: {reason}")
+        if flusso.tipo_operazione == TipoOperazione.CANCELLAZIONE:
+            return [_cancellation_of(flusso.annulla, eservice, today)]
+        return _reprepare(flusso.prestazione_id, eservice, today)
+    if flusso.stato == S.ACQUISITO and flusso.tipo_operazione == TipoOperazione.INSERIMENTO:
+        if flusso.tipo == TipoFlusso.SINBA:
+            flusso_move(flusso, S.ANNULLATO, reason=f"sostituito su richiesta di {who}: {reason}")
+            return _reprepare(flusso.prestazione_id, eservice, today)
+        flusso_move(flusso, S.DA_CORREGGERE, reason=f"correzione chiesta da {who}: {reason}")
+        return [_cancellation_of(flusso, eservice, today)]
+    raise ValidationError(f"Il flusso è «{S(flusso.stato).label}»: non c'è nulla da correggere.")
+
+
+def _cancellation_of(original: Flusso, eservice: EserviceWaas, today: date) -> Flusso:
+    nome = next_id_flusso(eservice, original.tipo, today)
+    xml = cancellation_xml(bytes(original.xml), nome=nome)
+    errors = xsd_errors(xml, original.tipo)
+    if errors:
+        raise ValidationError(f"Il flusso di cancellazione non è conforme allo schema INPS: {errors[0]}")
+    flusso = Flusso.objects.create(
+        ente_id=original.ente_id,
+        tipo=original.tipo,
+        tipo_operazione=TipoOperazione.CANCELLAZIONE,
+        cartella_id=original.cartella_id,
+        prestazione_id=original.prestazione_id,
+        periodo=original.periodo,
+        id_flusso=nome,
+        xml=xml,
+        annulla=original,
+    )
+    _event(flusso, S.PRONTO)
+    return flusso
+
+
+def _reprepare(prestazione_id: int, eservice: EserviceWaas, today: date) -> list[Flusso]:
+    p = _prestazioni_qs().get(pk=prestazione_id)
+    return prestazione_flussi_prepare(p, eservice=eservice, today=today, live=_live_keys(eservice.ente_id))[0]
+
+
+@transaction.atomic
+def dati_siuss_save(*, prestazione: Prestazione, data: dict, by):
+    """The SIUSS data of a prestazione (typed by the operator); the next check lists what is still missing."""
+    from cse.cartella.records import _diary, lock_for_change
+
+    from .models import DatiSiuss
+
+    locked = lock_for_change(prestazione.cartella, None, allow_closed=True)
+    dati_obj = DatiSiuss.objects.filter(prestazione=prestazione).first() or DatiSiuss(prestazione=prestazione)
+    for key, value in data.items():
+        setattr(dati_obj, key, value)
+    dati_obj.full_clean()
+    dati_obj._change_reason = "dati SIUSS"
+    dati_obj.save()
+    _diary(locked, by, f"Aggiornati i dati SIUSS della prestazione {prestazione.voce}.")
+    outbox_append(aggregate=locked, event_type="siuss.dati_aggiornati", payload={"codice": prestazione.voce.codice})
+    return dati_obj
+
+
+@transaction.atomic
+def cartella_scheda_save(*, cartella, form, by):
+    """Save the SINA or SINBA record of a case from its (validated) form, with history, diario and outbox event."""
+    from cse.cartella.records import _diary, lock_for_change
+
+    locked = lock_for_change(cartella, None, allow_closed=True)
+    obj = form.save(commit=False)
+    obj.cartella = locked
+    obj.full_clean()
+    obj.save()
+    label = obj._meta.verbose_name
+    _diary(locked, by, f"Aggiornata la {label}.")
+    outbox_append(aggregate=locked, event_type="siuss.scheda_aggiornata", payload={"tipo": obj._meta.model_name})
+    return obj

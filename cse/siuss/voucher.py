@@ -1,0 +1,135 @@
+"""PDND voucher verification for the WaaS-SIUSS e-service, and a small local issuer for tests and the demo.
+
+A voucher is a bearer JWT issued by PDND (RFC 8725 best practices): RS256 only, signature checked against the
+configured public keys (JWKS, by `kid`), issuer, audience = this ente's e-service audience, expiry (with a small
+leeway), `purposeId` among the purposes the ente accepted, and a `jti` never seen before (a replayed voucher is
+refused). Used jti live in the shared cache until the voucher expires (atomic add = Redis SET NX): a database write
+per call serialised the parallel polls on SQLite (docs/benchmarks.md), and an expired voucher is refused by `exp`
+anyway. With more than one app server process, REDIS_URL must be set so they share it.
+Settings: SIUSS_PDND_ISSUER, SIUSS_PDND_JWKS(_FILE), SIUSS_VOUCHER_LEEWAY_SECONDS.
+Private keys never live in the repository: the demo issuer generates one at run time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings
+from django.core.cache import cache
+
+ALGORITHMS = ["RS256"]
+
+
+class VoucherError(Exception):
+    """The voucher is not acceptable; the message is safe to return to the caller."""
+
+
+def configured_jwks() -> dict:
+    if settings.SIUSS_PDND_JWKS:
+        return (
+            json.loads(settings.SIUSS_PDND_JWKS)
+            if isinstance(settings.SIUSS_PDND_JWKS, str)
+            else settings.SIUSS_PDND_JWKS
+        )
+    path = settings.SIUSS_PDND_JWKS_FILE
+    if path and Path(path).exists():
+        return json.loads(Path(path).read_text())
+    return {"keys": []}
+
+
+def _key_for(token: str):
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise VoucherError("Voucher non leggibile.") from exc
+    if header.get("alg") not in ALGORITHMS:
+        raise VoucherError("Algoritmo di firma del voucher non ammesso.")
+    for jwk in configured_jwks().get("keys", []):
+        if jwk.get("kid") == header.get("kid"):
+            return jwt.PyJWK(jwk, algorithm="RS256").key
+    raise VoucherError("Chiave di firma del voucher sconosciuta.")
+
+
+def verify_voucher(token: str, *, audience: str, purpose_ids: list[str]) -> dict:
+    """The voucher's claims if every check passes; VoucherError otherwise. Records the jti (one use only)."""
+    key = _key_for(token)
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=ALGORITHMS,
+            audience=audience,
+            issuer=settings.SIUSS_PDND_ISSUER,
+            leeway=settings.SIUSS_VOUCHER_LEEWAY_SECONDS,
+            options={"require": ["exp", "iat", "iss", "aud", "jti"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise VoucherError("Voucher scaduto.") from exc
+    except jwt.InvalidAudienceError as exc:
+        raise VoucherError("Voucher non destinato a questo e-service.") from exc
+    except jwt.PyJWTError as exc:
+        raise VoucherError("Voucher non valido.") from exc
+    if claims.get("purposeId") not in purpose_ids:
+        raise VoucherError("Finalità (purposeId) non autorizzata per questo e-service.")
+    ttl = max(int(claims["exp"] - time.time()) + settings.SIUSS_VOUCHER_LEEWAY_SECONDS, 1)
+    jti_key = "siuss:jti:" + hashlib.sha256(str(claims["jti"]).encode()).hexdigest()
+    if not cache.add(jti_key, 1, ttl):  # atomic set-if-absent (Redis SET NX): one use per jti until it expires
+        raise VoucherError("Voucher già utilizzato (jti ripetuto).")
+    return claims
+
+
+class LocalIssuer:
+    """Stands in for PDND in tests and the demo: an RSA key pair made at run time, its JWKS, and signed vouchers."""
+
+    def __init__(self, kid: str | None = None):
+        self.kid = kid or f"demo-{uuid.uuid4().hex[:8]}"
+        self._private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    def jwks(self) -> dict:
+        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._private.public_key()))
+        return {"keys": [{**public, "kid": self.kid, "use": "sig", "alg": "RS256"}]}
+
+    def private_pem(self) -> bytes:
+        return self._private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+
+    @classmethod
+    def from_pem(cls, pem: bytes, kid: str) -> LocalIssuer:
+        issuer = cls.__new__(cls)
+        issuer.kid = kid
+        issuer._private = serialization.load_pem_private_key(pem, password=None)
+        return issuer
+
+    def issue(
+        self,
+        *,
+        audience: str,
+        purpose_id: str,
+        ttl: int = 600,
+        issuer: str | None = None,
+        jti: str | None = None,
+        now: float | None = None,
+        kid: str | None = None,
+        client_id: str = "inps-siuss-client",
+    ) -> str:
+        now = int(now if now is not None else time.time())
+        claims = {
+            "iss": issuer or settings.SIUSS_PDND_ISSUER,
+            "aud": audience,
+            "sub": client_id,
+            "client_id": client_id,
+            "purposeId": purpose_id,
+            "jti": jti or uuid.uuid4().hex,
+            "iat": now,
+            "nbf": now,
+            "exp": now + ttl,
+        }
+        return jwt.encode(claims, self._private, algorithm="RS256", headers={"kid": kid or self.kid, "typ": "at+jwt"})

@@ -114,6 +114,15 @@ class ReplayGuard:
             return True
 
 
+SECURITY_SCENARIOS = ("firma_manomessa", "audience_errata", "risposta_ripetuta", "senza_firma")
+
+
+def slow_down(suite, scenario: str) -> None:
+    """The timeout scenario chosen by a magic CF (the header one sleeps before routing)."""
+    if scenario == "timeout":
+        time.sleep(suite.timeout_sleep)
+
+
 class SimApp:
     """Routes (method, path) to handlers; catches everything so a simulator never hangs a test."""
 

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from defusedxml import ElementTree
 
 from . import data
-from .base import Rejected, Request, Response, SimApp, check_pdnd
+from .base import Rejected, Request, Response, SimApp, check_pdnd, slow_down
 
 NS = "http://inps.it/ConsultazioneISEE"
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -91,7 +91,10 @@ class IseeSimulator(SimApp):
             data_validita = req.findtext(f"{{{NS}}}DataValidita") or ""
         except (ElementTree.ParseError, AttributeError):
             return Response(200, envelope(operation, "RICHIESTA_INVALIDA", "Richiesta non leggibile"), ok)
-        scenario = request.scenario or data.MAGIC_CF.get(cf, "")
+        scenario = request.scenario
+        if not scenario:
+            scenario = data.MAGIC_CF.get(cf, "")
+            slow_down(self.suite, scenario)
         if scenario == "offline":
             return Response(200, envelope(operation, "DATABASE_OFFLINE", "Banca dati ISEE non disponibile"), ok)
         if scenario == "malformato":

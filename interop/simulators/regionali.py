@@ -9,7 +9,7 @@ import threading
 from urllib.parse import parse_qs
 
 from . import data
-from .base import Rejected, Request, Response, SimApp, check_pdnd, signed_answer
+from .base import Rejected, Request, Response, SimApp, check_pdnd, signed_answer, slow_down
 
 VERSION = "1.0"
 DIMISSIONI = {
@@ -80,7 +80,10 @@ class RegionaleSimulator(SimApp):
 
     def guard(self, request: Request, cf: str = "") -> tuple[dict, str]:
         voucher = check_pdnd(request, self.suite, audience=self.suite.audience(self.name), modi=self.modi)
-        scenario = request.scenario or data.MAGIC_CF.get(cf, "")
+        scenario = request.scenario
+        if not scenario:
+            scenario = data.MAGIC_CF.get(cf, "")
+            slow_down(self.suite, scenario)
         if scenario == "offline":
             raise Rejected(error(503, "NON_DISPONIBILE", "Servizio temporaneamente non disponibile"))
         if scenario == "richiesta_invalida":

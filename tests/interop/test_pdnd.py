@@ -84,16 +84,33 @@ def test_pdnd_refuses_wrong_audience_unknown_key_expired_and_foreign_purpose(sim
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     forged = jwt.encode(
-        {"iss": client.client_id, "sub": client.client_id, "aud": aud, "purposeId": purpose, "jti": "x1",
-         "iat": int(time.time()), "exp": int(time.time()) + 60},
-        other_key, algorithm="RS256", headers={"kid": client.kid},
+        {
+            "iss": client.client_id,
+            "sub": client.client_id,
+            "aud": aud,
+            "purposeId": purpose,
+            "jti": "x1",
+            "iat": int(time.time()),
+            "exp": int(time.time()) + 60,
+        },
+        other_key,
+        algorithm="RS256",
+        headers={"kid": client.kid},
     )
     assert _token(forged, client.client_id).status_code == 401
 
     now = int(time.time())
     expired = assertion.sign(
-        client, {"iss": client.client_id, "sub": client.client_id, "aud": aud, "purposeId": purpose, "jti": "x2",
-                 "iat": now - 600, "exp": now - 300}
+        client,
+        {
+            "iss": client.client_id,
+            "sub": client.client_id,
+            "aud": aud,
+            "purposeId": purpose,
+            "jti": "x2",
+            "iat": now - 600,
+            "exp": now - 300,
+        },
     )
     assert _token(expired, client.client_id).status_code == 401
 

@@ -77,7 +77,10 @@ def forget_voucher(client: PdndClient, e_service: str, audit_jws: str | None = N
 
 def audit_jws_for(client: PdndClient, e_service: str, ctx: CallContext) -> str:
     """The operator's tracking evidence for this e-service, reused for a few minutes (same voucher then)."""
-    key = f"interop:audit:{client.client_id}:{e_service}:{ctx.operatore_id}:{ctx.luogo}:{ctx.loa}"
+    import hashlib
+
+    who = hashlib.sha256(f"{ctx.operatore_id}|{ctx.luogo}|{ctx.loa}".encode()).hexdigest()[:32]
+    key = f"interop:audit:{client.client_id}:{e_service}:{who}"
     cached = cache.get(key)
     if cached:
         return cached

@@ -162,15 +162,24 @@ def valore_corrente(assistito, campo: str) -> str:
 
 @transaction.atomic
 def proposta_apply(
-    *, assistito, proposta: Proposta | None, isee_scelti: list[int], familiari_scelti: list[int], by
+    *,
+    assistito,
+    proposta: Proposta | None,
+    isee_scelti: list[int],
+    familiari_scelti: list[int],
+    by,
+    campi: set[str] | None = None,
 ) -> None:
     """Record the source of each identity fact (ANPR when the stored value is ANPR's, else typed by hand), and
-    add the chosen ISEE attestations and household members through the cartella's own services."""
+    add the chosen ISEE attestations and household members through the cartella's own services. `campi` limits
+    the identity facts recorded (an edit records only what changed or what ANPR confirmed)."""
+    if proposta is not None and proposta.codice_fiscale != assistito.codice_fiscale:
+        proposta = None  # the CF was changed after the consultation: nothing from it is about this person
     ora = timezone.now()
     consultata = datetime.fromisoformat(proposta.consultata_il) if proposta else ora
     for campo in CAMPI_ANPR:
         valore = valore_corrente(assistito, campo)
-        if not valore:
+        if not valore or (campi is not None and campo not in campi):
             continue
         da_anpr = proposta is not None and proposta.anpr.get(campo, "").casefold() == valore.casefold()
         ProvenienzaDato.objects.create(
@@ -187,6 +196,8 @@ def proposta_apply(
         if not 0 <= index < len(proposta.isee):
             continue
         att = proposta.isee[index]
+        if assistito.isee.filter(tipo=att["tipo"], protocollo_dsu=att["protocollo_dsu"]).exists():
+            continue  # already taken on an earlier consultation
         record = anagrafica.isee_add(
             assistito=assistito,
             data={
@@ -212,6 +223,8 @@ def proposta_apply(
         if not 0 <= index < len(proposta.famiglia):
             continue
         membro = proposta.famiglia[index]
+        if assistito.relazioni.filter(nominativo=membro["nominativo"]).exists():
+            continue
         relazione = anagrafica.relazione_add(
             assistito=assistito,
             data={

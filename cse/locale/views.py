@@ -18,7 +18,14 @@ from cse.core.forms_util import add_service_errors
 from cse.core.models import Ente
 from cse.core.permissions import ente_ids_for, has_capability
 from cse.core.roles import Capability, TipoEnte
-from interop.services import Proposta, proposta_apply, proposta_from_sources, provenienze_correnti
+from interop.services import (
+    CAMPI_ANPR,
+    Proposta,
+    proposta_apply,
+    proposta_from_sources,
+    provenienze_correnti,
+    valore_corrente,
+)
 
 from . import forms
 from .forms import AssistitoForm
@@ -58,7 +65,8 @@ def assistito_create(request):
             "locale/assistito_form.html",
             {"form": form, "proposta": proposta, "proposta_token": proposta.sign(), "differenze": differenze},
         )
-    if proposta is not None and data is not None:
+    same_person = proposta is not None and data is not None
+    if same_person and "".join(data.get("codice_fiscale", "").split()).upper() == proposta.codice_fiscale:
         for campo in data.getlist("prendi"):
             if campo in proposta.anpr:
                 data[campo] = proposta.anpr[campo]
@@ -155,23 +163,73 @@ def assistito_detail(request, pk: int):
     )
 
 
+# The edit form names the comune of residence by its ISTAT code in another field.
+EDIT_FIELD = {"comune_residenza": "comune_residenza_istat"}
+
+
 @login_required
 def assistito_edit(request, pk: int):
     assistito = get_assistito_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="modifica anagrafica")
-    form = forms.AnagraficaForm(request.POST or None, instance=assistito, version=assistito.version)
+    data = request.POST.copy() if request.method == "POST" else None
+    proposta = Proposta.load(data.get("proposta", "")) if data is not None else None
+    if data is not None and data.get("azione") == "recupera" and assistito.codice_fiscale:
+        numero = (
+            Cartella.objects.filter(assistito=assistito, owner_ente=assistito.owner_ente)
+            .order_by("-aperta_il", "-id")
+            .values_list("numero", flat=True)
+            .first()
+        )
+        proposta = proposta_from_sources(
+            codice_fiscale=assistito.codice_fiscale,
+            user=request.user,
+            ente=assistito.owner_ente,
+            motivo=numero or f"aggiornamento scheda {assistito.pk}",
+            assistito_id=assistito.pk,
+        )
+        differenze = proposta.differenze({c: data.get(EDIT_FIELD.get(c, c), "") for c in CAMPI_ANPR})
+        for campo, valore in proposta.anpr.items():
+            if not data.get(EDIT_FIELD.get(campo, campo)):
+                data[EDIT_FIELD.get(campo, campo)] = valore
+        form = forms.AnagraficaForm(instance=assistito, initial=data.dict(), version=data.get("version"))
+        context = {"proposta": proposta, "proposta_token": proposta.sign(), "differenze": differenze}
+        return render(request, "locale/assistito_edit.html", {"assistito": assistito, "form": form, **context})
+    if proposta is not None and data is not None and proposta.codice_fiscale == assistito.codice_fiscale:
+        for campo in data.getlist("prendi"):
+            if campo in proposta.anpr:
+                data[EDIT_FIELD.get(campo, campo)] = proposta.anpr[campo]
+    form = forms.AnagraficaForm(data, instance=assistito, version=assistito.version)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "comune_residenza_istat"}}
-        data["comune_residenza"] = form.cleaned_data["comune_residenza_istat"]
+        cleaned = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "comune_residenza_istat"}}
+        cleaned["comune_residenza"] = form.cleaned_data["comune_residenza_istat"]
+        prima = {c: valore_corrente(assistito, c) for c in CAMPI_ANPR}
         try:
-            anagrafica.assistito_update(
-                assistito=assistito, data=data, by=request.user, version=form.cleaned_data["version"]
-            )
+            with transaction.atomic():
+                updated = anagrafica.assistito_update(
+                    assistito=assistito, data=cleaned, by=request.user, version=form.cleaned_data["version"]
+                )
+                dopo = {c: valore_corrente(updated, c) for c in CAMPI_ANPR}
+                proposta_apply(
+                    assistito=updated,
+                    proposta=proposta,
+                    isee_scelti=_indexes(request.POST.getlist("isee")),
+                    familiari_scelti=_indexes(request.POST.getlist("familiare")),
+                    by=request.user,
+                    campi={c for c in CAMPI_ANPR if dopo[c] != prima[c] or (proposta and c in proposta.anpr)},
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Anagrafica aggiornata.")
             return redirect("locale:assistito_detail", pk=assistito.pk)
-    return render(request, "locale/assistito_edit.html", {"assistito": assistito, "form": form})
+    context = {"assistito": assistito, "form": form}
+    if proposta is not None:
+        context.update(
+            proposta=proposta,
+            proposta_token=request.POST.get("proposta", ""),
+            differenze=proposta.differenze({c: request.POST.get(EDIT_FIELD.get(c, c), "") for c in CAMPI_ANPR}),
+            scelti={k: request.POST.getlist(k) for k in ("prendi", "isee", "familiare")},
+        )
+    return render(request, "locale/assistito_edit.html", context)
 
 
 def _add_to_person(request, pk: int, form_factory, service, success: str):

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from interop.simulators.data import PERSONE
-from tests.browser.test_case_scenario_browser import CHROMIUM, page, _submit  # noqa: F401 — shared browser fixture
+from tests.browser.test_case_scenario_browser import CHROMIUM, _submit, page  # noqa: F401 — shared browser fixture
 from tests.factories import PASSWORD, build_world
 
 pytestmark = [

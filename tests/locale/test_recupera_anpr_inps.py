@@ -131,3 +131,125 @@ def test_invalid_cf_calls_nobody(world, operator, db):
     page = _recupera(operator, world, codice_fiscale="NONVALIDO")
     assert "codice fiscale valido" in page.content.decode()
     assert not ChiamataInterop.objects.exists()
+
+
+def test_a_proposal_for_another_cf_gives_nothing(simulators, world, operator):
+    page = _recupera(operator, world, codice_fiscale=MARIO.codice_fiscale)
+    anna = PERSONE[1]
+    form = {
+        "ente": world.enti["A1"].pk,
+        "azione": "registra",
+        "proposta": page.context["proposta_token"],
+        "codice_fiscale": anna.codice_fiscale,
+        "cognome": "Bianchi",
+        "nome": "Anna",
+        "sesso": "F",
+        "data_nascita": "1964-07-02",
+        "luogo_nascita": "F284",
+        "prendi": ["indirizzo_residenza"],
+        "isee": ["0"],
+    }
+    assert operator.post(URL, form).status_code == 302
+    person = Assistito.objects.get(codice_fiscale=anna.codice_fiscale)
+    assert person.indirizzo_residenza == "" and not person.isee.exists()
+
+
+# --- editing an existing person: differences between ANPR and the cartella ---------------------------------------
+
+
+@pytest.fixture
+def registered_mario(world):
+    from cse.cartella.services import assistito_register
+
+    return assistito_register(
+        ente=world.enti["A1"],
+        cognome="Rossi",
+        nome="Mario",
+        sesso="M",
+        data_nascita=MARIO.data_nascita,
+        luogo_nascita="F284",
+        codice_fiscale=MARIO.codice_fiscale,
+        indirizzo_residenza="Via Vecchia 3",
+    )
+
+
+def _edit_form(assistito, **extra):
+    return {
+        "codice_fiscale": assistito.codice_fiscale,
+        "cognome": assistito.cognome,
+        "nome": assistito.nome,
+        "sesso": assistito.sesso,
+        "data_nascita": assistito.data_nascita.isoformat(),
+        "luogo_nascita": assistito.luogo_nascita,
+        "indirizzo_residenza": assistito.indirizzo_residenza,
+        "cittadinanza": "100",
+        "disabilita": "nessuna",
+        "protezione_giuridica": "nessuna",
+        "version": assistito.version,
+        **extra,
+    }
+
+
+def test_edit_shows_differences_between_anpr_and_the_cartella_and_takes_the_chosen_ones(
+    simulators, world, operator, registered_mario
+):
+    url = reverse("locale:assistito_edit", args=[registered_mario.pk])
+    page = operator.post(url, _edit_form(registered_mario, azione="recupera"))
+    html = page.content.decode()
+    assert "Via Vecchia 3" in html and "Via Roma 14" in html and 'id="differenze"' in html
+    assert ChiamataInterop.objects.filter(e_service="anpr_C030", assistito_id=registered_mario.pk).exists()
+    form = _edit_form(
+        registered_mario,
+        azione="salva",
+        proposta=page.context["proposta_token"],
+        prendi=["indirizzo_residenza"],
+        isee=["0"],
+    )
+    form["comune_residenza_istat"] = "072029"
+    assert operator.post(url, form).status_code == 302
+    registered_mario.refresh_from_db()
+    assert registered_mario.indirizzo_residenza == "Via Roma 14"
+    fonti = dict(ProvenienzaDato.objects.filter(assistito=registered_mario, isee=None).values_list("campo", "fonte"))
+    assert fonti["indirizzo_residenza"] == "anpr" and fonti["comune_residenza"] == "anpr"
+    assert registered_mario.isee.get().provenienza.fonte == "inps"
+    # consulting again and saving does not duplicate the ISEE already taken
+    page = operator.post(url, _edit_form(registered_mario, azione="recupera", comune_residenza_istat="072029"))
+    form = _edit_form(
+        registered_mario,
+        azione="salva",
+        proposta=page.context["proposta_token"],
+        isee=["0"],
+        comune_residenza_istat="072029",
+    )
+    assert operator.post(url, form).status_code == 302
+    assert registered_mario.isee.count() == 1
+
+
+def test_a_manual_change_after_anpr_is_shown_as_such(simulators, world, operator, registered_mario):
+    url = reverse("locale:assistito_edit", args=[registered_mario.pk])
+    page = operator.post(url, _edit_form(registered_mario, azione="recupera"))
+    form = _edit_form(
+        registered_mario,
+        azione="salva",
+        proposta=page.context["proposta_token"],
+        prendi=["indirizzo_residenza"],
+        comune_residenza_istat="072029",
+    )
+    operator.post(url, form)
+    registered_mario.refresh_from_db()
+    ProvenienzaDato.objects.filter(campo="indirizzo_residenza").update(acquisito_il="2020-01-01T00:00:00Z")
+    from cse.cartella.anagrafica import assistito_update
+
+    assistito_update(assistito=registered_mario, data={"indirizzo_residenza": "Via Nuova 9"}, by=None, version=None)
+    detail = operator.get(reverse("locale:assistito_detail", args=[registered_mario.pk])).content.decode()
+    assert "(poi modificato a mano)" in detail
+
+
+def test_edit_with_anpr_down_keeps_what_was_typed(simulators, world, operator, registered_mario, settings):
+    settings.CSE_INTEROP_SERVICES = {
+        name: {**conf, "url": "http://127.0.0.1:9/x"} for name, conf in settings.CSE_INTEROP_SERVICES.items()
+    }
+    url = reverse("locale:assistito_edit", args=[registered_mario.pk])
+    page = operator.post(url, _edit_form(registered_mario, azione="recupera", telefono="080 123456"))
+    html = page.content.decode()
+    assert page.status_code == 200 and "non risponde" in html and 'value="080 123456"' in html

@@ -8,6 +8,7 @@ first use under `CSE_INTEROP_KEYS_DIR` (var/, git-ignored).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,8 +68,15 @@ def demo_private_key_pem() -> bytes:
         pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        path.write_bytes(pem)
-        path.chmod(0o600)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pem)
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)  # atomic and exclusive: the web server and the simulators may race at first start
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_bytes()
 
 

@@ -6,6 +6,7 @@ evidence; every answer is verified (signature, digest, audience, jti) before use
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -109,6 +110,11 @@ def _request(code: str, criteri: dict, ctx: CallContext) -> list[dict]:
     )
 
 
+def _name(value: str) -> str:
+    """ANPR writes names and streets in capitals: "VITTORIO EMANUELE II" → "Vittorio Emanuele II"."""
+    return " ".join(w if re.fullmatch(r"[IVXLCDM]+", w) else w.capitalize() for w in value.split())
+
+
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -129,8 +135,8 @@ def consulta(codice_fiscale: str, ctx: CallContext) -> SchedaAnpr:
         scheda = SchedaAnpr(
             id_anpr=ident,
             codice_fiscale=gen["codiceFiscale"]["codFiscale"],
-            cognome=gen["cognome"].title(),
-            nome=gen["nome"].title(),
+            cognome=_name(gen["cognome"]),
+            nome=_name(gen["nome"]),
             sesso=gen["sesso"],
             data_nascita=date.fromisoformat(gen["dataNascita"]),
             luogo_nascita_istat=(gen.get("luogoNascita") or {}).get("comune", {}).get("codiceIstat", ""),
@@ -142,7 +148,7 @@ def consulta(codice_fiscale: str, ctx: CallContext) -> SchedaAnpr:
             civico = ind.get("numeroCivico", {}).get("numero", "")
             scheda.comune_residenza_istat = ind["comune"]["codiceIstat"]
             scheda.indirizzo_residenza = " ".join(
-                x for x in (top.get("specie", "").title(), top.get("denominazioneToponimo", "").title(), civico) if x
+                x for x in (_name(top.get("specie", "")), _name(top.get("denominazioneToponimo", "")), civico) if x
             )
             scheda.residente_dal = _date(residenze[0].get("dataDecorrenzaResidenza"))
         for membro in _request("C021", {"idANPR": ident}, ctx):
@@ -153,8 +159,8 @@ def consulta(codice_fiscale: str, ctx: CallContext) -> SchedaAnpr:
             scheda.famiglia.append(
                 Familiare(
                     cf,
-                    g.get("cognome", "").title(),
-                    g.get("nome", "").title(),
+                    _name(g.get("cognome", "")),
+                    _name(g.get("nome", "")),
                     _date(g.get("dataNascita")),
                     (membro.get("legameSoggetto") or {}).get("codiceLegame", ""),
                 )

@@ -182,3 +182,9 @@ def test_provider_refuses_missing_tracking_evidence(simulators, ctx):
     with httpx.Client() as http:
         response = http.send(httpx.Request("POST", request.url, content=request.content, headers=headers))
     assert response.status_code == 401
+
+
+def test_names_and_streets_lose_the_capitals_but_keep_roman_numerals(simulators, ctx):
+    scheda = anpr.consulta(PERSONE[3].codice_fiscale, ctx)
+    assert scheda.indirizzo_residenza == "Piazza Vittorio Emanuele II 3"
+    assert scheda.comune_residenza_istat == "072022"

@@ -7,6 +7,7 @@ Every failure becomes an `InteropError` with an Italian message for the operator
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -94,9 +95,23 @@ def reset_breakers() -> None:
         _breakers.clear()
 
 
+_clients: dict[tuple[float, float], httpx.Client] = {}
+
+
 def _client() -> httpx.Client:
-    timeout = httpx.Timeout(settings.CSE_INTEROP_TIMEOUT_SECONDS, connect=settings.CSE_INTEROP_CONNECT_TIMEOUT_SECONDS)
-    return httpx.Client(timeout=timeout, follow_redirects=False)
+    """One shared client per timeout setting: building a client loads the CA bundle (tens of ms), and a shared
+    client keeps connections alive between the calls of one consultation. httpx.Client is thread-safe."""
+    key = (settings.CSE_INTEROP_TIMEOUT_SECONDS, settings.CSE_INTEROP_CONNECT_TIMEOUT_SECONDS)
+    with _breakers_lock:
+        if key not in _clients:
+            _clients[key] = httpx.Client(
+                timeout=httpx.Timeout(key[0], connect=key[1]),
+                follow_redirects=False,
+                trust_env=False,
+                # small requests written as headers then body: no Nagle wait for the peer's delayed ACK
+                transport=httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]),
+            )
+        return _clients[key]
 
 
 def _log(ctx: CallContext, e_service: str, operation: str, esito: str, code: str, status, attempts, started) -> None:
@@ -141,31 +156,31 @@ def call(
         raise ServiceUnavailable(unavailable_message(system), code="circuito_aperto")
     max_attempts = 1 + (settings.CSE_INTEROP_RETRIES if idempotent else 0)
     attempt, status, last_error = 0, None, None
-    with _client() as client:
-        while attempt < max_attempts:
-            attempt += 1
-            try:
-                response = client.send(build())
-                status = response.status_code
-                if status in RETRYABLE_STATUS:
-                    raise ServiceUnavailable(unavailable_message(system), code=f"http_{status}")
-                result = parse(response)
-            except httpx.TimeoutException:
-                last_error = ServiceUnavailable(unavailable_message(system), code="timeout")
-            except httpx.TransportError:
-                last_error = ServiceUnavailable(unavailable_message(system), code="connessione")
-            except ServiceUnavailable as exc:
-                last_error = exc
-            except InteropError as exc:  # a definite answer (not found, invalid, untrusted): no retry
-                cb.record(ok=not isinstance(exc, BadResponse))
-                _log(ctx, e_service, operation, exc.outcome, exc.code, status, attempt, started)
-                raise
-            else:
-                cb.record(ok=True)
-                _log(ctx, e_service, operation, EsitoChiamata.OK, "", status, attempt, started)
-                return result
-            if attempt < max_attempts:
-                time.sleep(settings.CSE_INTEROP_BACKOFF_SECONDS * (2 ** (attempt - 1)))
+    client = _client()
+    while attempt < max_attempts:
+        attempt += 1
+        try:
+            response = client.send(build())
+            status = response.status_code
+            if status in RETRYABLE_STATUS:
+                raise ServiceUnavailable(unavailable_message(system), code=f"http_{status}")
+            result = parse(response)
+        except httpx.TimeoutException:
+            last_error = ServiceUnavailable(unavailable_message(system), code="timeout")
+        except httpx.TransportError:
+            last_error = ServiceUnavailable(unavailable_message(system), code="connessione")
+        except ServiceUnavailable as exc:
+            last_error = exc
+        except InteropError as exc:  # a definite answer (not found, invalid, untrusted): no retry
+            cb.record(ok=not isinstance(exc, BadResponse))
+            _log(ctx, e_service, operation, exc.outcome, exc.code, status, attempt, started)
+            raise
+        else:
+            cb.record(ok=True)
+            _log(ctx, e_service, operation, EsitoChiamata.OK, "", status, attempt, started)
+            return result
+        if attempt < max_attempts:
+            time.sleep(settings.CSE_INTEROP_BACKOFF_SECONDS * (2 ** (attempt - 1)))
     cb.record(ok=False)
     _log(ctx, e_service, operation, last_error.outcome, last_error.code, status, attempt, started)
     raise last_error

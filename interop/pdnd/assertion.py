@@ -7,11 +7,13 @@ with AUDIT_REST_02, `digest` = SHA-256 of the audit JWT (Agid-JWT-TrackingEviden
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import time
 import uuid
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 
 from ..config import PdndClient
 
@@ -23,8 +25,15 @@ def _now() -> int:
     return int(time.time())
 
 
+@functools.lru_cache(maxsize=64)
+def _private_key(pem: bytes):
+    """Parsing and checking an RSA key costs tens of ms: do it once per key, not once per JWT."""
+    return serialization.load_pem_private_key(pem, password=None)
+
+
 def sign(client: PdndClient, claims: dict) -> str:
-    return jwt.encode(claims, client.private_key_pem, algorithm="RS256", headers={"kid": client.kid, "typ": "JWT"})
+    key = _private_key(client.private_key_pem)
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": client.kid, "typ": "JWT"})
 
 
 def audit_digest(audit_jws: str) -> dict:

@@ -62,10 +62,10 @@ def provider_keys(e_service: str) -> jwt.PyJWKSet:
     key = f"interop:jwks:{conf['jwks_url']}"
     data = cache.get(key)
     if data is None:
-        from django.conf import settings
+        from ..http import _client
 
         try:
-            response = httpx.get(conf["jwks_url"], timeout=settings.CSE_INTEROP_TIMEOUT_SECONDS)
+            response = _client().get(conf["jwks_url"])
             response.raise_for_status()
             data = response.json()
         except (httpx.HTTPError, ValueError) as exc:

@@ -169,6 +169,8 @@ class _Server(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
+    disable_nagle_algorithm = True  # wsgiref writes headers and body apart: avoid the 40 ms delayed-ACK stall
+
     def log_message(self, format, *args):  # noqa: A002 — keep test and demo output clean
         pass
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from codicefiscale import codicefiscale
 
@@ -36,7 +37,7 @@ class Persona:
     cittadinanza: str = "100"
     isee: list[dict] = field(default_factory=list)
 
-    @property
+    @cached_property
     def codice_fiscale(self) -> str:
         return _cf(self.cognome, self.nome, self.sesso, self.data_nascita, self.luogo_catastale)
 

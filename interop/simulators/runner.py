@@ -69,7 +69,9 @@ class Suite:
         if name == "pdnd":
             return self.pdnd_key
         with self.lock:
-            return self._provider_keys.setdefault(name, KeyPair(f"{name}-sim-1"))
+            if name not in self._provider_keys:  # made once: RSA key generation takes tens of ms
+                self._provider_keys[name] = KeyPair(f"{name}-sim-1")
+            return self._provider_keys[name]
 
     def replay_guard(self, name: str) -> ReplayGuard:
         with self.lock:

@@ -86,7 +86,8 @@ def main() -> None:
     ]
     out = [
         f"\n## interop: «Recupera da ANPR / INPS» against the simulators ({time.strftime('%Y-%m-%d')})\n",
-        f"`.venv/bin/python bench/interop_recupera.py --runs {args.runs}` — {platform.processor() or platform.machine()}, "
+        f"`.venv/bin/python bench/interop_recupera.py --runs {args.runs}` — "
+        f"{platform.processor() or platform.machine()}, "
         f"Python {platform.python_version()}, {os.cpu_count()} cores, loopback HTTP, simulators in-process.\n",
         "| operation | median ms | p95 ms |",
         "|---|---|---|",
@@ -97,14 +98,13 @@ def main() -> None:
         f"{settings.CSE_INTEROP_BACKOFF_SECONDS} s) | "
         f"{timeout_first:.1f} | — |"
     )
-    out.append(
-        f"| every system refusing connections, first call (retries) | {down[0]:.1f} | — |"
-    )
+    out.append(f"| every system refusing connections, first call (retries) | {down[0]:.1f} | — |")
     out.append(f"| every system refusing connections, after the breaker opened | {down[-1]:.1f} | — |")
     out.append(
-        "\nThe ANPR step makes 8 HTTP calls when no voucher is cached (one voucher per ANPR e-service, each bound to the "
-        "operator's tracking evidence) and 4 when cached; the ISEE step asks for three indicator types. With a system "
-        "down, the operator waits at most (1 + retries) × timeout + backoff per system (ANPR, then INPS), then nothing: "
+        "\nThe ANPR step makes 8 HTTP calls when no voucher is cached (one voucher per ANPR e-service, each bound to "
+        "the operator's tracking evidence) and 4 when cached; the ISEE step asks for three indicator types. With a "
+        "system down, the operator waits at most (1 + retries) × timeout + backoff per system (ANPR, then INPS), "
+        "then nothing: "
         "the breaker answers at once and the form is shown with the Italian message. Before the first measurement "
         "two costs were found and removed: parsing the RSA key for every JWT (~35 ms each) and a new HTTP client per "
         "call (CA bundle loading, ~60 ms); the figures above are after the fix."

@@ -87,6 +87,19 @@ def register_person(
     )
 
 
+def _reseed_after_flush() -> None:
+    """A transactional test (browser tests) flushes the tables, data migrations included: seed the nomenclatore
+    again so the next transactional test in the same process finds it (idempotent, one query when present)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from cse.cartella.fasi import VoceNomenclatore
+
+    if not VoceNomenclatore.objects.exists():
+        import_module("cse.cartella.migrations.0002_seed_nomenclatore").seed(apps, None)
+
+
 @dataclass
 class World:
     """Region with ambito A (comuni A1, A2) and ambito B (comune B1); every role of every ente has one user."""
@@ -104,6 +117,7 @@ class World:
 
 
 def build_world() -> World:
+    _reseed_after_flush()
     regione = RegioneFactory()
     amb_a = AmbitoFactory(codice="BA01", nome="Molfetta", regione=regione)
     amb_b = AmbitoFactory(codice="BA05", nome="Altamura", regione=regione)

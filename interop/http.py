@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import httpx
 from django.conf import settings
+from django.db import transaction
 
 from .config import SYSTEM_NAMES
 from .errors import BadResponse, InteropError, ServiceUnavailable, unavailable_message
@@ -120,19 +121,20 @@ def _log(ctx: CallContext, e_service: str, operation: str, esito: str, code: str
     duration = int((time.monotonic() - started) * 1000)
     logger.info("%s.%s esito=%s codice=%s tentativi=%s ms=%s", e_service, operation, esito, code, attempts, duration)
     try:
-        ChiamataInterop.objects.create(
-            operatore=ctx.operatore if getattr(ctx.operatore, "pk", None) else None,
-            ente=ctx.ente if getattr(ctx.ente, "pk", None) else None,
-            assistito_id=ctx.assistito_id,
-            cartella_id=ctx.cartella_id,
-            e_service=e_service,
-            operazione=operation,
-            esito=esito,
-            codice_errore=code[:60],
-            http_status=status,
-            tentativi=attempts,
-            durata_ms=duration,
-        )
+        with transaction.atomic():  # a savepoint: a failed log row must not abort the caller's transaction
+            ChiamataInterop.objects.create(
+                operatore=ctx.operatore if getattr(ctx.operatore, "pk", None) else None,
+                ente=ctx.ente if getattr(ctx.ente, "pk", None) else None,
+                assistito_id=ctx.assistito_id,
+                cartella_id=ctx.cartella_id,
+                e_service=e_service,
+                operazione=operation,
+                esito=esito,
+                codice_errore=code[:60],
+                http_status=status,
+                tentativi=attempts,
+                durata_ms=duration,
+            )
     except Exception:  # the log must never break the operator's work
         logger.exception("registrazione della chiamata %s.%s non riuscita", e_service, operation)
 

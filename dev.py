@@ -45,8 +45,17 @@ def demo(args: list[str]) -> int:
     manage("migrate", "--database", "regionale", "--noinput", env=env)
     manage("seed_demo", env=env)
     port = args[0] if args else "8000"
+    simulators = None
+    if env.get("CSE_SIMULATORI", "1") != "0":  # ANPR, INPS, PDND and regional simulators (interop/)
+        print("» avvio i simulatori dei sistemi esterni (manage.py run_simulators)", flush=True)
+        simulators = subprocess.Popen([PY, "manage.py", "run_simulators"], cwd=ROOT, env=env)
     print(f"» CSE demo su http://127.0.0.1:{port}/  (Ctrl+C per fermare)", flush=True)
-    return subprocess.call([PY, "manage.py", "runserver", port], cwd=ROOT, env=env)
+    try:
+        return subprocess.call([PY, "manage.py", "runserver", port], cwd=ROOT, env=env)
+    finally:
+        if simulators is not None:
+            simulators.terminate()
+            simulators.wait(timeout=10)
 
 
 def test(args: list[str]) -> int:

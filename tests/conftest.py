@@ -17,3 +17,30 @@ def client_for(client):
         return client
 
     return login
+
+
+# --- interop/: simulators started once per test process on free ports; each test points the settings at them ---
+from django.core.cache import cache  # noqa: E402
+
+from interop.http import reset_breakers  # noqa: E402
+from interop.simulators.runner import start_all, stop_all, suite_from_settings, urls_for  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def simulator_suite():
+    suite = suite_from_settings(timeout_sleep=1.5)
+    servers = start_all(suite)
+    yield suite, servers
+    stop_all(servers)
+
+
+@pytest.fixture
+def simulators(simulator_suite, settings):
+    """Settings aimed at the running simulators; clean voucher cache and circuit breakers for each test."""
+    suite, servers = simulator_suite
+    settings.CSE_INTEROP_SERVICES = urls_for(servers)
+    cache.clear()
+    reset_breakers()
+    yield suite
+    cache.clear()
+    reset_breakers()

@@ -41,6 +41,7 @@ class AssistitoForm(StyledFormMixin, forms.Form):
         label="Identificativo temporaneo", max_length=20, required=False, help_text="solo per chi non ha codice fiscale"
     )
     comune_residenza = forms.CharField(label="Comune di residenza (codice ISTAT)", max_length=6, required=False)
+    indirizzo_residenza = forms.CharField(label="Indirizzo di residenza", max_length=200, required=False)
     confirm_not_duplicate = forms.BooleanField(
         label="Confermo che non è la stessa persona già registrata con nome e data di nascita uguali", required=False
     )

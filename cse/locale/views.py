@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,14 @@ from cse.core.forms_util import add_service_errors
 from cse.core.models import Ente
 from cse.core.permissions import ente_ids_for, has_capability
 from cse.core.roles import Capability, TipoEnte
+from interop.services import (
+    CAMPI_ANPR,
+    Proposta,
+    proposta_apply,
+    proposta_from_sources,
+    provenienze_correnti,
+    valore_corrente,
+)
 
 from . import forms
 from .forms import AssistitoForm
@@ -36,28 +45,78 @@ def assistito_create(request):
     enti = Ente.objects.filter(pk__in=ente_ids_for(request.user, Capability.REGISTER_PERSONE), tipo=TipoEnte.COMUNE)
     if not enti.exists():
         return render(request, "core/forbidden.html", status=404)
-    form = AssistitoForm(request.POST or None, enti=enti, initial={"ente": enti.first()})
+    data = request.POST.copy() if request.method == "POST" else None
+    proposta = Proposta.load(data.get("proposta", "")) if data is not None else None
+    if data is not None and data.get("azione") == "recupera":
+        ente = enti.filter(pk=data.get("ente") or 0).first() or enti.first()
+        proposta = proposta_from_sources(
+            codice_fiscale=data.get("codice_fiscale", ""),
+            user=request.user,
+            ente=ente,
+            motivo=f"registrazione {ente.codice}",
+        )
+        differenze = proposta.differenze(data)
+        for campo, valore in proposta.anpr.items():  # prefill what is empty; differences wait for the operator
+            if not data.get(campo):
+                data[campo] = valore
+        form = AssistitoForm(initial=data.dict(), enti=enti)
+        return render(
+            request,
+            "locale/assistito_form.html",
+            {"form": form, "proposta": proposta, "proposta_token": proposta.sign(), "differenze": differenze},
+        )
+    same_person = proposta is not None and data is not None
+    if same_person and "".join(data.get("codice_fiscale", "").split()).upper() == proposta.codice_fiscale:
+        for campo in data.getlist("prendi"):
+            if campo in proposta.anpr:
+                data[campo] = proposta.anpr[campo]
+    form = AssistitoForm(data, enti=enti, initial={"ente": enti.first()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            assistito = assistito_register(
-                confirm_not_duplicate=data["confirm_not_duplicate"],
-                ente=data["ente"],
-                cognome=data["cognome"],
-                nome=data["nome"],
-                sesso=data["sesso"],
-                data_nascita=data["data_nascita"],
-                luogo_nascita=data["luogo_nascita"],
-                codice_fiscale=data["codice_fiscale"],
-                identificativo_temporaneo=data["identificativo_temporaneo"],
-                comune_residenza=data["comune_residenza"],
-            )
+            with transaction.atomic():
+                assistito = assistito_register(
+                    confirm_not_duplicate=data["confirm_not_duplicate"],
+                    ente=data["ente"],
+                    cognome=data["cognome"],
+                    nome=data["nome"],
+                    sesso=data["sesso"],
+                    data_nascita=data["data_nascita"],
+                    luogo_nascita=data["luogo_nascita"],
+                    codice_fiscale=data["codice_fiscale"],
+                    identificativo_temporaneo=data["identificativo_temporaneo"],
+                    comune_residenza=data["comune_residenza"],
+                    indirizzo_residenza=data["indirizzo_residenza"],
+                )
+                proposta_apply(
+                    assistito=assistito,
+                    proposta=proposta,
+                    isee_scelti=_indexes(request.POST.getlist("isee")),
+                    familiari_scelti=_indexes(request.POST.getlist("familiare")),
+                    by=request.user,
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"{assistito} registrato.")
             return redirect("locale:assistito_detail", pk=assistito.pk)
-    return render(request, "locale/assistito_form.html", {"form": form})
+    context = {"form": form}
+    if proposta is not None:  # a failed save keeps the proposal and the operator's choices
+        context.update(
+            proposta=proposta,
+            proposta_token=request.POST.get("proposta", ""),
+            differenze=proposta.differenze(request.POST),
+            scelti={
+                "prendi": request.POST.getlist("prendi"),
+                "isee": request.POST.getlist("isee"),
+                "familiare": request.POST.getlist("familiare"),
+            },
+        )
+    return render(request, "locale/assistito_form.html", context)
+
+
+def _indexes(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
 
 
 @login_required
@@ -65,7 +124,7 @@ def assistito_detail(request, pk: int):
     assistito = get_assistito_for(request, pk)
     cartelle = Cartella.objects.visible_to(request.user).filter(assistito=assistito).select_related("owner_ente")
     can_edit = has_capability(request.user, CAN_WRITE_ACCESS, assistito.owner_ente_id)
-    relazioni = list(assistito.relazioni.select_related("persona"))
+    relazioni = list(assistito.relazioni.select_related("persona", "provenienza"))
     contatti = list(assistito.contatti_esterni.all())
     twins = (
         possible_duplicates(
@@ -88,7 +147,8 @@ def assistito_detail(request, pk: int):
             "can_edit": can_edit,
             "relazioni": relazioni,
             "contatti": contatti,
-            "isee": assistito.isee.all(),
+            "isee": assistito.isee.select_related("provenienza"),
+            "provenienze": provenienze_correnti(assistito),
             "mappa": relations_map(relazioni, contatti),
             "twins": twins,
             "forms": {
@@ -103,23 +163,73 @@ def assistito_detail(request, pk: int):
     )
 
 
+# The edit form names the comune of residence by its ISTAT code in another field.
+EDIT_FIELD = {"comune_residenza": "comune_residenza_istat"}
+
+
 @login_required
 def assistito_edit(request, pk: int):
     assistito = get_assistito_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="modifica anagrafica")
-    form = forms.AnagraficaForm(request.POST or None, instance=assistito, version=assistito.version)
+    data = request.POST.copy() if request.method == "POST" else None
+    proposta = Proposta.load(data.get("proposta", "")) if data is not None else None
+    if data is not None and data.get("azione") == "recupera" and assistito.codice_fiscale:
+        numero = (
+            Cartella.objects.filter(assistito=assistito, owner_ente=assistito.owner_ente)
+            .order_by("-aperta_il", "-id")
+            .values_list("numero", flat=True)
+            .first()
+        )
+        proposta = proposta_from_sources(
+            codice_fiscale=assistito.codice_fiscale,
+            user=request.user,
+            ente=assistito.owner_ente,
+            motivo=numero or f"aggiornamento scheda {assistito.pk}",
+            assistito_id=assistito.pk,
+        )
+        differenze = proposta.differenze({c: data.get(EDIT_FIELD.get(c, c), "") for c in CAMPI_ANPR})
+        for campo, valore in proposta.anpr.items():
+            if not data.get(EDIT_FIELD.get(campo, campo)):
+                data[EDIT_FIELD.get(campo, campo)] = valore
+        form = forms.AnagraficaForm(instance=assistito, initial=data.dict(), version=data.get("version"))
+        context = {"proposta": proposta, "proposta_token": proposta.sign(), "differenze": differenze}
+        return render(request, "locale/assistito_edit.html", {"assistito": assistito, "form": form, **context})
+    if proposta is not None and data is not None and proposta.codice_fiscale == assistito.codice_fiscale:
+        for campo in data.getlist("prendi"):
+            if campo in proposta.anpr:
+                data[EDIT_FIELD.get(campo, campo)] = proposta.anpr[campo]
+    form = forms.AnagraficaForm(data, instance=assistito, version=assistito.version)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "comune_residenza_istat"}}
-        data["comune_residenza"] = form.cleaned_data["comune_residenza_istat"]
+        cleaned = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "comune_residenza_istat"}}
+        cleaned["comune_residenza"] = form.cleaned_data["comune_residenza_istat"]
+        prima = {c: valore_corrente(assistito, c) for c in CAMPI_ANPR}
         try:
-            anagrafica.assistito_update(
-                assistito=assistito, data=data, by=request.user, version=form.cleaned_data["version"]
-            )
+            with transaction.atomic():
+                updated = anagrafica.assistito_update(
+                    assistito=assistito, data=cleaned, by=request.user, version=form.cleaned_data["version"]
+                )
+                dopo = {c: valore_corrente(updated, c) for c in CAMPI_ANPR}
+                proposta_apply(
+                    assistito=updated,
+                    proposta=proposta,
+                    isee_scelti=_indexes(request.POST.getlist("isee")),
+                    familiari_scelti=_indexes(request.POST.getlist("familiare")),
+                    by=request.user,
+                    campi={c for c in CAMPI_ANPR if dopo[c] != prima[c] or (proposta and c in proposta.anpr)},
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Anagrafica aggiornata.")
             return redirect("locale:assistito_detail", pk=assistito.pk)
-    return render(request, "locale/assistito_edit.html", {"assistito": assistito, "form": form})
+    context = {"assistito": assistito, "form": form}
+    if proposta is not None:
+        context.update(
+            proposta=proposta,
+            proposta_token=request.POST.get("proposta", ""),
+            differenze=proposta.differenze({c: request.POST.get(EDIT_FIELD.get(c, c), "") for c in CAMPI_ANPR}),
+            scelti={k: request.POST.getlist(k) for k in ("prendi", "isee", "familiare")},
+        )
+    return render(request, "locale/assistito_edit.html", context)
 
 
 def _add_to_person(request, pk: int, form_factory, service, success: str):

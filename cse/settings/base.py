@@ -181,3 +181,35 @@ SIUSS_PDND_ISSUER = os.environ.get("SIUSS_PDND_ISSUER", "interop.pagopa.it")
 SIUSS_PDND_JWKS = os.environ.get("SIUSS_PDND_JWKS", "")
 SIUSS_PDND_JWKS_FILE = os.environ.get("SIUSS_PDND_JWKS_FILE", str(VAR_DIR / "siuss-demo-jwks.json") if CSE_DEMO else "")
 SIUSS_VOUCHER_LEEWAY_SECONDS = int(os.environ.get("SIUSS_VOUCHER_LEEWAY_SECONDS", "30"))
+# --- interop/: external systems (README "Sistemi esterni"). Defaults: the local simulators (`manage.py
+# run_simulators`, ports CSE_SIMULATORI_PORTA + 0..7); production sets CSE_<SISTEMA>_URL/_AUDIENCE/_JWKS_URL and
+# CSE_PDND_CLIENTS_FILE (per-ente client id, kid, private key file, purpose ids — never in the repository).
+INSTALLED_APPS += ["interop"]
+CSE_SIMULATORI_HOST = os.environ.get("CSE_SIMULATORI_HOST", "127.0.0.1")
+CSE_SIMULATORI_PORTA = int(os.environ.get("CSE_SIMULATORI_PORTA", "8790"))
+_INTEROP_SYSTEMS = [
+    ("pdnd", "/token.oauth2"),
+    ("anpr", ""),
+    ("inps_isee", "/ConsultazioneISEE"),
+    ("edotto", ""),
+    ("lavoro", ""),
+    ("puglia_sociale", ""),
+    ("dss", ""),
+    ("osservatorio", ""),
+]
+CSE_INTEROP_SERVICES = {}
+for _offset, (_name, _path) in enumerate(_INTEROP_SYSTEMS):
+    _env, _base = f"CSE_{_name.upper()}", f"http://{CSE_SIMULATORI_HOST}:{CSE_SIMULATORI_PORTA + _offset}"
+    CSE_INTEROP_SERVICES[_name] = {
+        "url": os.environ.get(f"{_env}_URL", _base + _path),
+        "audience": os.environ.get(f"{_env}_AUDIENCE", f"simulatore/{_name}"),
+        "jwks_url": os.environ.get(f"{_env}_JWKS_URL", _base + "/.well-known/jwks.json"),
+    }
+CSE_PDND_CLIENTS_FILE = os.environ.get("CSE_PDND_CLIENTS_FILE", "")
+CSE_INTEROP_KEYS_DIR = os.environ.get("CSE_INTEROP_KEYS_DIR", str(VAR_DIR / "interop"))
+CSE_INTEROP_TIMEOUT_SECONDS = float(os.environ.get("CSE_INTEROP_TIMEOUT_SECONDS", "4"))
+CSE_INTEROP_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("CSE_INTEROP_CONNECT_TIMEOUT_SECONDS", "2"))
+CSE_INTEROP_RETRIES = int(os.environ.get("CSE_INTEROP_RETRIES", "2"))
+CSE_INTEROP_BACKOFF_SECONDS = float(os.environ.get("CSE_INTEROP_BACKOFF_SECONDS", "0.3"))
+CSE_INTEROP_BREAKER_FAILURES = int(os.environ.get("CSE_INTEROP_BREAKER_FAILURES", "5"))
+CSE_INTEROP_BREAKER_RESET_SECONDS = float(os.environ.get("CSE_INTEROP_BREAKER_RESET_SECONDS", "30"))

@@ -13,3 +13,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# interop/: keys made at runtime per test process (never in the repo); short timeouts so failure tests are quick.
+import tempfile  # noqa: E402
+
+CSE_INTEROP_KEYS_DIR = tempfile.mkdtemp(prefix="cse-interop-keys-")
+CSE_INTEROP_TIMEOUT_SECONDS = 0.6
+CSE_INTEROP_CONNECT_TIMEOUT_SECONDS = 0.5
+CSE_INTEROP_BACKOFF_SECONDS = 0.01

@@ -70,6 +70,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"\nCredenziali dimostrative (password per tutti: {DEMO_PASSWORD})"))
             for username, description in logins:
                 self.stdout.write(f"  {username:<34} {description}")
+            self.stdout.write(
+                "\nSimulatori ANPR/INPS (interop/): in «Nuovo accesso» provare «Recupera da ANPR / INPS» con "
+                "RSSMRA61C12F284I (famiglia e ISEE), LRSGPP38A70F284E (ISEE socio-sanitario), "
+                "SMLFLN70A01F284R (ANPR non disponibile); elenco in docs/interop/README.md"
+            )
 
     @transaction.atomic
     def _territory(self) -> tuple[dict[str, Ente], Ente]:

@@ -1,0 +1,1 @@
+"""PDND consumer side: client assertion → voucher (cached until expiry), ModI headers, response verification."""

@@ -1,0 +1,261 @@
+""" "Once only" for the operator: ask ANPR and INPS about a codice fiscale, propose what to take, and record where
+each accepted fact came from and when. Any external failure becomes a message; the form keeps what was typed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from codicefiscale import codicefiscale
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from cse.cartella import anagrafica
+from cse.cartella.glossary import TipoIsee
+from cse.core.models import Comune
+
+from .anpr import client as anpr
+from .errors import InteropError, NotFound, ServiceUnavailable
+from .glossary import LEGAME_ANPR, LEGAME_ANPR_LABEL, FonteDato, fascia_isee
+from .http import CallContext
+from .isee import client as isee
+from .models import ProvenienzaDato
+
+SALT = "interop.proposta"
+MAX_AGE = 3600
+# Facts of the person ANPR can certify, as named in the person forms.
+CAMPI_ANPR = {
+    "cognome": "Cognome",
+    "nome": "Nome",
+    "sesso": "Sesso",
+    "data_nascita": "Data di nascita",
+    "luogo_nascita": "Luogo di nascita (codice catastale)",
+    "comune_residenza": "Comune di residenza (codice ISTAT)",
+    "indirizzo_residenza": "Indirizzo di residenza",
+}
+
+
+@dataclass
+class Proposta:
+    codice_fiscale: str
+    consultata_il: str
+    anpr: dict[str, str] = field(default_factory=dict)
+    famiglia: list[dict] = field(default_factory=list)
+    isee: list[dict] = field(default_factory=list)
+    avvisi: list[str] = field(default_factory=list)
+    errori: list[str] = field(default_factory=list)
+
+    def sign(self) -> str:
+        return signing.dumps(asdict(self), salt=SALT, compress=True)
+
+    @classmethod
+    def load(cls, token: str) -> Proposta | None:
+        """None when the token is missing, tampered with or older than an hour (then nothing is taken from it)."""
+        try:
+            return cls(**signing.loads(token, salt=SALT, max_age=MAX_AGE))
+        except (signing.BadSignature, TypeError):
+            return None
+
+    def differenze(self, typed: dict) -> list[dict]:
+        """Fields where what the operator typed (or the cartella holds) differs from ANPR."""
+        rows = []
+        for campo, valore in self.anpr.items():
+            attuale = str(typed.get(campo) or "").strip()
+            if attuale and attuale.casefold() != valore.casefold():
+                rows.append({"campo": campo, "label": CAMPI_ANPR[campo], "attuale": attuale, "anpr": valore})
+        return rows
+
+
+def _ctx(user, ente, motivo: str, assistito_id: int | None = None) -> CallContext:
+    return CallContext(operatore=user, ente=ente, assistito_id=assistito_id, motivo=motivo, luogo=ente.nome)
+
+
+def _isee_types(nascita: date | None) -> list[str]:
+    types = [TipoIsee.ORDINARIO, TipoIsee.SOCIOSANITARIO, TipoIsee.RESIDENZIALE]
+    if nascita and (timezone.localdate() - nascita).days < 18 * 365.25:
+        types.insert(1, TipoIsee.MINORENNE)
+    return types
+
+
+def proposta_from_sources(*, codice_fiscale: str, user, ente, motivo: str, assistito_id: int | None = None) -> Proposta:
+    """ANPR (C030 → C015, C020, C021) then the INPS ISEE indicators; each failure is a message, never an exception."""
+    cf = "".join(codice_fiscale.split()).upper()
+    proposta = Proposta(codice_fiscale=cf, consultata_il=timezone.now().isoformat())
+    if not cf or not codicefiscale.is_valid(cf):
+        proposta.errori.append("Indicare un codice fiscale valido per consultare ANPR e INPS.")
+        return proposta
+    ctx = _ctx(user, ente, motivo, assistito_id)
+    nascita = None
+    try:
+        scheda = anpr.consulta(cf, ctx)
+    except NotFound as exc:
+        proposta.avvisi.append(exc.message)
+    except InteropError as exc:
+        proposta.errori.append(exc.message)
+    else:
+        nascita = scheda.data_nascita
+        luogo = Comune.objects.filter(codice_istat=scheda.luogo_nascita_istat).values_list(
+            "codice_catastale", flat=True
+        )
+        proposta.anpr = {
+            "cognome": scheda.cognome,
+            "nome": scheda.nome,
+            "sesso": scheda.sesso,
+            "data_nascita": scheda.data_nascita.isoformat(),
+            "luogo_nascita": luogo.first() or "",
+            "comune_residenza": scheda.comune_residenza_istat,
+            "indirizzo_residenza": scheda.indirizzo_residenza,
+        }
+        proposta.anpr = {k: v for k, v in proposta.anpr.items() if v}
+        proposta.famiglia = [
+            {
+                "nominativo": f"{m.cognome} {m.nome}",
+                "codice_fiscale": m.codice_fiscale,
+                "data_nascita": m.data_nascita.isoformat() if m.data_nascita else "",
+                "legame": LEGAME_ANPR_LABEL.get(m.codice_legame, m.codice_legame),
+                "tipo": LEGAME_ANPR.get(m.codice_legame) or "altro_parente",
+            }
+            for m in scheda.famiglia
+        ]
+    for tipo in _isee_types(nascita):
+        try:
+            att = isee.consulta(cf, tipo, ctx)
+        except NotFound:
+            continue
+        except ServiceUnavailable as exc:
+            proposta.errori.append(exc.message)
+            break
+        except InteropError as exc:
+            proposta.errori.append(exc.message)
+            break
+        proposta.isee.append(
+            {
+                "tipo": str(att.tipo),
+                "tipo_label": TipoIsee(att.tipo).label,
+                "valore": str(att.valore),
+                "fascia": fascia_isee(att.valore),
+                "protocollo_dsu": att.protocollo_dsu,
+                "data_presentazione": att.data_presentazione.isoformat(),
+                "valida_dal": att.data_presentazione.isoformat(),
+                "valida_al": att.valida_al.isoformat(),
+            }
+        )
+    return proposta
+
+
+def impronta(campo: str, valore) -> str:
+    """Keyed digest of a value: tells later whether the stored value is still the one taken (no copy kept)."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"{campo}:{valore}".encode(), hashlib.sha256).hexdigest()
+
+
+def valore_corrente(assistito, campo: str) -> str:
+    if campo == "comune_residenza":
+        return assistito.comune_residenza.codice_istat if assistito.comune_residenza_id else ""
+    value = getattr(assistito, campo)
+    return value.isoformat() if isinstance(value, date) else str(value or "")
+
+
+@transaction.atomic
+def proposta_apply(
+    *,
+    assistito,
+    proposta: Proposta | None,
+    isee_scelti: list[int],
+    familiari_scelti: list[int],
+    by,
+    campi: set[str] | None = None,
+) -> None:
+    """Record the source of each identity fact (ANPR when the stored value is ANPR's, else typed by hand), and
+    add the chosen ISEE attestations and household members through the cartella's own services. `campi` limits
+    the identity facts recorded (an edit records only what changed or what ANPR confirmed)."""
+    if proposta is not None and proposta.codice_fiscale != assistito.codice_fiscale:
+        proposta = None  # the CF was changed after the consultation: nothing from it is about this person
+    ora = timezone.now()
+    consultata = datetime.fromisoformat(proposta.consultata_il) if proposta else ora
+    for campo in CAMPI_ANPR:
+        valore = valore_corrente(assistito, campo)
+        if not valore or (campi is not None and campo not in campi):
+            continue
+        da_anpr = proposta is not None and proposta.anpr.get(campo, "").casefold() == valore.casefold()
+        ProvenienzaDato.objects.create(
+            assistito=assistito,
+            campo=campo,
+            fonte=FonteDato.ANPR if da_anpr else FonteDato.MANUALE,
+            acquisito_il=consultata if da_anpr else ora,
+            impronta=impronta(campo, valore),
+            operatore=by,
+        )
+    if proposta is None:
+        return
+    for index in isee_scelti:
+        if not 0 <= index < len(proposta.isee):
+            continue
+        att = proposta.isee[index]
+        if assistito.isee.filter(tipo=att["tipo"], protocollo_dsu=att["protocollo_dsu"]).exists():
+            continue  # already taken on an earlier consultation
+        record = anagrafica.isee_add(
+            assistito=assistito,
+            data={
+                "tipo": att["tipo"],
+                "valore": Decimal(att["valore"]),
+                "protocollo_dsu": att["protocollo_dsu"],
+                "data_presentazione": date.fromisoformat(att["data_presentazione"]),
+                "valida_dal": date.fromisoformat(att["valida_dal"]),
+                "valida_al": date.fromisoformat(att["valida_al"]),
+            },
+            by=by,
+        )
+        ProvenienzaDato.objects.create(
+            assistito=assistito,
+            campo="isee",
+            fonte=FonteDato.INPS,
+            acquisito_il=consultata,
+            impronta=impronta("isee", att["protocollo_dsu"]),
+            isee=record,
+            operatore=by,
+        )
+    for index in familiari_scelti:
+        if not 0 <= index < len(proposta.famiglia):
+            continue
+        membro = proposta.famiglia[index]
+        if assistito.relazioni.filter(nominativo=membro["nominativo"]).exists():
+            continue
+        relazione = anagrafica.relazione_add(
+            assistito=assistito,
+            data={
+                "tipo": membro["tipo"],
+                "nominativo": membro["nominativo"],
+                "convivente": True,
+                "note": f"stato di famiglia ANPR: {membro['legame']}",
+            },
+            by=by,
+        )
+        ProvenienzaDato.objects.create(
+            assistito=assistito,
+            campo="relazione",
+            fonte=FonteDato.ANPR,
+            acquisito_il=consultata,
+            impronta=impronta("relazione", membro["codice_fiscale"]),
+            relazione=relazione,
+            operatore=by,
+        )
+
+
+def provenienze_correnti(assistito) -> dict[str, dict]:
+    """For the person page: the latest source of each identity field, and whether the value changed since."""
+    result = {}
+    for p in assistito.provenienze.filter(campo__in=list(CAMPI_ANPR)).order_by("campo", "-acquisito_il", "-id"):
+        if p.campo in result:
+            continue
+        result[p.campo] = {
+            "label": CAMPI_ANPR[p.campo],
+            "fonte": p.get_fonte_display(),
+            "data": p.acquisito_il,
+            "modificato": p.impronta != impronta(p.campo, valore_corrente(assistito, p.campo)),
+        }
+    return result

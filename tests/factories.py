@@ -135,6 +135,7 @@ def build_world() -> World:
     )
     for cartella in world.cartelle.values():
         add_case_content(cartella, by=manager)
+    build_portal(world)
     return world
 
 
@@ -190,3 +191,13 @@ def anagrafica_form_data(person: Assistito, **overrides) -> dict:
         "version": person.version,
         **overrides,
     }
+
+
+def build_portal(world: World) -> None:
+    """The citizen portal's sections, one per comune and ambito, each editable by its ente's editors only."""
+    from cse.cittadino.cms import portale_ensure, sezione_ensure
+
+    portale_ensure()
+    for key, ente in world.enti.items():
+        if key != "REG":
+            sezione_ensure(ente=ente)

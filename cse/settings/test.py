@@ -13,3 +13,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CSE_CITIZEN_LOGIN = "test"

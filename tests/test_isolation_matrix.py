@@ -9,6 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cse.cartella.fasi import Documento, Prestazione, VoceDiario
+from cse.cittadino.agenda import Prenotazione, Sportello
 from cse.core.models import Incarico
 
 # Every URL pattern taking an object id must be classified here; a new one without a rule fails the build.
@@ -41,13 +42,33 @@ OBJECT_URLS = {
     "ente_accessi": "ente",
     "ente_storico": "ente",
     "incarico_revoca": "incarico",
+    # front-office agenda (issue 9)
+    "locale:agenda_sportello": "sportello",
+    "locale:prenotazione": "prenotazione",
+    "locale:prenotazione_assente": "prenotazione",
+    "locale:prenotazione_cartella": "prenotazione",
+    # citizen URLs keyed by booking code or e-mail token: never another person's booking
+    "cittadino:ricevuta": "prenotazione_codice",
+    "cittadino:ricevuta_pdf": "prenotazione_codice",
+    "cittadino:ricevuta_ics": "prenotazione_codice",
+    "cittadino:annulla": "prenotazione_codice",
+    "cittadino:sposta": "prenotazione_codice",
+    "cittadino:conferma": "token",
 }
+# URL keyword per kind (default "pk") and the value used as "does not exist".
+KIND_KWARG = {"prenotazione_codice": ("codice", "ZZZZZZZZ"), "token": ("token", "non-valido")}
+# Wagtail's own admin and document serving: guarded by Wagtail page/collection permissions, tested in
+# tests/cittadino/test_cms_editors.py.
+WAGTAIL_PREFIXES = ("cms/", "documenti-cms/")
+WAGTAIL_NAMES = {"wagtailcore_authenticate_with_password"}  # Wagtail's page-privacy password form (public pages)
 SUPERUSER_ONLY_NAMESPACES = {"admin"}
 EXTRA_KWARGS = {"locale:pdf": {"kind": "riepilogo"}}
 
 
 def _walk(patterns, prefix=""):
     for p in patterns:
+        if isinstance(p, URLResolver) and str(p.pattern) in WAGTAIL_PREFIXES:
+            continue
         if isinstance(p, URLResolver):
             ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
             yield from _walk(p.url_patterns, ns)
@@ -57,7 +78,11 @@ def _walk(patterns, prefix=""):
 
 def id_taking_urls():
     for name, pattern in _walk(get_resolver().url_patterns):
-        if pattern.pattern.converters and name.split(":")[0] not in SUPERUSER_ONLY_NAMESPACES:
+        if (
+            pattern.pattern.converters
+            and name.split(":")[0] not in SUPERUSER_ONLY_NAMESPACES
+            and name not in WAGTAIL_NAMES
+        ):
             yield name
 
 
@@ -88,6 +113,13 @@ def _foreign_objects(world, ente_key: str, user) -> dict[str, list[int]]:
         "documento": list(Documento.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
         "ente": [e.pk for k, e in world.enti.items() if k != ente_key],
         "incarico": list(Incarico.objects.exclude(ente=world.enti[ente_key]).values_list("pk", flat=True)[:3]),
+        "sportello": list(Sportello.objects.exclude(ente=world.enti[ente_key]).values_list("pk", flat=True)),
+        "prenotazione": list(
+            Prenotazione.objects.exclude(slot__sportello__ente=world.enti[ente_key]).values_list("pk", flat=True)
+        ),
+        # operators are nobody's citizen: every booking code is foreign to them, as are forged e-mail tokens
+        "prenotazione_codice": list(Prenotazione.objects.values_list("codice", flat=True)),
+        "token": [f"{codice}:forged" for codice in Prenotazione.objects.values_list("codice", flat=True)],
     }
 
 
@@ -99,12 +131,13 @@ def test_foreign_objects_answer_404_for_every_role_url_and_method(world, client)
         client.force_login(user)
         foreign = _foreign_objects(world, ente_key, user)
         for name, kind in OBJECT_URLS.items():
+            key, missing = KIND_KWARG.get(kind, ("pk", 99_999_999))
             for method in ("get", "post"):
                 # A foreign object must answer exactly like one that does not exist (404, or 405 on a POST-only URL).
-                absent = getattr(client, method)(reverse(name, kwargs={"pk": 99_999_999, **EXTRA_KWARGS.get(name, {})}))
+                absent = getattr(client, method)(reverse(name, kwargs={key: missing, **EXTRA_KWARGS.get(name, {})}))
                 assert absent.status_code in (404, 405)
                 for pk in foreign[kind]:
-                    response = getattr(client, method)(reverse(name, kwargs={"pk": pk, **EXTRA_KWARGS.get(name, {})}))
+                    response = getattr(client, method)(reverse(name, kwargs={key: pk, **EXTRA_KWARGS.get(name, {})}))
                     tried += 1
                     if (response.status_code, _body(response)) != (absent.status_code, _body(absent)):
                         leaks.append((ente_key, ruolo, name, pk, method, response.status_code))
@@ -146,7 +179,7 @@ def test_lists_searches_and_counts_never_include_foreign_people(world, client):
             own = comune == ente_key or (comune == "A1" and ente_key == "AMB_A")
             if (ente_key, ruolo) == ("A1", "assistente_sociale"):
                 own = comune == "A1"
-            can_see = own and ruolo not in {"amministratore_ente", "analista_regionale"}
+            can_see = own and ruolo not in {"amministratore_ente", "analista_regionale", "redattore_portale"}
             assert (surname in listing) == can_see, (ente_key, ruolo, surname)
             found = client.get(reverse("locale:assistiti_list"), {"q": surname}).content.decode()
             assert (f"{surname}" in found.split("<tbody>")[1]) == can_see, (ente_key, ruolo, surname)

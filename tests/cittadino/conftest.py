@@ -1,23 +1,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
 
 import pytest
 
-from cse.cittadino.agenda import RegolaOrario, Slot, Sportello
-from cse.cittadino.glossary import TipoSportello
-from cse.cittadino.slots import slots_generate
-
-
-def make_sportello(ente, *, nome="Segretariato sociale", posti=1, days=range(7), start=time(9), end=time(12)):
-    sportello = Sportello.objects.create(
-        ente=ente, tipo=TipoSportello.SEGRETARIATO, nome=nome, indirizzo="Piazza Municipio 1", orizzonte_giorni=14
-    )
-    for giorno in days:
-        RegolaOrario.objects.create(sportello=sportello, giorno=giorno, ora_inizio=start, ora_fine=end, posti=posti)
-    slots_generate(sportello=sportello)
-    return sportello
+from cse.cittadino.agenda import Slot, Sportello
+from tests.factories import make_sportello
 
 
 @dataclass
@@ -33,7 +21,7 @@ class Agende:
 
 @pytest.fixture
 def agende(world) -> Agende:
-    return Agende(a1=make_sportello(world.enti["A1"]), b1=make_sportello(world.enti["B1"]))
+    return Agende(a1=Sportello.objects.get(ente=world.enti["A1"]), b1=Sportello.objects.get(ente=world.enti["B1"]))
 
 
 def booking_kwargs(world, **overrides) -> dict:
@@ -49,3 +37,11 @@ def booking_kwargs(world, **overrides) -> dict:
 
 
 __all__ = ["Slot", "make_sportello", "booking_kwargs"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the (process-wide) cache: each test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()

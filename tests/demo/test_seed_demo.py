@@ -46,3 +46,18 @@ def test_synthetic_people_have_valid_consistent_codici_fiscali():
             == []
         )
         assert a.history.count() == 1
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_citizen_portal_with_bookable_offices(client):
+    from cse.cittadino.agenda import Cittadino, Slot
+    from cse.cittadino.pages.servizio import ServizioPage
+
+    call_command("seed_demo", "--scale", "40", "--quiet-logins")
+    call_command("seed_demo", "--scale", "40", "--quiet-logins")  # idempotent
+    assert ServizioPage.objects.live().count() == 6
+    assert Slot.objects.filter(attivo=True, sportello__ente__comune__nome="Molfetta").exists()
+    citizen = Cittadino.objects.get()
+    assert "Molfetta" in client.get("/").content.decode()
+    client.force_login(citizen.user)
+    assert "Molfetta" in client.get("/cittadino/prenota/").content.decode()

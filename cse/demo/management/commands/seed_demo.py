@@ -59,6 +59,7 @@ class Command(BaseCommand):
         logins = self._operators(enti_comuni, ente_ambito)
         created = self._people(enti_comuni, scale)
         self._transfer_one_case(enti_comuni, ente_ambito)
+        citizen = self._portal(enti_comuni, ente_ambito)
         self.stdout.write(
             f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}), "
             f"in {time.monotonic() - started:.1f} s"
@@ -67,6 +68,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"\nCredenziali dimostrative (password per tutti: {DEMO_PASSWORD})"))
             for username, description in logins:
                 self.stdout.write(f"  {username:<34} {description}")
+            if citizen is not None:
+                self.stdout.write(
+                    f"\nPortale del cittadino: http://127.0.0.1:8000/ — accesso di prova come {citizen.nome} "
+                    f"{citizen.cognome} ({citizen.codice_fiscale}); redazione su /cms/, operatori su /operatore/"
+                )
 
     @transaction.atomic
     def _territory(self) -> tuple[dict[str, Ente], Ente]:
@@ -177,6 +183,12 @@ class Command(BaseCommand):
                 )
         bulk_create_with_history(cartelle, Cartella, batch_size=1000)
         return len(people)
+
+    def _portal(self, enti_comuni: dict[str, Ente], ente_ambito: Ente):
+        """Citizen portal: pages, front-office agendas of the demo comuni, a demo citizen (cse/cittadino/demo.py)."""
+        from cse.cittadino.demo import seed_portal
+
+        return seed_portal(enti_comuni=[enti_comuni[i] for i in OPERATOR_COMUNI], ente_ambito=ente_ambito)
 
     def _transfer_one_case(self, enti_comuni: dict[str, Ente], ente_ambito: Ente) -> None:
         if Cartella.objects.filter(owner_ente=ente_ambito).exists():

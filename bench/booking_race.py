@@ -70,7 +70,8 @@ def main() -> None:
             f"## Booking race: {args.clients} clients, {args.slots} slots ({connection.vendor})",
             "",
             f"`bench/booking_race.py --clients {args.clients} --slots {args.slots} --pool {args.pool}` on "
-            f"{platform.machine()} ({os.cpu_count()} cores shared with other work), Python {platform.python_version()}. "
+            f"{platform.machine()} ({os.cpu_count()} cores shared with other work), "
+            f"Python {platform.python_version()}. "
             f"Each client is its own session posting the last booking step at the same instant (barrier); client i "
             f"aims at slot i mod {args.slots}; at most {args.pool} requests are in the application at once (the "
             "server's thread/connection pool). The one-active-booking-per-slot partial unique constraint decides.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
@@ -25,11 +26,17 @@ def agenda_broadcast(prenotazione: Prenotazione, evento: str) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    group = agenda_group(prenotazione.slot.sportello_id)
+    message = {"type": "agenda.changed", "evento": evento, "prenotazione": prenotazione.pk}
     try:
-        async_to_sync(layer.group_send)(
-            agenda_group(prenotazione.slot.sportello_id),
-            {"type": "agenda.changed", "evento": evento, "prenotazione": prenotazione.pk},
-        )
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    try:
+        if loop is not None:  # called from async code: schedule, never block the loop
+            loop.create_task(layer.group_send(group, message))
+        else:
+            async_to_sync(layer.group_send)(group, message)
     except Exception:  # the booking is committed; a missed live update only delays the operator's refresh
         logger.exception("aggiornamento dell'agenda non inviato")
 

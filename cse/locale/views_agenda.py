@@ -30,8 +30,6 @@ from cse.core.roles import Capability
 @login_required
 def agenda(request):
     sportelli = list(sportelli_for_operator(request.user))
-    if len(sportelli) == 1:
-        return redirect("locale:agenda_sportello", pk=sportelli[0].pk)
     return render(request, "locale/agenda_index.html", {"sportelli": sportelli})
 
 

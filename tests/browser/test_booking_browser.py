@@ -16,7 +16,7 @@ TIMEOUT_MS = 15_000
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium non installato: .ci/run lo installa con apt"),
-    pytest.mark.django_db(transaction=True, databases=["default", "regionale"]),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"]),
 ]
 
 

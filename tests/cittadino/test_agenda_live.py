@@ -16,7 +16,7 @@ from cse.routing import websocket_urlpatterns
 
 from .conftest import booking_kwargs
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 async def _connect(user, sportello_id):

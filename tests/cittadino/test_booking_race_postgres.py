@@ -10,7 +10,7 @@ from .race import run_race
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="gara di concorrenza solo su PostgreSQL"),
-    pytest.mark.django_db(transaction=True, databases=["default", "regionale"]),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"]),
 ]
 
 

@@ -2,9 +2,12 @@
 
 websocket_urlpatterns: list = []
 
-# --- ambito (issue #4): live UVM board
 from django.urls import path  # noqa: E402
 
 from cse.ambito.realtime import UVMBoardConsumer  # noqa: E402
+from cse.cittadino.consumers import AgendaConsumer  # noqa: E402
 
-websocket_urlpatterns += [path("ws/uvm/<int:pk>/", UVMBoardConsumer.as_asgi())]
+websocket_urlpatterns += [
+    path("ws/uvm/<int:pk>/", UVMBoardConsumer.as_asgi()),  # ambito (issue 4): live UVM board
+    path("ws/agenda/<int:sportello_id>/", AgendaConsumer.as_asgi()),  # citizen bookings → front-office agenda
+]

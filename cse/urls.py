@@ -1,13 +1,23 @@
 from django.contrib import admin
 from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
-    path("", include("cse.core.urls")),
+    # The operator shell moved off "/" (issue 9): the citizen portal's home is the site root.
+    path("operatore/", include("cse.core.urls")),
     path("locale/", include("cse.locale.urls")),
     path("ambito/", include("cse.ambito.urls")),
     path("regionale/", include("cse.regionale.urls")),
     path("siuss/", include("cse.siuss.urls")),
     path("gestione/", admin.site.urls),
+    # citizen portal: booking, login, my area; Wagtail admin for the enti's editors
+    path("cittadino/", include("cse.cittadino.urls")),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documenti-cms/", include(wagtaildocs_urls)),
+    # Wagtail serves the pages: must stay the last, catch-all route
+    path("", include(wagtail_urls)),
 ]
 
 handler404 = "cse.core.errors.not_found"

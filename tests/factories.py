@@ -153,6 +153,8 @@ def build_world() -> World:
     for cartella in world.cartelle.values():
         add_case_content(cartella, by=manager)
     add_ambito_content(world)
+    build_portal(world)
+    build_bookings(world)
     return world
 
 
@@ -260,3 +262,52 @@ def anagrafica_form_data(person: Assistito, **overrides) -> dict:
         "version": person.version,
         **overrides,
     }
+
+
+def build_portal(world: World) -> None:
+    """The citizen portal's sections, one per comune and ambito, each editable by its ente's editors only."""
+    from cse.cittadino.cms import portale_ensure, sezione_ensure
+
+    portale_ensure()
+    for key, ente in world.enti.items():
+        if key != "REG":
+            sezione_ensure(ente=ente)
+
+
+def make_sportello(
+    ente: Ente, *, nome: str = "Segretariato sociale", posti: int = 1, days=range(7), start=None, end=None
+):
+    """A front office open every day 9-12 (so that tomorrow always has slots), slots generated for 14 days."""
+    from datetime import time
+
+    from cse.cittadino.agenda import RegolaOrario, Sportello
+    from cse.cittadino.glossary import TipoSportello
+    from cse.cittadino.slots import slots_generate
+
+    sportello = Sportello.objects.create(
+        ente=ente, tipo=TipoSportello.SEGRETARIATO, nome=nome, indirizzo="Piazza Municipio 1", orizzonte_giorni=14
+    )
+    for giorno in days:
+        RegolaOrario.objects.create(
+            sportello=sportello, giorno=giorno, ora_inizio=start or time(9), ora_fine=end or time(12), posti=posti
+        )
+    slots_generate(sportello=sportello)
+    return sportello
+
+
+def build_bookings(world: World) -> None:
+    """One front office per comune with one booking each (rows for the isolation matrix)."""
+    from cse.cittadino.selectors import free_slots
+    from cse.cittadino.services import prenotazione_create
+
+    for key in ("A1", "A2", "B1"):
+        sportello = make_sportello(world.enti[key])
+        prenotazione_create(
+            slot_id=free_slots(sportello).order_by("inizio").last().pk,
+            nome="Sara",
+            cognome="Prenotante",
+            email=f"sara.{key.lower()}@example.invalid",
+            comune_residenza=world.enti[key].comune,
+            argomento="informazioni",
+            motivo="Informazioni sui servizi",
+        )

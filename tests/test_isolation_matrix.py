@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cse.ambito.models import MembroUVM
 from cse.cartella.fasi import Documento, Prestazione, VoceDiario
+from cse.cittadino.agenda import Prenotazione, Sportello
 from cse.core.models import Incarico
 from cse.regionale.models import SchedaLeps
 
@@ -70,17 +71,40 @@ OBJECT_URLS = {
     "siuss:waas_flussi": "ente_codice",
     "siuss:waas_esiti": "ente_codice",
     "siuss:waas_status": "ente_codice",
+    # front-office agenda (issue 9)
+    "locale:agenda_sportello": "sportello",
+    "locale:prenotazione": "prenotazione",
+    "locale:prenotazione_assente": "prenotazione",
+    "locale:prenotazione_cartella": "prenotazione",
+    # citizen URLs keyed by booking code or e-mail token: never another person's booking
+    "cittadino:ricevuta": "prenotazione_codice",
+    "cittadino:ricevuta_pdf": "prenotazione_codice",
+    "cittadino:ricevuta_ics": "prenotazione_codice",
+    "cittadino:annulla": "prenotazione_codice",
+    "cittadino:sposta": "prenotazione_codice",
+    "cittadino:conferma": "token",
 }
-# URLs whose object is named by something other than `pk` (the WaaS e-service is addressed by the ente's code).
-URL_KWARG = {"siuss:waas_flussi": "codice", "siuss:waas_esiti": "codice", "siuss:waas_status": "codice"}
+# URL keyword per kind (default "pk") and the value used as "does not exist"; the WaaS e-service is addressed by
+# the ente's code.
+KIND_KWARG = {
+    "prenotazione_codice": ("codice", "ZZZZZZZZ"),
+    "token": ("token", "non-valido"),
+    "ente_codice": ("codice", "99999999"),
+}
 # The WaaS e-service answers operators' sessions 401 (voucher only; 405 for a wrong method); /status is public.
 ABSENT_STATUS = {"siuss:waas_flussi": (401, 405), "siuss:waas_esiti": (401, 405), "siuss:waas_status": (200, 405)}
+# Wagtail's own admin and document serving: guarded by Wagtail page/collection permissions, tested in
+# tests/cittadino/test_cms_editors.py.
+WAGTAIL_PREFIXES = ("cms/", "documenti-cms/")
+WAGTAIL_NAMES = {"wagtailcore_authenticate_with_password"}  # Wagtail's page-privacy password form (public pages)
 SUPERUSER_ONLY_NAMESPACES = {"admin"}
 EXTRA_KWARGS = {"locale:pdf": {"kind": "riepilogo"}, "ambito:uvm_scala": {"scala": "katz_adl"}}
 
 
 def _walk(patterns, prefix=""):
     for p in patterns:
+        if isinstance(p, URLResolver) and str(p.pattern) in WAGTAIL_PREFIXES:
+            continue
         if isinstance(p, URLResolver):
             ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
             yield from _walk(p.url_patterns, ns)
@@ -90,7 +114,11 @@ def _walk(patterns, prefix=""):
 
 def id_taking_urls():
     for name, pattern in _walk(get_resolver().url_patterns):
-        if pattern.pattern.converters and name.split(":")[0] not in SUPERUSER_ONLY_NAMESPACES:
+        if (
+            pattern.pattern.converters
+            and name.split(":")[0] not in SUPERUSER_ONLY_NAMESPACES
+            and name not in WAGTAIL_NAMES
+        ):
             yield name
 
 
@@ -125,6 +153,13 @@ def _foreign_objects(world, ente_key: str, ruolo: str, user) -> dict[str, list[i
         # the regional tier's aggregates: analysts only
         "scheda_leps": [] if ente_key == "REG" and ruolo == "analista_regionale" else [_scheda_leps().pk],
         **_foreign_ambito_objects(world, ente_key),
+        "sportello": list(Sportello.objects.exclude(ente=world.enti[ente_key]).values_list("pk", flat=True)),
+        "prenotazione": list(
+            Prenotazione.objects.exclude(slot__sportello__ente=world.enti[ente_key]).values_list("pk", flat=True)
+        ),
+        # operators are nobody's citizen: every booking code is foreign to them, as are forged e-mail tokens
+        "prenotazione_codice": list(Prenotazione.objects.values_list("codice", flat=True)),
+        "token": [f"{codice}:forged" for codice in Prenotazione.objects.values_list("codice", flat=True)],
     }
 
 
@@ -159,10 +194,10 @@ def test_foreign_objects_answer_404_for_every_role_url_and_method(world, client)
         client.force_login(user)
         foreign = _foreign_objects(world, ente_key, ruolo, user)
         for name, kind in OBJECT_URLS.items():
+            key, missing = KIND_KWARG.get(kind, ("pk", 99_999_999))
             for method in ("get", "post"):
                 # A foreign object must answer exactly like one that does not exist (404, or 405 on a POST-only URL).
-                key = URL_KWARG.get(name, "pk")
-                absent = getattr(client, method)(reverse(name, kwargs={key: 99_999_999, **EXTRA_KWARGS.get(name, {})}))
+                absent = getattr(client, method)(reverse(name, kwargs={key: missing, **EXTRA_KWARGS.get(name, {})}))
                 assert absent.status_code in ABSENT_STATUS.get(name, (404, 405))
                 for pk in foreign[kind]:
                     response = getattr(client, method)(reverse(name, kwargs={key: pk, **EXTRA_KWARGS.get(name, {})}))
@@ -207,7 +242,7 @@ def test_lists_searches_and_counts_never_include_foreign_people(world, client):
             own = comune == ente_key or (comune == "A1" and ente_key == "AMB_A")
             if (ente_key, ruolo) == ("A1", "assistente_sociale"):
                 own = comune == "A1"
-            can_see = own and ruolo not in {"amministratore_ente", "analista_regionale"}
+            can_see = own and ruolo not in {"amministratore_ente", "analista_regionale", "redattore_portale"}
             assert (surname in listing) == can_see, (ente_key, ruolo, surname)
             found = client.get(reverse("locale:assistiti_list"), {"q": surname}).content.decode()
             assert (f"{surname}" in found.split("<tbody>")[1]) == can_see, (ente_key, ruolo, surname)

@@ -20,6 +20,7 @@ class RequireSecondFactorMiddleware:
             and user is not None
             and user.is_authenticated
             and not user.is_verified()
+            and not hasattr(user, "cittadino")  # citizens come through SPID/CIE: no operator second factor
             and not request.path.startswith(settings.STATIC_URL)
         ):
             match = request.resolver_match or _resolve(request.path_info)

@@ -31,6 +31,7 @@ class Capability(models.TextChoices):
     MANAGE_OPERATORS = "manage_operators", "Gestire gli operatori dell'ente"
     VIEW_AUDIT = "view_audit", "Consultare il registro degli accessi e lo storico delle modifiche"
     TRANSMIT_SIUSS = "transmit_siuss", "Seguire la trasmissione dei flussi SIUSS dell'ente e correggerli"
+    MANAGE_AGENDA = "manage_agenda", "Gestire l'agenda del front office e le prenotazioni dei cittadini"
 
 
 class Ruolo(models.TextChoices):
@@ -41,14 +42,23 @@ class Ruolo(models.TextChoices):
     COORDINATORE_UVM = "coordinatore_uvm", "Coordinatore UVM"
     ANALISTA_REGIONALE = "analista_regionale", "Analista regionale"
     AMMINISTRATORE_ENTE = "amministratore_ente", "Amministratore di ente"
+    REDATTORE_PORTALE = "redattore_portale", "Redattore del portale del cittadino"
 
 
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Ruolo.SEGRETARIATO: frozenset({C.VIEW_PERSONE, C.REGISTER_PERSONE}),
+    Ruolo.SEGRETARIATO: frozenset({C.VIEW_PERSONE, C.REGISTER_PERSONE, C.MANAGE_AGENDA}),
     Ruolo.ASSISTENTE_SOCIALE: frozenset({C.VIEW_PERSONE, C.REGISTER_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE}),
     Ruolo.RESPONSABILE: frozenset(
-        {C.VIEW_PERSONE, C.REGISTER_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.VIEW_AUDIT, C.TRANSMIT_SIUSS}
+        {
+            C.VIEW_PERSONE,
+            C.REGISTER_PERSONE,
+            C.MANAGE_CARTELLE,
+            C.TRANSFER_CARTELLE,
+            C.VIEW_AUDIT,
+            C.TRANSMIT_SIUSS,
+            C.MANAGE_AGENDA,
+        }
     ),
     Ruolo.UFFICIO_DI_PIANO: frozenset(
         {C.VIEW_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.ACCEPT_TRANSFERS, C.MANAGE_PIANO, C.TRANSMIT_SIUSS}
@@ -56,17 +66,27 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Ruolo.COORDINATORE_UVM: frozenset({C.VIEW_PERSONE, C.MANAGE_CARTELLE, C.MANAGE_UVM}),
     Ruolo.ANALISTA_REGIONALE: frozenset({C.VIEW_REGIONAL_DATA}),
     Ruolo.AMMINISTRATORE_ENTE: frozenset({C.MANAGE_OPERATORS, C.VIEW_AUDIT}),
+    # No capability on people or cases: the role's group receives Wagtail page permissions on the ente's section
+    # of the citizen portal only (cse/cittadino/cms.py).
+    Ruolo.REDATTORE_PORTALE: frozenset(),
 }
 
 # Which roles make sense in which kind of ente.
 ROLES_BY_TIPO_ENTE: dict[str, tuple[str, ...]] = {
-    TipoEnte.COMUNE: (Ruolo.SEGRETARIATO, Ruolo.ASSISTENTE_SOCIALE, Ruolo.RESPONSABILE, Ruolo.AMMINISTRATORE_ENTE),
+    TipoEnte.COMUNE: (
+        Ruolo.SEGRETARIATO,
+        Ruolo.ASSISTENTE_SOCIALE,
+        Ruolo.RESPONSABILE,
+        Ruolo.AMMINISTRATORE_ENTE,
+        Ruolo.REDATTORE_PORTALE,
+    ),
     TipoEnte.AMBITO: (
         Ruolo.UFFICIO_DI_PIANO,
         Ruolo.COORDINATORE_UVM,
         Ruolo.ASSISTENTE_SOCIALE,
         Ruolo.RESPONSABILE,
         Ruolo.AMMINISTRATORE_ENTE,
+        Ruolo.REDATTORE_PORTALE,
     ),
     TipoEnte.REGIONE: (Ruolo.ANALISTA_REGIONALE, Ruolo.AMMINISTRATORE_ENTE),
 }
@@ -75,8 +95,8 @@ ROLES_BY_TIPO_ENTE: dict[str, tuple[str, ...]] = {
 # People are registered only by comuni (the ambito receives cases by transfer, never registers anyone).
 NOT_IN_TIPO: dict[str, frozenset[str]] = {
     TipoEnte.COMUNE: frozenset({C.MANAGE_PIANO}),
-    TipoEnte.AMBITO: frozenset({C.REGISTER_PERSONE}),
-    TipoEnte.REGIONE: frozenset({C.REGISTER_PERSONE, C.MANAGE_PIANO}),
+    TipoEnte.AMBITO: frozenset({C.REGISTER_PERSONE, C.MANAGE_AGENDA}),  # front offices belong to comuni
+    TipoEnte.REGIONE: frozenset({C.REGISTER_PERSONE, C.MANAGE_PIANO, C.MANAGE_AGENDA}),
 }
 
 

@@ -38,7 +38,10 @@ def home(request):
         {"ente": ente, "operators": ente.pk in operators, "audit": ente.pk in audit}
         for ente in Ente.objects.filter(pk__in=operators | audit)
     ]
-    return render(request, "core/home.html", {"incarichi": incarichi, "admin_enti": admin_enti})
+    is_redattore = any(i.ruolo == "redattore_portale" for i in incarichi)
+    return render(
+        request, "core/home.html", {"incarichi": incarichi, "admin_enti": admin_enti, "is_redattore": is_redattore}
+    )
 
 
 def _safe_next(request, default: str) -> str:

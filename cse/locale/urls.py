@@ -32,3 +32,14 @@ urlpatterns = [
     path("cartelle/<int:pk>/pdf/<str:kind>/", views_cartella.cartella_pdf, name="pdf"),
     path("cartelle/<int:pk>/trasferimento/", views_cartella.trasferimento_richiesta, name="trasferimento"),
 ]
+
+# Front-office agenda (issue 9)
+from . import views_agenda  # noqa: E402
+
+urlpatterns += [
+    path("agenda/", views_agenda.agenda, name="agenda"),
+    path("agenda/sportelli/<int:pk>/", views_agenda.agenda_sportello, name="agenda_sportello"),
+    path("agenda/prenotazioni/<int:pk>/", views_agenda.prenotazione_detail, name="prenotazione"),
+    path("agenda/prenotazioni/<int:pk>/assente/", views_agenda.prenotazione_assente, name="prenotazione_assente"),
+    path("agenda/prenotazioni/<int:pk>/cartella/", views_agenda.prenotazione_cartella, name="prenotazione_cartella"),
+]

@@ -88,6 +88,19 @@ INSTALLED_APPS = [
     "cse.regionale",
     "cse.demo",
     "cse.siuss",
+    # citizen portal (issue 9): Wagtail CMS and the front-office booking
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "cse.cittadino",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "cse.urls"
@@ -213,3 +227,24 @@ CSE_INTEROP_RETRIES = int(os.environ.get("CSE_INTEROP_RETRIES", "2"))
 CSE_INTEROP_BACKOFF_SECONDS = float(os.environ.get("CSE_INTEROP_BACKOFF_SECONDS", "0.3"))
 CSE_INTEROP_BREAKER_FAILURES = int(os.environ.get("CSE_INTEROP_BREAKER_FAILURES", "5"))
 CSE_INTEROP_BREAKER_RESET_SECONDS = float(os.environ.get("CSE_INTEROP_BREAKER_RESET_SECONDS", "30"))
+# Citizen portal (issue 9): Wagtail CMS, citizen login, front-office booking.
+WAGTAIL_SITE_NAME = "Servizi sociali — portale del cittadino"
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAIL_I18N_ENABLED = False
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx"]
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Citizen identity: "test" (demo only: choose a synthetic citizen), or the start URL of a SPID/CIE relying-party
+# library whose callback calls cse.cittadino.auth.citizen_login(...), or "" (no login). See docs/cittadino.md.
+CSE_CITIZEN_LOGIN = os.environ.get("CSE_CITIZEN_LOGIN", "test" if CSE_DEMO else "")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@cse.example.invalid")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if CSE_DEMO else "django.core.mail.backends.smtp.EmailBackend",
+)
+CSE_BOOKING_HOLD_MINUTES = int(os.environ.get("CSE_BOOKING_HOLD_MINUTES", "15"))
+CSE_BOOKING_CUTOFF_HOURS = int(os.environ.get("CSE_BOOKING_CUTOFF_HOURS", "24"))
+CSE_BOOKING_MIN_LEAD_MINUTES = int(os.environ.get("CSE_BOOKING_MIN_LEAD_MINUTES", "60"))
+# Rate limit of booking attempts: at most N per window per client address and per session.
+CSE_BOOKING_RATE_LIMIT = int(os.environ.get("CSE_BOOKING_RATE_LIMIT", "20"))
+CSE_BOOKING_RATE_WINDOW_SECONDS = int(os.environ.get("CSE_BOOKING_RATE_WINDOW_SECONDS", "600"))

@@ -21,3 +21,5 @@ CSE_INTEROP_KEYS_DIR = tempfile.mkdtemp(prefix="cse-interop-keys-")
 CSE_INTEROP_TIMEOUT_SECONDS = 0.6
 CSE_INTEROP_CONNECT_TIMEOUT_SECONDS = 0.5
 CSE_INTEROP_BACKOFF_SECONDS = 0.01
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CSE_CITIZEN_LOGIN = "test"

@@ -149,7 +149,7 @@ def test_budget_dashboard_shows_only_the_own_ambito_with_a_chart(world, client):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_commitments_cannot_both_pass_the_residual_check(world, monkeypatch):
     """Each commitment reads the residual, then (slowly) writes; the row lock on the line makes the second wait and
     see the first one's commitment. Without select_for_update both would pass and over-commit the line."""

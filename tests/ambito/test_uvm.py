@@ -140,7 +140,7 @@ async def _connect(user, pk: int):
     return communicator, connected, code
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_board_websocket_joins_only_through_the_permission_layer(world, asl_user, monkeypatch):
     """One event loop for the whole conversation (the in-memory channel layer lives on it); DB work in threads."""
     sessione = world.sessioni["AMB_A"]

@@ -22,7 +22,7 @@ TIMEOUT_MS = 15_000
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium non installato: .ci/run lo installa con apt"),
-    pytest.mark.django_db(transaction=True, databases=["default", "regionale"]),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"]),
 ]
 
 
@@ -82,7 +82,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     errors = page.locator(".invalid-feedback, .alert-danger")
 
     # --- log in through the login page ------------------------------------------------------------------------
-    page.goto(f"{live_server.url}/accesso/")
+    page.goto(f"{live_server.url}/operatore/accesso/")
     expect(page.get_by_role("heading", name="Accesso operatori")).to_be_visible()
     page.fill("#id_username", "a1.assistente_sociale")
     page.fill("#id_password", PASSWORD)

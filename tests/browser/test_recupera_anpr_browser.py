@@ -12,7 +12,7 @@ from tests.factories import PASSWORD, build_world
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium non installato: .ci/run lo installa con apt"),
-    pytest.mark.django_db(transaction=True, databases=["default", "regionale"]),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"]),
 ]
 
 MARIO = PERSONE[0]
@@ -24,7 +24,7 @@ def test_operator_registers_a_person_with_data_from_anpr_and_inps(live_server, p
     from cse.cartella.models import Assistito
 
     build_world()
-    page.goto(f"{live_server.url}/accesso/")
+    page.goto(f"{live_server.url}/operatore/accesso/")
     page.fill("#id_username", "a1.assistente_sociale")
     page.fill("#id_password", PASSWORD)
     _submit(page, "Accedi")

@@ -1,7 +1,7 @@
 """Two members of a UVM session, each in their own headless Chromium context, see each other's updates on the live
 board within one second, without reloading.
 
-The page and the websocket are served by daphne (the project's ASGI server) in a thread of the test process, so it
+The page and the websocket are served by daphne (the project's ASGI server, tests/browser/conftest.py) in a thread, so it
 shares the in-memory test database and the in-memory channel layer with the test (pytest-django's live_server is
 WSGI only; channels' ChannelsLiveServerTestCase runs daphne in another process, which an in-memory SQLite test
 database cannot follow).
@@ -9,9 +9,6 @@ database cannot follow).
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,53 +24,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium non installato: .ci/run lo installa con apt"),
-    pytest.mark.django_db(transaction=True, databases=["default", "regionale"]),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"]),
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def daphne_url():
-    from channels.auth import AuthMiddlewareStack
-    from channels.routing import ProtocolTypeRouter, URLRouter
-    from channels.security.websocket import AllowedHostsOriginValidator
-    from daphne.endpoints import build_endpoint_description_strings
-    from daphne.server import Server  # installs Twisted's asyncio reactor
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-    from django.core.asgi import get_asgi_application
-    from twisted.internet import reactor
-
-    from cse.routing import websocket_urlpatterns
-
-    application = ProtocolTypeRouter(
-        {
-            "http": ASGIStaticFilesHandler(get_asgi_application()),
-            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-        }
-    )
-    port = _free_port()
-    server = Server(
-        application=application,
-        endpoints=build_endpoint_description_strings(host="127.0.0.1", port=port),
-        signal_handlers=False,
-        verbosity=0,
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    reactor.callFromThread(reactor.stop)
-    thread.join(timeout=5)
+def daphne_url(asgi_server):
+    return asgi_server.url
 
 
 def _session_cookie(user, url: str) -> dict:

@@ -101,7 +101,7 @@ def test_each_role_home_shows_only_what_it_can_open(world, client):
     for (_key, ruolo), user in world.all_users():
         client.force_login(user)
         html = client.get(reverse("home")).content.decode()
-        links = set(re.findall(r'href="(/(?:locale|ambito|regionale|ente)/[^"]*)"', html))
+        links = set(re.findall(r'href="(/(?:locale|ambito|regionale|operatore/ente|cms)/[^"]*)"', html))
         assert links, ruolo
         for link in links:
             assert client.get(link).status_code == 200, (ruolo, link)

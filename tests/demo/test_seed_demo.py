@@ -80,3 +80,18 @@ def test_the_demo_ambito_user_sees_a_transferred_case_a_uvm_services_and_budgets
     assert "Geriatra, ASL BA" in board and "ADL" in board
     client.force_login(get_user_model().objects.get(username="asl.geriatra"))
     assert client.get(reverse("ambito:uvm", args=[sessione.pk])).status_code == 200
+
+
+@pytest.mark.django_db(databases=["default", "regionale"])
+def test_seed_demo_builds_the_citizen_portal_with_bookable_offices(client):
+    from cse.cittadino.agenda import Cittadino, Slot
+    from cse.cittadino.pages.servizio import ServizioPage
+
+    call_command("seed_demo", "--scale", "40", "--quiet-logins")
+    call_command("seed_demo", "--scale", "40", "--quiet-logins")  # idempotent
+    assert ServizioPage.objects.live().count() == 6
+    assert Slot.objects.filter(attivo=True, sportello__ente__comune__nome="Molfetta").exists()
+    citizen = Cittadino.objects.get()
+    assert "Molfetta" in client.get("/").content.decode()
+    client.force_login(citizen.user)
+    assert "Molfetta" in client.get("/cittadino/prenota/").content.decode()

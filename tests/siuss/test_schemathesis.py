@@ -60,7 +60,7 @@ def waas_server(live_server, django_db_setup, django_db_blocker, settings):
     return f"{live_server.url}/siuss/waas/{eservice.ente.codice}", eservice
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_api_comuni_yaml(case, waas_server):

@@ -62,6 +62,7 @@ class Command(BaseCommand):
 
         self.stdout.write(seed_siuss_demo(enti_comuni["072029"]))
         self._regional_data()
+        citizen = self._portal(enti_comuni, ente_ambito)
         self.stdout.write(
             f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}), "
             f"in {time.monotonic() - started:.1f} s"
@@ -75,6 +76,11 @@ class Command(BaseCommand):
                 "RSSMRA61C12F284I (famiglia e ISEE), LRSGPP38A70F284E (ISEE socio-sanitario), "
                 "SMLFLN70A01F284R (ANPR non disponibile); elenco in docs/interop/README.md"
             )
+            if citizen is not None:
+                self.stdout.write(
+                    f"\nPortale del cittadino: http://127.0.0.1:8000/ — accesso di prova come {citizen.nome} "
+                    f"{citizen.cognome} ({citizen.codice_fiscale}); redazione su /cms/, operatori su /operatore/"
+                )
 
     @transaction.atomic
     def _territory(self) -> tuple[dict[str, Ente], Ente]:
@@ -200,6 +206,12 @@ class Command(BaseCommand):
             derive_siuss_prestazioni(year)
             derive_sioss_leps_counts(year)
             self.stdout.write(f"Prestazioni dimostrative erogate e inviate alla Regione: {delivered}")
+
+    def _portal(self, enti_comuni: dict[str, Ente], ente_ambito: Ente):
+        """Citizen portal: pages, front-office agendas of the demo comuni, a demo citizen (cse/cittadino/demo.py)."""
+        from cse.cittadino.demo import seed_portal
+
+        return seed_portal(enti_comuni=[enti_comuni[i] for i in OPERATOR_COMUNI], ente_ambito=ente_ambito)
 
     def _transfer_one_case(self, enti_comuni: dict[str, Ente], ente_ambito: Ente) -> None:
         """Through the transfer workflow: Molfetta asks, the Ufficio di Piano accepts; Giovinazzo's request waits."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CittadinoConfig(AppConfig):
+    name = "cse.cittadino"
+    verbose_name = "Portale del cittadino"

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django import forms
+
+from cse.core.forms_util import StyledFormMixin
+
+from .glossary import Argomento
+
+
+class DatiPrenotazioneForm(StyledFormMixin, forms.Form):
+    """Steps 3 and 4 of the booking: topic and reason, then name and contacts (prefilled after login)."""
+
+    argomento = forms.ChoiceField(label="Argomento", choices=[("", "—"), *Argomento.choices])
+    motivo = forms.CharField(label="Motivo, in breve", max_length=500, widget=forms.Textarea)
+    nome = forms.CharField(max_length=100)
+    cognome = forms.CharField(max_length=100)
+    email = forms.EmailField(
+        label="E-mail", help_text="riceverai qui la ricevuta (e, senza accesso, il link di conferma)"
+    )
+    telefono = forms.CharField(max_length=30, required=False)
+
+
+class AccessoProvaForm(StyledFormMixin, forms.Form):
+    codice_fiscale = forms.CharField(label="Codice fiscale", max_length=16)
+    nome = forms.CharField(max_length=100)
+    cognome = forms.CharField(max_length=100)
+
+    def clean_codice_fiscale(self) -> str:
+        from codicefiscale import codicefiscale
+
+        cf = self.cleaned_data["codice_fiscale"].strip().upper()
+        if not codicefiscale.is_valid(cf):
+            raise forms.ValidationError("Codice fiscale non valido.")
+        return cf

@@ -1,0 +1,153 @@
+"""Reads of the citizen tier. Operators reach offices and bookings only through the enti where they hold
+MANAGE_AGENDA (cse.core.permissions); citizens reach a booking only if it is theirs (account, session or signed
+link). Anything else answers 404, like a booking that does not exist."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from cse.core.models import Comune
+from cse.core.permissions import ente_ids_for
+from cse.core.roles import Capability
+
+from .agenda import Prenotazione, Slot, Sportello
+from .glossary import StatoPrenotazione
+
+SESSION_KEY = "cittadino_prenotazioni"
+TOKEN_SALT = "cse.cittadino.prenotazione"  # noqa: S105 — a signing namespace, not a secret
+
+
+def slot_is_held(now: datetime | None = None) -> Q:
+    """A booking that holds its slot now: confirmed, no-show, or waiting for confirmation within its hold."""
+    now = now or timezone.now()
+    return Q(stato__in=[StatoPrenotazione.CONFERMATA, StatoPrenotazione.ASSENTE]) | Q(
+        stato=StatoPrenotazione.IN_ATTESA, trattenuta_fino__gte=now
+    )
+
+
+def bookable_window(sportello: Sportello, now: datetime | None = None) -> tuple[datetime, datetime]:
+    now = now or timezone.now()
+    earliest = now + timedelta(minutes=settings.CSE_BOOKING_MIN_LEAD_MINUTES)
+    latest = now + timedelta(days=sportello.orizzonte_giorni)
+    return earliest, latest
+
+
+def free_slots(sportello: Sportello, *, now: datetime | None = None, exclude_pk: int | None = None) -> QuerySet[Slot]:
+    now = now or timezone.now()
+    earliest, latest = bookable_window(sportello, now)
+    held = Prenotazione.objects.filter(slot=OuterRef("pk")).filter(slot_is_held(now))
+    qs = Slot.objects.filter(sportello=sportello, attivo=True, inizio__gte=earliest, inizio__lte=latest)
+    qs = qs.exclude(Exists(held))
+    return qs.exclude(pk=exclude_pk) if exclude_pk else qs
+
+
+def free_times(sportello: Sportello, *, now: datetime | None = None) -> list[Slot]:
+    """One free slot per start time (parallel places are the office's business, not the citizen's)."""
+    seen: set[datetime] = set()
+    result = []
+    for slot in free_slots(sportello, now=now).order_by("inizio", "posto"):
+        if slot.inizio not in seen:
+            seen.add(slot.inizio)
+            result.append(slot)
+    return result
+
+
+def sportelli_for_comune(comune: Comune | None) -> QuerySet[Sportello]:
+    """Only the front offices of the citizen's comune of residence are offered."""
+    if comune is None:
+        return Sportello.objects.none()
+    return Sportello.objects.filter(ente__comune=comune, attivo=True).select_related("ente")
+
+
+def residenza_nota(codice_fiscale: str) -> Comune | None:
+    """The comune of residence the system holds for this CF (the most recently updated Assistito), if any."""
+    from cse.cartella.models import Assistito
+
+    if not codice_fiscale:
+        return None
+    assistito = (
+        Assistito.objects.filter(codice_fiscale=codice_fiscale, comune_residenza__isnull=False, unito_a__isnull=True)
+        .select_related("comune_residenza")
+        .order_by("-updated_at")
+        .first()
+    )
+    return assistito.comune_residenza if assistito else None
+
+
+# --- citizens' own bookings ---------------------------------------------------------------------------------------
+
+
+def booking_token(prenotazione: Prenotazione) -> str:
+    return signing.dumps(prenotazione.codice, salt=TOKEN_SALT)
+
+
+def codice_from_token(token: str, *, max_age: int | None = None) -> str | None:
+    try:
+        return signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+
+
+def remember_in_session(request: HttpRequest, prenotazione: Prenotazione) -> None:
+    codes = request.session.get(SESSION_KEY, [])
+    if prenotazione.codice not in codes:
+        request.session[SESSION_KEY] = [*codes, prenotazione.codice][-20:]
+
+
+def get_prenotazione_for_citizen(request: HttpRequest, codice: str) -> Prenotazione:
+    """The booking if it belongs to the requester (citizen account, this browser's session, or the signed link of
+    the e-mail); otherwise 404 exactly as for a code that does not exist."""
+    token = request.GET.get("t", "")
+    if token and codice_from_token(token) == codice:
+        allowed = Q(codice=codice)
+    else:
+        allowed = Q(codice=codice, codice__in=request.session.get(SESSION_KEY, []))
+        cittadino = getattr(request.user, "cittadino", None) if request.user.is_authenticated else None
+        if cittadino is not None:
+            allowed |= Q(codice=codice, cittadino=cittadino)
+    found = Prenotazione.objects.filter(allowed).select_related("slot__sportello__ente", "comune_residenza").first()
+    if found is None:
+        raise Http404("Prenotazione non trovata")
+    if token:
+        remember_in_session(request, found)
+    return found
+
+
+# --- operators ----------------------------------------------------------------------------------------------------
+
+
+def sportelli_for_operator(user) -> QuerySet[Sportello]:
+    return Sportello.objects.filter(ente_id__in=ente_ids_for(user, Capability.MANAGE_AGENDA)).select_related("ente")
+
+
+def get_sportello_for(user, pk: int) -> Sportello:
+    try:
+        return sportelli_for_operator(user).get(pk=pk)
+    except Sportello.DoesNotExist:
+        raise Http404("Sportello non trovato") from None
+
+
+def get_prenotazione_for_operator(user, pk: int) -> Prenotazione:
+    qs = Prenotazione.objects.filter(slot__sportello__ente_id__in=ente_ids_for(user, Capability.MANAGE_AGENDA))
+    try:
+        return qs.select_related("slot__sportello__ente", "cittadino", "comune_residenza").get(pk=pk)
+    except Prenotazione.DoesNotExist:
+        raise Http404("Prenotazione non trovata") from None
+
+
+def agenda_rows(sportello: Sportello, start: datetime, end: datetime) -> list[dict]:
+    """Slots of an office between two instants with their current booking (if any), for the operator's agenda."""
+    slots = Slot.objects.filter(sportello=sportello, inizio__gte=start, inizio__lt=end).order_by("inizio", "posto")
+    bookings = {
+        p.slot_id: p
+        for p in Prenotazione.objects.filter(slot__in=slots).exclude(
+            stato__in=[StatoPrenotazione.ANNULLATA, StatoPrenotazione.SCADUTA]
+        )
+    }
+    return [{"slot": s, "prenotazione": bookings.get(s.pk)} for s in slots]

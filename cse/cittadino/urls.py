@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cittadino"
+urlpatterns = [
+    path("prenota/", views.prenota, name="prenota"),
+    path("prenota/conferma/<str:token>/", views.conferma, name="conferma"),
+    path("prenotazioni/<str:codice>/", views.ricevuta, name="ricevuta"),
+    path("prenotazioni/<str:codice>/pdf/", views.ricevuta_pdf, name="ricevuta_pdf"),
+    path("prenotazioni/<str:codice>/ics/", views.ricevuta_ics, name="ricevuta_ics"),
+    path("prenotazioni/<str:codice>/annulla/", views.annulla, name="annulla"),
+    path("prenotazioni/<str:codice>/sposta/", views.sposta, name="sposta"),
+    path("accesso/", views.accesso, name="accesso"),
+    path("accesso/prova/", views.accesso_prova, name="accesso_prova"),
+    path("uscita/", views.uscita, name="uscita"),
+    path("area-personale/", views.area_personale, name="area_personale"),
+]

@@ -1,0 +1,272 @@
+"""Citizen pages: booking (office → date and time → topic and reason → name and contacts), receipt (page, PDF,
+iCalendar), cancel and move, test login and the personal area. Views parse, call selectors/services, render."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cse.core.forms_util import add_service_errors
+from cse.core.models import Comune
+from cse.locale.pdf import render_pdf
+
+from .agenda import Cittadino, Prenotazione
+from .auth import citizen_login
+from .forms import AccessoProvaForm, DatiPrenotazioneForm
+from .glossary import Argomento, StatoPrenotazione
+from .ics import booking_ics
+from .ratelimit import rate_limited
+from .selectors import (
+    codice_from_token,
+    free_times,
+    get_prenotazione_for_citizen,
+    remember_in_session,
+    residenza_nota,
+    sportelli_for_comune,
+)
+from .services import SlotNonLibero, prenotazione_cancel, prenotazione_confirm, prenotazione_create, prenotazione_move
+
+TOO_MANY = "Troppi tentativi di prenotazione da questo dispositivo: riprovare tra qualche minuto."
+
+
+def _cittadino(request) -> Cittadino | None:
+    return getattr(request.user, "cittadino", None) if request.user.is_authenticated else None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _by_day(slots) -> OrderedDict:
+    days: OrderedDict = OrderedDict()
+    for slot in slots:
+        days.setdefault(timezone.localtime(slot.inizio).date(), []).append(slot)
+    return days
+
+
+def prenota(request):
+    """The booking wizard; each step's choices travel as GET parameters, the last step posts."""
+    cittadino = _cittadino(request)
+    known = residenza_nota(cittadino.codice_fiscale) if cittadino else None
+    comuni = Comune.objects.filter(ente__sportelli__attivo=True).distinct().order_by("nome")
+    comune = known or comuni.filter(pk=_int(request.GET.get("comune"))).first()
+    sportelli = sportelli_for_comune(comune)
+    sportello = sportelli.filter(pk=_int(request.GET.get("sportello"))).first() if comune else None
+    argomento = request.GET.get("argomento") if request.GET.get("argomento") in Argomento.values else ""
+    servizio = _int(request.GET.get("servizio"))
+    context = {
+        "cittadino": cittadino,
+        "known": known,
+        "comuni": comuni,
+        "comune": comune,
+        "sportelli": sportelli,
+        "sportello": sportello,
+        "argomento": argomento,
+        "servizio": servizio,
+    }
+    wanted_sportello = _int(request.GET.get("sportello"))
+    if comune and wanted_sportello and sportello is None:
+        messages.error(request, "Lo sportello indicato non è del tuo comune di residenza: scegli tra quelli proposti.")
+    if comune is None or sportello is None:
+        context["step"] = 1
+        return render(request, "cittadino/prenota.html", context)
+    slot_id = request.POST.get("slot") or request.GET.get("slot")
+    if not slot_id:
+        context.update(step=2, giorni=_by_day(free_times(sportello)))
+        return render(request, "cittadino/prenota.html", context)
+    initial = {"argomento": argomento}
+    if cittadino:
+        initial.update(nome=cittadino.nome, cognome=cittadino.cognome, email=cittadino.email)
+    form = DatiPrenotazioneForm(request.POST or None, initial=initial)
+    context.update(step=3, form=form, slot_id=slot_id)
+    if request.method == "POST":
+        if rate_limited(request):
+            context["errore"] = TOO_MANY
+            return render(request, "cittadino/prenota.html", context, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                prenotazione = prenotazione_create(
+                    slot_id=slot_id,
+                    cittadino=cittadino,
+                    comune_residenza=comune,
+                    servizio_id=servizio,
+                    **data,
+                )
+            except SlotNonLibero as exc:
+                context.update(step=2, giorni=_by_day(exc.alternatives), errore=exc.messages[0])
+                return render(request, "cittadino/prenota.html", context, status=409)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                remember_in_session(request, prenotazione)
+                return redirect("cittadino:ricevuta", codice=prenotazione.codice)
+    from .agenda import Slot
+
+    context["slot"] = Slot.objects.filter(pk=_int(slot_id), sportello=sportello).first()
+    return render(request, "cittadino/prenota.html", context, status=400 if form.errors else 200)
+
+
+def conferma(request, token: str):
+    codice = codice_from_token(token, max_age=7 * 24 * 3600)
+    if codice is None or not Prenotazione.objects.filter(codice=codice).exists():
+        raise Http404("Link non valido")
+    try:
+        prenotazione = prenotazione_confirm(codice=codice)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return render(request, "cittadino/conferma_fallita.html", status=409)
+    remember_in_session(request, prenotazione)
+    messages.success(request, "Prenotazione confermata.")
+    return redirect("cittadino:ricevuta", codice=prenotazione.codice)
+
+
+def ricevuta(request, codice: str):
+    prenotazione = get_prenotazione_for_citizen(request, codice)
+    return render(request, "cittadino/ricevuta.html", {"p": prenotazione, "cutoff": settings.CSE_BOOKING_CUTOFF_HOURS})
+
+
+def ricevuta_pdf(request, codice: str):
+    prenotazione = get_prenotazione_for_citizen(request, codice)
+    pdf = render_pdf("cittadino/ricevuta_pdf.html", {"p": prenotazione}, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="prenotazione-{prenotazione.codice}.pdf"'
+    return response
+
+
+def ricevuta_ics(request, codice: str):
+    prenotazione = get_prenotazione_for_citizen(request, codice)
+    response = HttpResponse(booking_ics(prenotazione), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="prenotazione-{prenotazione.codice}.ics"'
+    return response
+
+
+@require_POST
+def annulla(request, codice: str):
+    prenotazione = get_prenotazione_for_citizen(request, codice)
+    try:
+        prenotazione_cancel(prenotazione=prenotazione)
+        messages.success(request, "Prenotazione annullata: l'orario è di nuovo disponibile per altri.")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("cittadino:ricevuta", codice=codice)
+
+
+def sposta(request, codice: str):
+    prenotazione = get_prenotazione_for_citizen(request, codice)
+    errore = ""
+    if request.method == "POST":
+        if rate_limited(request):
+            errore = TOO_MANY
+        else:
+            try:
+                prenotazione_move(prenotazione=prenotazione, slot_id=request.POST.get("slot"))
+                messages.success(request, "Appuntamento spostato.")
+                return redirect("cittadino:ricevuta", codice=codice)
+            except ValidationError as exc:
+                errore = exc.messages[0]
+    giorni = _by_day(free_times(prenotazione.slot.sportello))
+    return render(
+        request,
+        "cittadino/sposta.html",
+        {"p": prenotazione, "giorni": giorni, "errore": errore},
+        status=400 if errore else 200,
+    )
+
+
+def accesso(request):
+    mode = settings.CSE_CITIZEN_LOGIN
+    if mode == "test":
+        return redirect(f"{reverse('cittadino:accesso_prova')}?next={request.GET.get('next', '')}")
+    if mode:
+        return redirect(mode)
+    return render(request, "cittadino/accesso_non_disponibile.html", status=503)
+
+
+def accesso_prova(request):
+    """Demo only: a clearly labelled test identity provider. Never available in production."""
+    if settings.CSE_CITIZEN_LOGIN != "test":
+        raise Http404
+    form = AccessoProvaForm(request.POST or None)
+    if request.method == "POST":
+        chosen = Cittadino.objects.filter(pk=_int(request.POST.get("cittadino"))).first()
+        if chosen is not None:
+            citizen_login(request, codice_fiscale=chosen.codice_fiscale, nome=chosen.nome, cognome=chosen.cognome)
+            return redirect(_next(request))
+        if form.is_valid():
+            try:
+                citizen_login(request, **form.cleaned_data)
+                return redirect(_next(request))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+    demo = Cittadino.objects.order_by("cognome")[:10]
+    return render(request, "cittadino/accesso_prova.html", {"form": form, "demo": demo, "next": _next(request)})
+
+
+def _next(request) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or reverse("cittadino:area_personale")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("cittadino:area_personale")
+
+
+@require_POST
+def uscita(request):
+    logout(request)
+    return redirect("/")
+
+
+def area_personale(request):
+    cittadino = _cittadino(request)
+    if cittadino is None:
+        return redirect(f"{reverse('cittadino:accesso')}?next={request.path}")
+    prenotazioni = (
+        Prenotazione.objects.filter(cittadino=cittadino)
+        .select_related("slot__sportello__ente")
+        .order_by("-slot__inizio")
+    )
+    return render(
+        request,
+        "cittadino/area_personale.html",
+        {
+            "cittadino": cittadino,
+            "prenotazioni": prenotazioni,
+            "prestazioni": _prestazioni_ricevute(cittadino),
+            "attive": (StatoPrenotazione.IN_ATTESA, StatoPrenotazione.CONFERMATA),
+        },
+    )
+
+
+def _prestazioni_ricevute(cittadino: Cittadino) -> list[dict]:
+    """Services the citizen receives, only from enti that chose to show them; fields listed explicitly so that no
+    professional's note can ever reach this page."""
+    from cse.cartella.fasi import Prestazione
+
+    from .pages.sezione import SezioneEntePage
+
+    enti = list(SezioneEntePage.objects.live().filter(mostra_prestazioni=True).values_list("ente_id", flat=True))
+    if not enti:
+        return []
+    return list(
+        Prestazione.objects.filter(
+            cartella__assistito__codice_fiscale=cittadino.codice_fiscale,
+            cartella__assistito__owner_ente_id__in=enti,
+            cartella__owner_ente_id__in=enti,
+        )
+        .order_by("-data_inizio")
+        .values("voce__codice", "voce__denominazione", "data_inizio", "data_fine", "cartella__owner_ente__nome")
+    )

@@ -1,0 +1,131 @@
+"""The front office's agenda: day and week of an office's bookings (live via Channels), no-show, and opening or
+creating the person's cartella from a booking — only for offices of enti where the operator holds MANAGE_AGENDA,
+and the cartella only within the operator's own comune (REGISTER_PERSONE there)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cse.cartella.models import Assistito
+from cse.cartella.services import assistito_register, cartella_open
+from cse.cittadino.selectors import (
+    agenda_rows,
+    get_prenotazione_for_operator,
+    get_sportello_for,
+    sportelli_for_operator,
+)
+from cse.cittadino.services import prenotazione_no_show
+from cse.core.permissions import has_capability
+from cse.core.roles import Capability
+
+
+@login_required
+def agenda(request):
+    sportelli = list(sportelli_for_operator(request.user))
+    return render(request, "locale/agenda_index.html", {"sportelli": sportelli})
+
+
+def _day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def agenda_sportello(request, pk: int):
+    sportello = get_sportello_for(request.user, pk)
+    giorno = _day(request.GET.get("giorno"))
+    vista = "settimana" if request.GET.get("vista") == "settimana" else "giorno"
+    start_day = giorno - timedelta(days=giorno.weekday()) if vista == "settimana" else giorno
+    days = 7 if vista == "settimana" else 1
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(start_day, time.min, tzinfo=tz)
+    rows = agenda_rows(sportello, start, start + timedelta(days=days))
+    giorni: dict[date, list] = {}
+    for row in rows:
+        giorni.setdefault(timezone.localtime(row["slot"].inizio).date(), []).append(row)
+    context = {
+        "sportello": sportello,
+        "giorno": giorno,
+        "vista": vista,
+        "giorni": giorni,
+        "prev": start_day - timedelta(days=days),
+        "next": start_day + timedelta(days=days),
+        "prenotati": sum(1 for r in rows if r["prenotazione"]),
+    }
+    template = "locale/_agenda_table.html" if request.headers.get("HX-Request") else "locale/agenda.html"
+    return render(request, template, context)
+
+
+@login_required
+def prenotazione_detail(request, pk: int):
+    prenotazione = get_prenotazione_for_operator(request.user, pk)
+    return render(request, "locale/prenotazione_detail.html", {"p": prenotazione})
+
+
+@login_required
+@require_POST
+def prenotazione_assente(request, pk: int):
+    prenotazione = get_prenotazione_for_operator(request.user, pk)
+    try:
+        prenotazione_no_show(prenotazione=prenotazione, by=request.user)
+        messages.success(request, "Assenza registrata.")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("locale:prenotazione", pk=pk)
+
+
+@login_required
+@require_POST
+def prenotazione_cartella(request, pk: int):
+    """Open the person's record in the office's comune, registering them first when the CF is known and new."""
+    prenotazione = get_prenotazione_for_operator(request.user, pk)
+    ente = prenotazione.slot.sportello.ente
+    if not has_capability(request.user, Capability.REGISTER_PERSONE, ente):
+        messages.error(request, "Per aprire una cartella serve il ruolo di accesso nel comune dello sportello.")
+        return redirect("locale:prenotazione", pk=pk)
+    visible = Assistito.objects.visible_to(request.user, Capability.REGISTER_PERSONE).filter(owner_ente=ente)
+    if prenotazione.codice_fiscale:
+        existing = visible.filter(codice_fiscale=prenotazione.codice_fiscale, unito_a__isnull=True).first()
+        if existing:
+            return redirect("locale:assistito_detail", pk=existing.pk)
+        try:
+            assistito = _register_from_cf(prenotazione, ente)
+            cartella = cartella_open(assistito=assistito, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("locale:prenotazione", pk=pk)
+        messages.success(request, f"Persona registrata e cartella {cartella.numero} aperta dalla prenotazione.")
+        return redirect("locale:cartella_detail", pk=cartella.pk)
+    # Without a verified CF the operator registers the person by hand (identity checked at the desk).
+    return redirect(
+        f"{reverse('locale:assistito_create')}?cognome={prenotazione.cognome}&nome={prenotazione.nome}"
+        f"&email={prenotazione.email}&telefono={prenotazione.telefono}"
+    )
+
+
+def _register_from_cf(prenotazione, ente) -> Assistito:
+    from codicefiscale import codicefiscale
+
+    decoded = codicefiscale.decode(prenotazione.codice_fiscale)
+    return assistito_register(
+        ente=ente,
+        cognome=prenotazione.cognome,
+        nome=prenotazione.nome,
+        sesso=decoded["gender"],
+        data_nascita=decoded["birthdate"].date(),
+        luogo_nascita=decoded["raw"]["birthplace"],
+        codice_fiscale=prenotazione.codice_fiscale,
+        comune_residenza=prenotazione.comune_residenza,
+        email=prenotazione.email,
+        telefono=prenotazione.telefono,
+    )

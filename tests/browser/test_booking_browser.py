@@ -1,0 +1,124 @@
+"""A citizen books through the real pages in headless Chromium — test login, the service page's "Prenota",
+a free slot, topic and reason, confirmation, receipt — while the front office's agenda, open in another browser,
+shows the booking live (websocket, served by Daphne)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import PASSWORD, build_world
+
+CHROMIUM = Path("/usr/bin/chromium")
+TIMEOUT_MS = 15_000
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium non installato: .ci/run lo installa con apt"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"]),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _page(browser):
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+def test_citizen_books_and_the_front_office_sees_it_live(asgi_server, browser):
+    from playwright.sync_api import expect
+
+    from cse.cittadino.agenda import Prenotazione, Sportello
+    from cse.cittadino.pages.servizio import ServizioPage
+    from cse.cittadino.pages.sezione import SezioneEntePage
+    from cse.cittadino.selectors import free_slots
+
+    world = build_world()
+    person = world.assistiti["A1"]
+    person.comune_residenza = world.enti["A1"].comune
+    person.save()
+    sportello = Sportello.objects.get(ente=world.enti["A1"])
+    sezione = SezioneEntePage.objects.get(ente=world.enti["A1"])
+    servizio = ServizioPage(
+        title="Assistenza domiciliare",
+        cosa_e="<p>Aiuto a casa</p>",
+        destinatari="<p>Anziani</p>",
+        come_accedere="<p>Su appuntamento</p>",
+        sportello=sportello,
+        argomento="non_autosufficienza",
+    )
+    sezione.add_child(instance=servizio)
+    first_free = free_slots(sportello).order_by("inizio").first()
+    day = timezone.localtime(first_free.inizio).date().isoformat()
+    base = asgi_server.url
+
+    # --- the front office opens its agenda for that day and waits, live ------------------------------------------
+    operator = _page(browser)
+    operator.goto(f"{base}/operatore/accesso/")
+    operator.fill("#id_username", "a1.segretariato")
+    operator.fill("#id_password", PASSWORD)
+    with operator.expect_navigation():
+        operator.get_by_role("button", name="Accedi", exact=True).click()
+    operator.goto(f"{base}/locale/agenda/sportelli/{sportello.pk}/?giorno={day}")
+    expect(operator.locator("#agenda-live-state")).to_have_text("attivo")
+    before = operator.locator("#agenda").inner_text()
+
+    # --- the citizen logs in with the test identity provider --------------------------------------------------------
+    citizen = _page(browser)
+    citizen.goto(f"{base}/")
+    with citizen.expect_navigation():
+        citizen.get_by_role("link", name="Accedi con SPID o CIE").click()
+    expect(citizen.get_by_role("alert")).to_contain_text("Identity provider di prova")
+    citizen.fill("#id_codice_fiscale", person.codice_fiscale)
+    citizen.fill("#id_nome", person.nome)
+    citizen.fill("#id_cognome", person.cognome)
+    with citizen.expect_navigation():
+        citizen.get_by_role("button", name="Entra come questo cittadino").click()
+    expect(citizen.get_by_role("heading", name="Area personale")).to_be_visible()
+
+    # --- service page → Prenota (office and topic preselected) → slot → reason → confirm -------------------------
+    citizen.goto(f"{base}/")
+    with citizen.expect_navigation():
+        citizen.get_by_role("link", name="Comune di Molfetta").click()
+    with citizen.expect_navigation():
+        citizen.get_by_role("link", name="Assistenza domiciliare").click()
+    with citizen.expect_navigation():
+        citizen.get_by_role("link", name="Prenota", exact=True).click()
+    expect(citizen.get_by_text("Passo 2 di 3")).to_be_visible()
+    citizen.locator(f"label[for=slot-{first_free.pk}]").click()
+    with citizen.expect_navigation():
+        citizen.get_by_role("button", name="Avanti").click()
+    expect(citizen.locator("#id_cognome")).to_have_value(person.cognome)
+    expect(citizen.locator("#id_argomento")).to_have_value("non_autosufficienza")
+    citizen.fill("#id_email", "luca@example.invalid")
+    citizen.fill("#id_motivo", "Assistenza a casa per mio padre")
+    with citizen.expect_navigation():
+        citizen.get_by_role("button", name="Conferma la prenotazione").click()
+    codice = citizen.locator("#codice-prenotazione").inner_text().strip()
+    expect(citizen.get_by_text("Confermata", exact=True)).to_be_visible()
+    expect(citizen.get_by_role("link", name="Ricevuta PDF")).to_be_visible()
+    p = Prenotazione.objects.get(codice=codice)
+    assert p.slot == first_free and p.cittadino.codice_fiscale == person.codice_fiscale
+
+    # --- the agenda shows it without reloading -----------------------------------------------------------------
+    assert codice not in before
+    expect(operator.locator("#agenda")).to_contain_text(codice)
+    expect(operator.locator("#agenda")).to_contain_text(f"{person.cognome} {person.nome}")

@@ -1,0 +1,45 @@
+"""The live agenda's websocket: only operators holding MANAGE_AGENDA in the office's comune join its group, and a
+citizen's booking reaches them."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+
+from cse.cittadino.agenda import Sportello
+from cse.cittadino.selectors import free_slots
+from cse.cittadino.services import prenotazione_create
+from cse.routing import websocket_urlpatterns
+
+from .conftest import booking_kwargs
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+async def _connect(user, sportello_id):
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/agenda/{sportello_id}/")
+    communicator.scope["user"] = user
+    connected, _ = await communicator.connect()
+    return communicator, connected
+
+
+def test_only_the_comunes_front_office_joins_and_receives_bookings(world):
+    sportello = Sportello.objects.get(ente=world.enti["A1"])
+    slot_id = free_slots(sportello).first().pk
+
+    async def scenario():
+        own, own_ok = await _connect(world.user("A1", "segretariato"), sportello.pk)
+        _, foreign_ok = await _connect(world.user("B1", "segretariato"), sportello.pk)
+        _, social_worker_ok = await _connect(world.user("A1", "assistente_sociale"), sportello.pk)
+        _, missing_ok = await _connect(world.user("A1", "segretariato"), 99_999_999)
+        booking = await database_sync_to_async(prenotazione_create)(slot_id=slot_id, **booking_kwargs(world))
+        message = await own.receive_json_from(timeout=3)
+        await own.disconnect()
+        return (own_ok, foreign_ok, social_worker_ok, missing_ok), booking, message
+
+    joined, booking, message = async_to_sync(scenario)()
+    assert joined == (True, False, False, False)
+    assert message == {"evento": "richiesta", "prenotazione": booking.pk}

@@ -3,6 +3,17 @@ import pytest
 from tests.factories import build_world
 
 
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """Each test gets its own channel layer instance: a websocket test that leaves a consumer waiting on one event
+    loop would otherwise make the Redis layer refuse the next test's loop ("Two event loops … receive()")."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 @pytest.fixture
 def world(db):
     return build_world()

@@ -2,9 +2,9 @@
 board within one second, without reloading.
 
 The page and the websocket are served by daphne (the project's ASGI server, tests/browser/conftest.py) in a
-thread, so it shares the in-memory test database and the in-memory channel layer with the test (pytest-django's live_server is
-WSGI only; channels' ChannelsLiveServerTestCase runs daphne in another process, which an in-memory SQLite test
-database cannot follow).
+thread, so it shares the in-memory test database and the in-memory channel layer with the test (pytest-django's
+live_server is WSGI only; channels' ChannelsLiveServerTestCase runs daphne in another process, which an in-memory
+SQLite test database cannot follow).
 """
 
 from __future__ import annotations

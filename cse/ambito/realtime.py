@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import JsonWebsocketConsumer
-from channels.layers import get_channel_layer
 from django.template.loader import render_to_string
+
+from cse.core.live import group_broadcast
 
 
 def group_for(sessione_pk: int) -> str:
@@ -13,9 +14,7 @@ def group_for(sessione_pk: int) -> str:
 
 
 def board_changed(sessione_pk: int) -> None:
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group_for(sessione_pk), {"type": "board.changed", "sessione": sessione_pk})
+    group_broadcast(group_for(sessione_pk), {"type": "board.changed", "sessione": sessione_pk})
 
 
 def board_context(sessione) -> dict:

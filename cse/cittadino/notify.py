@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from cse.core.live import group_broadcast
 
 from .agenda import Prenotazione
 from .selectors import booking_token
@@ -23,22 +22,8 @@ def agenda_group(sportello_id: int) -> str:
 
 
 def agenda_broadcast(prenotazione: Prenotazione, evento: str) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    group = agenda_group(prenotazione.slot.sportello_id)
     message = {"type": "agenda.changed", "evento": evento, "prenotazione": prenotazione.pk}
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        loop = None
-    try:
-        if loop is not None:  # called from async code: schedule, never block the loop
-            loop.create_task(layer.group_send(group, message))
-        else:
-            async_to_sync(layer.group_send)(group, message)
-    except Exception:  # the booking is committed; a missed live update only delays the operator's refresh
-        logger.exception("aggiornamento dell'agenda non inviato")
+    group_broadcast(agenda_group(prenotazione.slot.sportello_id), message)
 
 
 def citizen_email(prenotazione: Prenotazione, evento: str) -> None:

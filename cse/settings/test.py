@@ -26,3 +26,8 @@ CSE_INTEROP_CONNECT_TIMEOUT_SECONDS = 0.5
 CSE_INTEROP_BACKOFF_SECONDS = 0.01
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CSE_CITIZEN_LOGIN = "test"
+
+# On the shared Redis of CI's PostgreSQL run, each test process gets its own channel-layer keyspace: the two xdist
+# workers number their rows alike, so their websocket groups ("agenda-sportello-428") would otherwise be shared.
+if "channels_redis" in CHANNEL_LAYERS["default"]["BACKEND"]:  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"asgi-test-{os.getpid()}"  # noqa: F405

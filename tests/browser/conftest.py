@@ -1,5 +1,7 @@
 import pytest
 
+from .chromium import CHROMIUM, TIMEOUT_MS, new_page
+
 
 @pytest.fixture(scope="session")
 def asgi_server():
@@ -10,3 +12,27 @@ def asgi_server():
     server = AsgiServerThread().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Headless Chromium; Playwright's sync API keeps an event loop running in the test thread, and Django refuses
+    ORM calls from such a thread unless allowed — for these tests only."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    return new_page(browser)

@@ -4,43 +4,16 @@ shows the booking live (websocket, served by Daphne)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.utils import timezone
 
+from tests.browser.chromium import needs_chromium, new_page
 from tests.factories import PASSWORD, build_world
 
-CHROMIUM = Path("/usr/bin/chromium")
-TIMEOUT_MS = 15_000
-
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium non installato: .ci/run lo installa con apt"),
+    needs_chromium,
     pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"]),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def _page(browser):
-    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
 
 
 def test_citizen_books_and_the_front_office_sees_it_live(asgi_server, browser):
@@ -71,7 +44,7 @@ def test_citizen_books_and_the_front_office_sees_it_live(asgi_server, browser):
     base = asgi_server.url
 
     # --- the front office opens its agenda for that day and waits, live ------------------------------------------
-    operator = _page(browser)
+    operator = new_page(browser)
     operator.goto(f"{base}/operatore/accesso/")
     operator.fill("#id_username", "a1.segretariato")
     operator.fill("#id_password", PASSWORD)
@@ -82,7 +55,7 @@ def test_citizen_books_and_the_front_office_sees_it_live(asgi_server, browser):
     before = operator.locator("#agenda").inner_text()
 
     # --- the citizen logs in with the test identity provider --------------------------------------------------------
-    citizen = _page(browser)
+    citizen = new_page(browser)
     citizen.goto(f"{base}/")
     with citizen.expect_navigation():
         citizen.get_by_role("link", name="Accedi con SPID o CIE").click()

@@ -14,44 +14,15 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from tests.browser.chromium import needs_chromium, submit
 from tests.factories import PASSWORD, build_world
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = Path(tempfile.gettempdir()) / "cse_case_closed.png"  # for a human look, never committed
-TIMEOUT_MS = 15_000
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium non installato: .ci/run lo installa con apt"),
+    needs_chromium,
     pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"]),
 ]
-
-
-@pytest.fixture
-def page(monkeypatch):
-    """A fresh headless Chromium page; Playwright's sync API keeps an event loop running in the test thread."""
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    # Django refuses ORM calls from a thread with a running event loop: allow them, for this test only.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(TIMEOUT_MS)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-
-
-def _submit(page, label: str) -> None:
-    """Click a submit button and wait for the page the server answers with."""
-    with page.expect_navigation():
-        page.get_by_role("button", name=label, exact=True).click()
 
 
 def _follow(page, label: str) -> None:
@@ -86,16 +57,16 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     expect(page.get_by_role("heading", name="Accesso operatori")).to_be_visible()
     page.fill("#id_username", "a1.assistente_sociale")
     page.fill("#id_password", PASSWORD)
-    _submit(page, "Accedi")
+    submit(page, "Accedi")
     expect(page.get_by_role("button", name="Esci")).to_be_visible()
 
     # --- find the person and open a new case ------------------------------------------------------------------
     _follow(page, "Assistiti")
     page.fill("#q", person.cognome)
-    _submit(page, "Cerca")
+    submit(page, "Cerca")
     _follow(page, f"{person.cognome} {person.nome}")
     expect(page.get_by_role("heading", level=1, name=f"{person.cognome} {person.nome}", exact=True)).to_be_visible()
-    _submit(page, "Apri una nuova cartella")
+    submit(page, "Apri una nuova cartella")
     expect(page).to_have_url(re.compile(r"/locale/cartelle/\d+/$"))
     expect(page.locator(".alert-success")).to_contain_text("Aperta la cartella")
     heading = page.get_by_role("heading", level=1)
@@ -115,7 +86,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     page.select_option("#id_area", "anziani")
     page.fill("#id_orientamento", "Illustrati i servizi domiciliari dell'ambito.")
     page.select_option("#id_esito", "presa_in_carico")
-    _submit(page, "Salva")
+    submit(page, "Salva")
     expect(page.locator(".alert-success")).to_contain_text("Accesso e orientamento: dati salvati.")
     expect(prossimo_passo).to_contain_text("manca chi ha inviato o segnalato la persona")
     expect(prossimo_passo.get_by_role("button", name="Prendi in carico: passa alla valutazione")).to_have_count(0)
@@ -123,9 +94,9 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     _follow(page, "Compila la scheda di accesso")
     expect(page.locator("#id_canale")).to_have_value("sanitario")
     page.fill("#id_inviante", "MMG dott.ssa Ferri")
-    _submit(page, "Salva")
+    submit(page, "Salva")
     expect(prossimo_passo).not_to_contain_text("manca chi ha inviato")
-    _submit(page, "Prendi in carico: passa alla valutazione")
+    submit(page, "Prendi in carico: passa alla valutazione")
     expect(page.locator(".alert-success")).to_contain_text("La cartella è ora nella fase «Valutazione del bisogno»")
     expect(page.locator(".badge")).to_have_text("Valutazione del bisogno")
 
@@ -135,7 +106,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     page.select_option("#id_economica", "2")
     page.fill("#id_economica_note", "Pensione minima, nessun altro reddito.")
     page.select_option("#id_abitativa", "1")
-    _submit(page, "Salva")
+    submit(page, "Salva")
     expect(page.locator(".alert-success")).to_contain_text("Valutazione del bisogno: dati salvati.")
     expect(prossimo_passo).to_contain_text("manca il livello di bisogno per «Salute e autonomia»")
     expect(prossimo_passo).to_contain_text("manca il giudizio professionale")
@@ -149,9 +120,9 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     page.select_option("#id_gravita", "2")
     page.select_option("#id_urgenza", "prioritaria")
     page.fill("#id_giudizio", "Bisogno assistenziale prevalente; rete familiare presente ma affaticata.")
-    _submit(page, "Salva")
+    submit(page, "Salva")
     expect(prossimo_passo).not_to_contain_text("manca")
-    _submit(page, "Passa al progetto individuale")
+    submit(page, "Passa al progetto individuale")
     expect(page.locator(".badge")).to_have_text("Progetto individuale")
     expect(prossimo_passo).to_contain_text("manca il progetto individuale")
 
@@ -163,13 +134,13 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     page.fill("#id_ore_previste", "-4")
     page.fill("#id_importo_previsto", "1200")
     page.select_option("#id_fonte", "fna")
-    _submit(page, "Salva")
+    submit(page, "Salva")
     expect(page.locator(".invalid-feedback")).to_have_text(["Il valore non può essere negativo."])
     expect(page.locator("#id_ore_previste")).to_have_attribute("aria-invalid", "true")
     assert not InterventoPianificato.objects.filter(cartella_id=case_pk).exists()
 
     page.fill("#id_ore_previste", "40")
-    _submit(page, "Salva")
+    submit(page, "Salva")
     expect(page.locator(".alert-success")).to_contain_text("Intervento pianificato.")
     expect(page.get_by_role("region", name="3. Progetto individuale")).to_contain_text(
         "A2.07 — Assistenza domiciliare socio-assistenziale — 40,00 ore — € 1.200,00"
@@ -180,13 +151,13 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     page.fill("#id_azioni", "SAD tre mattine a settimana (cooperativa), verifica mensile dell'assistente sociale.")
     page.fill("#id_impegni_persona", "La figlia garantisce la presenza nei fine settimana.")
     page.fill("#id_data_revisione", _iso(today + timedelta(days=90)))
-    _submit(page, "Salva")
+    submit(page, "Salva")
     expect(prossimo_passo).to_contain_text("manca la sottoscrizione del progetto da parte della persona")
     _follow(page, "Compila il progetto")
     page.fill("#id_sottoscritto_il", _iso(today))
-    _submit(page, "Salva")
+    submit(page, "Salva")
     expect(prossimo_passo).not_to_contain_text("manca")
-    _submit(page, "Avvia l'erogazione")
+    submit(page, "Avvia l'erogazione")
     expect(page.locator(".badge")).to_have_text("Erogazione")
     expect(prossimo_passo).to_contain_text("manca almeno una prestazione erogata")
 
@@ -203,12 +174,12 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     page.fill("#id_importo", "264")
     page.select_option("#id_fonte", "fna")
     page.fill("#id_erogatore", "Cooperativa Il Melograno")
-    _submit(page, "Salva")
+    submit(page, "Salva")
     expect(errors).to_contain_text(["La data di fine non può precedere la data di inizio."])
     assert not Prestazione.objects.filter(cartella_id=case_pk).exists()
 
     page.fill("#id_data_fine", "")
-    _submit(page, "Salva")
+    submit(page, "Salva")
     expect(page.locator(".alert-success")).to_contain_text("Prestazione registrata.")
     erogazione = page.get_by_role("region", name="4. Erogazione")
     expect(erogazione).to_contain_text(f"{start:%d/%m/%Y} – in corso")
@@ -216,7 +187,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
 
     _follow(page, "Concludi")
     page.fill("#id_data_fine", _iso(today))
-    _submit(page, "Salva")
+    submit(page, "Salva")
     expect(page.locator(".alert-success")).to_contain_text("Prestazione conclusa.")
     expect(erogazione).to_contain_text(f"{start:%d/%m/%Y} – {today:%d/%m/%Y}")
     expect(prossimo_passo).to_contain_text("manca la valutazione finale")
@@ -227,9 +198,9 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     page.select_option("#id_motivo", "obiettivi")
     page.fill("#id_valutazione_finale", "La signora resta a domicilio; la famiglia si è riorganizzata.")
     page.fill("#id_follow_up", "Contatto telefonico tra tre mesi.")
-    _submit(page, "Salva")
+    submit(page, "Salva")
     expect(prossimo_passo).not_to_contain_text("manca")
-    _submit(page, "Chiudi la cartella")
+    submit(page, "Chiudi la cartella")
     expect(page.locator(".alert-success")).to_contain_text("La cartella è chiusa.")
     expect(page.locator(".badge")).to_have_text(f"Chiusa il {today:%d/%m/%Y}")
     expect(prossimo_passo).to_contain_text("La cartella è chiusa.")
@@ -238,7 +209,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
     # --- re-open: a new, linked episode with its own number ---------------------------------------------------
-    _submit(page, "Riapri il caso (nuovo episodio)")
+    submit(page, "Riapri il caso (nuovo episodio)")
     expect(page.locator(".alert-success")).to_contain_text("Caso riaperto: nuova cartella")
     new_numero = re.match(r"Cartella (\S+) —", heading.inner_text()).group(1)
     assert new_numero != numero

@@ -7,18 +7,18 @@ import pytest
 from django.utils import timezone
 
 from interop.simulators.data import PERSONE
-from tests.browser.test_case_scenario_browser import CHROMIUM, _submit, page  # noqa: F401 — shared browser fixture
+from tests.browser.chromium import needs_chromium, submit
 from tests.factories import PASSWORD, build_world
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium non installato: .ci/run lo installa con apt"),
+    needs_chromium,
     pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"]),
 ]
 
 MARIO = PERSONE[0]
 
 
-def test_operator_registers_a_person_with_data_from_anpr_and_inps(live_server, page, simulators):  # noqa: F811
+def test_operator_registers_a_person_with_data_from_anpr_and_inps(live_server, page, simulators):
     from playwright.sync_api import expect
 
     from cse.cartella.models import Assistito
@@ -27,12 +27,12 @@ def test_operator_registers_a_person_with_data_from_anpr_and_inps(live_server, p
     page.goto(f"{live_server.url}/operatore/accesso/")
     page.fill("#id_username", "a1.assistente_sociale")
     page.fill("#id_password", PASSWORD)
-    _submit(page, "Accedi")
+    submit(page, "Accedi")
 
     page.goto(f"{live_server.url}/locale/assistiti/nuovo/")
     page.fill("#id_codice_fiscale", MARIO.codice_fiscale)
     page.fill("#id_indirizzo_residenza", "Via Bari 1")  # what the person said at the desk: ANPR differs
-    _submit(page, "Recupera da ANPR / INPS")
+    submit(page, "Recupera da ANPR / INPS")
 
     expect(page.locator("#id_cognome")).to_have_value("Rossi")
     expect(page.locator("#id_nome")).to_have_value("Mario")
@@ -50,7 +50,7 @@ def test_operator_registers_a_person_with_data_from_anpr_and_inps(live_server, p
     page.locator("label[for=isee-1]").click()  # Bootstrap Italia draws the box on the label
     expect(page.get_by_label("Socio-sanitario: € 11020.10", exact=False)).not_to_be_checked()
     expect(page.get_by_label("Rossi Luca — Figlio/a", exact=False)).to_be_checked()
-    _submit(page, "Registra")
+    submit(page, "Registra")
 
     expect(page.get_by_role("heading", name="Rossi Mario")).to_be_visible()
     today = timezone.localdate().strftime("%d/%m/%Y")

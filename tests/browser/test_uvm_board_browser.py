@@ -10,7 +10,6 @@ SQLite test database cannot follow).
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -18,12 +17,11 @@ from django.test import Client
 from django.utils import timezone
 
 from cse.ambito import services
+from tests.browser.chromium import needs_chromium
 from tests.factories import build_world
 
-CHROMIUM = Path("/usr/bin/chromium")
-
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium non installato: .ci/run lo installa con apt"),
+    needs_chromium,
     pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"]),
 ]
 
@@ -39,10 +37,9 @@ def _session_cookie(user, url: str) -> dict:
     return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}
 
 
-def test_two_members_see_each_other_update_within_one_second(daphne_url, monkeypatch):
-    from playwright.sync_api import expect, sync_playwright
+def test_two_members_see_each_other_update_within_one_second(daphne_url, browser):
+    from playwright.sync_api import expect
 
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     world = build_world()
     sessione = world.sessioni["AMB_A"]
     coordinatore = world.user("AMB_A", "coordinatore_uvm")
@@ -57,33 +54,27 @@ def test_two_members_see_each_other_update_within_one_second(daphne_url, monkeyp
     )
     board = f"{daphne_url}/ambito/uvm/{sessione.pk}/"
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        pages = {}
-        for name, user in (("coordinatore", coordinatore), ("asl", asl)):
-            context = browser.new_context(locale="it-IT")
-            context.add_cookies([_session_cookie(user, daphne_url)])
-            page = context.new_page()
-            page.goto(board)
-            expect(page.locator("#board-status")).to_have_text("aggiornamento in tempo reale", timeout=10_000)
-            page.evaluate("window.__notReloaded = true")
-            pages[name] = page
-        asl_row = f"#board-membri li[data-membro='{sessione.membri.get(user=asl).pk}'] .presenza"
-        expect(pages["coordinatore"].locator(asl_row)).to_have_text("presenza da registrare")
+    pages = {}
+    for name, user in (("coordinatore", coordinatore), ("asl", asl)):
+        context = browser.new_context(locale="it-IT")
+        context.add_cookies([_session_cookie(user, daphne_url)])
+        page = context.new_page()
+        page.goto(board)
+        expect(page.locator("#board-status")).to_have_text("aggiornamento in tempo reale", timeout=10_000)
+        page.evaluate("window.__notReloaded = true")
+        pages[name] = page
+    asl_row = f"#board-membri li[data-membro='{sessione.membri.get(user=asl).pk}'] .presenza"
+    expect(pages["coordinatore"].locator(asl_row)).to_have_text("presenza da registrare")
 
-        # the ASL member marks their attendance: the coordinator's board shows it within a second
-        pages["asl"].get_by_role("button", name="Segna la mia presenza").click()
-        expect(pages["coordinatore"].locator(asl_row)).to_have_text("presente", timeout=1_000)
+    # the ASL member marks their attendance: the coordinator's board shows it within a second
+    pages["asl"].get_by_role("button", name="Segna la mia presenza").click()
+    expect(pages["coordinatore"].locator(asl_row)).to_have_text("presente", timeout=1_000)
 
-        # the coordinator marks themself present from their page: the ASL member's board follows within a second
-        coordinator_row = f"#board-membri li[data-membro='{sessione.membri.get(user=coordinatore).pk}'] .presenza"
-        pages["coordinatore"].locator("form[data-live]").filter(
-            has=pages["coordinatore"].locator("input[name=presente][value='1']")
-        ).first.get_by_role("button").click()
-        expect(pages["asl"].locator(coordinator_row)).to_have_text("presente", timeout=1_000)
-        assert pages["asl"].evaluate("window.__notReloaded") is True
-        assert pages["coordinatore"].evaluate("window.__notReloaded") is True
-        browser.close()
+    # the coordinator marks themself present from their page: the ASL member's board follows within a second
+    coordinator_row = f"#board-membri li[data-membro='{sessione.membri.get(user=coordinatore).pk}'] .presenza"
+    pages["coordinatore"].locator("form[data-live]").filter(
+        has=pages["coordinatore"].locator("input[name=presente][value='1']")
+    ).first.get_by_role("button").click()
+    expect(pages["asl"].locator(coordinator_row)).to_have_text("presente", timeout=1_000)
+    assert pages["asl"].evaluate("window.__notReloaded") is True
+    assert pages["coordinatore"].evaluate("window.__notReloaded") is True

@@ -122,12 +122,14 @@ def main() -> None:
         PrestazioneCorrente,
         PrestazioneSiuss,
         SchedaLeps,
+        TrasmissioneSiuss,
         ValoreLeps,
     )
 
     connection = connections["regionale"]
     call_command("migrate", "--database", "regionale", verbosity=0)
-    for model in (EventoRegionale, PrestazioneSiuss, PrestazioneCorrente, CasoCorrente, ValoreLeps, SchedaLeps):
+    projections = (PrestazioneCorrente, TrasmissioneSiuss, CasoCorrente)
+    for model in (EventoRegionale, PrestazioneSiuss, *projections, ValoreLeps, SchedaLeps):
         model.objects.all().delete()
 
     rng = random.Random(2026)

@@ -171,6 +171,7 @@ def _prestazione_payload(p: Prestazione) -> dict:
         "importo": str(p.importo),
         "fonte": p.fonte,
         "modulo_leps": p.modulo_leps or None,
+        "ente_erogatore": p.ente_erogatore.codice if p.ente_erogatore_id else None,
     }
 
 

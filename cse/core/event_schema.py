@@ -53,8 +53,11 @@ DATA_FIELDS: dict[str, dict] = {
     "importo": NUMBER,
     "fonte": CODE,
     "modulo_leps": CODE,
+    "ente_erogatore": CODE,
     "ore_previste": NUMBER,
     "importo_previsto": NUMBER,
+    # SIUSS transmission of a prestazione (the event type carries the flow's new state)
+    "operazione": CODE,
     # person-level facts
     "tipo": CODE,
     "valore": NUMBER,

@@ -7,12 +7,14 @@ resolved once per request and cached on the user object.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from guardian.shortcuts import assign_perm
 
 from .models import Ente, EnteGroupObjectPermission, EnteUserObjectPermission, Incarico
-from .roles import ROLES_BY_TIPO_ENTE, TipoEnte, capabilities_of
+from .roles import ROLES_BY_TIPO_ENTE, Capability, TipoEnte, capabilities_of
 
 _CACHE_ATTR = "_cse_ente_capabilities"
 _NON_COMUNE = "non-comune:"
@@ -27,14 +29,51 @@ def group_name(ente: Ente, ruolo: str) -> str:
 @transaction.atomic
 def ente_groups_ensure(ente: Ente) -> dict[str, Group]:
     """Create the role groups of an ente and grant each its capabilities on the ente object (idempotent)."""
-    groups: dict[str, Group] = {}
-    for ruolo in ROLES_BY_TIPO_ENTE[ente.tipo]:
-        group, created = Group.objects.get_or_create(name=group_name(ente, ruolo))
-        if created:
-            for capability in capabilities_of(ruolo, ente.tipo):
-                assign_perm(f"core.{capability}", group, ente)
-        groups[ruolo] = group
-    return groups
+    role_groups_sync([ente])
+    by_name = {g.name: g for g in Group.objects.filter(name__startswith=f"ente-{ente.pk}:")}
+    return {ruolo: by_name[group_name(ente, ruolo)] for ruolo in ROLES_BY_TIPO_ENTE[ente.tipo]}
+
+
+@transaction.atomic
+def role_groups_sync(enti: Iterable[Ente] | None = None) -> tuple[int, int]:
+    """Make every role group hold exactly the capabilities cse/core/roles.py gives its role in that kind of ente.
+
+    roles.py is the single source of truth: adding or removing a capability there reaches existing installations at
+    the next `migrate` (post_migrate runs this), with no hand-written data migration. Returns (granted, revoked)."""
+    enti = list(Ente.objects.all() if enti is None else enti)
+    if not enti:
+        return 0, 0
+    content_type = ContentType.objects.get_for_model(Ente)
+    perm_ids = dict(
+        Permission.objects.filter(content_type=content_type, codename__in=Capability.values).values_list(
+            "codename", "pk"
+        )
+    )
+    wanted_groups = {group_name(e, r): (e, r) for e in enti for r in ROLES_BY_TIPO_ENTE[e.tipo]}
+    have = set(Group.objects.filter(name__in=wanted_groups).values_list("name", flat=True))
+    Group.objects.bulk_create([Group(name=n) for n in wanted_groups if n not in have])
+    group_ids = dict(Group.objects.filter(name__in=wanted_groups).values_list("name", "pk"))
+    wanted = {
+        (group_ids[name], perm_ids[capability], ente.pk)
+        for name, (ente, ruolo) in wanted_groups.items()
+        for capability in capabilities_of(ruolo, ente.tipo)
+    }
+    rows = EnteGroupObjectPermission.objects.filter(
+        group_id__in=group_ids.values(), permission_id__in=perm_ids.values()
+    ).values_list("pk", "group_id", "permission_id", "content_object_id")
+    present = {(g, p, e): pk for pk, g, p, e in rows}
+    missing = wanted - present.keys()
+    EnteGroupObjectPermission.objects.bulk_create(
+        [EnteGroupObjectPermission(group_id=g, permission_id=p, content_object_id=e) for g, p, e in missing]
+    )
+    extra = [pk for key, pk in present.items() if key not in wanted]
+    EnteGroupObjectPermission.objects.filter(pk__in=extra).delete()
+    return len(missing), len(extra)
+
+
+def role_groups_sync_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    if using == "default":
+        role_groups_sync()
 
 
 def _capability_map(user: User) -> dict[str, frozenset[int]]:

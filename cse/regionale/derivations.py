@@ -8,13 +8,13 @@ area mapped to SIUSS AreaUtenza, and presa in carico = 1 when the case went beyo
 from __future__ import annotations
 
 from django.db import models, transaction
-from django.db.models import Count, IntegerField, Q, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat, ExtractMonth
 
 from cse.cartella.glossary import AREE_SENSIBILI, SIUSS_AREA_UTENZA  # pure code lists, no access to local data
 
 from .bulk import insert_rows
-from .models import CasoCorrente, PrestazioneCorrente, PrestazioneSiuss
+from .models import CasoCorrente, PrestazioneCorrente, PrestazioneSiuss, TrasmissioneSiuss
 
 DB = "regionale"
 
@@ -26,7 +26,7 @@ def derive_siuss_prestazioni(anno: int, ente: str | None = None) -> int:
     stale = PrestazioneSiuss.objects.filter(anno=anno)
     prestazioni = PrestazioneCorrente.objects.filter(data_inizio__year=anno)
     if ente:
-        stale, prestazioni = stale.filter(ente=ente), prestazioni.filter(ente=ente)
+        stale, prestazioni = stale.filter(ente=ente), prestazioni.filter(ente_erogatore=ente)
     stale.delete()
     cases = {
         k: (area, in_care) for k, area, in_care in CasoCorrente.objects.values_list("case_key", "area", "in_carico")
@@ -37,7 +37,7 @@ def derive_siuss_prestazioni(anno: int, ente: str | None = None) -> int:
         rows.append(
             {
                 "anno": anno,
-                "ente": p["ente"],
+                "ente": p["ente_erogatore"],
                 "prestazione_key": p["prestazione_key"],
                 "soggetto": p["soggetto"],
                 "sesso": p["sesso"],
@@ -95,3 +95,45 @@ def siuss_table(
         if r["sensibili"]:
             sensitive.add(key)
     return sorted({e for e, _ in cells}), sorted({c for _, c in cells}), cells, sensitive
+
+
+# Completeness of the SIUSS transmission per ente erogatore: each prestazione of the year counted once, in the
+# column of its latest insert flow's state (a withdrawn flow not yet replaced counts as "to prepare").
+COMPLETENESS_COLUMNS: dict[str, str] = {
+    "erogate": "Prestazioni erogate",
+    "da_preparare": "Senza flusso",
+    "pronte": "Flusso pronto",
+    "esposte": "Esposte a INPS",
+    "acquisite": "Acquisite da SIUSS",
+    "in_errore": "Respinte o da correggere",
+}
+_COLUMN_OF_STATE = {
+    None: "da_preparare",
+    "annullato": "da_preparare",
+    "pronto": "pronte",
+    "esposto": "esposte",
+    "acquisito": "acquisite",
+    "errore": "in_errore",
+    "da_correggere": "in_errore",
+}
+
+
+def siuss_completeness(anno: int) -> list[dict]:
+    """Per ente erogatore: prestazioni erogated in the year vs flows prepared, exposed, acquired and rejected, with
+    the share acquired — what the Region follows up with the enti that lag behind."""
+    stato = TrasmissioneSiuss.objects.filter(prestazione_key=OuterRef("prestazione_key")).values("stato")[:1]
+    counts = (
+        PrestazioneCorrente.objects.filter(data_inizio__year=anno)
+        .annotate(stato=Subquery(stato))
+        .values_list("ente_erogatore", "stato")
+        .annotate(n=Count("id"))
+    )
+    per_ente: dict[str, dict] = {}
+    for ente, state, n in counts:
+        row = per_ente.setdefault(ente, {"ente": ente, **dict.fromkeys(COMPLETENESS_COLUMNS, 0)})
+        row["erogate"] += n
+        row[_COLUMN_OF_STATE.get(state, "da_preparare")] += n
+    rows = [per_ente[k] for k in sorted(per_ente)]
+    for row in rows:
+        row["quota_acquisite"] = round(100 * row["acquisite"] / row["erogate"], 1) if row["erogate"] else None
+    return rows

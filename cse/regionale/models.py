@@ -35,7 +35,8 @@ class PrestazioneCorrente(models.Model):
     prestazione_key = models.CharField(max_length=64, unique=True)
     case_key = models.CharField(max_length=64)
     sequence = models.PositiveIntegerField()
-    ente = models.CharField(max_length=12)
+    ente = models.CharField(max_length=12, help_text="ente titolare della cartella")
+    ente_erogatore = models.CharField(max_length=12, blank=True, help_text="ente con potestà concessoria")
     soggetto = models.CharField(max_length=64)
     sesso = models.CharField(max_length=1)
     fascia_eta = models.CharField(max_length=8)
@@ -57,6 +58,23 @@ class PrestazioneCorrente(models.Model):
 
     def __str__(self) -> str:
         return f"{self.codice} {self.prestazione_key[:8]}"
+
+
+class TrasmissioneSiuss(models.Model):
+    """Where each prestazione stands in its SIUSS transmission: the state of its latest PS/PSA/SINA insert flow, as
+    reported by the ente erogatore's events (flow prepared, exposed to INPS, acquired, rejected...)."""
+
+    prestazione_key = models.CharField(max_length=64, unique=True)
+    sequence = models.PositiveIntegerField()
+    ente_erogatore = models.CharField(max_length=12)
+    stato = models.CharField(max_length=20)
+    aggiornato_il = models.DateField()
+
+    class Meta:
+        verbose_name_plural = "trasmissioni SIUSS (stato corrente)"
+
+    def __str__(self) -> str:
+        return f"{self.prestazione_key[:8]} {self.stato}"
 
 
 class CasoCorrente(models.Model):

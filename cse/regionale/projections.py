@@ -14,11 +14,14 @@ from decimal import Decimal
 from django.db import transaction
 
 from .bulk import upsert_newer
-from .models import CasoCorrente, EventoRegionale, PrestazioneCorrente
+from .models import CasoCorrente, EventoRegionale, PrestazioneCorrente, TrasmissioneSiuss
 
 DB = "regionale"
 PRESTAZIONE_EVENTS = ("cartella.prestazione_erogata", "cartella.prestazione_conclusa")
 TAKEN_INTO_CARE = frozenset({"valutazione", "progetto", "erogazione"})
+SIUSS_FLOW_EVENT = "siuss.flusso_"
+PRESTAZIONE_FLOW = "PS_PSA_SINA"  # SINBA flows describe the minor's case, not one prestazione
+INSERT = "I"  # a cancellation flow ("C") is the first half of a correction, not the prestazione's transmission
 
 
 def _prestazione_row(event: dict) -> dict:
@@ -28,6 +31,7 @@ def _prestazione_row(event: dict) -> dict:
         "case_key": event["case_key"],
         "sequence": event["sequence"],
         "ente": event["ente"],
+        "ente_erogatore": data.get("ente_erogatore") or event["ente"],  # events before it was recorded: the owner
         "soggetto": subject["pseudonym"],
         "sesso": subject["sex"],
         "fascia_eta": subject["age_band"],
@@ -45,15 +49,31 @@ def _prestazione_row(event: dict) -> dict:
     }
 
 
+def _transmission_row(event: dict) -> dict | None:
+    data = event["data"]
+    if data.get("tipo") != PRESTAZIONE_FLOW or data.get("operazione") != INSERT or not data.get("prestazione_key"):
+        return None
+    return {
+        "prestazione_key": data["prestazione_key"],
+        "sequence": event["sequence"],
+        "ente_erogatore": data.get("ente_erogatore") or event["ente"],
+        "stato": event["event_type"].removeprefix(SIUSS_FLOW_EVENT),
+        "aggiornato_il": event["occurred_on"],
+    }
+
+
 def project(events: Iterable[dict]) -> None:
     """Fold already-stored events into the current-state tables."""
     prestazioni: dict[str, dict] = {}
+    transmissions: dict[str, dict] = {}
     cases: dict[str, dict] = {}
     for event in sorted(events, key=lambda e: (e["case_key"], e["sequence"])):
         data, seq = event["data"], event["sequence"]
         if event["event_type"] in PRESTAZIONE_EVENTS:
             row = _prestazione_row(event)
             prestazioni[row["prestazione_key"]] = row  # sorted: the last one is the newest
+        elif event["event_type"].startswith(SIUSS_FLOW_EVENT) and (row := _transmission_row(event)):
+            transmissions[row["prestazione_key"]] = row
         area = data.get("area")
         care = event["event_type"] == "cartella.fase_cambiata" and data.get("a") in TAKEN_INTO_CARE
         if area or care:
@@ -64,6 +84,7 @@ def project(events: Iterable[dict]) -> None:
                 case["area"], case["area_sequence"] = area, seq
             case["in_carico"] = case["in_carico"] or care
     upsert_newer(PrestazioneCorrente, prestazioni, key="prestazione_key", order="sequence")
+    upsert_newer(TrasmissioneSiuss, transmissions, key="prestazione_key", order="sequence")
     _upsert_cases(cases)
 
 
@@ -86,8 +107,9 @@ def _upsert_cases(rows: dict[str, dict]) -> None:
 
 @transaction.atomic(using=DB)
 def rebuild_projections(chunk: int = 20_000) -> int:
-    """Recompute both tables from every stored event (after a code change to the projection, or a restore)."""
+    """Recompute the tables from every stored event (after a code change to the projection, or a restore)."""
     PrestazioneCorrente.objects.all().delete()
+    TrasmissioneSiuss.objects.all().delete()
     CasoCorrente.objects.all().delete()
     done, batch = 0, []
     for payload in EventoRegionale.objects.order_by("id").values_list("payload", flat=True).iterator(chunk_size=chunk):

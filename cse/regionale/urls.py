@@ -5,6 +5,7 @@ from . import views, views_sioss
 app_name = "regionale"
 urlpatterns = [
     path("", views.cruscotto, name="cruscotto"),
+    path("siuss/completezza/", views.completezza, name="completezza"),
     path("sioss/", views_sioss.sioss, name="sioss"),
     path("sioss/ricalcola/", views_sioss.ricalcola, name="sioss_ricalcola"),
     path("sioss/import-a4/", views_sioss.import_a4, name="sioss_import_a4"),

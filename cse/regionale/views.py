@@ -13,7 +13,7 @@ from django.utils import timezone
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability
 
-from .derivations import TABLE_DIMENSIONS, siuss_table
+from .derivations import COMPLETENESS_COLUMNS, TABLE_DIMENSIONS, siuss_completeness, siuss_table
 from .exports import NOT_SHOWN, download, table_rows
 from .models import EventoRegionale, PrestazioneSiuss
 from .suppression import suppress
@@ -80,3 +80,18 @@ def cruscotto(request):
             "per_tipo": per_tipo,
         },
     )
+
+
+@analysts_only
+def completezza(request):
+    """Per ente erogatore: erogated vs transmitted vs acquired by SIUSS (counts of prestazioni, no person data)."""
+    anni = sorted(set(PrestazioneSiuss.objects.values_list("anno", flat=True)), reverse=True)
+    anno = year_param(request, anni)
+    rows = siuss_completeness(anno)
+    if request.GET.get("formato") in {"csv", "xlsx"}:
+        header = ["Ente erogatore", *COMPLETENESS_COLUMNS.values(), "% acquisite"]
+        body = [[r["ente"], *(r[k] for k in COMPLETENESS_COLUMNS), r["quota_acquisite"]] for r in rows]
+        return download([header, *body], filename=f"completezza-siuss-{anno}", formato=request.GET["formato"])
+    totals = {k: sum(r[k] for r in rows) for k in COMPLETENESS_COLUMNS}
+    context = {"anno": anno, "anni": anni, "rows": rows, "colonne": COMPLETENESS_COLUMNS, "totali": totals}
+    return render(request, "regionale/completezza.html", context)

@@ -1,83 +1,100 @@
-"""Demo data for the SIUSS transmission (called by seed_demo): Molfetta's e-service, a few prestazioni ready to go,
-two with the kind of gaps the worklist must show, flows prepared and exposed. Synthetic people only."""
+"""Demo data for the SIUSS transmission (called by seed_demo after the demo cases are delivered): Molfetta's
+e-service; some of the prestazioni delivered through the case services get residence, ISEE and SIUSS data as an
+operator would type them — two with the kind of gaps the worklist must show — then flows are prepared and exposed,
+and INPS's first outcomes arrive (acquired, one rejected). Everything goes through the services, so history,
+diario and the events to the Region are those of real use. Synthetic people only."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
-from cse.cartella.fasi import Prestazione, Progetto, VoceNomenclatore
-from cse.cartella.models import Assistito, Cartella
-from cse.cartella.rete import Isee
+from cse.cartella.anagrafica import assistito_update, isee_add
+from cse.cartella.fasi import Prestazione
 
-from .models import DatiSiuss, EserviceWaas
-from .services import flussi_expose, flussi_prepare
+from .glossary import CodiceEsito, StatoFlusso
+from .models import EserviceWaas, Flusso
+from .services import dati_siuss_save, esiti_record, flussi_expose, flussi_prepare
+
+DEMO_PRESTAZIONI = 8
+NO_DSU, QUOTE_MISMATCH = 4, 3  # the fifth person has no DSU protocol, the fourth's quotas do not add up
 
 
-def seed_siuss_demo(ente, *, base_url: str = "http://localhost:8000") -> str:
+def seed_siuss_demo(ente, *, worker, erogatore: str, base_url: str = "http://localhost:8000") -> str:
     if EserviceWaas.objects.filter(ente=ente).exists():
         return "SIUSS: dati dimostrativi già presenti"
-    with transaction.atomic():
-        EserviceWaas.objects.create(
-            ente=ente,
-            codice_siuss=ente.codice,
-            belfiore_sede=ente.codice,
-            cf_operatore="RSSMRA80A01F284X",
-            audience=f"{base_url}/siuss/waas/{ente.codice}",
-            purpose_ids=["demo-inps-siuss"],
+    EserviceWaas.objects.create(
+        ente=ente,
+        codice_siuss=ente.codice,
+        belfiore_sede=ente.codice,
+        cf_operatore="RSSMRA80A01F284X",
+        audience=f"{base_url}/siuss/waas/{ente.codice}",
+        purpose_ids=["demo-inps-siuss"],
+    )
+    year = timezone.localdate().year
+    first_of_each_case: dict[int, Prestazione] = {}
+    for p in (
+        Prestazione.objects.filter(cartella__owner_ente=ente, erogatore=erogatore)
+        .select_related("cartella__assistito")
+        .order_by("pk")
+    ):
+        first_of_each_case.setdefault(p.cartella_id, p)  # one person per prestazione: the gaps stay theirs
+    for i, p in enumerate(list(first_of_each_case.values())[:DEMO_PRESTAZIONI]):
+        person = p.cartella.assistito
+        person = assistito_update(
+            assistito=person,
+            data={"comune_residenza": ente.comune, "cittadinanza": "100"},
+            by=worker,
+            version=None,
+            reason="residenza verificata (demo)",
         )
-        today = timezone.localdate()
-        start = date(today.year, 1, 10) if today.month > 3 else date(today.year - 1, 10, 10)
-        cartelle = list(
-            Cartella.objects.filter(owner_ente=ente, assistito__data_nascita__lt=today - timedelta(days=365 * 20))
-            .select_related("assistito")
-            .order_by("pk")[:6]
+        if i != NO_DSU and not person.isee.exists():
+            isee_add(
+                assistito=person,
+                data={
+                    "valore": Decimal("7200"),
+                    "protocollo_dsu": f"INPS-ISEE-{year}-{i:08d}A-00",
+                    "data_presentazione": date(year, 1, 10),
+                    "valida_dal": date(year, 1, 10),
+                    "valida_al": date(year, 12, 31),
+                },
+                by=worker,
+            )
+        periodic = p.carattere == 1
+        amount = Decimal("400.00") if periodic else p.importo
+        dati_siuss_save(
+            prestazione=p,
+            data={
+                "protocollo_domanda": f"DEMO-{i + 1:04d}",
+                "presenza_prova_mezzi": "1",
+                "importo_mensile": amount if periodic else None,
+                "quota_ente": amount - (Decimal("50") if i != QUOTE_MISMATCH else Decimal("0")),
+                "quota_utente": Decimal("50"),
+            },
+            by=worker,
         )
-        codes = ["A1.04", "A2.07", "A1.05", "A1.06", "A2.01", "A1.16"]
-        for i, cartella in enumerate(cartelle):
-            Assistito.objects.filter(pk=cartella.assistito_id).update(comune_residenza=ente.comune, cittadinanza="100")
-            if i != 4:  # the fifth person has no DSU protocol: the worklist says so
-                Isee.objects.get_or_create(
-                    assistito_id=cartella.assistito_id,
-                    valida_dal=start,
-                    defaults={
-                        "valore": Decimal("7200"),
-                        "protocollo_dsu": f"INPS-ISEE-{start.year}-{i:08d}A-00",
-                        "data_presentazione": start,
-                        "valida_al": date(start.year, 12, 31),
-                    },
-                )
-            Progetto.objects.get_or_create(cartella=cartella, defaults={"obiettivi": "Progetto dimostrativo"})
-            Cartella.objects.filter(pk=cartella.pk, area="").update(area="poverta")
-            voce = VoceNomenclatore.objects.get(codice=codes[i])
-            periodic = voce.carattere == 1
-            p = Prestazione.objects.create(
-                cartella=cartella,
-                voce=voce,
-                carattere=voce.carattere,
-                data_inizio=start + timedelta(days=i),
-                quantita=1,
-                unita="euro",
-                importo=Decimal("0" if periodic else "300.00"),
-                fonte="comunale",
-                erogatore=ente.nome,
-                ente_erogatore=ente,
-            )
-            amount = Decimal("400.00") if periodic else Decimal("300.00")
-            DatiSiuss.objects.create(
-                prestazione=p,
-                protocollo_domanda=f"DEMO-{i + 1:04d}",
-                presenza_prova_mezzi="1",
-                importo_mensile=amount if periodic else None,
-                quota_ente=amount - (Decimal("50") if i != 3 else Decimal("0")),  # the fourth does not add up
-                quota_utente=Decimal("50"),
-            )
     result = flussi_prepare(ente=ente)
     exposed = flussi_expose(ente=ente)
+    # INPS has answered on the older half of the exposed flows: all acquired but the last, rejected
+    waiting = list(Flusso.objects.filter(ente=ente, stato=StatoFlusso.ESPOSTO).order_by("esposto_ms"))
+    answered = waiting[: (len(waiting) + 1) // 2]
+    esiti_record(
+        ente=ente,
+        esiti=[
+            {"id_flusso": f.id_flusso, "codice_esito": CodiceEsito.OK, "id_acquisizione_siuss": f"DEMO{n:06d}"}
+            if n < len(answered) - 1 or len(answered) == 1
+            else {
+                "id_flusso": f.id_flusso,
+                "codice_esito": CodiceEsito.RICHIESTA_INVALIDA,
+                "descrizione_esito": "Codice prestazione non coerente con l'area utenza (esito dimostrativo)",
+            }
+            for n, f in enumerate(answered)
+        ],
+    )
     return (
         f"SIUSS: {result.checked} prestazioni verificate, {result.with_problems} con dati da completare, "
-        f"{exposed} flussi esposti (voucher di prova: manage.py siuss_voucher_demo {ente.codice})"
+        f"{exposed} flussi esposti, {len(answered)} esiti INPS dimostrativi "
+        f"(voucher di prova: manage.py siuss_voucher_demo {ente.codice})"
     )

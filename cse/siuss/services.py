@@ -42,7 +42,13 @@ def _event(flusso: Flusso, stato: str) -> None:
     outbox_append(
         aggregate=flusso.cartella,
         event_type=f"siuss.flusso_{stato}",
-        payload={"codice": flusso.prestazione.voce.codice, "tipo": flusso.tipo, "operazione": flusso.tipo_operazione},
+        payload={
+            "prestazione": flusso.prestazione_id,
+            "ente_erogatore": flusso.ente.codice,
+            "codice": flusso.prestazione.voce.codice,
+            "tipo": flusso.tipo,
+            "operazione": flusso.tipo_operazione,
+        },
     )
 
 
@@ -236,7 +242,9 @@ def flussi_expose(*, ente) -> int:
         return 0
     last = max(eservice.ultimo_ms, now_ms() - 1)
     flows = list(
-        Flusso.objects.filter(ente=ente, stato=S.PRONTO).select_related("cartella", "prestazione__voce").order_by("pk")
+        Flusso.objects.filter(ente=ente, stato=S.PRONTO)
+        .select_related("cartella", "ente", "prestazione__voce")
+        .order_by("pk")
     )
     for flusso in flows:
         last += 1
@@ -267,7 +275,7 @@ def esiti_record(*, ente, esiti: list[dict]) -> None:
     for esito in esiti:
         flusso = (
             Flusso.objects.select_for_update(of=("self",))
-            .select_related("cartella", "prestazione__voce", "annulla")
+            .select_related("cartella", "ente", "prestazione__voce", "annulla")
             .filter(ente=ente, id_flusso=esito["id_flusso"])
             .first()
         )
@@ -292,7 +300,7 @@ def esiti_record(*, ente, esiti: list[dict]) -> None:
         if ok and flusso.tipo_operazione == TipoOperazione.CANCELLAZIONE and flusso.annulla is not None:
             original = (
                 Flusso.objects.select_for_update(of=("self",))
-                .select_related("cartella", "prestazione__voce")
+                .select_related("cartella", "ente", "prestazione__voce")
                 .get(pk=flusso.annulla_id)
             )
             flusso_move(original, S.ANNULLATO, reason=f"cancellato in SIUSS con {flusso.id_flusso}")
@@ -314,7 +322,7 @@ def flusso_correct(*, flusso: Flusso, reason: str, by, today: date | None = None
         raise ValidationError("Indicare il motivo della correzione.")
     flusso = (
         Flusso.objects.select_for_update(of=("self",))
-        .select_related("cartella", "prestazione__voce", "annulla")
+        .select_related("cartella", "ente", "prestazione__voce", "annulla")
         .get(pk=flusso.pk)
     )
     eservice = EserviceWaas.objects.select_related("ente").get(ente_id=flusso.ente_id)

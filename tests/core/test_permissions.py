@@ -48,3 +48,30 @@ def test_ambito_staff_never_register_people(world):
     for ruolo in ("assistente_sociale", "responsabile"):
         assert ente_ids_for(world.user("AMB_A", ruolo), Capability.REGISTER_PERSONE) == frozenset()
         assert ente_ids_for(world.user("AMB_A", ruolo), Capability.MANAGE_CARTELLE) == {world.enti["AMB_A"].pk}
+
+
+@pytest.mark.django_db
+def test_role_groups_follow_roles_py_after_a_capability_is_added_or_removed(world, monkeypatch):
+    """An installation made before a role gained (or lost) a capability catches up at the next migrate."""
+    from django.core.management import call_command
+
+    from cse.core import roles
+    from cse.core.models import EnteGroupObjectPermission
+
+    user = world.user("A1", "segretariato")
+    ente = world.enti["A1"]
+    EnteGroupObjectPermission.objects.filter(
+        group__name=f"ente-{ente.pk}:segretariato", permission__codename=Capability.MANAGE_AGENDA
+    ).delete()  # as if the role had gained manage_agenda after this group was created
+    changed = {**roles.ROLE_CAPABILITIES, "segretariato": roles.ROLE_CAPABILITIES["segretariato"] - {"view_persone"}}
+    monkeypatch.setattr(roles, "ROLE_CAPABILITIES", changed)  # …and had just lost view_persone
+    forget_cached_capabilities(user)
+    assert ente_ids_for(user, Capability.MANAGE_AGENDA) == frozenset()
+
+    call_command("migrate", verbosity=0)
+
+    forget_cached_capabilities(user)
+    assert ente_ids_for(user, Capability.MANAGE_AGENDA) == {ente.pk}
+    assert ente_ids_for(user, Capability.VIEW_PERSONE) == frozenset()
+    assert ente_ids_for(world.user("A2", "segretariato"), Capability.VIEW_PERSONE) == frozenset()
+    assert ente_ids_for(world.user("A1", "responsabile"), Capability.VIEW_PERSONE) == {ente.pk}

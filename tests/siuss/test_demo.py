@@ -13,7 +13,8 @@ def test_demo_seed_shows_exposed_flows_and_the_gaps_of_two_prestazioni():
     call_command("seed_demo", "--scale", "60", "--quiet-logins", stdout=out)
     assert "flussi esposti" in out.getvalue()
     flows = Flusso.objects.filter(ente__codice="F284")
-    assert flows.filter(stato="esposto").count() >= 3
+    assert flows.filter(stato="esposto").count() >= 1  # INPS has not answered on these yet
+    assert flows.filter(stato="acquisito").count() >= 1 and flows.filter(stato="errore").count() == 1
     assert all(xsd_errors(bytes(f.xml), f.tipo) == [] for f in flows)
     texts = [t for v in VerificaSiuss.objects.filter(ha_problemi=True) for t in v.problemi]
     assert any("protocollo DSU" in t or "ISEE valido" in t for t in texts)

@@ -58,10 +58,7 @@ class Command(BaseCommand):
         logins = self._operators(enti_comuni, ente_ambito)
         created = self._people(enti_comuni, scale)
         self._transfer_one_case(enti_comuni, ente_ambito)
-        from cse.siuss.demo import seed_siuss_demo
-
-        self.stdout.write(seed_siuss_demo(enti_comuni["072029"]))
-        self._regional_data()
+        self._regional_data(enti_comuni["072029"])
         citizen = self._portal(enti_comuni, ente_ambito)
         self.stdout.write(
             f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}), "
@@ -192,14 +189,21 @@ class Command(BaseCommand):
         bulk_create_with_history(cartelle, Cartella, batch_size=1000)
         return len(people)
 
-    def _regional_data(self) -> None:
-        """Cases delivered through the services, relayed to the region, the year derived (SIUSS and SIOSS)."""
+    def _regional_data(self, siuss_ente: Ente) -> None:
+        """Cases delivered through the services, one comune's SIUSS transmission, everything relayed to the region,
+        the year derived (SIUSS and SIOSS)."""
+        from django.contrib.auth import get_user_model
+
         from cse.cartella.relay import relay_outbox
-        from cse.demo.regional import deliver_demo_cases
+        from cse.demo.regional import DEMO_EROGATORE, deliver_demo_cases
         from cse.regionale.derivations import derive_siuss_prestazioni
         from cse.regionale.leps import derive_sioss_leps_counts
+        from cse.siuss.demo import seed_siuss_demo
 
         delivered = sum(deliver_demo_cases(username=f"{c}.assistente_sociale") for c in OPERATOR_COMUNI.values())
+        slug = OPERATOR_COMUNI[siuss_ente.comune.codice_istat]
+        worker = get_user_model().objects.get(username=f"{slug}.responsabile")
+        self.stdout.write(seed_siuss_demo(siuss_ente, worker=worker, erogatore=DEMO_EROGATORE))
         relay_outbox(batch_size=100_000)  # everything the seed wrote through the services reaches the region
         if delivered:
             year = timezone.localdate().year

@@ -12,6 +12,7 @@ import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -49,7 +50,17 @@ def can_break_glass(user) -> bool:
     return bool(break_glass_enti(user))
 
 
-def _validate_request(*, user, codice_fiscale: str, motivo: str, password: str) -> str:
+def _password_ok(user, password: str, request) -> bool:
+    """Re-authentication. Through authenticate() when there is a request, so failures count towards the login
+    lock-out (django-axes): a hijacked session cannot guess the password here without limit."""
+    if not password:
+        return False
+    if request is None:
+        return user.check_password(password)
+    return authenticate(request, username=user.get_username(), password=password) == user
+
+
+def _validate_request(*, user, codice_fiscale: str, motivo: str, password: str, request=None) -> str:
     """All input checks before any lookup: the answer cannot depend on whether the person exists."""
     cf = normalise_cf(codice_fiscale)
     errors: dict[str, list[str]] = {}
@@ -57,7 +68,7 @@ def _validate_request(*, user, codice_fiscale: str, motivo: str, password: str) 
         errors["codice_fiscale"] = ["Indicare un codice fiscale completo di 16 caratteri (solo lettere e cifre)."]
     if len(motivo.strip()) < MIN_MOTIVO:
         errors["motivo"] = [f"Descrivere il motivo dell'urgenza in almeno {MIN_MOTIVO} caratteri."]
-    if not password or not user.check_password(password):
+    if not _password_ok(user, password, request):
         errors["password"] = ["Password non corretta: reinserire la propria password di accesso."]
     if errors:
         raise ValidationError(errors)
@@ -73,7 +84,7 @@ def accesso_emergenza_open(*, user, codice_fiscale: str, motivo: str, password: 
     enti = break_glass_enti(user)
     if not enti:
         raise ValidationError("L'accesso di emergenza è riservato agli operatori dei servizi sociali.")
-    cf = _validate_request(user=user, codice_fiscale=codice_fiscale, motivo=motivo, password=password)
+    cf = _validate_request(user=user, codice_fiscale=codice_fiscale, motivo=motivo, password=password, request=request)
     motivo = motivo.strip()
     now = timezone.now()
     until = now + timedelta(minutes=settings.CSE_BREAK_GLASS_MINUTES)

@@ -125,6 +125,18 @@ def test_short_reason_or_wrong_password_writes_nothing(world, client, motivo, pa
 
 
 @pytest.mark.django_db
+def test_password_guessing_on_the_emergency_form_hits_the_login_lockout(world, client, settings):
+    operatore = world.user("B1", "assistente_sociale")
+    client.force_login(operatore)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _open(client, world.assistiti["A1"].codice_fiscale, password="tentativo-sbagliato")
+    response = _open(client, world.assistiti["A1"].codice_fiscale)  # now even the right password is refused
+    assert response.status_code != 302
+    assert not AccessoEmergenza.objects.filter(operatore=operatore).exists()
+    assert not _emergency_grants(operatore).exists()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("ente_key", "ruolo"),
     [("A2", "redattore_portale"), ("REG", "analista_regionale"), ("B1", "amministratore_ente")],

@@ -99,6 +99,8 @@ class World:
     sessioni: dict = field(default_factory=dict)
     servizi: dict = field(default_factory=dict)
     domande: dict = field(default_factory=dict)
+    emergenze: dict = field(default_factory=dict)
+    segnalazioni: dict = field(default_factory=dict)
 
     def user(self, ente_key: str, ruolo: str):
         return self.users[(ente_key, ruolo)]
@@ -153,6 +155,7 @@ def build_world() -> World:
     for cartella in world.cartelle.values():
         add_case_content(cartella, by=manager)
     add_ambito_content(world)
+    add_vigilanza_content(world)
     build_portal(world)
     build_bookings(world)
     return world
@@ -208,6 +211,43 @@ def add_ambito_content(world: World) -> None:
     world.domande["AMB_A"] = DomandaServizio.objects.create(
         servizio=world.servizi["AMB_A"], cartella=world.cartelle["AMB_A"], inserita_da=coordinatore
     )
+
+
+def add_vigilanza_content(world: World) -> None:
+    """Rows for the isolation matrix of the review pages: a past (expired, no live grant) emergency access of a B1
+    operator to A1's case, and an alert per comune. Their operators are responsabili, so the scenario tests, which
+    use other roles, start from a clean slate."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cse.cartella.models import AccessoEmergenza, Segnalazione
+
+    past = timezone.now() - timedelta(days=2)
+    world.emergenze = {
+        "A1": AccessoEmergenza.objects.create(
+            operatore=world.user("B1", "responsabile"),
+            ente_origine=world.enti["B1"],
+            ente_titolare=world.enti["A1"],
+            codice_fiscale=world.assistiti["A1"].codice_fiscale,
+            assistito=world.assistiti["A1"],
+            cartella=world.cartelle["A1"],
+            motivo="Pronto intervento notturno per una persona senza dimora",
+            esito="concesso",
+            dal=past,
+            al=past + timedelta(hours=2),
+        )
+    }
+    world.segnalazioni = {
+        key: Segnalazione.objects.create(
+            ente=world.enti[key],
+            tipo="fuori_orario",
+            operatore=world.user(key, "responsabile"),
+            descrizione="Consultazione di cartelle fuori dall'orario di servizio.",
+            creata_il=past,
+        )
+        for key in ("A1", "B1")
+    }
 
 
 TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

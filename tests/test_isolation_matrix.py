@@ -83,6 +83,9 @@ OBJECT_URLS = {
     "cittadino:annulla": "prenotazione_codice",
     "cittadino:sposta": "prenotazione_codice",
     "cittadino:conferma": "token",
+    # break-the-glass review (issue 8): only the owning ente's responsabile / administrator
+    "accesso_emergenza_revisione": "accesso_emergenza",
+    "segnalazione_chiusura": "segnalazione",
 }
 # URL keyword per kind (default "pk") and the value used as "does not exist"; the WaaS e-service is addressed by
 # the ente's code.
@@ -160,6 +163,9 @@ def _foreign_objects(world, ente_key: str, ruolo: str, user) -> dict[str, list[i
         # operators are nobody's citizen: every booking code is foreign to them, as are forged e-mail tokens
         "prenotazione_codice": list(Prenotazione.objects.values_list("codice", flat=True)),
         "token": [f"{codice}:forged" for codice in Prenotazione.objects.values_list("codice", flat=True)],
+        # review rows belong to the ente reviewing them; the B1 operator who opened an access never sees its review
+        "accesso_emergenza": [a.pk for k, a in world.emergenze.items() if k != ente_key],
+        "segnalazione": [s.pk for k, s in world.segnalazioni.items() if k != ente_key],
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
 from .models import AccessLog
 
@@ -24,7 +25,11 @@ def log_access(
     finalita: str = "",
     request: HttpRequest | None = None,
 ) -> AccessLog:
-    return AccessLog.objects.create(
+    """Append the access-log row, then let the unusual-access watcher look at it (same transaction, one query).
+
+    The watcher lives in the case domain (it knows case managers and équipe grants), so core calls it by dotted path
+    rather than importing a higher layer, as the outbox does for the relay."""
+    row = AccessLog.objects.create(
         user=user,
         ente_id=ente_id,
         azione=azione,
@@ -34,3 +39,8 @@ def log_access(
         finalita=finalita[:200],
         ip=client_ip(request),
     )
+    import_string(UNUSUAL_ACCESS_WATCHER)(row)
+    return row
+
+
+UNUSUAL_ACCESS_WATCHER = "cse.cartella.vigilanza.detect_unusual_access"

@@ -242,6 +242,12 @@ EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if CSE_DEMO else "django.core.mail.backends.smtp.EmailBackend",
 )
+# Break-the-glass and unusual-access alerts (issue 8). Office hours "7-20" (local time, end excluded); empty disables.
+CSE_BREAK_GLASS_MINUTES = int(os.environ.get("CSE_BREAK_GLASS_MINUTES", "120"))
+CSE_ALERT_DISTINCT_CARTELLE = int(os.environ.get("CSE_ALERT_DISTINCT_CARTELLE", "20"))
+CSE_ALERT_WINDOW_MINUTES = int(os.environ.get("CSE_ALERT_WINDOW_MINUTES", "10"))
+_office_hours = os.environ.get("CSE_ALERT_OFFICE_HOURS", "7-20").strip()
+CSE_ALERT_OFFICE_HOURS = tuple(int(h) for h in _office_hours.split("-")) if _office_hours else None
 CSE_BOOKING_HOLD_MINUTES = int(os.environ.get("CSE_BOOKING_HOLD_MINUTES", "15"))
 CSE_BOOKING_CUTOFF_HOURS = int(os.environ.get("CSE_BOOKING_CUTOFF_HOURS", "24"))
 CSE_BOOKING_MIN_LEAD_MINUTES = int(os.environ.get("CSE_BOOKING_MIN_LEAD_MINUTES", "60"))

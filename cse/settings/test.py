@@ -31,3 +31,4 @@ CSE_CITIZEN_LOGIN = "test"
 # workers number their rows alike, so their websocket groups ("agenda-sportello-428") would otherwise be shared.
 if "channels_redis" in CHANNEL_LAYERS["default"]["BACKEND"]:  # noqa: F405
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"asgi-test-{os.getpid()}"  # noqa: F405
+CSE_ALERT_OFFICE_HOURS = None  # time-independent suite; tests of the office-hours alert set it explicitly

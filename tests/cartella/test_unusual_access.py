@@ -1,0 +1,111 @@
+"""Unusual-access alerts: an operator leafing through many cases that are not theirs, or reading cases outside office
+hours, raises one alert for their ente's responsabile per window."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from cse.cartella.models import Segnalazione
+from cse.cartella.services import cartella_grant_access, cartella_open
+from tests.factories import register_person
+
+N = 3
+
+
+@pytest.fixture
+def alert_settings(settings):
+    settings.CSE_ALERT_DISTINCT_CARTELLE = N
+    settings.CSE_ALERT_WINDOW_MINUTES = 10
+    settings.CSE_ALERT_OFFICE_HOURS = None
+    return settings
+
+
+def _a1_cases(world, count: int, *, manager):
+    cases = []
+    for i in range(count):
+        person = register_person(
+            world.enti["A1"], cognome="Ventura", nome=f"Nome{chr(65 + i)}", data_nascita=date(1970, 1, 1 + i)
+        )
+        cases.append(cartella_open(assistito=person, by=manager))
+    return cases
+
+
+def _read(client, cases):
+    for cartella in cases:
+        assert client.get(reverse("locale:cartella_detail", kwargs={"pk": cartella.pk})).status_code == 200
+
+
+def _alerts(user, tipo="accessi_insoliti"):
+    return Segnalazione.objects.filter(operatore=user, tipo=tipo)
+
+
+@pytest.mark.django_db
+def test_n_plus_one_unassigned_cases_raise_exactly_one_alert(world, client, alert_settings):
+    manager = world.user("A1", "assistente_sociale")
+    reader = world.user("A1", "responsabile")  # sees every case of the comune, manages none of these
+    cases = _a1_cases(world, N + 3, manager=manager)
+    client.force_login(reader)
+
+    _read(client, cases[:N])
+    _read(client, cases[:N])  # re-reading the same cases is not "many cases"
+    assert not _alerts(reader).exists()
+
+    _read(client, cases[N : N + 1])
+    alert = _alerts(reader).get()
+    assert alert.ente == world.enti["A1"]
+    assert "Ventura" not in alert.descrizione
+
+    _read(client, cases[N + 1 :])  # still inside the window: no second alert
+    assert _alerts(reader).count() == 1
+
+
+@pytest.mark.django_db
+def test_assigned_cases_do_not_count(world, client, alert_settings):
+    manager = world.user("A1", "assistente_sociale")
+    own = _a1_cases(world, N + 2, manager=manager)  # the manager's own cases
+    client.force_login(manager)
+    _read(client, own)
+    assert not _alerts(manager).exists()
+
+    # équipe grants are assignments too: a B1 operator named on A1 cases
+    equipe_member = world.user("B1", "assistente_sociale")
+    for cartella in own:
+        cartella_grant_access(cartella=cartella, user=equipe_member, reason="membro dell'équipe")
+    client.force_login(equipe_member)
+    _read(client, own)
+    assert not _alerts(equipe_member).exists()
+
+
+@pytest.mark.django_db
+def test_reading_outside_office_hours_raises_one_alert_per_window(world, client, alert_settings):
+    reader = world.user("A1", "assistente_sociale")
+    client.force_login(reader)
+    alert_settings.CSE_ALERT_OFFICE_HOURS = (0, 24)  # always in service
+    _read(client, [world.cartelle["A1"]])
+    assert not _alerts(reader, "fuori_orario").exists()
+
+    alert_settings.CSE_ALERT_OFFICE_HOURS = (0, 0)  # never in service
+    _read(client, [world.cartelle["A1"], world.cartelle["A1"]])
+    assert _alerts(reader, "fuori_orario").count() == 1
+    assert _alerts(reader, "fuori_orario").get().ente == world.enti["A1"]
+
+
+@pytest.mark.django_db
+def test_the_watcher_costs_one_query_per_case_read(world, client, alert_settings, django_assert_num_queries):
+    from cse.cartella.vigilanza import detect_unusual_access
+    from cse.core.models import AccessLog
+
+    reader = world.user("A1", "responsabile")
+    row = AccessLog.objects.create(
+        user=reader,
+        ente=world.enti["A1"],
+        azione="consultazione",
+        oggetto_tipo="cartella",
+        oggetto_id=world.cartelle["A1"].pk,
+        assistito_id=world.assistiti["A1"].pk,
+    )
+    with django_assert_num_queries(1):
+        assert detect_unusual_access(row) is None

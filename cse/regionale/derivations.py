@@ -15,6 +15,7 @@ from cse.cartella.glossary import AREE_SENSIBILI, SIUSS_AREA_UTENZA  # pure code
 
 from .bulk import insert_rows
 from .models import CasoCorrente, PrestazioneCorrente, PrestazioneSiuss, TrasmissioneSiuss
+from .sql import in_database, siuss_insert_select
 
 DB = "regionale"
 
@@ -28,6 +29,13 @@ def derive_siuss_prestazioni(anno: int, ente: str | None = None) -> int:
     if ente:
         stale, prestazioni = stale.filter(ente=ente), prestazioni.filter(ente_erogatore=ente)
     stale.delete()
+    if in_database():
+        return siuss_insert_select(anno, ente)
+    return _derive_siuss_rows(anno, prestazioni)
+
+
+def _derive_siuss_rows(anno: int, prestazioni) -> int:
+    """The portable path (SQLite): the same rows as sql.siuss_insert_select, built in Python."""
     cases = {
         k: (area, in_care) for k, area, in_care in CasoCorrente.objects.values_list("case_key", "area", "in_carico")
     }

@@ -31,6 +31,7 @@ from .models import (
     SchedaLeps,
     ValoreLeps,
 )
+from .sql import in_database, leps_event_values
 
 UNKNOWN_AMBITO = "ND"  # e.g. a person without registered residence (residenza fittizia): counted, never dropped
 
@@ -77,6 +78,12 @@ def seed_indicators(model=IndicatoreLeps, using: str = DB) -> int:
 
 
 def _event_values(anno: int, ambito: str | None) -> dict[tuple[str, str], dict[tuple[str, str], Decimal]]:
+    if in_database():
+        return leps_event_values(anno, ambito, UNKNOWN_AMBITO)
+    return _event_values_python(anno, ambito)
+
+
+def _event_values_python(anno: int, ambito: str | None) -> dict[tuple[str, str], dict[tuple[str, str], Decimal]]:
     """(ambito, modulo) → {(misura+dimensione, chiave): value}, from the prestazioni tagged with a LEPS and active
     during the year (current state of each), their cases' area, and the phases the cases reached in the year."""
     start, end = date(anno, 1, 1), date(anno, 12, 31)

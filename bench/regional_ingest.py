@@ -97,6 +97,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=2000)
     parser.add_argument("--write", action="store_true", help="append the result to docs/benchmarks.md")
+    parser.add_argument(
+        "--derive-only", action="store_true", help="keep the stored events; time the derivations only (SQL and Python)"
+    )
     args = parser.parse_args()
     bench_dir = ROOT / "var" / "bench"
     bench_dir.mkdir(parents=True, exist_ok=True)
@@ -128,6 +131,8 @@ def main() -> None:
 
     connection = connections["regionale"]
     call_command("migrate", "--database", "regionale", verbosity=0)
+    if args.derive_only:
+        return derive_only(connection)
     projections = (PrestazioneCorrente, TrasmissioneSiuss, CasoCorrente)
     for model in (EventoRegionale, PrestazioneSiuss, *projections, ValoreLeps, SchedaLeps):
         model.objects.all().delete()
@@ -186,6 +191,26 @@ def main() -> None:
     if args.write:
         with open(ROOT / "docs" / "benchmarks.md", "a", encoding="utf-8") as fh:
             fh.write("\n" + text)
+
+
+def derive_only(connection) -> None:
+    """Time a year's derivations on the events already stored: in the database (PostgreSQL) and the portable path."""
+    from unittest import mock
+
+    from cse.regionale import derivations, leps
+    from cse.regionale.models import EventoRegionale
+
+    stored = EventoRegionale.objects.count()
+    for label, in_db in (("in PostgreSQL", True), ("Python (portable path)", False)):
+        switch = mock.Mock(return_value=in_db)
+        with mock.patch.object(derivations, "in_database", switch), mock.patch.object(leps, "in_database", switch):
+            started = time.perf_counter()
+            rows = derivations.derive_siuss_prestazioni(2026)
+            siuss = time.perf_counter() - started
+            started = time.perf_counter()
+            values = leps.derive_sioss_leps_counts(2026)
+            sioss = time.perf_counter() - started
+        print(f"{stored:,} events, {label}: SIUSS {siuss:.1f} s ({rows:,} rows), SIOSS {sioss:.1f} s ({values:,} v.)")
 
 
 if __name__ == "__main__":

@@ -163,7 +163,13 @@ def regola_orario_save(
 
 def regola_orario_delete(*, regola: RegolaOrario, by, now: datetime | None = None) -> None:
     sportello = regola.sportello
-    _apply(sportello, by=by, now=now, write=regola.delete, reason=f"orario eliminato: {regola}")
+    _apply(
+        sportello,
+        by=by,
+        now=now,
+        write=lambda: RegolaOrario.objects.filter(pk=regola.pk).delete(),
+        reason=f"orario eliminato: {regola}",
+    )
 
 
 # --- closures -----------------------------------------------------------------------------------------------------
@@ -201,7 +207,13 @@ def chiusura_save(
 
 def chiusura_delete(*, chiusura: Chiusura, by, now: datetime | None = None) -> None:
     reason = f"chiusura eliminata: {chiusura.dal:%d/%m/%Y}-{chiusura.al:%d/%m/%Y}"
-    _apply(chiusura.sportello, by=by, now=now, write=chiusura.delete, reason=reason)
+    _apply(
+        chiusura.sportello,
+        by=by,
+        now=now,
+        write=lambda: Chiusura.objects.filter(pk=chiusura.pk).delete(),
+        reason=reason,
+    )
 
 
 # --- one-off extra openings ---------------------------------------------------------------------------------------
@@ -240,7 +252,13 @@ def apertura_straordinaria_save(
 
 def apertura_straordinaria_delete(*, apertura: AperturaStraordinaria, by, now: datetime | None = None) -> None:
     reason = f"apertura straordinaria eliminata: {apertura.data:%d/%m/%Y}"
-    _apply(apertura.sportello, by=by, now=now, write=apertura.delete, reason=reason)
+    _apply(
+        apertura.sportello,
+        by=by,
+        now=now,
+        write=lambda: AperturaStraordinaria.objects.filter(pk=apertura.pk).delete(),
+        reason=reason,
+    )
 
 
 def horizon_end(sportello: Sportello, now: datetime | None = None) -> date:

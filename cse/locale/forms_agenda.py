@@ -34,7 +34,11 @@ class RegolaOrarioForm(StyledFormMixin, forms.Form):
 class ChiusuraForm(StyledFormMixin, forms.Form):
     dal = forms.DateField(label="Dal", widget=forms.DateInput)
     al = forms.DateField(label="Al (compreso)", widget=forms.DateInput)
-    motivo = forms.CharField(label="Motivo", max_length=200)
+    motivo = forms.CharField(
+        label="Motivo",
+        max_length=200,
+        error_messages={"required": "Indicare il motivo della chiusura (lo vedono gli operatori)."},
+    )
 
 
 class AperturaStraordinariaForm(StyledFormMixin, forms.Form):

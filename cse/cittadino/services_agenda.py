@@ -114,10 +114,10 @@ def _overlapping_rule(regola: RegolaOrario) -> RegolaOrario | None:
     ).exclude(pk=regola.pk)
     for other in others:
         starts_before_other_ends = (
-            regola.valida_dal is None or other.valida_al is None or regola.valida_dal <= (other.valida_al)
+            regola.valida_dal is None or other.valida_al is None or regola.valida_dal <= other.valida_al
         )
         other_starts_before_this_ends = (
-            other.valida_dal is None or regola.valida_al is None or other.valida_dal <= (regola.valida_al)
+            other.valida_dal is None or regola.valida_al is None or other.valida_dal <= regola.valida_al
         )
         if starts_before_other_ends and other_starts_before_this_ends:
             return other

@@ -4,13 +4,14 @@ against every URL that takes an object id (enumerated from the resolver), with f
 from __future__ import annotations
 
 import re
+from datetime import date, time
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cse.ambito.models import MembroUVM
 from cse.cartella.fasi import Documento, Prestazione, VoceDiario
-from cse.cittadino.agenda import Prenotazione, Sportello
+from cse.cittadino.agenda import AperturaStraordinaria, Chiusura, Prenotazione, RegolaOrario, Sportello
 from cse.core.models import Incarico
 from cse.regionale.models import SchedaLeps
 
@@ -76,6 +77,18 @@ OBJECT_URLS = {
     "locale:prenotazione": "prenotazione",
     "locale:prenotazione_assente": "prenotazione",
     "locale:prenotazione_cartella": "prenotazione",
+    # the office's own agenda rules (settings, weekly hours, closures, extra openings)
+    "locale:agenda_regole": "sportello",
+    "locale:agenda_impostazioni": "sportello",
+    "locale:agenda_regola_nuova": "sportello",
+    "locale:agenda_chiusura_nuova": "sportello",
+    "locale:agenda_apertura_nuova": "sportello",
+    "locale:agenda_regola": "regola_orario",
+    "locale:agenda_regola_elimina": "regola_orario",
+    "locale:agenda_chiusura": "chiusura_agenda",
+    "locale:agenda_chiusura_elimina": "chiusura_agenda",
+    "locale:agenda_apertura": "apertura_straordinaria",
+    "locale:agenda_apertura_elimina": "apertura_straordinaria",
     # citizen URLs keyed by booking code or e-mail token: never another person's booking
     "cittadino:ricevuta": "prenotazione_codice",
     "cittadino:ricevuta_pdf": "prenotazione_codice",
@@ -160,6 +173,7 @@ def _foreign_objects(world, ente_key: str, ruolo: str, user) -> dict[str, list[i
         "prenotazione": list(
             Prenotazione.objects.exclude(slot__sportello__ente=world.enti[ente_key]).values_list("pk", flat=True)
         ),
+        **_foreign_agenda_rules(world.enti[ente_key]),
         # operators are nobody's citizen: every booking code is foreign to them, as are forged e-mail tokens
         "prenotazione_codice": list(Prenotazione.objects.values_list("codice", flat=True)),
         "token": [f"{codice}:forged" for codice in Prenotazione.objects.values_list("codice", flat=True)],
@@ -184,6 +198,25 @@ def _foreign_ambito_objects(world, ente_key: str) -> dict[str, list[int]]:
         ),
         "servizio": [s.pk for k, s in world.servizi.items() if k not in own],
         "domanda": [d.pk for k, d in world.domande.items() if k not in own],
+    }
+
+
+def _foreign_agenda_rules(ente) -> dict[str, list[int]]:
+    """Weekly hours, closures and extra openings of other enti's offices. The world has no closures or extra
+    openings, so one of each is added per office, far beyond every horizon (no slot changes)."""
+    far = date(2099, 1, 5)
+    for sportello in Sportello.objects.all():
+        Chiusura.objects.get_or_create(sportello=sportello, dal=far, al=far, defaults={"motivo": "matrice"})
+        AperturaStraordinaria.objects.get_or_create(
+            sportello=sportello, data=far, defaults={"ora_inizio": time(9), "ora_fine": time(10)}
+        )
+    return {
+        kind: list(model.objects.exclude(sportello__ente=ente).values_list("pk", flat=True))
+        for kind, model in (
+            ("regola_orario", RegolaOrario),
+            ("chiusura_agenda", Chiusura),
+            ("apertura_straordinaria", AperturaStraordinaria),
+        )
     }
 
 

@@ -16,7 +16,7 @@ from cse.core.models import Comune
 from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability
 
-from .agenda import Prenotazione, Slot, Sportello
+from .agenda import AperturaStraordinaria, Chiusura, Prenotazione, RegolaOrario, Slot, Sportello
 from .glossary import StatoPrenotazione
 
 SESSION_KEY = "cittadino_prenotazioni"
@@ -131,6 +131,14 @@ def get_sportello_for(user, pk: int) -> Sportello:
         return sportelli_for_operator(user).get(pk=pk)
     except Sportello.DoesNotExist:
         raise Http404("Sportello non trovato") from None
+
+
+def get_agenda_rule_for(user, model: type[RegolaOrario | Chiusura | AperturaStraordinaria], pk: int):
+    """A weekly rule, closure or extra opening of an office the user manages; 404 otherwise, as if absent."""
+    try:
+        return model.objects.select_related("sportello__ente").get(pk=pk, sportello__in=sportelli_for_operator(user))
+    except model.DoesNotExist:
+        raise Http404("Regola dell'agenda non trovata") from None
 
 
 def get_prenotazione_for_operator(user, pk: int) -> Prenotazione:

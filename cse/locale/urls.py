@@ -43,3 +43,54 @@ urlpatterns += [
     path("agenda/prenotazioni/<int:pk>/assente/", views_agenda.prenotazione_assente, name="prenotazione_assente"),
     path("agenda/prenotazioni/<int:pk>/cartella/", views_agenda.prenotazione_cartella, name="prenotazione_cartella"),
 ]
+
+# Front-office agenda rules, managed by the office's own operators
+from . import views_agenda_regole  # noqa: E402
+
+urlpatterns += [
+    path("agenda/sportelli/<int:pk>/regole/", views_agenda_regole.regole, name="agenda_regole"),
+    path(
+        "agenda/sportelli/<int:pk>/regole/impostazioni/",
+        views_agenda_regole.impostazioni,
+        name="agenda_impostazioni",
+    ),
+    path(
+        "agenda/sportelli/<int:pk>/regole/orari/nuovo/",
+        views_agenda_regole.aggiungi,
+        {"kind": "regola"},
+        name="agenda_regola_nuova",
+    ),
+    path(
+        "agenda/sportelli/<int:pk>/regole/chiusure/nuova/",
+        views_agenda_regole.aggiungi,
+        {"kind": "chiusura"},
+        name="agenda_chiusura_nuova",
+    ),
+    path(
+        "agenda/sportelli/<int:pk>/regole/aperture/nuova/",
+        views_agenda_regole.aggiungi,
+        {"kind": "apertura"},
+        name="agenda_apertura_nuova",
+    ),
+    path("agenda/orari/<int:pk>/", views_agenda_regole.modifica, {"kind": "regola"}, name="agenda_regola"),
+    path(
+        "agenda/orari/<int:pk>/elimina/",
+        views_agenda_regole.elimina,
+        {"kind": "regola"},
+        name="agenda_regola_elimina",
+    ),
+    path("agenda/chiusure/<int:pk>/", views_agenda_regole.modifica, {"kind": "chiusura"}, name="agenda_chiusura"),
+    path(
+        "agenda/chiusure/<int:pk>/elimina/",
+        views_agenda_regole.elimina,
+        {"kind": "chiusura"},
+        name="agenda_chiusura_elimina",
+    ),
+    path("agenda/aperture/<int:pk>/", views_agenda_regole.modifica, {"kind": "apertura"}, name="agenda_apertura"),
+    path(
+        "agenda/aperture/<int:pk>/elimina/",
+        views_agenda_regole.elimina,
+        {"kind": "apertura"},
+        name="agenda_apertura_elimina",
+    ),
+]

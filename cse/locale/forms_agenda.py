@@ -1,0 +1,48 @@
+"""Forms of the front office's agenda rules: they only parse input; the rules are checked by
+cse.cittadino.services_agenda, whose messages are shown on the same form."""
+
+from __future__ import annotations
+
+from django import forms
+
+from cse.cittadino.agenda import RegolaOrario
+from cse.core.forms_util import StyledFormMixin
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class SportelloSettingsForm(StyledFormMixin, forms.Form):
+    durata_slot_minuti = forms.IntegerField(label="Durata di un appuntamento (minuti)", min_value=1)
+    orizzonte_giorni = forms.IntegerField(label="Prenotabile fino a (giorni da oggi)", min_value=1)
+    attivo = forms.BooleanField(label="Prenotabile dai cittadini", required=False)
+
+
+class RegolaOrarioForm(StyledFormMixin, forms.Form):
+    giorno = forms.TypedChoiceField(label="Giorno", choices=RegolaOrario.Giorno.choices, coerce=int)
+    ora_inizio = forms.TimeField(label="Dalle", widget=TimeInput)
+    ora_fine = forms.TimeField(label="Alle", widget=TimeInput)
+    posti = forms.IntegerField(label="Operatori in parallelo", min_value=1, initial=1)
+    valida_dal = forms.DateField(label="Valido dal", required=False, widget=forms.DateInput)
+    valida_al = forms.DateField(label="Valido fino al", required=False, widget=forms.DateInput)
+
+
+class ChiusuraForm(StyledFormMixin, forms.Form):
+    dal = forms.DateField(label="Dal", widget=forms.DateInput)
+    al = forms.DateField(label="Al (compreso)", widget=forms.DateInput)
+    motivo = forms.CharField(
+        label="Motivo",
+        max_length=200,
+        error_messages={"required": "Indicare il motivo della chiusura (lo vedono gli operatori)."},
+    )
+
+
+class AperturaStraordinariaForm(StyledFormMixin, forms.Form):
+    data = forms.DateField(label="Data", widget=forms.DateInput)
+    ora_inizio = forms.TimeField(label="Dalle", widget=TimeInput)
+    ora_fine = forms.TimeField(label="Alle", widget=TimeInput)
+    posti = forms.IntegerField(label="Operatori in parallelo", min_value=1, initial=1)

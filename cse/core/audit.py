@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from .audit_chain import access_log_append
 from .models import AccessLog
 
 
@@ -24,7 +25,8 @@ def log_access(
     finalita: str = "",
     request: HttpRequest | None = None,
 ) -> AccessLog:
-    return AccessLog.objects.create(
+    """The only writer of the access log: each row joins the hash chain (cse/core/audit_chain.py)."""
+    return access_log_append(
         user=user,
         ente_id=ente_id,
         azione=azione,

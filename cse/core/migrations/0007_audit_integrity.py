@@ -55,8 +55,8 @@ def install_append_only_triggers(apps, schema_editor):
     tables = _protected_tables(apps, connection.alias)
     if not tables:
         return
-    schema_editor.execute(ACCESSLOG_FUNCTION)
-    schema_editor.execute(HISTORY_FUNCTION)
+    schema_editor.execute(ACCESSLOG_FUNCTION, params=None)  # RAISE uses % placeholders of its own
+    schema_editor.execute(HISTORY_FUNCTION, params=None)
     for table, function in tables:
         name = schema_editor.quote_name(table)
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {name}")

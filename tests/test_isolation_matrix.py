@@ -43,6 +43,7 @@ OBJECT_URLS = {
     "ambito:cartella_detail": "cartella",
     "ente_operatori": "ente",
     "ente_accessi": "ente",
+    "ente_accessi_csv": "ente",
     "ente_storico": "ente",
     "incarico_revoca": "incarico",
     "regionale:scheda": "scheda_leps",

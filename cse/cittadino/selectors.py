@@ -12,11 +12,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from cse.core.models import Comune
+from cse.core.models import AccessLog, Comune
 from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability
 
-from .agenda import AperturaStraordinaria, Chiusura, Prenotazione, RegolaOrario, Slot, Sportello
+from .agenda import AperturaStraordinaria, Chiusura, Cittadino, Prenotazione, RegolaOrario, Slot, Sportello
 from .glossary import StatoPrenotazione
 
 SESSION_KEY = "cittadino_prenotazioni"
@@ -159,3 +159,13 @@ def agenda_rows(sportello: Sportello, start: datetime, end: datetime) -> list[di
         )
     }
     return [{"slot": s, "prenotazione": bookings.get(s.pk)} for s in slots]
+
+
+def accessi_ai_miei_dati(cittadino: Cittadino) -> QuerySet:
+    """Reads of every person record carrying the citizen's own codice fiscale, in any comune or ambito (the data
+    subject may know who consulted their record: Garante 2015, GDPR art. 15). Callers show only when, who, which
+    ente and what kind of access: never the purpose text, which operators write for other operators."""
+    from cse.cartella.models import Assistito
+
+    mine = Assistito.objects.filter(codice_fiscale=cittadino.codice_fiscale).values("pk")
+    return AccessLog.objects.filter(assistito_id__in=mine).select_related("user", "ente").order_by("-at", "-id")

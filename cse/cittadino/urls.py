@@ -15,4 +15,6 @@ urlpatterns = [
     path("accesso/prova/", views.accesso_prova, name="accesso_prova"),
     path("uscita/", views.uscita, name="uscita"),
     path("area-personale/", views.area_personale, name="area_personale"),
+    path("area-personale/accessi/", views.chi_ha_consultato, name="chi_ha_consultato"),
+    path("area-personale/accessi.csv", views.chi_ha_consultato_csv, name="chi_ha_consultato_csv"),
 ]

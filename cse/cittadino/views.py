@@ -3,12 +3,14 @@ iCalendar), cancel and move, test login and the personal area. Views parse, call
 
 from __future__ import annotations
 
+import csv
 from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +28,7 @@ from .glossary import Argomento, StatoPrenotazione
 from .ics import booking_ics
 from .ratelimit import rate_limited
 from .selectors import (
+    accessi_ai_miei_dati,
     codice_from_token,
     free_times,
     get_prenotazione_for_citizen,
@@ -249,6 +252,35 @@ def area_personale(request):
             "attive": (StatoPrenotazione.IN_ATTESA, StatoPrenotazione.CONFERMATA),
         },
     )
+
+
+def chi_ha_consultato(request):
+    """ "Chi ha consultato i miei dati": accesses to the records with the citizen's codice fiscale, newest first."""
+    cittadino = _cittadino(request)
+    if cittadino is None:
+        return redirect(f"{reverse('cittadino:accesso')}?next={request.path}")
+    accessi = Paginator(accessi_ai_miei_dati(cittadino), 50).get_page(request.GET.get("pagina"))
+    return render(request, "cittadino/chi_ha_consultato.html", {"cittadino": cittadino, "accessi": accessi})
+
+
+def chi_ha_consultato_csv(request):
+    cittadino = _cittadino(request)
+    if cittadino is None:
+        return redirect(f"{reverse('cittadino:accesso')}?next={reverse('cittadino:chi_ha_consultato')}")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="accessi-ai-miei-dati.csv"'
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["data_ora", "operatore", "ente", "azione"])
+    for log in accessi_ai_miei_dati(cittadino).iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                timezone.localtime(log.at).isoformat(timespec="seconds"),
+                log.user.get_full_name() or "operatore",
+                log.ente.nome if log.ente else "",
+                log.get_azione_display(),
+            ]
+        )
+    return response
 
 
 def _prestazioni_ricevute(cittadino: Cittadino) -> list[dict]:

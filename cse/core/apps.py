@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from .append_only import append_only_after_migrate
         from .permissions import role_groups_sync_after_migrate
 
         post_migrate.connect(role_groups_sync_after_migrate, sender=self)
+        # after every app's migrations ran: the last app sends post_migrate last, so connect without a sender
+        post_migrate.connect(append_only_after_migrate, dispatch_uid="cse-append-only")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
+from .audit_chain import access_log_append
 from .models import AccessLog
 
 
@@ -25,11 +26,12 @@ def log_access(
     finalita: str = "",
     request: HttpRequest | None = None,
 ) -> AccessLog:
-    """Append the access-log row, then let the unusual-access watcher look at it (same transaction, one query).
+    """The only writer of the access log: each row joins the hash chain (cse/core/audit_chain.py); then the
+    unusual-access watcher looks at it (same transaction, one query).
 
     The watcher lives in the case domain (it knows case managers and équipe grants), so core calls it by dotted path
     rather than importing a higher layer, as the outbox does for the relay."""
-    row = AccessLog.objects.create(
+    row = access_log_append(
         user=user,
         ente_id=ente_id,
         azione=azione,

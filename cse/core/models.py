@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -158,7 +159,8 @@ class AccessLog(models.Model):
         PDF = "pdf", "Stampa PDF"
         EXPORT = "export", "Esportazione"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by log_access before the row is hashed (an auto_now_add value would only exist after the hash).
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     ente = models.ForeignKey(Ente, on_delete=models.PROTECT, null=True, related_name="+")
     azione = models.CharField(max_length=20, choices=Azione.choices)
@@ -167,12 +169,16 @@ class AccessLog(models.Model):
     assistito_id = models.BigIntegerField(db_index=True)
     finalita = models.CharField(max_length=200, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # Hash chain (cse/core/audit_chain.py): sha256 of this row's fields and the previous row's hash.
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["ente", "-at"])]
+        # (user, -at): the unusual-access watcher counts one operator's recent reads on every read
+        indexes = [models.Index(fields=["ente", "-at"]), models.Index(fields=["user", "-at"])]
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.azione} {self.oggetto_tipo} {self.oggetto_id}"
@@ -184,6 +190,41 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Il registro degli accessi è in sola aggiunta: le righe non si cancellano.")
+
+
+class AuditAnchor(models.Model):
+    """Where the access-log chain starts after a purge: the hash of the last purged row (one new row per purge)."""
+
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    cutoff = models.DateTimeField()
+    last_id = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    righe_eliminate = models.PositiveIntegerField(default=0)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"ancora {self.last_id} ({self.at:%d/%m/%Y})"
+
+
+class AuditCheck(models.Model):
+    """Outcome of each verify_audit run: shown to ente admins, and the tail it saw must still be there next time."""
+
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    ok = models.BooleanField()
+    righe = models.PositiveBigIntegerField(default=0)
+    last_id = models.BigIntegerField(null=True)
+    last_hash = models.CharField(max_length=64, blank=True)
+    esito = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.esito}"
 
 
 class OutboxEvent(models.Model):

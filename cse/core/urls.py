@@ -12,6 +12,7 @@ urlpatterns = [
     path("ente/<int:pk>/operatori/", views.ente_operatori, name="ente_operatori"),
     path("ente/incarichi/<int:pk>/revoca/", views.incarico_revoca, name="incarico_revoca"),
     path("ente/<int:pk>/accessi/", views.ente_accessi, name="ente_accessi"),
+    path("ente/<int:pk>/accessi.csv", views.ente_accessi_csv, name="ente_accessi_csv"),
     path("ente/<int:pk>/storico/", views.ente_storico, name="ente_storico"),
     # break-the-glass and its review (issue 8)
     path("emergenza/", views_vigilanza.accesso_emergenza, name="accesso_emergenza"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import qrcode
@@ -10,9 +11,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -23,7 +25,7 @@ from cse.cartella.models import Assistito, Cartella
 
 from .forms import OperatoreCreateForm, OtpTokenForm
 from .forms_util import add_service_errors
-from .models import AccessLog, Ente, Incarico
+from .models import AccessLog, AuditCheck, Ente, Incarico
 from .permissions import ente_ids_for
 from .roles import Capability
 from .services import incarico_revoke, operatore_create
@@ -129,22 +131,59 @@ def incarico_revoca(request, pk: int):
     return redirect("ente_operatori", pk=incarico.ente_id)
 
 
-@login_required
-def ente_accessi(request, pk: int):
-    """Who read which record of this ente, when and why; filterable by person (for a citizen's request)."""
-    ente = _ente_for(request, pk, Capability.VIEW_AUDIT)
+def _ente_logs(request, ente: Ente):
+    """The ente's access-log rows, optionally for one person (the `assistito` id a citizen's request names)."""
     logs = AccessLog.objects.filter(ente=ente).select_related("user")
     assistito_id = request.GET.get("assistito", "").strip()
     if assistito_id.isdigit():
         logs = logs.filter(assistito_id=int(assistito_id))
+    return logs, assistito_id
+
+
+@login_required
+def ente_accessi(request, pk: int):
+    """Who read which record of this ente, when and why; filterable by person (for a citizen's request)."""
+    ente = _ente_for(request, pk, Capability.VIEW_AUDIT)
+    logs, assistito_id = _ente_logs(request, ente)
     page = Paginator(logs, 50).get_page(request.GET.get("page"))
     names = dict(
         (a.pk, f"{a.cognome} {a.nome}")
         for a in Assistito.objects.filter(pk__in=[log.assistito_id for log in page]).only("cognome", "nome")
     )
-    return render(
-        request, "core/ente_accessi.html", {"ente": ente, "page": page, "names": names, "assistito": assistito_id}
-    )
+    context = {
+        "ente": ente,
+        "page": page,
+        "names": names,
+        "assistito": assistito_id,
+        "verifica": AuditCheck.objects.order_by("-id").first(),  # last run of manage.py verify_audit
+    }
+    return render(request, "core/ente_accessi.html", context)
+
+
+@login_required
+def ente_accessi_csv(request, pk: int):
+    """The same rows as the page, all of them, as CSV (to answer a citizen's request or an inspection)."""
+    ente = _ente_for(request, pk, Capability.VIEW_AUDIT)
+    logs, assistito_id = _ente_logs(request, ente)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    suffix = f"-assistito-{assistito_id}" if assistito_id.isdigit() else ""
+    response["Content-Disposition"] = f'attachment; filename="accessi-{ente.codice}{suffix}.csv"'
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["data_ora", "operatore", "utente", "azione", "oggetto", "id_oggetto", "id_assistito", "finalita"])
+    for log in logs.order_by("id").iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                timezone.localtime(log.at).isoformat(timespec="seconds"),
+                log.user.get_full_name() or log.user.get_username(),
+                log.user.get_username(),
+                log.get_azione_display(),
+                log.oggetto_tipo,
+                log.oggetto_id,
+                log.assistito_id,
+                log.finalita,
+            ]
+        )
+    return response
 
 
 @login_required

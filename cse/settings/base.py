@@ -160,6 +160,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
+# Access log and change history are kept at least 24 months (Garante privacy 2015); purge_audit never goes below.
+CSE_AUDIT_RETENTION_MONTHS = max(24, int(os.environ.get("CSE_AUDIT_RETENTION_MONTHS", "24")))
+
 # Lock-out after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("CSE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CSE_LOGIN_COOLOFF_MINUTES", "15")))

@@ -2,6 +2,8 @@
 
 - "test": the demo's test identity provider page (choose a synthetic citizen or type a valid CF); refused in
   production (settings/prod.py);
+- "oidc": CIE id / SPID OpenID Connect through mozilla-django-oidc (cse/cittadino/oidc.py), configured by
+  CSE_OIDC_* environment variables;
 - a URL (e.g. "/saml2/login/" of djangosaml2, or an OIDC client's start URL): the relying-party library performs
   SPID/CIE authentication and its callback/ACS hook calls `citizen_login(request, codice_fiscale=..., ...)`;
 - empty: no citizen login (booking without login still works).

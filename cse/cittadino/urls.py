@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .oidc import CitizenOIDCCallback, CitizenOIDCStart
 
 app_name = "cittadino"
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("prenotazioni/<str:codice>/sposta/", views.sposta, name="sposta"),
     path("accesso/", views.accesso, name="accesso"),
     path("accesso/prova/", views.accesso_prova, name="accesso_prova"),
+    path("accesso/oidc/", CitizenOIDCStart.as_view(), name="oidc_start"),
+    path("accesso/oidc/callback/", CitizenOIDCCallback.as_view(), name="oidc_callback"),
     path("uscita/", views.uscita, name="uscita"),
     path("area-personale/", views.area_personale, name="area_personale"),
     path("area-personale/accessi/", views.chi_ha_consultato, name="chi_ha_consultato"),

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from cse.core.forms_util import add_service_errors
@@ -193,6 +194,8 @@ def accesso(request):
     mode = settings.CSE_CITIZEN_LOGIN
     if mode == "test":
         return redirect(f"{reverse('cittadino:accesso_prova')}?next={request.GET.get('next', '')}")
+    if mode == "oidc":
+        return redirect(f"{reverse('cittadino:oidc_start')}?{urlencode({'next': _next(request)})}")
     if mode:
         return redirect(mode)
     return render(request, "cittadino/accesso_non_disponibile.html", status=503)
@@ -229,8 +232,11 @@ def _next(request) -> str:
 
 @require_POST
 def uscita(request):
+    from .oidc import end_session_url
+
+    op_logout = end_session_url(request, request.session.get("oidc_id_token"))
     logout(request)
-    return redirect("/")
+    return redirect(op_logout or "/")
 
 
 def area_personale(request):

@@ -143,6 +143,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # citizen SPID/CIE OpenID Connect; inert unless CSE_CITIZEN_LOGIN == "oidc" (never authenticates operators)
+    "cse.cittadino.oidc.CitizenOIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "cse.core.password_validation.UserAttributeSimilarityValidator"},
@@ -240,6 +242,28 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Citizen identity: "test" (demo only: choose a synthetic citizen), or the start URL of a SPID/CIE relying-party
 # library whose callback calls cse.cittadino.auth.citizen_login(...), or "" (no login). See docs/cittadino.md.
 CSE_CITIZEN_LOGIN = os.environ.get("CSE_CITIZEN_LOGIN", "test" if CSE_DEMO else "")
+# "oidc": CIE id / SPID OIDC through mozilla-django-oidc (authorization code + PKCE, RS256). All by environment;
+# in demo mode the defaults point at the local OIDC simulator (manage.py run_simulators).
+_OIDC_SIM = f"http://{CSE_SIMULATORI_HOST}:{CSE_SIMULATORI_PORTA + 8}" if CSE_DEMO else ""
+CSE_OIDC_ISSUER = os.environ.get("CSE_OIDC_ISSUER", _OIDC_SIM)
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("CSE_OIDC_AUTHORIZATION_ENDPOINT", CSE_OIDC_ISSUER + "/authorize")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("CSE_OIDC_TOKEN_ENDPOINT", CSE_OIDC_ISSUER + "/token")
+OIDC_OP_USER_ENDPOINT = os.environ.get("CSE_OIDC_USERINFO_ENDPOINT", CSE_OIDC_ISSUER + "/userinfo")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("CSE_OIDC_JWKS_ENDPOINT", CSE_OIDC_ISSUER + "/.well-known/jwks.json")
+CSE_OIDC_END_SESSION_ENDPOINT = os.environ.get("CSE_OIDC_END_SESSION_ENDPOINT", _OIDC_SIM and _OIDC_SIM + "/logout")
+OIDC_RP_CLIENT_ID = os.environ.get("CSE_OIDC_CLIENT_ID", "cse-demo-portale" if CSE_DEMO else "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("CSE_OIDC_CLIENT_SECRET", "segreto-solo-simulatore" if CSE_DEMO else "")
+# private_key_jwt (what CIE/SPID federations require): path of the RP's PEM key; replaces the client secret
+CSE_OIDC_PRIVATE_KEY_FILE = os.environ.get("CSE_OIDC_PRIVATE_KEY_FILE", "")
+CSE_OIDC_PRIVATE_KEY_KID = os.environ.get("CSE_OIDC_PRIVATE_KEY_KID", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("CSE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("CSE_OIDC_SCOPES", "openid profile email")
+CSE_OIDC_ACR_VALUES = os.environ.get("CSE_OIDC_ACR_VALUES", "https://www.spid.gov.it/SpidL2")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of RP-initiated logout
+OIDC_TIMEOUT = float(os.environ.get("CSE_OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "cittadino:oidc_callback"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@cse.example.invalid")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -20,3 +20,23 @@ def check_production_settings(settings: dict) -> None:
         raise ImproperlyConfigured("CSE_DEMO non può essere attivo in produzione.")
     if settings["DEBUG"]:
         raise ImproperlyConfigured("DEBUG non può essere attivo in produzione.")
+    check_citizen_oidc_settings(settings)
+
+
+def check_citizen_oidc_settings(settings: dict) -> None:
+    """CSE_CITIZEN_LOGIN="oidc" needs a registered client and the OP's HTTPS endpoints; refuse a half configuration."""
+    if settings.get("CSE_CITIZEN_LOGIN") != "oidc":
+        return
+    if not settings.get("OIDC_RP_CLIENT_ID"):
+        raise ImproperlyConfigured("CSE_CITIZEN_LOGIN=oidc richiede CSE_OIDC_CLIENT_ID.")
+    if not settings.get("CSE_OIDC_ISSUER"):
+        raise ImproperlyConfigured("CSE_CITIZEN_LOGIN=oidc richiede CSE_OIDC_ISSUER (l'identity provider CIE/SPID).")
+    for name in ("OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT"):
+        if not str(settings.get(name, "")).startswith("https://"):
+            raise ImproperlyConfigured(f"CSE_CITIZEN_LOGIN=oidc: l'endpoint {name} deve essere un URL https://.")
+    if not settings.get("OIDC_RP_CLIENT_SECRET") and not settings.get("CSE_OIDC_PRIVATE_KEY_FILE"):
+        raise ImproperlyConfigured(
+            "CSE_CITIZEN_LOGIN=oidc richiede CSE_OIDC_PRIVATE_KEY_FILE (private_key_jwt) o CSE_OIDC_CLIENT_SECRET."
+        )
+    if settings.get("OIDC_RP_SIGN_ALGO") != "RS256":
+        raise ImproperlyConfigured("CSE_CITIZEN_LOGIN=oidc: id_token firmato RS256 (CSE_OIDC_SIGN_ALGO).")

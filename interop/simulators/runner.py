@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives import serialization
 from .anpr import AnprSimulator
 from .base import KeyPair, ReplayGuard, serve
 from .isee import IseeSimulator
+from .oidc import OidcSimulator
 from .pdnd import PdndSimulator
 from .regionali import (
     DssSimulator,
@@ -28,6 +29,7 @@ APPS = [
     ("puglia_sociale", PugliaSocialeSimulator),
     ("dss", DssSimulator),
     ("osservatorio", OsservatorioSimulator),
+    ("oidc", OidcSimulator),  # citizen login (CIE/SPID OpenID Connect); not an interop e-service
 ]
 
 
@@ -111,7 +113,10 @@ def start_all(suite: Suite, host: str = "127.0.0.1", base_port: int = 0) -> dict
     """Serve every simulator; base_port 0 picks free ports. Returns {name: server}."""
     servers = {}
     for offset, (name, cls) in enumerate(APPS):
-        servers[name] = serve(cls(suite), host, base_port + offset if base_port else 0)
+        app = cls(suite)
+        servers[name] = serve(app, host, base_port + offset if base_port else 0)
+        if name == "oidc":
+            app.issuer = f"http://{host}:{servers[name].server_port}"
     return servers
 
 
@@ -122,6 +127,8 @@ def urls_for(servers: dict, host: str = "127.0.0.1") -> dict[str, dict]:
     paths = {"pdnd": "/token.oauth2", "inps_isee": "/ConsultazioneISEE"}
     result = {}
     for name, server in servers.items():
+        if name not in settings.CSE_INTEROP_SERVICES:
+            continue
         base = f"http://{host}:{server.server_port}"
         result[name] = {
             **settings.CSE_INTEROP_SERVICES[name],

@@ -105,12 +105,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cse.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cse.core.middleware.AbsoluteSessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "cse.core.middleware.CitizensOutsideOperatorAreaMiddleware",
     "cse.core.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -159,6 +162,16 @@ SESSION_COOKIE_AGE = int(os.environ.get("CSE_SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# ...and in any case this long after login (cse.core.middleware.AbsoluteSessionTimeoutMiddleware): a working day.
+CSE_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("CSE_SESSION_ABSOLUTE_SECONDS", str(10 * 3600)))
+# Exports and transfer requests need the password entered within this many minutes ("Conferma la tua password").
+CSE_REAUTH_MINUTES = int(os.environ.get("CSE_REAUTH_MINUTES", "10"))
+
+# Security headers (cse.core.middleware.SecurityHeadersMiddleware; Django's SecurityMiddleware adds nosniff,
+# Referrer-Policy same-origin and COOP). Wagtail's admin keeps its own inline scripts and same-origin previews.
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+CSE_CSP_EXEMPT_PREFIXES = ("/cms/",)
 
 # Lock-out after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("CSE_LOGIN_FAILURE_LIMIT", "5"))

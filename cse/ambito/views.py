@@ -23,6 +23,7 @@ from cse.cartella.selectors import get_cartella_for
 from cse.core.forms_util import add_service_errors
 from cse.core.models import AccessLog
 from cse.core.permissions import ente_ids_for, has_capability
+from cse.core.reauth import has_recent_auth, reauth_redirect
 from cse.core.roles import Capability, TipoEnte
 from cse.locale.pdf import render_pdf
 
@@ -86,6 +87,8 @@ def trasferimenti_list(request):
 def trasferimento_detail(request, pk: int):
     """Read a request; the UdP decides (accept / return with reason) or, later, hands the case back."""
     richiesta = selectors.get_richiesta_for(request, pk, finalita="decisione sul trasferimento")
+    if request.method == "POST" and not has_recent_auth(request):
+        return reauth_redirect(request)
     decision = forms.DecisioneForm(request.POST or None) if richiesta.stato == StatoTrasferimento.RICHIESTO else None
     hand_back = forms.MotivoForm(request.POST or None) if richiesta.stato == StatoTrasferimento.ACCETTATO else None
     if request.method == "POST":

@@ -7,11 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = "Nucleo: territorio, operatori, permessi, audit"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
         from .append_only import append_only_after_migrate
+        from .middleware import mark_authenticated
         from .permissions import role_groups_sync_after_migrate
 
         post_migrate.connect(role_groups_sync_after_migrate, sender=self)
         # after every app's migrations ran: the last app sends post_migrate last, so connect without a sender
         post_migrate.connect(append_only_after_migrate, dispatch_uid="cse-append-only")
+        user_logged_in.connect(mark_authenticated, dispatch_uid="cse.core.mark_authenticated")

@@ -1,12 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_vigilanza
+from . import reauth, views, views_vigilanza
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accesso/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accesso/conferma-password/", reauth.reauth, name="reauth"),
     path("accesso/secondo-fattore/", views.otp_verify, name="otp_verify"),
     path("accesso/secondo-fattore/attiva/", views.otp_setup, name="otp_setup"),
     path("ente/<int:pk>/operatori/", views.ente_operatori, name="ente_operatori"),

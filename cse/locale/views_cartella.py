@@ -24,6 +24,7 @@ from cse.cartella.workflow import TRANSITIONS, cartella_transition, refusal, tra
 from cse.core.forms_util import add_service_errors
 from cse.core.models import AccessLog
 from cse.core.permissions import ente_ids_for, operators_with
+from cse.core.reauth import require_recent_auth
 from cse.core.roles import Capability
 
 from . import forms
@@ -360,6 +361,7 @@ def lavoro(request):
 
 
 @login_required
+@require_recent_auth
 def trasferimento_richiesta(request, pk: int):
     """The comune's case manager asks the ambito to take the case over (cse/cartella/trasferimento.py)."""
     from cse.ambito.forms import MotivoForm

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cse.core.permissions import has_capability
+from cse.core.reauth import has_recent_auth, reauth_redirect
 from cse.core.roles import Capability
 
 from .derivations import COMPLETENESS_COLUMNS, TABLE_DIMENSIONS, siuss_completeness, siuss_table
@@ -61,6 +62,8 @@ def cruscotto(request):
     published = table_rows(table, corner=TABLE_DIMENSIONS[righe])
     formato = request.GET.get("formato")
     if formato in {"csv", "xlsx"}:
+        if not has_recent_auth(request):
+            return reauth_redirect(request)
         return download(published, filename=f"prestazioni-siuss-{anno}-{righe}-{colonne}", formato=formato)
     per_tipo = EventoRegionale.objects.values("event_type").annotate(n=Count("id")).order_by("event_type")
     return render(

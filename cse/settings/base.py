@@ -105,12 +105,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cse.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cse.core.middleware.AbsoluteSessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "cse.core.middleware.CitizensOutsideOperatorAreaMiddleware",
     "cse.core.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -161,6 +164,16 @@ SESSION_COOKIE_AGE = int(os.environ.get("CSE_SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# ...and in any case this long after login (cse.core.middleware.AbsoluteSessionTimeoutMiddleware): a working day.
+CSE_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("CSE_SESSION_ABSOLUTE_SECONDS", str(10 * 3600)))
+# Exports and transfer requests need the password entered within this many minutes ("Conferma la tua password").
+CSE_REAUTH_MINUTES = int(os.environ.get("CSE_REAUTH_MINUTES", "10"))
+
+# Security headers (cse.core.middleware.SecurityHeadersMiddleware; Django's SecurityMiddleware adds nosniff,
+# Referrer-Policy same-origin and COOP). Wagtail's admin keeps its own inline scripts and same-origin previews.
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+CSE_CSP_EXEMPT_PREFIXES = ("/cms/",)
 
 # Access log and change history are kept at least 24 months (Garante privacy 2015); purge_audit never goes below.
 CSE_AUDIT_RETENTION_MONTHS = max(24, int(os.environ.get("CSE_AUDIT_RETENTION_MONTHS", "24")))

@@ -17,6 +17,7 @@ from cse.cartella.fasi import Prestazione
 from cse.cartella.selectors import get_cartella_for, get_child_for
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Ente
+from cse.core.reauth import require_recent_auth
 from cse.core.roles import Capability
 
 from . import services
@@ -40,6 +41,7 @@ def dashboard(request, pk: int):
 
 
 @login_required
+@require_recent_auth
 def dashboard_csv(request, pk: int):
     ente = get_ente_for_transmission(request.user, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

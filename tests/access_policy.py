@@ -1,0 +1,172 @@
+"""Who may enter each route of the product: the policy the authorization crawl (test_authorization_crawl.py) checks.
+
+It lives with the tests on purpose: enforcement stays in one place (the views and the permission layer of
+cse/core/permissions.py); this file is the independent statement of what that enforcement must produce, so a view
+that forgets its check, or a new route nobody classified, fails the build instead of silently opening.
+
+Rules:
+- "public": anyone, logged in or not (citizen portal, login pages, Wagtail's public page serving).
+- "citizen": a logged-in citizen (SPID/CIE); anyone else is sent to the citizen login.
+- "operator": any staff account; what the page lists is scoped by the permission layer (proved for the people
+  list by test_isolation_matrix.py). Anonymous → operator login; citizens → 404 (they never see the operator shell).
+- "operator:<capability>": an operator holding that capability in some ente; other operators and citizens → 404
+  (the project's convention: no hint that the page exists), anonymous → operator login.
+- "analyst": "operator:view_regional_data" (the regional tier).
+- "superuser": Django admin (/gestione/); everybody else → the admin's own login.
+- "wagtail-admin": Wagtail's admin (/cms/), for the portal's editors (redattore_portale); finer page permissions
+  are Wagtail's, tested in tests/cittadino/test_cms_editors.py. Everybody else → Wagtail's login.
+- "voucher": the SIUSS WaaS e-service; a PDND voucher for this ente's audience, sessions count for nothing (401).
+A rule may differ by method: {"GET": rule, "POST": rule}.
+"""
+
+from __future__ import annotations
+
+OPERATOR = "operator"
+ANALYST = "analyst"
+
+
+def cap(capability: str) -> str:
+    return f"operator:{capability}"
+
+
+URL_POLICY: dict[str, str | dict[str, str]] = {
+    # operator shell (cse/core)
+    "home": OPERATOR,
+    "login": "public",
+    "logout": "public",
+    "otp_verify": OPERATOR,
+    "otp_setup": OPERATOR,
+    "reauth": OPERATOR,  # "Conferma la tua password" before exports and transfers
+    "ente_operatori": cap("manage_operators"),
+    "incarico_revoca": cap("manage_operators"),
+    "ente_accessi": cap("view_audit"),
+    "ente_storico": cap("view_audit"),
+    # comune workspace (cse/locale)
+    "locale:assistiti_list": OPERATOR,
+    "locale:assistito_create": cap("register_persone"),
+    "locale:assistito_detail": cap("view_persone"),
+    "locale:cartella_nuova": cap("register_persone"),
+    "locale:assistito_edit": cap("register_persone"),
+    "locale:isee_nuovo": cap("register_persone"),
+    "locale:relazione_nuova": cap("register_persone"),
+    "locale:contatto_nuovo": cap("register_persone"),
+    "locale:unione": cap("register_persone"),
+    "locale:lavoro": OPERATOR,
+    "locale:cartella_detail": cap("view_persone"),
+    "locale:accesso": cap("manage_cartelle"),
+    "locale:valutazione": cap("manage_cartelle"),
+    "locale:progetto": cap("manage_cartelle"),
+    "locale:chiusura": cap("manage_cartelle"),
+    "locale:transizione": cap("manage_cartelle"),
+    "locale:case_manager": cap("manage_cartelle"),
+    "locale:riapertura": cap("manage_cartelle"),
+    "locale:intervento_nuovo": cap("manage_cartelle"),
+    "locale:prestazione_nuova": cap("manage_cartelle"),
+    "locale:prestazione_fine": cap("manage_cartelle"),
+    "locale:diario": cap("view_persone"),
+    "locale:diario_oscura": cap("manage_cartelle"),
+    "locale:documenti": cap("view_persone"),
+    "locale:documento": cap("view_persone"),
+    "locale:pdf": cap("view_persone"),
+    "locale:trasferimento": cap("transfer_cartelle"),
+    "locale:agenda": OPERATOR,
+    "locale:agenda_sportello": cap("manage_agenda"),
+    "locale:prenotazione": cap("manage_agenda"),
+    "locale:prenotazione_assente": cap("manage_agenda"),
+    "locale:prenotazione_cartella": cap("register_persone"),
+    # ambito workspace (cse/ambito)
+    "ambito:cartelle_list": OPERATOR,
+    "ambito:cartella_detail": cap("view_persone"),
+    "ambito:uvm_nuova": cap("manage_uvm"),
+    "ambito:trasferimenti": OPERATOR,
+    "ambito:trasferimento": cap("accept_transfers"),
+    "ambito:uvm_list": OPERATOR,
+    "ambito:uvm": cap("view_persone"),
+    "ambito:uvm_membro": cap("manage_uvm"),
+    "ambito:uvm_verbale": cap("manage_uvm"),
+    "ambito:uvm_scala": cap("manage_uvm"),
+    "ambito:uvm_progetto": cap("manage_uvm"),
+    "ambito:uvm_chiusura": cap("manage_uvm"),
+    "ambito:uvm_pdf": cap("view_persone"),
+    "ambito:uvm_presenza": cap("manage_uvm"),
+    "ambito:servizi": OPERATOR,
+    "ambito:servizio": cap("view_persone"),
+    "ambito:domanda_assegna": cap("manage_piano"),
+    "ambito:budget": {"GET": OPERATOR, "POST": cap("manage_piano")},
+    # regional tier
+    "regionale:cruscotto": ANALYST,
+    "regionale:sioss": ANALYST,
+    "regionale:sioss_ricalcola": ANALYST,
+    "regionale:sioss_import_a4": ANALYST,
+    "regionale:scheda": ANALYST,
+    "regionale:scheda_finalizza": ANALYST,
+    "regionale:scheda_riapri": ANALYST,
+    "regionale:scheda_valore": ANALYST,
+    # SIUSS: the WaaS e-service (INPS, PDND voucher) and the operators' pages
+    "siuss:waas_flussi": "voucher",
+    "siuss:waas_esiti": "voucher",
+    "siuss:waas_status": "public",
+    "siuss:dashboard": cap("transmit_siuss"),
+    "siuss:dashboard_csv": cap("transmit_siuss"),
+    "siuss:correzione": cap("transmit_siuss"),
+    "siuss:dati_prestazione": cap("manage_cartelle"),
+    "siuss:sinba": cap("manage_cartelle"),
+    "siuss:sina": cap("manage_cartelle"),
+    # citizen portal: booking codes and e-mail tokens are the key (the isolation matrix proves them)
+    "cittadino:prenota": "public",
+    "cittadino:conferma": "public",
+    "cittadino:ricevuta": "public",
+    "cittadino:ricevuta_pdf": "public",
+    "cittadino:ricevuta_ics": "public",
+    "cittadino:annulla": "public",
+    "cittadino:sposta": "public",
+    "cittadino:accesso": "public",
+    "cittadino:accesso_prova": "public",
+    "cittadino:uscita": "public",
+    "cittadino:area_personale": "citizen",
+    # Wagtail's public side: page serving (page privacy is Wagtail's), documents, password forms
+    "wagtail_serve": "public",
+    "wagtaildocs_serve": "public",
+    "wagtaildocs_authenticate_with_password": "public",
+    "wagtailcore_authenticate_with_password": "public",
+    "wagtailcore_login": "public",
+}
+
+# The public doors of the frameworks' admins (their own login, logout, password reset and static helpers).
+URL_POLICY |= {
+    name: "public"
+    for name in (
+        "admin:login",
+        "admin:logout",
+        "wagtailadmin_login",
+        "wagtailadmin_password_reset",
+        "wagtailadmin_password_reset_done",
+        "wagtailadmin_password_reset_confirm",
+        "wagtailadmin_password_reset_complete",
+        "wagtailadmin_sprite",
+        "wagtailadmin_javascript_catalog",
+    )
+}
+
+# Whole URL trees owned by a framework's admin, classified by their mount point (a name above takes precedence).
+PREFIX_POLICY: dict[str, str] = {"gestione/": "superuser", "cms/": "wagtail-admin"}
+
+# Websocket routes (cse/routing.py), by route string.
+WEBSOCKET_POLICY: dict[str, str] = {
+    "ws/uvm/<int:pk>/": "uvm-board",  # viewers of the session: view_persone in its ambito, or an unexpired member
+    "ws/agenda/<int:sportello_id>/": cap("manage_agenda"),  # in the front office's comune
+}
+
+# Operations of the WaaS e-service's OpenAPI document (cse/siuss/specs/api-comuni.yaml).
+API_POLICY: dict[tuple[str, str], str] = {
+    ("get", "/flussi"): "voucher",
+    ("post", "/esiti"): "voucher",
+    ("get", "/status"): "public",
+}
+
+# Server errors the crawl meets inside Wagtail's admin, for its editors only; not ours to fix, reported upstream-style.
+FRAMEWORK_ERRORS: dict[str, str] = {
+    "wagtailadmin_error_test": "Wagtail's deliberate 'emergency broadcast' error view (tests error reporting)",
+    "wagtailadmin_choose_page_external_link": "Wagtail 8: an empty POST to the external-link chooser raises "
+    "AttributeError in is_absolute_path (a bad request answered 500)",
+}

@@ -1,0 +1,187 @@
+"""Sessions and headers: a new session key at login, logout deletes the session server-side, idle and absolute
+timeouts, password re-entry before exports and transfers, CSP and the other security headers, and production
+settings that pass `manage.py check --deploy` with no warning."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
+
+
+def _login(client, user):
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _later(monkeypatch, seconds: float) -> None:
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + seconds)
+
+
+# --- session lifecycle ------------------------------------------------------------------------------------------------
+
+
+def test_login_gives_a_new_session_key_and_the_pre_login_one_is_gone(world, client):
+    before = client.session
+    before["visitato"] = True
+    before.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = before.session_key
+    after = _login(client, world.user("A1", "assistente_sociale"))
+    assert after != before.session_key
+    assert not Session.objects.filter(session_key=before.session_key).exists()
+
+
+def test_logout_deletes_the_session_row_and_the_old_cookie_opens_nothing(world, client):
+    key = _login(client, world.user("A1", "assistente_sociale"))
+    assert Session.objects.filter(session_key=key).exists()
+    client.post(reverse("logout"))
+    assert not Session.objects.filter(session_key=key).exists()
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = key
+    response = replay.get(reverse("locale:assistiti_list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_idle_sessions_expire_and_every_request_renews_the_window():
+    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_an_active_session_still_ends_ten_hours_after_login(world, client, monkeypatch):
+    assert settings.CSE_SESSION_ABSOLUTE_SECONDS == 10 * 3600
+    key = _login(client, world.user("A1", "assistente_sociale"))
+    _later(monkeypatch, 9 * 3600)
+    assert client.get(reverse("locale:assistiti_list")).status_code == 200
+    _later(monkeypatch, 10 * 3600 + 60)
+    response = client.get(reverse("locale:assistiti_list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+# --- re-authentication ------------------------------------------------------------------------------------------------
+
+
+def test_an_export_needs_the_password_again_after_ten_minutes_and_returns_to_it(world, client, monkeypatch):
+    assert settings.CSE_REAUTH_MINUTES == 10
+    _login(client, world.user("A1", "responsabile"))
+    export = reverse("siuss:dashboard_csv", kwargs={"pk": world.enti["A1"].pk})
+    assert client.get(export).status_code == 200  # logging in counts as entering the password
+    _later(monkeypatch, 11 * 60)
+    response = client.get(export)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("reauth"))
+    page = client.get(response["Location"])
+    assert "Conferma la tua password" in page.content.decode()
+    wrong = client.post(response["Location"], {"password": "sbagliata-davvero", "next": export})
+    assert wrong.status_code == 200 and "Password non corretta." in wrong.content.decode()
+    right = client.post(response["Location"], {"password": PASSWORD, "next": export})
+    assert right.status_code == 302 and right["Location"] == export
+    assert client.get(export).status_code == 200
+
+
+def test_the_confirmation_never_sends_to_another_site(world, client):
+    _login(client, world.user("A1", "responsabile"))
+    response = client.post(reverse("reauth"), {"password": PASSWORD, "next": "https://evil.example.invalid/"})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_transfers_and_regional_exports_need_a_recent_password_too(world, client, monkeypatch):
+    _login(client, world.user("A1", "assistente_sociale"))
+    _later(monkeypatch, 11 * 60)
+    request_page = client.get(reverse("locale:trasferimento", kwargs={"pk": world.cartelle["A1"].pk}))
+    assert request_page.status_code == 302 and request_page["Location"].startswith(reverse("reauth"))
+
+    client.logout()
+    monkeypatch.undo()
+    _login(client, world.user("AMB_A", "ufficio_di_piano"))
+    _later(monkeypatch, 11 * 60)
+    decision = reverse("ambito:trasferimento", kwargs={"pk": world.richieste["A2"].pk})
+    assert client.get(decision).status_code == 200  # reading the request needs nothing more
+    response = client.post(decision, {"decisione": "accetta", "motivo": "ok"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("reauth"))
+    world.richieste["A2"].refresh_from_db()
+    assert world.richieste["A2"].stato == "richiesto"
+
+    client.logout()
+    monkeypatch.undo()
+    _login(client, world.user("REG", "analista_regionale"))
+    _later(monkeypatch, 11 * 60)
+    response = client.get(reverse("regionale:cruscotto"), {"formato": "csv"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("reauth"))
+
+
+# --- headers ----------------------------------------------------------------------------------------------------------
+
+
+def test_pages_carry_csp_with_a_fresh_nonce_and_the_security_headers(client):
+    first, second = client.get(reverse("login")), client.get(reverse("login"))
+    csp = first["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert f'nonce="{nonce}"' in first.content.decode()
+    assert nonce not in second["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp
+    assert first["X-Frame-Options"] == "DENY"
+    assert first["X-Content-Type-Options"] == "nosniff"
+    assert first["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in first["Permissions-Policy"]
+
+
+def test_wagtail_admin_keeps_same_origin_framing_for_its_previews(client):
+    response = client.get("/cms/login/")
+    assert response["X-Frame-Options"] == "SAMEORIGIN" and "Content-Security-Policy" not in response
+
+
+def test_no_template_has_an_inline_script_without_nonce_or_an_inline_event_handler():
+    offenders = []
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text()
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            if "src=" not in tag and "nonce=" not in tag:
+                offenders.append((path.name, tag))
+        offenders += [(path.name, m) for m in re.findall(r"\son[a-z]+=\"", text)]
+    assert offenders == []
+
+
+# --- production settings ----------------------------------------------------------------------------------------------
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "CSE_PSEUDONYM_KEY", "CSE_DEMO", "DEBUG"}}
+    env = {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": "cse.settings.prod",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "CSE_PSEUDONYM_KEY": secrets.token_urlsafe(40),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_shows_no_stack_trace(client, settings):
+    settings.DEBUG = False
+    response = client.get("/operatore/non-esiste/")
+    assert response.status_code == 404 and "Traceback" not in response.content.decode()
+    assert "settings.py" not in response.content.decode()

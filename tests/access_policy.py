@@ -41,6 +41,12 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "incarico_revoca": cap("manage_operators"),
     "ente_accessi": cap("view_audit"),
     "ente_storico": cap("view_audit"),
+    "ente_accessi_csv": cap("view_audit"),
+    # break-the-glass (for operators who work with people) and its review by the owning ente's responsible
+    "accesso_emergenza": cap("view_persone"),
+    "vigilanza": cap("view_audit"),
+    "accesso_emergenza_revisione": cap("view_audit"),
+    "segnalazione_chiusura": cap("view_audit"),
     # comune workspace (cse/locale)
     "locale:assistiti_list": OPERATOR,
     "locale:assistito_create": cap("register_persone"),
@@ -74,6 +80,23 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "locale:prenotazione": cap("manage_agenda"),
     "locale:prenotazione_assente": cap("manage_agenda"),
     "locale:prenotazione_cartella": cap("register_persone"),
+    # the front office's own agenda rules
+    **{
+        f"locale:{name}": cap("manage_agenda")
+        for name in (
+            "agenda_regole",
+            "agenda_impostazioni",
+            "agenda_regola_nuova",
+            "agenda_chiusura_nuova",
+            "agenda_apertura_nuova",
+            "agenda_regola",
+            "agenda_regola_elimina",
+            "agenda_chiusura",
+            "agenda_chiusura_elimina",
+            "agenda_apertura",
+            "agenda_apertura_elimina",
+        )
+    },
     # ambito workspace (cse/ambito)
     "ambito:cartelle_list": OPERATOR,
     "ambito:cartella_detail": cap("view_persone"),
@@ -95,6 +118,7 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "ambito:budget": {"GET": OPERATOR, "POST": cap("manage_piano")},
     # regional tier
     "regionale:cruscotto": ANALYST,
+    "regionale:completezza": ANALYST,
     "regionale:sioss": ANALYST,
     "regionale:sioss_ricalcola": ANALYST,
     "regionale:sioss_import_a4": ANALYST,
@@ -124,6 +148,11 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "cittadino:accesso_prova": "public",
     "cittadino:uscita": "public",
     "cittadino:area_personale": "citizen",
+    "cittadino:chi_ha_consultato": "citizen",
+    "cittadino:chi_ha_consultato_csv": "citizen",
+    # SPID/CIE OpenID Connect: the start and the provider's callback (404 unless CSE_CITIZEN_LOGIN="oidc")
+    "cittadino:oidc_start": "public",
+    "cittadino:oidc_callback": "public",
     # Wagtail's public side: page serving (page privacy is Wagtail's), documents, password forms
     "wagtail_serve": "public",
     "wagtaildocs_serve": "public",

@@ -27,6 +27,7 @@ from .forms import OperatoreCreateForm, OtpTokenForm
 from .forms_util import add_service_errors
 from .models import AccessLog, AuditCheck, Ente, Incarico
 from .permissions import ente_ids_for
+from .reauth import require_recent_auth
 from .roles import Capability
 from .services import incarico_revoke, operatore_create
 
@@ -161,6 +162,7 @@ def ente_accessi(request, pk: int):
 
 
 @login_required
+@require_recent_auth
 def ente_accessi_csv(request, pk: int):
     """The same rows as the page, all of them, as CSV (to answer a citizen's request or an inspection)."""
     ente = _ente_for(request, pk, Capability.VIEW_AUDIT)

@@ -92,6 +92,8 @@ def completezza(request):
     anno = year_param(request, anni)
     rows = siuss_completeness(anno)
     if request.GET.get("formato") in {"csv", "xlsx"}:
+        if not has_recent_auth(request):
+            return reauth_redirect(request)
         header = ["Ente erogatore", *COMPLETENESS_COLUMNS.values(), "% acquisite"]
         body = [[r["ente"], *(r[k] for k in COMPLETENESS_COLUMNS), r["quota_acquisite"]] for r in rows]
         return download([header, *body], filename=f"completezza-siuss-{anno}", formato=request.GET["formato"])

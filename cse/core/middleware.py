@@ -94,10 +94,10 @@ class CitizensOutsideOperatorAreaMiddleware:
 
         user = getattr(request, "user", None)
         if (
-            user is not None
+            request.path.startswith(OPERATOR_AREA)
+            and user is not None
             and user.is_authenticated
-            and hasattr(user, "cittadino")
-            and request.path.startswith(OPERATOR_AREA)
+            and hasattr(user, "cittadino")  # one query, on operator-area requests only
         ):
             match = request.resolver_match or _resolve(request.path_info)
             if match is None or match.url_name not in {"login", "logout"}:

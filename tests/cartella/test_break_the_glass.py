@@ -29,7 +29,7 @@ def _open(client, cf, *, motivo=MOTIVO, password=PASSWORD, follow=False):
 
 
 def _body(response) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"| nonce="[^"]*"', "", response.content.decode())
 
 
 def _emergency_grants(user):

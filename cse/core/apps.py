@@ -15,6 +15,6 @@ class CoreConfig(AppConfig):
         from .permissions import role_groups_sync_after_migrate
 
         post_migrate.connect(role_groups_sync_after_migrate, sender=self)
-        # after every app's migrations ran: the last app sends post_migrate last, so connect without a sender
-        post_migrate.connect(append_only_after_migrate, dispatch_uid="cse-append-only")
+        # post_migrate is sent once per app after the whole plan ran: one sender is enough for every app's tables
+        post_migrate.connect(append_only_after_migrate, sender=self, dispatch_uid="cse-append-only")
         user_logged_in.connect(mark_authenticated, dispatch_uid="cse.core.mark_authenticated")

@@ -78,8 +78,15 @@ class AbsoluteSessionTimeoutMiddleware:
 
 # --- citizens stay in the portal ---------------------------------------------------------------------------------
 
-OPERATOR_AREA = ("/operatore/", "/locale/", "/ambito/", "/regionale/", "/siuss/enti/", "/siuss/prestazioni/")
-OPERATOR_AREA += ("/siuss/cartelle/",)
+OPERATOR_AREA = (
+    "/operatore/",
+    "/locale/",
+    "/ambito/",
+    "/regionale/",
+    "/siuss/enti/",
+    "/siuss/prestazioni/",
+    "/siuss/cartelle/",
+)
 
 
 class CitizensOutsideOperatorAreaMiddleware:

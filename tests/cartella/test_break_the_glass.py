@@ -3,7 +3,6 @@ password; A1's responsabile is alerted and reviews it; once expired the case is 
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from cse.cartella.models import (
 )
 from cse.core.models import AccessLog
 from tests.factories import PASSWORD, register_person
+from tests.test_isolation_matrix import _body
 
 MOTIVO = "Pronto intervento sociale notturno: persona trovata in strada, serve sapere chi la segue."
 
@@ -26,10 +26,6 @@ MOTIVO = "Pronto intervento sociale notturno: persona trovata in strada, serve s
 def _open(client, cf, *, motivo=MOTIVO, password=PASSWORD, follow=False):
     data = {"codice_fiscale": cf, "motivo": motivo, "password": password}
     return client.post(reverse("accesso_emergenza"), data, follow=follow)
-
-
-def _body(response) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"| nonce="[^"]*"', "", response.content.decode())
 
 
 def _emergency_grants(user):

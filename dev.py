@@ -3,6 +3,8 @@
 
 python3 dev.py demo   # installs into .venv, migrates, seeds demo data, prints logins, serves on :8000
 python3 dev.py test   # installs into .venv and runs the whole test suite (extra args go to pytest)
+python3 dev.py prod   # the production topology on this machine (PostgreSQL, Redis, uvicorn workers, relay,
+                      # task workers; scripts/production.py --help); `prod --smoke` runs the smoke test and stops
 """
 
 from __future__ import annotations
@@ -62,13 +64,17 @@ def test(args: list[str]) -> int:
     return subprocess.call([PY, "-m", "pytest", *args], cwd=ROOT)
 
 
+def prod(args: list[str]) -> int:
+    return subprocess.call([PY, "scripts/production.py", *args], cwd=ROOT)
+
+
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test"}:
+    commands = {"demo": demo, "test": test, "prod": prod}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2
     ensure_env()
-    command, rest = sys.argv[1], sys.argv[2:]
-    return demo(rest) if command == "demo" else test(rest)
+    return commands[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

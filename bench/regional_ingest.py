@@ -100,6 +100,12 @@ def main() -> None:
     parser.add_argument(
         "--derive-only", action="store_true", help="keep the stored events; time the derivations only (SQL and Python)"
     )
+    parser.add_argument(
+        "--replicate-to",
+        type=int,
+        default=0,
+        help="grow the stored events to at least N by copying them with fresh keys (SQL), then time the derivations",
+    )
     args = parser.parse_args()
     bench_dir = ROOT / "var" / "bench"
     bench_dir.mkdir(parents=True, exist_ok=True)
@@ -131,7 +137,9 @@ def main() -> None:
 
     connection = connections["regionale"]
     call_command("migrate", "--database", "regionale", verbosity=0)
-    if args.derive_only:
+    if args.replicate_to:
+        replicate(connection, args.replicate_to)
+    if args.derive_only or args.replicate_to:
         return derive_only(connection)
     projections = (PrestazioneCorrente, TrasmissioneSiuss, CasoCorrente)
     for model in (EventoRegionale, PrestazioneSiuss, *projections, ValoreLeps, SchedaLeps):
@@ -191,6 +199,42 @@ def main() -> None:
     if args.write:
         with open(ROOT / "docs" / "benchmarks.md", "a", encoding="utf-8") as fh:
             fh.write("\n" + text)
+
+
+def replicate(connection, target: int) -> None:
+    """Copy the ingested store (events + current-state tables) with fresh case, person, prestazione and event keys
+    until it holds `target` events: same distributions at a larger size, for timing the derivations only (ingestion
+    throughput is measured by the normal run, through ingest_batch)."""
+    from cse.regionale.models import CasoCorrente, EventoRegionale, PrestazioneCorrente
+
+    fresh = {
+        "event_id": "md5(event_id::text || %(k)s)::uuid",
+        "case_key": "md5(case_key || %(k)s) || md5(%(k)s || case_key)",
+        "soggetto": "md5(soggetto || %(k)s) || md5(%(k)s || soggetto)",
+        "prestazione_key": "md5(prestazione_key || %(k)s) || md5(%(k)s || prestazione_key)",
+    }
+    models = (EventoRegionale, PrestazioneCorrente, CasoCorrente)
+    with connection.cursor() as cursor:
+        originals = {}
+        for model in models:  # only the ingested rows are copied, never earlier copies
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {model._meta.db_table}")  # noqa: S608
+            originals[model] = cursor.fetchone()[0]
+        stored, copies = EventoRegionale.objects.count(), 0
+        while stored < target:
+            copies += 1
+            started = time.perf_counter()
+            for model in models:
+                table = model._meta.db_table
+                columns = [f.column for f in model._meta.concrete_fields if f.column != "id"]
+                select = ", ".join(fresh.get(c, c) for c in columns)
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                    f"SELECT {select} FROM {table} WHERE id <= {int(originals[model])}",
+                    {"k": f":{copies}"},
+                )
+            stored = EventoRegionale.objects.count()
+            print(f"copy {copies}: {stored:,} events ({time.perf_counter() - started:.0f} s)", flush=True)
+        cursor.execute("ANALYZE")
 
 
 def derive_only(connection) -> None:

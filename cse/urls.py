@@ -4,7 +4,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cse.core.health import salute
+
 urlpatterns = [
+    path("salute/", salute, name="salute"),  # readiness probe (load balancer, production smoke test)
     # The operator shell moved off "/" (issue 9): the citizen portal's home is the site root.
     path("operatore/", include("cse.core.urls")),
     path("locale/", include("cse.locale.urls")),

@@ -31,6 +31,7 @@ def cap(capability: str) -> str:
 
 URL_POLICY: dict[str, str | dict[str, str]] = {
     # operator shell (cse/core)
+    "salute": "public",  # readiness probe: component states only
     "home": OPERATOR,
     "login": "public",
     "logout": "public",

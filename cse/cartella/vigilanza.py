@@ -24,6 +24,7 @@ from cse.core.audit import log_access
 from cse.core.models import AccessLog, Ente
 from cse.core.permissions import ente_ids_for, operators_with
 from cse.core.roles import Capability
+from cse.core.tasks import enqueue_with, send_alert_email
 
 from .glossary import StatoCartella
 from .identity import normalise_cf
@@ -165,11 +166,11 @@ def _alert(*, ente: Ente, tipo: str, operatore, descrizione: str, accesso: Acces
     segnalazione = Segnalazione.objects.create(
         ente=ente, tipo=tipo, operatore=operatore, accesso=accesso, descrizione=descrizione[:300]
     )
-    transaction.on_commit(lambda: _email_responsabili(segnalazione))
+    enqueue_with(send_alert_email, segnalazione.pk)
     return segnalazione
 
 
-def _email_responsabili(segnalazione: Segnalazione) -> None:
+def email_responsabili(segnalazione: Segnalazione) -> None:
     recipients = [u.email for u in operators_with(segnalazione.ente, Capability.VIEW_AUDIT).only("email") if u.email]
     if not recipients:
         return
@@ -181,7 +182,7 @@ def _email_responsabili(segnalazione: Segnalazione) -> None:
         f"Consultare l'elenco «Accessi di emergenza e segnalazioni» della Cartella Sociale Elettronica "
         f"({reverse('vigilanza')}) per la revisione.\n"
     )
-    send_mail(subject, body, None, recipients, fail_silently=True)
+    send_mail(subject, body, None, recipients)
 
 
 # --- review by the owning ente -------------------------------------------------------------------------------

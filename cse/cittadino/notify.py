@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -13,8 +11,6 @@ from cse.core.live import group_broadcast
 
 from .agenda import Prenotazione
 from .selectors import booking_token
-
-logger = logging.getLogger(__name__)
 
 
 def agenda_group(sportello_id: int) -> str:
@@ -51,7 +47,4 @@ def citizen_email(prenotazione: Prenotazione, evento: str) -> None:
     )
     if evento in ("confermata", "spostata"):
         message.attach(f"prenotazione-{prenotazione.codice}.ics", booking_ics(prenotazione), "text/calendar")
-    try:
-        message.send()
-    except Exception:  # committed booking; the receipt page and the "my area" still show it
-        logger.exception("e-mail della prenotazione non inviata")
+    message.send()  # failures are retried by the task queue (cse/core/tasks.py)

@@ -198,11 +198,13 @@ def prenotazione_no_show(*, prenotazione: Prenotazione, by, now: datetime | None
 
 
 def _after_commit(prenotazione: Prenotazione, evento: str, *, notify_citizen: bool = True) -> None:
-    from .notify import agenda_broadcast, citizen_email
+    from cse.core.tasks import enqueue_with, send_booking_email
+
+    from .notify import agenda_broadcast
 
     transaction.on_commit(lambda: agenda_broadcast(prenotazione, evento))
-    if notify_citizen:
-        transaction.on_commit(lambda: citizen_email(prenotazione, evento))
+    if notify_citizen and prenotazione.email:
+        enqueue_with(send_booking_email, prenotazione.pk, evento)
 
 
 @transaction.atomic

@@ -43,12 +43,16 @@ CSE_PSEUDONYM_KEY_VERSION = os.environ.get("CSE_PSEUDONYM_KEY_VERSION", "v1")
 CSE_RELAY_INLINE = env_bool("CSE_RELAY_INLINE", CSE_DEMO)
 CSE_REGIONAL_SENDER = os.environ.get("CSE_REGIONAL_SENDER", "cse.regionale.ingest.ingest_event")
 
+# Persistent connections are health-checked before reuse: after a database restart each process reconnects on its
+# next request instead of failing it (fault drill in bench/fault_drill.py).
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cse.sqlite3'}"), conn_max_age=60
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cse.sqlite3'}"), conn_max_age=60, conn_health_checks=True
     ),
     "regionale": dj_database_url.parse(
-        os.environ.get("REGIONALE_DATABASE_URL", f"sqlite:///{VAR_DIR / 'regionale.sqlite3'}"), conn_max_age=60
+        os.environ.get("REGIONALE_DATABASE_URL", f"sqlite:///{VAR_DIR / 'regionale.sqlite3'}"),
+        conn_max_age=60,
+        conn_health_checks=True,
     ),
 }
 for _alias, _db in DATABASES.items():
@@ -203,6 +207,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded documents (stored under their SHA-256): a persistent, backed-up volume in production.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -277,6 +283,18 @@ OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
 OIDC_STORE_ID_TOKEN = True  # the id_token_hint of RP-initiated logout
 OIDC_TIMEOUT = float(os.environ.get("CSE_OIDC_TIMEOUT", "10"))
 OIDC_AUTHENTICATION_CALLBACK_URL = "cittadino:oidc_callback"
+# Task queue (django-tasks): production writes tasks in the database in the change's own transaction and
+# `manage.py db_worker` runs them; the demo and the tests run them in process after commit (cse/core/tasks.py).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "CSE_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend" if CSE_DEMO else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))  # filebased backend only
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@cse.example.invalid")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -294,3 +312,14 @@ CSE_BOOKING_MIN_LEAD_MINUTES = int(os.environ.get("CSE_BOOKING_MIN_LEAD_MINUTES"
 # Rate limit of booking attempts: at most N per window per client address and per session.
 CSE_BOOKING_RATE_LIMIT = int(os.environ.get("CSE_BOOKING_RATE_LIMIT", "20"))
 CSE_BOOKING_RATE_WINDOW_SECONDS = int(os.environ.get("CSE_BOOKING_RATE_WINDOW_SECONDS", "600"))
+
+# Errors and warnings to stderr in every mode (the process manager collects them): with DEBUG off Django would
+# otherwise only e-mail them to ADMINS. Tracebacks carry code locations, not request bodies.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": os.environ.get("CSE_LOG_LEVEL", "WARNING")},
+    "loggers": {"django": {"level": "WARNING"}},
+}

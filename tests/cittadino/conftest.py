@@ -14,9 +14,16 @@ class Agende:
     b1: Sportello
 
     def first_free(self, sportello=None):
+        """The first free slot at least three hours ahead: tests move the clock forward by up to an hour and the
+        booking lead time (60 min) must not close the slot meanwhile, whatever the time of day the suite runs."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
         from cse.cittadino.selectors import free_slots
 
-        return free_slots(sportello or self.a1).order_by("inizio").first()
+        later = timezone.now() + timedelta(hours=3)
+        return free_slots(sportello or self.a1).filter(inizio__gte=later).order_by("inizio").first()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .categorie_protette import CategoriaProtetta
 from .glossary import (
     AreaBisogno,
     CanaleAccesso,
@@ -240,11 +241,15 @@ class Transizione(models.Model):
 
 
 class DiarioQuerySet(models.QuerySet):
-    def readable_by(self, user, *, professional: bool) -> DiarioQuerySet:
-        """Obscured entries vanish for everyone; confidential ones are for the professional level and the author."""
+    def readable_by(self, user, *, professional: bool, protette: bool = False) -> DiarioQuerySet:
+        """Obscured entries vanish for everyone; confidential ones are for the professional level and the author;
+        entries in a protected category (categorie_protette.py) only for holders of view_categorie_protette — not
+        even their author once the role is lost, so they are neither listed nor counted for anyone else."""
         qs = self.filter(oscurata=False)
         if not professional:
             qs = qs.filter(Q(riservata=False) | Q(autore=user))
+        if not protette:
+            qs = qs.filter(categoria="")
         return qs
 
 
@@ -259,6 +264,13 @@ class VoceDiario(models.Model):
         default=False, help_text="visibile solo al livello professionale (assistenti sociali, responsabile)"
     )
     oscurata = models.BooleanField(default=False)
+    categoria = models.CharField(
+        "categoria a maggiore tutela",
+        max_length=20,
+        blank=True,
+        choices=CategoriaProtetta.choices,
+        help_text="violenza, dipendenze, salute mentale…: visibile solo a chi ne ha l'abilitazione",
+    )
     autore = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -17,7 +17,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from cse.core.outbox import outbox_append
+from cse.core.permissions import ente_ids_for
+from cse.core.roles import Capability
 
+from .categorie_protette import PROTECTED_REFUSAL, CategoriaProtetta
 from .erogatore import ente_erogatore_default
 from .fasi import (
     Chiusura,
@@ -223,9 +226,21 @@ MANUAL_DIARY_TYPES = {
 
 
 @transaction.atomic
-def diario_add(*, cartella: Cartella, tipo: str, testo: str, data_evento: date, riservata: bool, by) -> VoceDiario:
-    """Notes are append-only facts: no version check (two notes at once are both kept)."""
+def may_see_protected(user, cartella: Cartella) -> bool:
+    """Holder of view_categorie_protette in the case's owner ente (cse/core/roles.py is the only source)."""
+    return cartella.owner_ente_id in ente_ids_for(user, Capability.VIEW_CATEGORIE_PROTETTE)
+
+
+def diario_add(
+    *, cartella: Cartella, tipo: str, testo: str, data_evento: date, riservata: bool, by, categoria: str = ""
+) -> VoceDiario:
+    """Notes are append-only facts: no version check (two notes at once are both kept). A note in a protected
+    category (categorie_protette.py) is refused, nothing written, unless the author holds view_categorie_protette."""
     errors: dict[str, list[str]] = {}
+    if categoria and categoria not in CategoriaProtetta.values:
+        errors["categoria"] = ["Categoria non ammessa."]
+    elif categoria and not may_see_protected(by, cartella):
+        errors["categoria"] = [PROTECTED_REFUSAL]
     if tipo not in MANUAL_DIARY_TYPES:
         errors["tipo"] = ["Tipo di voce non ammesso."]
     if not testo.strip():
@@ -236,12 +251,24 @@ def diario_add(*, cartella: Cartella, tipo: str, testo: str, data_evento: date, 
         raise ValidationError(errors)
     locked = lock_for_change(cartella, None, allow_closed=True)
     voce = VoceDiario.objects.create(
-        cartella=locked, tipo=tipo, testo=testo.strip(), data_evento=data_evento, riservata=riservata, autore=by
+        cartella=locked,
+        tipo=tipo,
+        testo=testo.strip(),
+        data_evento=data_evento,
+        riservata=riservata,
+        categoria=categoria,
+        autore=by,
     )
+    # the entry's key lets an obscuring retract it at the region (the category itself never leaves the comune)
     outbox_append(
-        aggregate=locked, event_type="cartella.diario_voce", payload={"tipo": tipo, "data": _iso(data_evento)}
+        aggregate=locked,
+        event_type="cartella.diario_voce",
+        payload={"tipo": tipo, "data": _iso(data_evento), "voce": voce.pk},
     )
     return voce
+
+
+DIARY_RETRACTION_EVENT = "cartella.diario_voce_ritirata"
 
 
 @transaction.atomic
@@ -249,10 +276,16 @@ def diario_obscure(*, voce: VoceDiario, reason: str, by) -> VoceDiario:
     """The person's right to obscure an episode: it disappears from every view; history keeps who and why."""
     if not reason.strip():
         raise ValidationError({"reason": ["Indicare il riferimento alla richiesta della persona."]})
+    # the case row is locked for the outbox sequence, but its version is not bumped: an obscuring leaves no trace
+    # in the case's forms (a concurrent editor is not told that "something changed")
+    cartella = Cartella.objects.select_for_update(of=("self",)).get(pk=voce.cartella_id)
     voce = VoceDiario.objects.select_for_update().get(pk=voce.pk)
     voce.oscurata = True
     voce._change_reason = reason.strip()[:100]
     voce.save()
+    # The region must stop counting the episode: a retraction names only the entry's pseudonymous key; the regional
+    # tier drops both from every count (cse/regionale/ingest.py). No case version bump, no diary entry of its own.
+    outbox_append(aggregate=cartella, event_type=DIARY_RETRACTION_EVENT, payload={"voce": voce.pk})
     return voce
 
 

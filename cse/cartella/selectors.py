@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 
 from cse.core.audit import log_access
 from cse.core.models import AccessLog
+from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability
 
 from .identity import normalise_cf, prefix_range, search_key
@@ -143,6 +144,35 @@ def get_child_for(request: HttpRequest, model, pk: int, *, capability=Capability
         assistito_of=lambda o: o.cartella.assistito_id,
         ente_of=lambda o: o.cartella.owner_ente_id,
     )
+
+
+def get_voce_diario_for(request: HttpRequest, pk: int, *, capability=Capability.MANAGE_CARTELLE):
+    """A diary entry the user may act on, or 404. An obscured entry answers exactly like a missing one (DPCM 178/2015
+    art. 8; Garante: the fact of hiding must not be inferable): it is filtered out before the lookup, and the read is
+    logged as a read of the case's diario — never as a row naming the entry, which would survive in the access-log
+    pages after the entry is obscured."""
+    from .fasi import VoceDiario
+
+    visible = Cartella.objects.visible_to(request.user, capability).values("pk")
+    protette = ente_ids_for(request.user, Capability.VIEW_CATEGORIE_PROTETTE)
+    qs = VoceDiario.objects.select_related("cartella").filter(
+        Q(categoria="") | Q(cartella__owner_ente_id__in=protette), cartella__in=visible, oscurata=False
+    )
+    try:
+        voce = qs.get(pk=pk)
+    except VoceDiario.DoesNotExist:
+        raise Http404("Elemento non trovato") from None
+    log_access(
+        user=request.user,
+        assistito_id=voce.cartella.assistito_id,
+        oggetto_tipo="cartella",
+        oggetto_id=voce.cartella_id,
+        ente_id=voce.cartella.owner_ente_id,
+        azione=AccessLog.Azione.CONSULTAZIONE,
+        finalita="diario sociale",
+        request=request,
+    )
+    return voce
 
 
 def worklists(user, *, today=None) -> dict[str, QuerySet[Cartella]]:

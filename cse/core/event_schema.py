@@ -10,7 +10,10 @@ from __future__ import annotations
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
-SCHEMA_VERSION = 1
+# v2 (oscuramento): diary entries carry `voce_key`, and `cartella.diario_voce_ritirata` retracts one at the region.
+# Both ends still accept v1 events (already stored ones, and any queued before the upgrade).
+SCHEMA_VERSION = 2
+ACCEPTED_SCHEMA_VERSIONS = [1, 2]
 HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 DATE = {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 CODE = {"type": ["string", "null"], "maxLength": 40, "pattern": r"^[A-Za-z0-9_.\-]*$"}
@@ -44,6 +47,8 @@ DATA_FIELDS: dict[str, dict] = {
     # interventions and prestazioni
     "intervento_key": HEX64,
     "prestazione_key": HEX64,
+    # diary entries (v2): only the key, so an obscured entry can be retracted; never its text or category
+    "voce_key": HEX64,
     "codice": CODE,
     "carattere": SMALLINT,
     "data_inizio": DATE,
@@ -88,7 +93,7 @@ EVENT_SCHEMA: dict = {
     ],
     "properties": {
         "event_id": {"type": "string", "format": "uuid", "pattern": "^[0-9a-f-]{36}$"},
-        "schema_version": {"const": SCHEMA_VERSION},
+        "schema_version": {"enum": ACCEPTED_SCHEMA_VERSIONS},
         "event_type": {"type": "string", "pattern": r"^[a-z_]+\.[a-z_]+$"},
         "occurred_on": DATE,
         "case_key": HEX64,

@@ -32,6 +32,11 @@ class Capability(models.TextChoices):
     VIEW_AUDIT = "view_audit", "Consultare il registro degli accessi e lo storico delle modifiche"
     TRANSMIT_SIUSS = "transmit_siuss", "Seguire la trasmissione dei flussi SIUSS dell'ente e correggerli"
     MANAGE_AGENDA = "manage_agenda", "Gestire l'agenda del front office e le prenotazioni dei cittadini"
+    # Records in a protected category (cse/cartella/categorie_protette.py): violence, addiction, mental health, HIV…
+    VIEW_CATEGORIE_PROTETTE = (
+        "view_categorie_protette",
+        "Registrare e consultare le voci in categorie a maggiore tutela (violenza, dipendenze, salute mentale…)",
+    )
 
 
 class Ruolo(models.TextChoices):
@@ -48,9 +53,14 @@ class Ruolo(models.TextChoices):
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Ruolo.SEGRETARIATO: frozenset({C.VIEW_PERSONE, C.REGISTER_PERSONE, C.MANAGE_AGENDA}),
-    Ruolo.ASSISTENTE_SOCIALE: frozenset({C.VIEW_PERSONE, C.REGISTER_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE}),
+    # Only the professional case level holds VIEW_CATEGORIE_PROTETTE: front desk, Ufficio di Piano and UVM
+    # coordination do not (need-to-know, Garante 2015 on dossier; DPCM 178/2015 art. 5 for the FSE analogue).
+    Ruolo.ASSISTENTE_SOCIALE: frozenset(
+        {C.VIEW_PERSONE, C.REGISTER_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.VIEW_CATEGORIE_PROTETTE}
+    ),
     Ruolo.RESPONSABILE: frozenset(
         {
+            C.VIEW_CATEGORIE_PROTETTE,
             C.VIEW_PERSONE,
             C.REGISTER_PERSONE,
             C.MANAGE_CARTELLE,

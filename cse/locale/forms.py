@@ -165,10 +165,12 @@ class PrestazioneFineForm(VersionedFormMixin, forms.Form):
 class VoceDiarioForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = VoceDiario
-        fields = ["tipo", "data_evento", "testo", "riservata"]
+        fields = ["tipo", "data_evento", "testo", "riservata", "categoria"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, protette: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not protette:  # the protected categories are not even offered to who may not use them
+            self.fields["categoria"].choices = [("", "---------")]
         self.fields["tipo"].choices = [
             (v, label) for v, label in self.fields["tipo"].choices if v in MANUAL_DIARY_TYPES
         ]

@@ -18,6 +18,7 @@ from cse.cartella.selectors import (
     ensure_capability,
     get_cartella_for,
     get_child_for,
+    get_voce_diario_for,
     worklists,
 )
 from cse.cartella.workflow import TRANSITIONS, cartella_transition, refusal, transitions_from
@@ -56,7 +57,11 @@ def cartella_detail(request, pk: int):
     steps = [{"transition": t, "missing": refusal(cartella, t.target)} for t in transitions_from(cartella.stato)]
     diario = (
         VoceDiario.objects.filter(cartella=cartella)
-        .readable_by(request.user, professional=_is_professional(request.user, cartella))
+        .readable_by(
+            request.user,
+            professional=_is_professional(request.user, cartella),
+            protette=records.may_see_protected(request.user, cartella),
+        )
         .select_related("autore")[:10]
     )
     return render(
@@ -235,7 +240,8 @@ def diario(request, pk: int):
         capability=CAN_WRITE_ACCESS if writing else None,
         finalita="nuova voce di diario" if writing else "diario sociale",
     )
-    form = forms.VoceDiarioForm(request.POST or None)
+    protette = records.may_see_protected(request.user, cartella)
+    form = forms.VoceDiarioForm(request.POST or None, protette=protette)
     if writing and form.is_valid():
         try:
             records.diario_add(cartella=cartella, by=request.user, **form.cleaned_data)
@@ -245,7 +251,9 @@ def diario(request, pk: int):
             messages.success(request, "Voce aggiunta al diario.")
             return redirect("locale:diario", pk=cartella.pk)
     professional = _is_professional(request.user, cartella)
-    voci = VoceDiario.objects.filter(cartella=cartella).readable_by(request.user, professional=professional)
+    voci = VoceDiario.objects.filter(cartella=cartella).readable_by(
+        request.user, professional=professional, protette=protette
+    )
     voci = voci.select_related("autore")
     tipo = request.GET.get("tipo", "")
     if tipo in TipoVoceDiario.values:
@@ -266,9 +274,7 @@ def diario(request, pk: int):
 
 @login_required
 def diario_obscure(request, pk: int):
-    voce = get_child_for(request, VoceDiario, pk, capability=CAN_MANAGE, finalita="oscuramento")
-    if voce.oscurata:
-        raise Http404("Elemento non trovato")  # an obscured entry is indistinguishable from a missing one
+    voce = get_voce_diario_for(request, pk, capability=CAN_MANAGE)
     form = forms.OscuramentoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         records.diario_obscure(voce=voce, reason=form.cleaned_data["reason"], by=request.user)

@@ -18,6 +18,23 @@ from .projections import project
 DB = "regionale"
 
 
+# A retraction event names the key of an earlier event that must stop counting (schema v2: an episode obscured by
+# the person, DPCM 178/2015 art. 8). Both rows are kept — ingestion stays append-only and idempotent, the case's
+# sequence has no gap, a late or re-delivered original is still dropped — and `counted_events` leaves out both.
+RETRACTIONS: dict[str, tuple[str, str]] = {"cartella.diario_voce_ritirata": ("cartella.diario_voce", "voce_key")}
+
+
+def counted_events():
+    """The events every regional count reads: retracted events and the retractions themselves are not there."""
+    qs = EventoRegionale.objects.exclude(event_type__in=list(RETRACTIONS))
+    for retraction, (original, key) in RETRACTIONS.items():
+        retracted = EventoRegionale.objects.filter(event_type=retraction)
+        keys = [k for k in retracted.values_list(f"payload__data__{key}", flat=True) if k]
+        if keys:
+            qs = qs.exclude(event_type=original, **{f"payload__data__{key}__in": keys})
+    return qs
+
+
 @dataclass
 class IngestResult:
     stored: bool

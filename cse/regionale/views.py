@@ -16,7 +16,8 @@ from cse.core.roles import Capability
 
 from .derivations import COMPLETENESS_COLUMNS, TABLE_DIMENSIONS, siuss_completeness, siuss_table
 from .exports import NOT_SHOWN, download, table_rows
-from .models import EventoRegionale, PrestazioneSiuss
+from .ingest import counted_events
+from .models import PrestazioneSiuss
 from .suppression import suppress
 
 CHART_BARS = 25
@@ -65,7 +66,7 @@ def cruscotto(request):
         if not has_recent_auth(request):
             return reauth_redirect(request)
         return download(published, filename=f"prestazioni-siuss-{anno}-{righe}-{colonne}", formato=formato)
-    per_tipo = EventoRegionale.objects.values("event_type").annotate(n=Count("id")).order_by("event_type")
+    per_tipo = counted_events().values("event_type").annotate(n=Count("id")).order_by("event_type")
     return render(
         request,
         "regionale/cruscotto.html",

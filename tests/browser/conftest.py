@@ -1,6 +1,6 @@
 import pytest
 
-from .chromium import CHROMIUM, TIMEOUT_MS, new_page
+from .chromium import CHROMIUM, TIMEOUT_MS, csp_violations, new_page
 
 
 @pytest.fixture(scope="session")
@@ -27,10 +27,12 @@ def browser(monkeypatch):
             executable_path=str(CHROMIUM),
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
+        csp_violations.clear()
         try:
             yield browser
         finally:
             browser.close()
+    assert not csp_violations, "Violazioni della Content-Security-Policy:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cse.ambito import services
-from tests.browser.chromium import needs_chromium
+from tests.browser.chromium import needs_chromium, watch_csp
 from tests.factories import build_world
 
 pytestmark = [
@@ -56,7 +56,7 @@ def test_two_members_see_each_other_update_within_one_second(daphne_url, browser
 
     pages = {}
     for name, user in (("coordinatore", coordinatore), ("asl", asl)):
-        context = browser.new_context(locale="it-IT")
+        context = watch_csp(browser.new_context(locale="it-IT"))
         context.add_cookies([_session_cookie(user, daphne_url)])
         page = context.new_page()
         page.goto(board)

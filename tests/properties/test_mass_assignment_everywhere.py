@@ -787,7 +787,6 @@ RECIPES: dict[str, Callable] = {
     "cittadino:annulla": r_annulla,
     "cittadino:sposta": r_sposta,
     "cittadino:conferma": r_conferma,
-    "regionale:sioss_ricalcola": r_ricalcola,
     "locale:isee_nuovo": r_isee,
     "locale:relazione_nuova": r_relazione,
     "locale:contatto_nuovo": r_contatto,
@@ -868,6 +867,7 @@ TODO: dict[str, str] = {
             "locale:agenda_regola_nuova",
             "locale:prenotazione_cartella",
             "regionale:scheda_riapri",
+            "regionale:sioss_ricalcola",  # writes nothing when the derived values are already current
         )
     },
     # not written yet

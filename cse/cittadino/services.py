@@ -54,6 +54,32 @@ def _check_slot(slot_id, *, comune_residenza: Comune | None, now: datetime) -> S
     return slot
 
 
+def _check_person_free(cittadino: Cittadino | None, slot: Slot, *, exclude_pk: int | None = None) -> None:
+    """A citizen holds one appointment at a time: refuse a slot that overlaps another active booking of theirs. The
+    citizen's row is locked so that two concurrent bookings of the same person are serialised."""
+    if cittadino is None:
+        return
+    Cittadino.objects.select_for_update().filter(pk=cittadino.pk).first()
+    clash = (
+        Prenotazione.objects.filter(
+            cittadino=cittadino,
+            stato__in=(StatoPrenotazione.IN_ATTESA, StatoPrenotazione.CONFERMATA),
+            slot__inizio__lt=slot.fine,
+            slot__fine__gt=slot.inizio,
+        )
+        .exclude(pk=exclude_pk)
+        .select_related("slot__sportello")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            {
+                "slot": f"Hai già un appuntamento a quell'ora ({clash.slot.sportello.nome}, "
+                f"{timezone.localtime(clash.slot.inizio):%d/%m/%Y %H:%M}): scegli un altro orario."
+            }
+        )
+
+
 def _take(prenotazione: Prenotazione, slot: Slot, now: datetime) -> None:
     """Save `prenotazione` on `slot`; the partial unique constraint decides races. Holds that expired unconfirmed
     are released first (with their history), so they never block a real booking."""
@@ -101,6 +127,7 @@ def prenotazione_create(
     if argomento not in Argomento.values:
         raise ValidationError({"argomento": "Scegliere l'argomento dell'appuntamento."})
     slot = _check_slot(slot_id, comune_residenza=comune_residenza, now=now)
+    _check_person_free(cittadino, slot)
     prenotazione = Prenotazione(
         codice=new_code(),
         slot=slot,
@@ -174,6 +201,7 @@ def prenotazione_move(*, prenotazione: Prenotazione, slot_id, now: datetime | No
     slot = _check_slot(slot_id, comune_residenza=locked.comune_residenza, now=now)
     if slot.sportello_id != locked.slot.sportello_id:
         raise ValidationError({"slot": "Si può spostare l'appuntamento solo a un altro orario dello stesso sportello."})
+    _check_person_free(locked.cittadino, slot, exclude_pk=locked.pk)
     old_slot_id = locked.slot_id
     locked._change_reason = f"spostata dallo slot {old_slot_id}"
     _take(locked, slot, now)

@@ -1,0 +1,970 @@
+"""Mass assignment, everywhere: every POST form of the operator, ambito, citizen and regional areas and every API
+body, posted once as the page posts it and again with Hypothesis-drawn extra fields (owner, ente, comune, state,
+phase, ids, numbers, version …, with values that include other enti's ids), must leave the database exactly as the
+plain post does: same owners, comuni, phases, numbers and links of every row of every model it touches.
+
+The routes are enumerated from the URL resolver: a new route of these areas fails the registry test until it has a
+valid-body recipe here (or is declared GET-only / not a data form, with the reason).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.db import models, router, transaction
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from cse.cartella.glossary import StatoCartella as S
+from cse.cartella.models import Cartella
+from cse.cartella.services import cartella_open
+from cse.cittadino.selectors import free_slots
+from cse.core.reauth import RECENT_AUTH_KEY
+from tests.factories import anagrafica_form_data
+from tests.test_isolation_matrix import _walk
+
+AREAS = ("locale", "ambito", "regionale", "siuss", "cittadino")
+CORE_ROUTES = {
+    "home",
+    "reauth",
+    "otp_verify",
+    "otp_setup",
+    "ente_operatori",
+    "incarico_revoca",
+    "ente_accessi",
+    "ente_accessi_csv",
+    "ente_storico",
+    "accesso_emergenza",
+    "vigilanza",
+    "accesso_emergenza_revisione",
+    "segnalazione_chiusura",
+}
+
+EXTRA_KEYS = [
+    "owner_ente",
+    "owner_ente_id",
+    "ente",
+    "ente_id",
+    "comune",
+    "comune_id",
+    "comune_residenza",
+    "ambito",
+    "stato",
+    "fase",
+    "state",
+    "id",
+    "pk",
+    "cartella",
+    "cartella_id",
+    "assistito",
+    "assistito_id",
+    "numero",
+    "numerata_da",
+    "created_by",
+    "user",
+    "autore",
+    "by",
+    "case_manager",
+    "version",
+    "slot",
+    "cittadino",
+    "codice",
+    "codice_fiscale",
+    "richiesto_da",
+    "deciso_da",
+    "riaperta_da",
+    "unito_a",
+]
+STATE_VALUES = ["chiusa", "erogazione", "accettato", "riconsegnato", "confermata", "annullata", "assente", "", "1"]
+
+
+@dataclass
+class Post:
+    user: object | None  # None: anonymous; a Cittadino's user for the citizen area
+    url: str
+    data: dict = field(default_factory=dict)
+    json: bool = False
+    reauth: bool = False
+    headers: Callable[[], dict] = dict
+    nest: Callable[[dict, dict], dict] | None = None  # where extra fields go in a JSON body
+
+
+# --- the database fingerprint --------------------------------------------------------------------------------------
+
+SENSITIVE = {"stato", "fase", "numero", "codice_fiscale", "version", "esito", "attivo", "ruolo", "tipo"}
+
+
+def _tracked_models() -> list[type[models.Model]]:
+    return [
+        m
+        for m in apps.get_models()
+        if m.__module__.startswith("cse.") or m._meta.app_label in ("guardian",) or "Historical" in m.__name__
+    ]
+
+
+def _fields(model) -> list[models.Field]:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if (f.is_relation and f.many_to_one) or f.one_to_one or f.name in SENSITIVE
+    ]
+
+
+def high_water() -> dict:
+    return {m: (m.objects.using(router.db_for_read(m)).aggregate(x=models.Max("pk"))["x"] or 0) for m in MODELS}
+
+
+def shape() -> dict:
+    """Cheap, for every model: row count and highest id."""
+    out = {}
+    for m in MODELS:
+        agg = m.objects.using(router.db_for_read(m)).aggregate(n=models.Count("pk"), x=models.Max("pk"))
+        out[m._meta.label] = (agg["n"], agg["x"])
+    return out
+
+
+def fingerprint(base: dict, only) -> dict:
+    """Per model of `only`: the multiset of its rows' owners, links, phases and numbers; rows created after `base`
+    (and links to them) are named "new" so that two posts creating the same rows compare equal."""
+    out = {}
+    for model in only:
+        cols = _fields(model)
+        names = [f.attname for f in cols]
+        rows = []
+        for values in model.objects.using(router.db_for_read(model)).values_list("pk", *names):
+            pk, rest = values[0], list(values[1:])
+            for n, f in enumerate(cols):
+                target = f.related_model if f.is_relation else None
+                if target in base and rest[n] is not None and isinstance(rest[n], int) and rest[n] > base[target]:
+                    rest[n] = "new"
+            rows.append(("new" if isinstance(pk, int) and pk > base[model] else pk, *map(str, rest)))
+        out[model._meta.label] = sorted(rows, key=str)
+    return out
+
+
+MODELS: list = []
+KEY_MODELS: list = []  # always compared row by row: cases, people, requests, bookings, grants
+
+
+def post_and_fingerprint(client, post: Post, extra: dict, only=None) -> tuple[int, dict, dict]:
+    """The post, in savepoints on both databases that are rolled back after the fingerprint is taken."""
+    cache.clear()  # rate limits
+    base = high_water()
+    with transaction.atomic(), transaction.atomic(using="regionale"):
+        if post.user is None:
+            client.logout()
+        else:
+            client.force_login(post.user)
+            if post.reauth:
+                session = client.session
+                session[RECENT_AUTH_KEY] = time.time()
+                session.save()
+        if post.json:
+            body = post.nest(post.data, extra) if post.nest else {**post.data, **extra}
+            response = client.post(post.url, json.dumps(body), content_type="application/json", **post.headers())
+        else:
+            response = client.post(post.url, post.data | extra, **post.headers())
+        after = shape()
+        touched = [m for m in MODELS if after[m._meta.label] != BEFORE_SHAPE[m._meta.label]] if only is None else only
+        result = response.status_code, after, fingerprint(base, [*KEY_MODELS, *touched])
+        transaction.set_rollback(True, using="regionale")
+        transaction.set_rollback(True)
+    return result
+
+
+BEFORE_SHAPE: dict = {}
+
+
+# --- the recipes: a valid body per POST route ----------------------------------------------------------------------
+
+
+def _case_in(w, stato: str) -> Cartella:
+    """A fresh A1 case moved to `stato` through the services."""
+    from tests.properties.casework import walk_case_to
+
+    case = cartella_open(assistito=w.assistiti["A1"], by=w.user("A1", "assistente_sociale"))
+    return walk_case_to(case, stato, by=w.user("A1", "assistente_sociale"))
+
+
+def _u(w, key, ruolo="assistente_sociale"):
+    return w.user(key, ruolo)
+
+
+def r_accesso(w):
+    case = w.cartelle["A1"]
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:accesso", kwargs={"pk": case.pk}),
+        {
+            "data_accesso": "2026-11-20",
+            "canale": "spontaneo",
+            "interlocutore": "persona",
+            "richiesta": "aiuto",
+            "area": "poverta",
+            "esito": "",
+            "version": case.version,
+        },
+    )
+
+
+def r_valutazione(w):
+    case = _case_in(w, S.VALUTAZIONE)
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:valutazione", kwargs={"pk": case.pk}),
+        {"economica": 2, "abitativa": 1, "version": case.version},
+    )
+
+
+def r_progetto(w):
+    case = _case_in(w, S.PROGETTO)
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:progetto", kwargs={"pk": case.pk}),
+        {"obiettivi": "Autonomia", "version": case.version},
+    )
+
+
+def r_chiusura(w):
+    case = w.cartelle["A1"]
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:chiusura", kwargs={"pk": case.pk}),
+        {"motivo": "informazione", "esito_obiettivi": "non_applicabile", "version": case.version},
+    )
+
+
+def r_transizione(w):
+    case = _case_in(w, S.ACCESSO)
+    from tests.properties.casework import fill_for_next
+
+    fill_for_next(case, by=_u(w, "A1"))
+    case.refresh_from_db()
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:transizione", kwargs={"pk": case.pk}),
+        {"target": S.VALUTAZIONE, "version": case.version},
+    )
+
+
+def r_case_manager(w):
+    case = w.cartelle["A1"]
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:case_manager", kwargs={"pk": case.pk}),
+        {"case_manager": _u(w, "A1", "responsabile").pk, "version": case.version},
+    )
+
+
+def r_riapertura(w):
+    case = _case_in(w, S.CHIUSA)
+    return Post(_u(w, "A1"), reverse("locale:riapertura", kwargs={"pk": case.pk}))
+
+
+def r_intervento(w):
+    from cse.cartella.fasi import VoceNomenclatore
+
+    case = _case_in(w, S.PROGETTO)
+    voce = VoceNomenclatore.objects.get(codice="A2.07")
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:intervento_nuovo", kwargs={"pk": case.pk}),
+        {"voce": voce.pk, "ore_previste": "10", "fonte": "fnps", "version": case.version},
+    )
+
+
+def r_prestazione(w):
+    from cse.cartella.fasi import VoceNomenclatore
+
+    case = _case_in(w, S.EROGAZIONE)
+    voce = VoceNomenclatore.objects.get(codice="A2.07")
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:prestazione_nuova", kwargs={"pk": case.pk}),
+        {
+            "voce": voce.pk,
+            "carattere": 1,
+            "data_inizio": (timezone.localdate() - timedelta(days=10)).isoformat(),
+            "quantita": "10",
+            "unita": "ore",
+            "importo": "200.00",
+            "fonte": "fnps",
+            "erogatore": "Cooperativa",
+            "version": case.version,
+        },
+    )
+
+
+def r_prestazione_fine(w):
+    case = _case_in(w, S.EROGAZIONE)
+    prestazione = case.prestazioni.filter(data_fine__isnull=True).first()
+    if prestazione is None:
+        from tests.properties.casework import register_prestazione
+
+        prestazione = register_prestazione(case, by=_u(w, "A1"))
+    case.refresh_from_db()
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:prestazione_fine", kwargs={"pk": prestazione.pk}),
+        {"data_fine": timezone.localdate().isoformat(), "version": case.version},
+    )
+
+
+def r_diario(w):
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:diario", kwargs={"pk": w.cartelle["A1"].pk}),
+        {"tipo": "nota", "data_evento": "2026-11-20", "testo": "nota"},
+    )
+
+
+def r_diario_oscura(w):
+    voce = w.cartelle["A1"].diario.filter(tipo="colloquio").first()
+    return Post(
+        _u(w, "A1", "responsabile"),
+        reverse("locale:diario_oscura", kwargs={"pk": voce.pk}),
+        {"reason": "Dato inserito per errore"},
+    )
+
+
+def r_assistito_edit(w):
+    person = w.assistiti["A1"]
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:assistito_edit", kwargs={"pk": person.pk}),
+        anagrafica_form_data(person, nome="Lucio"),
+    )
+
+
+def r_cartella_nuova(w):
+    return Post(_u(w, "A1"), reverse("locale:cartella_nuova", kwargs={"pk": w.assistiti["A1"].pk}))
+
+
+def r_trasferimento(w):
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:trasferimento", kwargs={"pk": w.cartelle["A1"].pk}),
+        {"motivo": "Caso complesso"},
+        reauth=True,
+    )
+
+
+def r_assistito_create(w):
+    from cse.demo.synthetic import codice_fiscale_for
+
+    cf = codice_fiscale_for("Nuovi", "Carla", "F", __import__("datetime").date(1980, 5, 2), "F284")
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:assistito_create"),
+        {
+            "ente": w.enti["A1"].pk,
+            "cognome": "Nuovi",
+            "nome": "Carla",
+            "sesso": "F",
+            "data_nascita": "1980-05-02",
+            "luogo_nascita": "F284",
+            "codice_fiscale": cf,
+            "comune_residenza": "072029",
+            "confirm_not_duplicate": "on",
+        },
+    )
+
+
+def r_ambito_trasferimento(w):
+    richiesta = w.richieste["A2"]
+    return Post(
+        _u(w, "AMB_A", "ufficio_di_piano"),
+        reverse("ambito:trasferimento", kwargs={"pk": richiesta.pk}),
+        {"decisione": "accetta", "motivo": ""},
+        reauth=True,
+    )
+
+
+def r_uvm_nuova(w):
+    return Post(
+        _u(w, "AMB_A", "coordinatore_uvm"),
+        reverse("ambito:uvm_nuova", kwargs={"pk": w.cartelle["AMB_A"].pk}),
+        {
+            "data": (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
+            "luogo": "Sede",
+            "ordine_del_giorno": "Valutazione",
+        },
+    )
+
+
+def r_uvm_membro(w):
+    return Post(
+        _u(w, "AMB_A", "coordinatore_uvm"),
+        reverse("ambito:uvm_membro", kwargs={"pk": w.sessioni["AMB_A"].pk}),
+        {"tipo": "familiare", "nome": "Rosa Quaranta", "qualifica": "figlia"},
+    )
+
+
+def r_uvm_presenza(w):
+    membro = w.sessioni["AMB_A"].membri.first()
+    return Post(
+        _u(w, "AMB_A", "coordinatore_uvm"), reverse("ambito:uvm_presenza", kwargs={"pk": membro.pk}), {"presente": "1"}
+    )
+
+
+def r_uvm_verbale(w):
+    sessione = w.sessioni["AMB_A"]
+    return Post(
+        _u(w, "AMB_A", "coordinatore_uvm"),
+        reverse("ambito:uvm_verbale", kwargs={"pk": sessione.pk}),
+        {"ordine_del_giorno": "Valutazione", "decisioni": "Progetto", "version": getattr(sessione, "version", "")},
+    )
+
+
+def r_servizio(w):
+    return Post(
+        _u(w, "AMB_A", "ufficio_di_piano"),
+        reverse("ambito:servizio", kwargs={"pk": w.servizi["AMB_A"].pk}),
+        {"cartella": w.cartelle["AMB_A"].pk, "priorita": 1, "motivazione": "urgente"},
+    )
+
+
+def r_domanda_assegna(w):
+    domanda = w.domande["AMB_A"]
+    return Post(
+        _u(w, "AMB_A", "ufficio_di_piano"),
+        reverse("ambito:domanda_assegna", kwargs={"pk": domanda.pk}),
+        {
+            "erogatore": w.servizi["AMB_A"].erogatori.first().pk,
+            "dal": timezone.localdate().isoformat(),
+            "importo": "100",
+        },
+    )
+
+
+def r_budget(w):
+    return Post(
+        _u(w, "AMB_A", "ufficio_di_piano"),
+        reverse("ambito:budget"),
+        {"anno": 2026, "fonte": "fnps", "intervento_pdz": "Centri diurni", "programmato": "5000"},
+    )
+
+
+def r_incarico_revoca(w):
+    from cse.core.models import Incarico
+
+    incarico = Incarico.objects.filter(ente=w.enti["A1"], user=_u(w, "A1", "segretariato")).first()
+    return Post(_u(w, "A1", "amministratore_ente"), reverse("incarico_revoca", kwargs={"pk": incarico.pk}))
+
+
+def r_ente_operatori(w):
+    return Post(
+        _u(w, "A1", "amministratore_ente"),
+        reverse("ente_operatori", kwargs={"pk": w.enti["A1"].pk}),
+        {
+            "username": "nuovo.operatore",
+            "first_name": "Nuovo",
+            "last_name": "Operatore",
+            "email": "nuovo@example.invalid",
+            "codice_fiscale": "NVOPRT80A01F284X",
+            "ruolo": "segretariato",
+            "password": "Prova-Sicura-2026!",
+        },
+    )
+
+
+def r_revisione(w):
+    return Post(
+        _u(w, "A1", "responsabile"),
+        reverse("accesso_emergenza_revisione", kwargs={"pk": w.emergenze["A1"].pk}),
+        {"esito": "giustificato", "nota": "ok"},
+    )
+
+
+def r_segnalazione(w):
+    return Post(
+        _u(w, "A1", "responsabile"),
+        reverse("segnalazione_chiusura", kwargs={"pk": w.segnalazioni["A1"].pk}),
+        {"nota": "Verificato: turno serale"},
+    )
+
+
+def r_accesso_emergenza(w):
+    return Post(
+        _u(w, "B1", "assistente_sociale"),
+        reverse("accesso_emergenza"),
+        {
+            "codice_fiscale": w.assistiti["A1"].codice_fiscale,
+            "motivo": "Pronto intervento notturno per una persona senza dimora trovata in strada",
+            "password": "Prova-Sicura-2026!",
+        },
+    )
+
+
+def _sportello(w, key="A1"):
+    from cse.cittadino.agenda import Sportello
+
+    return Sportello.objects.filter(ente=w.enti[key]).first()
+
+
+def r_regola_nuova(w):
+    return Post(
+        _u(w, "A1", "responsabile"),
+        reverse("locale:agenda_regola_nuova", kwargs={"pk": _sportello(w).pk}),
+        {"giorno": 0, "ora_inizio": "14:00", "ora_fine": "16:00", "posti": 1},
+    )
+
+
+def r_regola(w):
+    regola = _sportello(w).regole.first()
+    return Post(
+        _u(w, "A1", "responsabile"),
+        reverse("locale:agenda_regola", kwargs={"pk": regola.pk}),
+        {"giorno": regola.giorno, "ora_inizio": "09:00", "ora_fine": "11:00", "posti": 1},
+    )
+
+
+def r_regola_elimina(w):
+    return Post(
+        _u(w, "A1", "responsabile"),
+        reverse("locale:agenda_regola_elimina", kwargs={"pk": _sportello(w).regole.last().pk}),
+    )
+
+
+def r_chiusura_nuova(w):
+    day = (timezone.localdate() + timedelta(days=20)).isoformat()
+    return Post(
+        _u(w, "A1", "responsabile"),
+        reverse("locale:agenda_chiusura_nuova", kwargs={"pk": _sportello(w).pk}),
+        {"dal": day, "al": day, "motivo": "Festa patronale"},
+    )
+
+
+def r_apertura_nuova(w):
+    day = (timezone.localdate() + timedelta(days=20)).isoformat()
+    return Post(
+        _u(w, "A1", "responsabile"),
+        reverse("locale:agenda_apertura_nuova", kwargs={"pk": _sportello(w).pk}),
+        {"data": day, "ora_inizio": "15:00", "ora_fine": "17:00", "posti": 1},
+    )
+
+
+def r_impostazioni(w):
+    return Post(
+        _u(w, "A1", "responsabile"),
+        reverse("locale:agenda_impostazioni", kwargs={"pk": _sportello(w).pk}),
+        {"durata_slot_minuti": 30, "orizzonte_giorni": 10, "attivo": "on"},
+    )
+
+
+def _booking(w, key="A1"):
+    from cse.cittadino.agenda import Prenotazione
+
+    return Prenotazione.objects.filter(slot__sportello__ente=w.enti[key]).first()
+
+
+def _citizen_booking(w):
+    """A confirmed booking of a logged-in citizen of A1, two days ahead (beyond the cancellation cut-off)."""
+    from cse.cittadino.services import cittadino_ensure, prenotazione_create
+
+    cittadino = cittadino_ensure(codice_fiscale="CTTMRA80A41F284K", nome="Mara", cognome="Cittadini")
+    slot = free_slots(_sportello(w)).filter(inizio__gte=timezone.now() + timedelta(days=2)).order_by("inizio").first()
+    p = prenotazione_create(
+        slot_id=slot.pk,
+        nome="Mara",
+        cognome="Cittadini",
+        email="mara@example.invalid",
+        comune_residenza=w.enti["A1"].comune,
+        argomento="informazioni",
+        motivo="Informazioni",
+        cittadino=cittadino,
+    )
+    return cittadino, p
+
+
+def r_prenota(w):
+    sportello = _sportello(w)
+    slot = free_slots(sportello).filter(inizio__gte=timezone.now() + timedelta(days=2)).order_by("inizio").first()
+    query = f"?comune={w.enti['A1'].comune_id}&sportello={sportello.pk}&argomento=informazioni"
+    return Post(
+        None,
+        reverse("cittadino:prenota") + query,
+        {
+            "slot": slot.pk,
+            "argomento": "informazioni",
+            "motivo": "Informazioni",
+            "nome": "Gina",
+            "cognome": "Prenota",
+            "email": "gina@example.invalid",
+        },
+    )
+
+
+def r_annulla(w):
+    cittadino, p = _citizen_booking(w)
+    return Post(cittadino.user, reverse("cittadino:annulla", kwargs={"codice": p.codice}))
+
+
+def r_sposta(w):
+    cittadino, p = _citizen_booking(w)
+    slot = free_slots(p.slot.sportello).filter(inizio__gt=p.slot.fine).order_by("inizio").first()
+    return Post(cittadino.user, reverse("cittadino:sposta", kwargs={"codice": p.codice}), {"slot": slot.pk})
+
+
+def r_conferma(w):
+    from cse.cittadino.agenda import Prenotazione
+    from cse.cittadino.selectors import booking_token
+
+    p = Prenotazione.objects.filter(stato="in_attesa", slot__sportello__ente=w.enti["A1"]).first()
+    return Post(None, reverse("cittadino:conferma", kwargs={"token": booking_token(p)}))
+
+
+def r_prenotazione_cartella(w):
+    return Post(
+        _u(w, "A1", "assistente_sociale"),
+        reverse("locale:prenotazione_cartella", kwargs={"pk": _booking(w).pk}),
+    )
+
+
+def r_scheda_riapri(w):
+    from tests.test_isolation_matrix import _scheda_leps
+
+    scheda = _scheda_leps()
+    return Post(
+        _u(w, "REG", "analista_regionale"),
+        reverse("regionale:scheda_riapri", kwargs={"pk": scheda.pk}),
+        {"motivo": "Correzione", "version": scheda.version},
+    )
+
+
+def r_ricalcola(w):
+    return Post(_u(w, "REG", "analista_regionale"), reverse("regionale:sioss_ricalcola"), {"anno": 2026})
+
+
+def r_isee(w):
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:isee_nuovo", kwargs={"pk": w.assistiti["A1"].pk}),
+        {
+            "tipo": "ordinario",
+            "valore": "5000.00",
+            "protocollo_dsu": "INPS-ISEE-2026-00000001A-00",
+            "data_presentazione": "2026-01-10",
+            "valida_dal": "2026-01-10",
+            "valida_al": "2026-12-31",
+        },
+    )
+
+
+def r_relazione(w):
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:relazione_nuova", kwargs={"pk": w.assistiti["A1"].pk}),
+        {"tipo": "convivente", "nominativo": "Rosa Quaranta", "convivente": "on"},
+    )
+
+
+def r_contatto(w):
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:contatto_nuovo", kwargs={"pk": w.assistiti["A1"].pk}),
+        {"tipo": "mmg", "nome": "Studio medico Ferri", "referente": "dott.ssa Ferri", "recapito": "080 000000"},
+    )
+
+
+def _extra_rule(w, kind):
+    from cse.cittadino.agenda import AperturaStraordinaria, Chiusura
+
+    day = timezone.localdate() + timedelta(days=25)
+    if kind == "chiusura":
+        return Chiusura.objects.create(sportello=_sportello(w), dal=day, al=day, motivo="Ponte")
+    return AperturaStraordinaria.objects.create(
+        sportello=_sportello(w), data=day, ora_inizio="15:00", ora_fine="17:00", posti=1
+    )
+
+
+def r_chiusura_agenda(w):
+    c = _extra_rule(w, "chiusura")
+    return Post(
+        _u(w, "A1", "responsabile"),
+        reverse("locale:agenda_chiusura", kwargs={"pk": c.pk}),
+        {"dal": c.dal.isoformat(), "al": (c.dal + timedelta(days=1)).isoformat(), "motivo": "Ponte lungo"},
+    )
+
+
+def r_chiusura_agenda_elimina(w):
+    c = _extra_rule(w, "chiusura")
+    return Post(_u(w, "A1", "responsabile"), reverse("locale:agenda_chiusura_elimina", kwargs={"pk": c.pk}))
+
+
+def r_apertura_agenda(w):
+    a = _extra_rule(w, "apertura")
+    return Post(
+        _u(w, "A1", "responsabile"),
+        reverse("locale:agenda_apertura", kwargs={"pk": a.pk}),
+        {"data": a.data.isoformat(), "ora_inizio": "15:00", "ora_fine": "18:00", "posti": 2},
+    )
+
+
+def r_apertura_agenda_elimina(w):
+    a = _extra_rule(w, "apertura")
+    return Post(_u(w, "A1", "responsabile"), reverse("locale:agenda_apertura_elimina", kwargs={"pk": a.pk}))
+
+
+def r_documenti(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import TINY_PDF
+
+    class Upload(dict):
+        """A fresh file object on every post (a read file cannot be posted twice)."""
+
+        def __or__(self, other):
+            return {**self, **other, "file": SimpleUploadedFile("nota.pdf", TINY_PDF, content_type="application/pdf")}
+
+    return Post(_u(w, "A1"), reverse("locale:documenti", kwargs={"pk": w.cartelle["A1"].pk}), Upload(tipo="altro"))
+
+
+def r_waas_esiti(w):
+    """INPS posts the outcome of an exposed flow; extra fields go into the outcome object itself (the top level
+    admits only 'elenco_esiti' and answers 400 to anything else, tested in tests/siuss/test_waas_api.py)."""
+    from cse.siuss.models import Flusso
+    from cse.siuss.services import flussi_expose, flussi_prepare
+    from tests.siuss.conftest import TODAY, add_isee, dati, eservice_for, prestazione, take_in_charge, with_residence
+    from tests.siuss.test_waas_api import ISSUER, _auth, _esito
+
+    eservice = eservice_for(w.enti["A1"])
+    add_isee(with_residence(w.assistiti["A1"]))
+    take_in_charge(w.cartelle["A1"])
+    dati(prestazione(w.cartelle["A1"]))
+    flussi_prepare(ente=w.enti["A1"], today=TODAY)
+    flussi_expose(ente=w.enti["A1"])
+    flusso = Flusso.objects.filter(ente=w.enti["A1"]).first()
+    esito = _esito(flusso, "OK", id_acquisizione_siuss="22738")
+    return Post(
+        None,
+        reverse("siuss:waas_esiti", kwargs={"codice": w.enti["A1"].codice}),
+        {"elenco_esiti": [esito]},
+        json=True,
+        headers=lambda: _auth(eservice, ISSUER),  # vouchers are single-use: a fresh one per post
+        nest=lambda body, extra: {"elenco_esiti": [{**body["elenco_esiti"][0], **extra}]},
+    )
+
+
+RECIPES: dict[str, Callable] = {
+    "locale:accesso": r_accesso,
+    "locale:valutazione": r_valutazione,
+    "locale:progetto": r_progetto,
+    "locale:chiusura": r_chiusura,
+    "locale:transizione": r_transizione,
+    "locale:case_manager": r_case_manager,
+    "locale:riapertura": r_riapertura,
+    "locale:intervento_nuovo": r_intervento,
+    "locale:prestazione_nuova": r_prestazione,
+    "locale:prestazione_fine": r_prestazione_fine,
+    "locale:diario": r_diario,
+    "locale:diario_oscura": r_diario_oscura,
+    "locale:assistito_edit": r_assistito_edit,
+    "locale:cartella_nuova": r_cartella_nuova,
+    "locale:trasferimento": r_trasferimento,
+    "locale:assistito_create": r_assistito_create,
+    "ambito:trasferimento": r_ambito_trasferimento,
+    "ambito:uvm_nuova": r_uvm_nuova,
+    "ambito:uvm_membro": r_uvm_membro,
+    "ambito:uvm_presenza": r_uvm_presenza,
+    "ambito:uvm_verbale": r_uvm_verbale,
+    "ambito:domanda_assegna": r_domanda_assegna,
+    "ambito:budget": r_budget,
+    "accesso_emergenza_revisione": r_revisione,
+    "segnalazione_chiusura": r_segnalazione,
+    "accesso_emergenza": r_accesso_emergenza,
+    "cittadino:prenota": r_prenota,
+    "cittadino:annulla": r_annulla,
+    "cittadino:sposta": r_sposta,
+    "cittadino:conferma": r_conferma,
+    "locale:isee_nuovo": r_isee,
+    "locale:relazione_nuova": r_relazione,
+    "locale:contatto_nuovo": r_contatto,
+    "locale:agenda_chiusura_elimina": r_chiusura_agenda_elimina,
+    "locale:agenda_apertura_elimina": r_apertura_agenda_elimina,
+    "locale:documenti": r_documenti,
+    "siuss:waas_esiti": r_waas_esiti,
+}
+
+# Routes that take no data (lists, pages, downloads, exports: GET only) — a POST there must write nothing.
+NOT_A_FORM: dict[str, str] = {
+    name: "pagina o download in sola lettura"
+    for name in (
+        "home",
+        "ente_accessi",
+        "ente_accessi_csv",
+        "ente_storico",
+        "vigilanza",
+        "locale:assistiti_list",
+        "locale:assistito_detail",
+        "locale:lavoro",
+        "locale:cartella_detail",
+        "locale:documento",
+        "locale:pdf",
+        "locale:agenda",
+        "locale:agenda_sportello",
+        "locale:prenotazione",
+        "locale:agenda_regole",
+        "ambito:cartelle_list",
+        "ambito:cartella_detail",
+        "ambito:trasferimenti",
+        "ambito:uvm_list",
+        "ambito:uvm",
+        "ambito:uvm_pdf",
+        "ambito:servizi",
+        "regionale:cruscotto",
+        "regionale:completezza",
+        "regionale:sioss",
+        "regionale:scheda",
+        "siuss:dashboard",
+        "siuss:dashboard_csv",
+        "siuss:waas_flussi",
+        "siuss:waas_status",
+        "cittadino:ricevuta",
+        "cittadino:ricevuta_pdf",
+        "cittadino:ricevuta_ics",
+        "cittadino:area_personale",
+        "cittadino:chi_ha_consultato",
+        "cittadino:chi_ha_consultato_csv",
+        "cittadino:oidc_start",
+        "cittadino:oidc_callback",
+        "cittadino:uscita",
+    )
+} | {
+    "reauth": "conferma della password: nessun dato salvato",
+    "otp_verify": "secondo fattore: nessun dato salvato oltre al dispositivo",
+    "otp_setup": "attivazione del secondo fattore (dispositivo dell'utente stesso)",
+    "cittadino:accesso": "pagina di accesso",
+    "cittadino:accesso_prova": "accesso di prova (solo sviluppo)",
+}
+
+# POST forms without a recipe yet: listed by name so that they stay visible; each must get a recipe.
+TODO: dict[str, str] = {
+    # written, but the body is not yet accepted by the form (400/200 without writing): the recipe must be fixed
+    **{
+        name: "ricetta da correggere: il corpo non supera ancora la validazione del form"
+        for name in (
+            "ambito:servizio",
+            "ente_operatori",
+            "incarico_revoca",
+            "locale:agenda_apertura",
+            "locale:agenda_apertura_nuova",
+            "locale:agenda_chiusura",
+            "locale:agenda_chiusura_nuova",
+            "locale:agenda_impostazioni",
+            "locale:agenda_regola",
+            "locale:agenda_regola_elimina",
+            "locale:agenda_regola_nuova",
+            "locale:prenotazione_cartella",
+            "regionale:scheda_riapri",
+            "regionale:sioss_ricalcola",  # writes nothing when the derived values are already current
+        )
+    },
+    # not written yet
+    **{
+        name: "ricetta non ancora scritta"
+        for name in (
+            "ambito:uvm_scala",
+            "ambito:uvm_progetto",
+            "ambito:uvm_chiusura",
+            "locale:unione",
+            "locale:prenotazione_assente",
+            "regionale:scheda_finalizza",
+            "regionale:scheda_valore",
+            "regionale:sioss_import_a4",
+            "siuss:correzione",
+            "siuss:dati_prestazione",
+            "siuss:sina",
+            "siuss:sinba",
+        )
+    },
+}
+
+
+def area_routes() -> list[str]:
+    names = []
+    for name, _ in _walk(get_resolver().url_patterns):
+        if name and (name.split(":")[0] in AREAS and ":" in name or name in CORE_ROUTES):
+            names.append(name)
+    return sorted(set(names))
+
+
+def test_every_post_route_has_a_recipe_or_a_reason():
+    missing = [n for n in area_routes() if n not in RECIPES and n not in NOT_A_FORM and n not in TODO]
+    assert missing == [], f"form senza ricetta per il test di mass assignment: {missing}"
+
+
+@pytest.fixture
+def extras_strategy(world):
+    foreign = [
+        str(world.enti["B1"].pk),
+        str(world.enti["AMB_B"].pk),
+        str(world.enti["REG"].pk),
+        str(world.cartelle["B1"].pk),
+        str(world.assistiti["B1"].pk),
+        str(world.user("B1", "responsabile").pk),
+        str(world.enti["B1"].comune_id),
+        world.enti["B1"].codice,
+        "999999",
+    ]
+    return st.dictionaries(st.sampled_from(EXTRA_KEYS), st.sampled_from(foreign + STATE_VALUES), min_size=1, max_size=6)
+
+
+def _check_with_extras(client, extras_strategy, name, post, status, after, plain, only):
+    counts = {m: n for m, (n, _) in after.items()}
+
+    @hypothesis_settings(
+        max_examples=3,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        database=None,
+    )
+    @given(extra=extras_strategy)
+    def check(extra):
+        extra = {k: v for k, v in extra.items() if k not in post.data}
+        got_status, got_after, got = post_and_fingerprint(client, post, extra, only=only)
+        assert (got_status, {m: n for m, (n, _) in got_after.items()}) == (status, counts), f"{name} con {extra}"
+        diff = {m: (plain[m], got[m]) for m in plain if plain[m] != got[m]}
+        assert diff == {}, f"{name} con {extra}: {diff}"
+
+    check()
+
+
+@pytest.mark.django_db(databases=["default", "regionale"])
+def test_extra_fields_change_nothing_in_any_form(world, client, extras_strategy, settings):
+    from cse.cartella.models import Assistito, CartellaUserObjectPermission, RichiestaTrasferimento
+    from cse.cittadino.agenda import Prenotazione
+    from tests.siuss.test_waas_api import ISSUER
+
+    settings.SIUSS_PDND_JWKS = ISSUER.jwks()
+    MODELS[:] = _tracked_models()
+    KEY_MODELS[:] = [Cartella, Assistito, RichiestaTrasferimento, Prenotazione, CartellaUserObjectPermission]
+    failures = []
+    for name in sorted(RECIPES):
+        try:
+            _one_route(client, extras_strategy, world, name)
+        except Exception as exc:  # every route is tried; all failures are reported together
+            failures.append(f"{name}: {type(exc).__name__}: {str(exc)[:1500]}")
+    assert failures == [], "\n\n".join(failures)
+
+
+def _one_route(client, extras_strategy, world, name):
+    post = RECIPES[name](world)
+    BEFORE_SHAPE.clear()
+    BEFORE_SHAPE.update(shape())
+    status, after, plain = post_and_fingerprint(client, post, {})
+    touched = [m for m in MODELS if after[m._meta.label] != BEFORE_SHAPE[m._meta.label]]
+    assert touched or plain != fingerprint(high_water(), KEY_MODELS), (
+        f"{name}: la ricetta non scrive nulla (corpo non valido?) — status {status}"
+    )
+    _check_with_extras(client, extras_strategy, name, post, status, after, plain, [*KEY_MODELS, *touched])

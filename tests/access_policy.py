@@ -116,6 +116,7 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "ambito:servizio": cap("view_persone"),
     "ambito:domanda_assegna": cap("manage_piano"),
     "ambito:budget": {"GET": OPERATOR, "POST": cap("manage_piano")},
+    "ambito:budget_import": cap("manage_piano"),
     # regional tier
     "regionale:cruscotto": ANALYST,
     "regionale:completezza": ANALYST,

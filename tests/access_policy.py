@@ -42,6 +42,8 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "ente_accessi": cap("view_audit"),
     "ente_storico": cap("view_audit"),
     "ente_accessi_csv": cap("view_audit"),
+    "ente_sistemi": cap("view_audit"),
+    "ente_chiamate_csv": cap("view_audit"),
     # break-the-glass (for operators who work with people) and its review by the owning ente's responsible
     "accesso_emergenza": cap("view_persone"),
     "vigilanza": cap("view_audit"),
@@ -127,6 +129,8 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "regionale:scheda_finalizza": ANALYST,
     "regionale:scheda_riapri": ANALYST,
     "regionale:scheda_valore": ANALYST,
+    "regionale:dss": ANALYST,
+    "regionale:dss_invio": ANALYST,  # POST only, behind the re-auth like the exports
     # SIUSS: the WaaS e-service (INPS, PDND voucher) and the operators' pages
     "siuss:waas_flussi": "voucher",
     "siuss:waas_esiti": "voucher",

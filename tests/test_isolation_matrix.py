@@ -45,6 +45,8 @@ OBJECT_URLS = {
     "ente_accessi": "ente",
     "ente_accessi_csv": "ente",
     "ente_storico": "ente",
+    "ente_sistemi": "ente",
+    "ente_chiamate_csv": "ente",
     "incarico_revoca": "incarico",
     "regionale:scheda": "scheda_leps",
     "regionale:scheda_finalizza": "scheda_leps",

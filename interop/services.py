@@ -282,3 +282,33 @@ def import_piano_di_zona(ambito, anno: int, operator) -> dict[str, int]:
     ctx = CallContext(operatore=operator, ente=ambito, motivo=f"piano di zona {anno}", luogo=ambito.nome)
     interventi = regionali.interventi_piano_di_zona(ambito.ambito.codice, int(anno), ctx)
     return budget_import_pdz(ambito=ambito, anno=int(anno), interventi=interventi, by=operator)
+
+
+# --- Regional systems about one person: Edotto, Ministero del Lavoro; open calls of Puglia Sociale -------------------
+
+
+def consulta_sistemi_regionali(*, assistito, user, ente) -> dict:
+    """Ask Edotto (protected hospital discharges) and the Ministero del Lavoro (employment status) about a person,
+    and Puglia Sociale for the open regional calls. Nothing is stored: the operator reads and decides; each failure
+    is a message (the operator continues by hand)."""
+    from .regionali import client as regionali
+
+    ctx = _ctx(user, ente, f"assistito {assistito.pk}", assistito_id=assistito.pk)
+    result = {"dimissioni": None, "lavoro": None, "avvisi": None, "messaggi": {}}
+    cf = assistito.codice_fiscale
+    calls = {"avvisi": lambda: regionali.avvisi_aperti(ctx)}
+    if cf:
+        calls["dimissioni"] = lambda: regionali.dimissioni_protette(cf, ctx)
+        calls["lavoro"] = lambda: regionali.stato_occupazionale(cf, ctx)
+    else:
+        result["messaggi"]["dimissioni"] = result["messaggi"]["lavoro"] = (
+            "Senza codice fiscale Edotto e il Ministero del Lavoro non si possono consultare."
+        )
+    for key, fn in calls.items():
+        try:
+            result[key] = fn()
+        except NotFound:
+            result["messaggi"][key] = "Nessun dato trovato."
+        except InteropError as exc:
+            result["messaggi"][key] = exc.message
+    return result

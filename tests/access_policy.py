@@ -53,6 +53,7 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "locale:assistiti_list": OPERATOR,
     "locale:assistito_create": cap("register_persone"),
     "locale:assistito_detail": cap("view_persone"),
+    "locale:sistemi_regionali": cap("view_persone"),
     "locale:cartella_nuova": cap("register_persone"),
     "locale:assistito_edit": cap("register_persone"),
     "locale:isee_nuovo": cap("register_persone"),

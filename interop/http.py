@@ -186,3 +186,17 @@ def call(
     cb.record(ok=False)
     _log(ctx, e_service, operation, last_error.outcome, last_error.code, status, attempt, started)
     raise last_error
+
+
+def breaker_state(e_service: str) -> dict:
+    """For the operators' page: the breaker of an e-service in this process, without creating one."""
+    with _breakers_lock:
+        cb = _breakers.get(e_service)
+    if cb is None:
+        return {"stato": "chiuso", "errori": 0}
+    with cb.lock:
+        if cb.opened_at is None:
+            return {"stato": "chiuso", "errori": cb.failures}
+        elapsed = time.monotonic() - cb.opened_at
+        trial = elapsed >= settings.CSE_INTEROP_BREAKER_RESET_SECONDS
+        return {"stato": "in prova" if trial else "aperto", "errori": cb.failures}

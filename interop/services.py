@@ -12,6 +12,7 @@ from decimal import Decimal
 from codicefiscale import codicefiscale
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -258,4 +259,56 @@ def provenienze_correnti(assistito) -> dict[str, dict]:
             "data": p.acquisito_il,
             "modificato": p.impronta != impronta(p.campo, valore_corrente(assistito, p.campo)),
         }
+    return result
+
+
+# --- Osservatorio piani di zona → the ambito's budget lines -----------------------------------------------------------
+
+
+def import_piano_di_zona(ambito, anno: int, operator) -> dict[str, int]:
+    """Ask the Osservatorio for the ambito's piano di zona of `anno` and create/update its budget lines.
+
+    The call happens before (outside) the budget transaction; an external failure raises InteropError (Italian
+    message, nothing written: the Ufficio di Piano can keep entering lines by hand), a refused import raises
+    ValidationError (also nothing written)."""
+    from cse.ambito.services import budget_import_pdz
+    from cse.core.permissions import has_capability
+    from cse.core.roles import Capability
+
+    from .regionali import client as regionali
+
+    if not has_capability(operator, Capability.MANAGE_PIANO, ambito.pk) or ambito.ambito_id is None:
+        raise ValidationError("Solo l'Ufficio di Piano dell'ambito importa il piano di zona.")
+    ctx = CallContext(operatore=operator, ente=ambito, motivo=f"piano di zona {anno}", luogo=ambito.nome)
+    interventi = regionali.interventi_piano_di_zona(ambito.ambito.codice, int(anno), ctx)
+    return budget_import_pdz(ambito=ambito, anno=int(anno), interventi=interventi, by=operator)
+
+
+# --- Regional systems about one person: Edotto, Ministero del Lavoro; open calls of Puglia Sociale -------------------
+
+
+def consulta_sistemi_regionali(*, assistito, user, ente) -> dict:
+    """Ask Edotto (protected hospital discharges) and the Ministero del Lavoro (employment status) about a person,
+    and Puglia Sociale for the open regional calls. Nothing is stored: the operator reads and decides; each failure
+    is a message (the operator continues by hand)."""
+    from .regionali import client as regionali
+
+    ctx = _ctx(user, ente, f"assistito {assistito.pk}", assistito_id=assistito.pk)
+    result = {"dimissioni": None, "lavoro": None, "avvisi": None, "messaggi": {}}
+    cf = assistito.codice_fiscale
+    calls = {"avvisi": lambda: regionali.avvisi_aperti(ctx)}
+    if cf:
+        calls["dimissioni"] = lambda: regionali.dimissioni_protette(cf, ctx)
+        calls["lavoro"] = lambda: regionali.stato_occupazionale(cf, ctx)
+    else:
+        result["messaggi"]["dimissioni"] = result["messaggi"]["lavoro"] = (
+            "Senza codice fiscale Edotto e il Ministero del Lavoro non si possono consultare."
+        )
+    for key, fn in calls.items():
+        try:
+            result[key] = fn()
+        except NotFound:
+            result["messaggi"][key] = "Nessun dato trovato."
+        except InteropError as exc:
+            result["messaggi"][key] = exc.message
     return result

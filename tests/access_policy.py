@@ -43,6 +43,8 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "ente_accessi": cap("view_audit"),
     "ente_storico": cap("view_audit"),
     "ente_accessi_csv": cap("view_audit"),
+    "ente_sistemi": cap("view_audit"),
+    "ente_chiamate_csv": cap("view_audit"),
     # break-the-glass (for operators who work with people) and its review by the owning ente's responsible
     "accesso_emergenza": cap("view_persone"),
     "vigilanza": cap("view_audit"),
@@ -52,6 +54,7 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "locale:assistiti_list": OPERATOR,
     "locale:assistito_create": cap("register_persone"),
     "locale:assistito_detail": cap("view_persone"),
+    "locale:sistemi_regionali": cap("view_persone"),
     "locale:cartella_nuova": cap("register_persone"),
     "locale:assistito_edit": cap("register_persone"),
     "locale:isee_nuovo": cap("register_persone"),
@@ -117,6 +120,7 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "ambito:servizio": cap("view_persone"),
     "ambito:domanda_assegna": cap("manage_piano"),
     "ambito:budget": {"GET": OPERATOR, "POST": cap("manage_piano")},
+    "ambito:budget_import": cap("manage_piano"),
     # regional tier
     "regionale:cruscotto": ANALYST,
     "regionale:completezza": ANALYST,
@@ -127,6 +131,8 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "regionale:scheda_finalizza": ANALYST,
     "regionale:scheda_riapri": ANALYST,
     "regionale:scheda_valore": ANALYST,
+    "regionale:dss": ANALYST,
+    "regionale:dss_invio": ANALYST,  # POST only, behind the re-auth like the exports
     # SIUSS: the WaaS e-service (INPS, PDND voucher) and the operators' pages
     "siuss:waas_flussi": "voucher",
     "siuss:waas_esiti": "voucher",

@@ -18,6 +18,7 @@ from cse.regionale.models import SchedaLeps
 # Every URL pattern taking an object id must be classified here; a new one without a rule fails the build.
 OBJECT_URLS = {
     "locale:assistito_detail": "assistito",
+    "locale:sistemi_regionali": "assistito",
     "locale:cartella_nuova": "assistito",
     "locale:assistito_edit": "assistito",
     "locale:isee_nuovo": "assistito",
@@ -45,6 +46,8 @@ OBJECT_URLS = {
     "ente_accessi": "ente",
     "ente_accessi_csv": "ente",
     "ente_storico": "ente",
+    "ente_sistemi": "ente",
+    "ente_chiamate_csv": "ente",
     "incarico_revoca": "incarico",
     "regionale:scheda": "scheda_leps",
     "regionale:scheda_finalizza": "scheda_leps",

@@ -134,3 +134,12 @@ class LineaBudgetForm(StyledFormMixin, forms.Form):
     fonte = forms.ChoiceField(choices=FonteFinanziamento.choices)
     intervento_pdz = forms.CharField(label="Intervento del piano di zona", max_length=200)
     programmato = forms.DecimalField(label="Importo programmato (€)", min_value=0, max_digits=12, decimal_places=2)
+
+
+class ImportPdzForm(StyledFormMixin, forms.Form):
+    anno = forms.IntegerField(
+        label="Anno del piano di zona",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": "Indicare un anno valido.", "required": "Indicare l'anno del piano di zona."},
+    )

@@ -365,3 +365,102 @@ def budget_line_create(*, ambito, anno: int, fonte: str, intervento_pdz: str, pr
     linea.full_clean()
     linea.save()
     return linea
+
+
+# --- Piano di zona: import from the Osservatorio regionale ---------------------------------------------------------
+
+# The Osservatorio names funding sources in words (contract docs/interop/osservatorio.md); the budget uses codes.
+FONTI_OSSERVATORIO = {
+    "fnps": "fnps",
+    "fondo povertà": "poverta",
+    "fondo poverta": "poverta",
+    "fna": "fna",
+    "fondo non autosufficienze": "fna",
+    "dopo di noi": "dopo_di_noi",
+    "fondo dopo di noi": "dopo_di_noi",
+    "pn inclusione": "pn_inclusione",
+    "pnrr": "pnrr",
+    "fondi regionali": "regionale",
+    "regionale": "regionale",
+    "fondi comunali": "comunale",
+    "comunale": "comunale",
+}
+IMPORT_REASON = "Importato dall'Osservatorio piani di zona"
+
+
+def pdz_label(codice: str, denominazione: str) -> str:
+    """The line's name carries the Osservatorio's code: re-imports find the same line by it."""
+    return f"{codice} — {denominazione}"[:200]
+
+
+def _parse_intervento(row: dict, anno: int) -> tuple[str, str, str, Decimal]:
+    try:
+        codice = str(row["codice"]).strip()
+        denominazione = str(row["denominazione"]).strip()
+        fonte_testo = str(row["fonte"]).strip()
+        programmato = Decimal(str(row["programmato"]))
+    except (KeyError, TypeError, ArithmeticError) as exc:
+        raise ValidationError(
+            f"I dati dell'Osservatorio per il piano di zona {anno} sono incompleti: nessuna linea è stata modificata."
+        ) from exc
+    fonte = FONTI_OSSERVATORIO.get(fonte_testo.casefold())
+    if not codice or not denominazione:
+        raise ValidationError(
+            "Un intervento dell'Osservatorio non ha codice o denominazione: nessuna linea è stata modificata."
+        )
+    if fonte is None:
+        raise ValidationError(
+            f"Fonte di finanziamento «{fonte_testo}» dell'intervento {codice} non riconosciuta: "
+            "nessuna linea è stata modificata."
+        )
+    if not programmato.is_finite() or programmato < 0 or programmato != programmato.quantize(Decimal("0.01")):
+        raise ValidationError(f"Importo programmato non valido per l'intervento {codice}: nessuna linea modificata.")
+    return codice, denominazione, fonte, programmato
+
+
+@transaction.atomic
+def budget_import_pdz(*, ambito, anno: int, interventi: list[dict], by) -> dict[str, int]:
+    """Create or update the ambito's budget lines from the piano di zona interventions (one transaction).
+
+    Idempotent: a line is found again by year and Osservatorio code (or, the first time, by year, source and the
+    same name typed by hand), so a re-import updates amounts and never duplicates. A programmed amount below what
+    the cartelle already committed on that line refuses the whole import: nothing is written.
+    """
+    _require(by, Capability.MANAGE_PIANO, ambito.pk, "Solo l'Ufficio di Piano gestisce il piano di zona.")
+    parsed = [_parse_intervento(row, anno) for row in interventi]
+    codes = [p[0] for p in parsed]
+    if len(set(codes)) != len(codes):
+        raise ValidationError("L'Osservatorio ha indicato due volte lo stesso intervento: nessuna linea modificata.")
+    lines = list(LineaBudget.objects.select_for_update().filter(ambito=ambito, anno=anno))
+    summary = {"create": 0, "aggiornate": 0, "invariate": 0}
+    for codice, denominazione, fonte, programmato in parsed:
+        label = pdz_label(codice, denominazione)
+        linea = next((x for x in lines if x.intervento_pdz.startswith(f"{codice} — ")), None)
+        if linea is None:
+            linea = next((x for x in lines if x.fonte == fonte and x.intervento_pdz == denominazione), None)
+        if linea is None:
+            linea = LineaBudget(ambito=ambito, anno=anno, fonte=fonte, intervento_pdz=label, programmato=programmato)
+            lines.append(linea)
+            summary["create"] += 1
+        else:
+            if (linea.fonte, linea.intervento_pdz, linea.programmato) == (fonte, label, programmato):
+                summary["invariate"] += 1
+                continue
+            impegnato = linea.impegnato()
+            if programmato < impegnato:
+                raise ValidationError(
+                    f"Importazione rifiutata: per «{linea}» l'Osservatorio indica {_euro(programmato)}, ma sono già "
+                    f"impegnati {_euro(impegnato)} nelle cartelle. Nessuna linea è stata modificata."
+                )
+            if linea.fonte != fonte and linea.impegni.exists():
+                raise ValidationError(
+                    f"Importazione rifiutata: l'Osservatorio cambia la fonte di «{linea}», che ha già impegni. "
+                    "Nessuna linea è stata modificata."
+                )
+            linea.fonte, linea.intervento_pdz, linea.programmato = fonte, label, programmato
+            summary["aggiornate"] += 1
+        linea._change_reason = IMPORT_REASON
+        linea._history_user = by
+        linea.full_clean()
+        linea.save()
+    return summary

@@ -22,4 +22,5 @@ urlpatterns = [
     path("servizi/<int:pk>/", views.servizio_detail, name="servizio"),
     path("domande/<int:pk>/assegnazione/", views.domanda_assegna, name="domanda_assegna"),
     path("budget/", views.budget_dashboard, name="budget"),
+    path("budget/importa-piano-di-zona/", views.budget_import, name="budget_import"),
 ]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -436,8 +437,53 @@ def budget_dashboard(request):
                 messages.success(request, "Linea di budget aggiunta.")
                 return redirect("ambito:budget")
     totals = {k: sum((r[k] for r in rows), start=0) for k in ("programmato", "impegnato", "liquidato", "residuo")}
+    import_form = forms.ImportPdzForm(initial={"anno": timezone.localdate().year}, prefix="pdz") if ambiti else None
     return render(
         request,
         "ambito/budget.html",
-        {"rows": rows, "chart": _chart(rows), "totals": totals, "form": form if ambiti else None},
+        {
+            "rows": rows,
+            "chart": _chart(rows),
+            "totals": totals,
+            "form": form if ambiti else None,
+            "import_form": import_form,
+        },
     )
+
+
+@login_required
+@require_POST
+def budget_import(request):
+    """The Ufficio di Piano imports the piano di zona from the Osservatorio; when it is down, lines are typed."""
+    from cse.core.models import Ente
+    from interop.errors import InteropError
+    from interop.services import import_piano_di_zona
+
+    ambiti = sorted(ente_ids_for(request.user, Capability.MANAGE_PIANO))
+    if not ambiti:
+        raise Http404("Elemento non trovato")
+    form = forms.ImportPdzForm(request.POST, prefix="pdz")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("ambito:budget")
+    anno = form.cleaned_data["anno"]
+    try:
+        esito = import_piano_di_zona(Ente.objects.get(pk=ambiti[0]), anno, request.user)
+    except InteropError as exc:
+        messages.error(
+            request,
+            f"Piano di zona {anno} non importato. {exc.message} Le linee di budget si possono aggiungere a mano "
+            "con il modulo qui sotto.",
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"Piano di zona {anno} importato dall'Osservatorio: {esito['create']} linee create, "
+            f"{esito['aggiornate']} aggiornate, {esito['invariate']} invariate.",
+        )
+    return redirect(f"{reverse('ambito:budget')}?anno={anno}")

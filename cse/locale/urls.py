@@ -7,6 +7,7 @@ urlpatterns = [
     path("assistiti/", views.assistiti_list, name="assistiti_list"),
     path("assistiti/nuovo/", views.assistito_create, name="assistito_create"),
     path("assistiti/<int:pk>/", views.assistito_detail, name="assistito_detail"),
+    path("assistiti/<int:pk>/sistemi-regionali/", views.assistito_sistemi_regionali, name="sistemi_regionali"),
     path("assistiti/<int:pk>/nuova-cartella/", views.cartella_nuova, name="cartella_nuova"),
     path("assistiti/<int:pk>/modifica/", views.assistito_edit, name="assistito_edit"),
     path("assistiti/<int:pk>/isee/", views.isee_new, name="isee_nuovo"),

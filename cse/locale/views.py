@@ -313,3 +313,17 @@ def cartella_nuova(request, pk: int):
     cartella = cartella_open(assistito=assistito, by=request.user, area=request.POST.get("area", ""))
     messages.success(request, f"Aperta la cartella {cartella.numero}.")
     return redirect("locale:cartella_detail", pk=cartella.pk)
+
+
+@login_required
+def assistito_sistemi_regionali(request, pk: int):
+    """Edotto (dimissioni protette), Ministero del Lavoro (stato occupazionale), Puglia Sociale (avvisi aperti):
+    consulted on the operator's request (POST), shown, never stored."""
+    from interop.services import consulta_sistemi_regionali
+
+    assistito = get_assistito_for(request, pk, finalita="consultazione sistemi regionali")
+    result = None
+    if request.method == "POST":
+        ente = Ente.objects.filter(pk__in=ente_ids_for(request.user, Capability.VIEW_PERSONE)).order_by("pk").first()
+        result = consulta_sistemi_regionali(assistito=assistito, user=request.user, ente=ente)
+    return render(request, "locale/sistemi_regionali.html", {"assistito": assistito, "result": result})

@@ -256,3 +256,46 @@ class PassaggioScheda(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheda}: {self.da_stato} → {self.a_stato}"
+
+
+class StatoLotto(models.TextChoices):
+    DA_INVIARE = "da_inviare", "Da inviare"
+    INVIATO = "inviato", "Ricevuto dal DSS"
+    NON_INVIATO = "non_inviato", "DSS non raggiungibile (da ritentare)"
+    RIFIUTATO = "rifiutato", "Rifiutato dal DSS"
+
+
+class LottoDss(models.Model):
+    """One batch of the regional events sent to the DSS: a contiguous range of EventoRegionale ids.
+
+    The id is derived from the range, so a batch that failed is resent with the same id and the same events and
+    the DSS acknowledges it once (contract docs/interop/dss.md). Operators live in another database: a username.
+    """
+
+    id_lotto = models.CharField(max_length=40, unique=True)
+    primo_evento = models.BigIntegerField()
+    ultimo_evento = models.BigIntegerField()
+    n_eventi = models.PositiveIntegerField()
+    stato = models.CharField(max_length=20, choices=StatoLotto.choices, default=StatoLotto.DA_INVIARE)
+    tentativi = models.PositiveSmallIntegerField(default=0)
+    ricevuti = models.PositiveIntegerField(null=True, blank=True)
+    esito = models.CharField(max_length=300, blank=True)
+    codice_errore = models.CharField(max_length=60, blank=True)
+    creato_il = models.DateTimeField(auto_now_add=True)
+    ultimo_tentativo_il = models.DateTimeField(null=True, blank=True)
+    inviato_il = models.DateTimeField(null=True, blank=True)
+    operatore = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "lotto inviato al DSS"
+        verbose_name_plural = "lotti inviati al DSS"
+        ordering = ["-primo_evento"]
+        constraints = [
+            models.UniqueConstraint(fields=["primo_evento"], name="lotto_dss_primo_evento_unico"),
+            models.CheckConstraint(
+                condition=models.Q(ultimo_evento__gte=models.F("primo_evento")), name="lotto_dss_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.id_lotto

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_sioss
+from . import views, views_dss, views_sioss
 
 app_name = "regionale"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("sioss/schede/<int:pk>/finalizza/", views_sioss.scheda_finalizza, name="scheda_finalizza"),
     path("sioss/schede/<int:pk>/riapri/", views_sioss.scheda_riapri, name="scheda_riapri"),
     path("sioss/schede/<int:pk>/valore/", views_sioss.scheda_valore, name="scheda_valore"),
+    path("dss/", views_dss.dss, name="dss"),
+    path("dss/invio/", views_dss.dss_invio, name="dss_invio"),
 ]

@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from lxml import etree
 
-from cse.cartella.glossary import SIUSS_AREA_UTENZA, Carattere
+from cse.cartella.glossary import SIUSS_AREA_UTENZA, Carattere, TipoIsee
 from cse.core.pseudonym import pseudonym
+from interop.glossary import fascia_isee
 
 from .glossary import ISTAT_TO_ISO, ITALIA_ISO, NAMESPACE, PresenzaProvaMezzi
 
@@ -68,6 +69,13 @@ def isee_for(assistito, on: date):
     """The ISEE attestation valid on the prestazione's start date (the most recent one)."""
     valid = [i for i in assistito.isee.all() if i.valida_dal <= on <= i.valida_al]  # .all(): uses a prefetch
     return max(valid, key=lambda i: i.valida_dal, default=None)
+
+
+def isee_minore_for(assistito, on: date):
+    """For SINBA: the ISEE for benefits to minors when one is valid on the date, else any valid attestation."""
+    valid = [i for i in assistito.isee.all() if i.valida_dal <= on <= i.valida_al]
+    minorenne = [i for i in valid if i.tipo == TipoIsee.MINORENNE]
+    return max(minorenne or valid, key=lambda i: i.valida_dal, default=None)
 
 
 def build_ps_xml(*, nome: str, eservice, prestazione, window: Window, tipo_operazione: str = "I") -> bytes:
@@ -216,6 +224,9 @@ def build_sinba_xml(*, nome: str, eservice, prestazione) -> bytes:
         attrs["DataProvvedimentoGiudiziario"] = _mese_anno(scheda.data_provvedimento)
     if scheda.numero_componenti_isee is not None:
         attrs["NumeroComponentiISEE"] = str(scheda.numero_componenti_isee)
+    isee = isee_minore_for(assistito, prestazione.data_inizio)
+    if isee is not None:  # the band derived from the attested value (taken from INPS or typed from the attestazione)
+        attrs["FasciaISEEBeneficiario"] = fascia_isee(isee.valore)
     element = etree.SubElement(root, NS + "SINBA", attrs)
     prestazioni = etree.SubElement(element, NS + "Prestazioni")
     etree.SubElement(prestazioni, NS + "CodicePrestazione").text = prestazione.voce.codice

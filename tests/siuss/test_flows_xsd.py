@@ -137,3 +137,42 @@ def test_the_validator_really_rejects_what_the_schema_forbids(world, a1):
     broken = xml.replace(b'PresaCarico="1"', b'PresaCarico="7"')
     assert broken != xml and xsd_errors(broken, TipoFlusso.PS_PSA_SINA)
     assert xsd_errors(xml, TipoFlusso.SINBA)  # a PS flow is not a SINBA flow
+
+
+@pytest.mark.django_db
+def test_sinba_carries_the_isee_band_derived_from_the_attested_value(world, a1):
+    from cse.cartella.rete import Isee
+
+    cartella = minor_case(world)
+    child = cartella.assistito
+    Isee.objects.create(
+        assistito=child,
+        tipo="ordinario",
+        valore=Decimal("14000.00"),
+        protocollo_dsu="INPS-ISEE-2026-00099999A-00",
+        data_presentazione=date(2026, 1, 10),
+        valida_dal=date(2026, 1, 10),
+        valida_al=date(2026, 12, 31),
+    )
+    p = prestazione(cartella, codice="A2.02", importo="120.00")
+    dati(p, presenza_prova_mezzi="4")
+    flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    sinba = Flusso.objects.get(prestazione=p, tipo=TipoFlusso.SINBA)
+    _assert_valid(sinba)
+    assert etree.fromstring(bytes(sinba.xml)).find("c:SINBA", NS).get("FasciaISEEBeneficiario") == "6"  # 12-15k
+    # an ISEE for minors valid on the date is the one that counts (band 2: up to 3,000 €)
+    Isee.objects.create(
+        assistito=child,
+        tipo="minorenne",
+        valore=Decimal("2500.00"),
+        protocollo_dsu="INPS-ISEE-2026-00099998A-00",
+        data_presentazione=date(2026, 1, 5),
+        valida_dal=date(2026, 1, 5),
+        valida_al=date(2026, 12, 31),
+    )
+    other = prestazione(cartella, codice="A1.09", importo="80.00")
+    dati(other, presenza_prova_mezzi="4")
+    flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    again = Flusso.objects.get(prestazione=other, tipo=TipoFlusso.SINBA)
+    _assert_valid(again)
+    assert etree.fromstring(bytes(again.xml)).find("c:SINBA", NS).get("FasciaISEEBeneficiario") == "2"

@@ -1,0 +1,144 @@
+"""Export of the regional tier's de-identified events to the regional Decision Support System (DSS), in batches.
+
+What leaves: only the stored EventoRegionale payloads, which passed the allow-list schema of cse/core/event_schema.py
+at ingestion (pseudonyms, codes, dates, amounts — no names, codice fiscale, addresses or free text) and are checked
+against it again here. Batches are contiguous ranges of event ids; the batch id is derived from the range, so a
+batch that failed is resent identically and the DSS acknowledges it once (contract docs/interop/dss.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from cse.core.event_schema import EventSchemaError, validate_event
+from interop.errors import InteropError, ServiceUnavailable
+from interop.http import CallContext
+from interop.regionali import client as regionali
+
+from .models import EventoRegionale, LottoDss, StatoLotto
+
+DB = "regionale"
+DIMENSIONE_LOTTO = 500
+
+
+def id_lotto_for(primo: int, ultimo: int) -> str:
+    return f"CSE-DSS-{primo:010d}-{ultimo:010d}"
+
+
+@dataclass
+class EsitoInvio:
+    inviati: list[str] = field(default_factory=list)
+    eventi: int = 0
+    errore: str = ""
+
+    @property
+    def messaggio(self) -> str:
+        if not self.inviati and not self.errore:
+            return "Nessun nuovo evento da inviare al DSS."
+        done = f"Lotti ricevuti dal DSS: {len(self.inviati)} ({self.eventi} eventi)."
+        return f"{done} {self.errore}".strip() if self.errore else done
+
+
+def eventi_del_lotto(lotto: LottoDss) -> list[dict]:
+    """The events of a batch as sent: the allow-listed payload, re-checked, with the contract's short fields."""
+    rows = (
+        EventoRegionale.objects.using(DB)
+        .filter(pk__gte=lotto.primo_evento, pk__lte=lotto.ultimo_evento)
+        .order_by("pk")
+        .values_list("event_type", "soggetto", "payload")
+    )
+    eventi = []
+    for event_type, soggetto, payload in rows:
+        validate_event(payload)  # raises on anything outside the allow-list: nothing is sent
+        eventi.append({"tipo": event_type, "pseudonimo": soggetto, "evento": payload})
+    return eventi
+
+
+def _prossimo_lotto(dimensione: int) -> LottoDss | None:
+    """The oldest batch not yet received (resent as it was), else a new one after the last batch."""
+    pending = (
+        LottoDss.objects.using(DB)
+        .exclude(stato__in=[StatoLotto.INVIATO, StatoLotto.RIFIUTATO])
+        .order_by("primo_evento")
+        .first()
+    )
+    if pending is not None:
+        return pending
+    last = LottoDss.objects.using(DB).order_by("-ultimo_evento").values_list("ultimo_evento", flat=True).first()
+    ids = list(
+        EventoRegionale.objects.using(DB)
+        .filter(pk__gt=last or 0)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:dimensione]
+    )
+    if not ids:
+        return None
+    with transaction.atomic(using=DB):
+        return LottoDss.objects.using(DB).create(
+            id_lotto=id_lotto_for(ids[0], ids[-1]), primo_evento=ids[0], ultimo_evento=ids[-1], n_eventi=len(ids)
+        )
+
+
+def _record(lotto: LottoDss, **fields) -> None:
+    with transaction.atomic(using=DB):
+        LottoDss.objects.using(DB).filter(pk=lotto.pk).update(
+            tentativi=lotto.tentativi + 1, ultimo_tentativo_il=timezone.now(), **fields
+        )
+
+
+def dss_export(*, ente, operatore, max_lotti: int | None = None, dimensione: int = DIMENSIONE_LOTTO) -> EsitoInvio:
+    """Send the batches not yet received by the DSS, oldest first; stops at the first failure (kept for a retry).
+
+    `ente` is the regional ente whose PDND client calls the DSS; `operatore` the analyst (or None for the command).
+    A batch refused by the DSS is recorded as refused (shown to the analysts) and not resent: the next export
+    continues with the events after it.
+    """
+    esito = EsitoInvio()
+    ctx = CallContext(operatore=operatore, ente=ente, motivo="export DSS", luogo=getattr(ente, "nome", ""))
+    username = getattr(operatore, "username", "") or "sistema"
+    while max_lotti is None or len(esito.inviati) < max_lotti:
+        lotto = _prossimo_lotto(dimensione)
+        if lotto is None:
+            break
+        try:
+            eventi = eventi_del_lotto(lotto)
+        except EventSchemaError:
+            # never sent: a stored event outside the allow-list is a defect of the regional tier, not of the DSS
+            _record(
+                lotto,
+                stato=StatoLotto.RIFIUTATO,
+                esito="Lotto non inviato: contiene un evento fuori dallo schema consentito (nessun dato è partito).",
+                codice_errore="evento_non_conforme",
+                operatore=username,
+            )
+            esito.errore = f"Lotto {lotto.id_lotto} non inviato: contiene un evento fuori dallo schema consentito."
+            break
+        try:
+            risposta = regionali.dss_invia_lotto(lotto.id_lotto, eventi, ctx)
+        except ServiceUnavailable as exc:
+            failed = {"esito": exc.message[:300], "codice_errore": exc.code, "operatore": username}
+            _record(lotto, stato=StatoLotto.NON_INVIATO, **failed)
+            reason = exc.message.split(". ")[0]
+            esito.errore = f"Lotto {lotto.id_lotto} non inviato: {reason}. Si può ritentare più tardi."
+            break
+        except InteropError as exc:
+            failed = {"esito": exc.message[:300], "codice_errore": exc.code, "operatore": username}
+            _record(lotto, stato=StatoLotto.RIFIUTATO, **failed)
+            esito.errore = f"Lotto {lotto.id_lotto} rifiutato dal DSS: {exc.message}"
+            break
+        ricevuti = int(risposta.get("ricevuti") or 0) if isinstance(risposta, dict) else 0
+        _record(
+            lotto,
+            stato=StatoLotto.INVIATO,
+            ricevuti=ricevuti,
+            esito=f"ricevuti {ricevuti} eventi su {lotto.n_eventi}",
+            codice_errore="",
+            inviato_il=timezone.now(),
+            operatore=username,
+        )
+        esito.inviati.append(lotto.id_lotto)
+        esito.eventi += lotto.n_eventi
+    return esito

@@ -1,0 +1,195 @@
+"""Osservatorio piani di zona → the ambito's budget lines, against the simulator (docs/interop/osservatorio.md):
+idempotent re-import, amounts updated never duplicated, never below what the cartelle committed, nothing written on
+any refusal, Italian messages when the Osservatorio is down (the lines can still be typed by hand)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import httpx
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from cse.ambito.models import Impegno, LineaBudget
+from cse.cartella.fasi import InterventoPianificato, VoceNomenclatore
+from interop.models import ChiamataInterop
+from interop.services import import_piano_di_zona
+from interop.simulators import regionali as sim
+
+
+@pytest.fixture
+def udp(world):
+    return world.user("AMB_A", "ufficio_di_piano")
+
+
+def _lines(world, anno=2027):
+    return {
+        (x.intervento_pdz, x.fonte, x.programmato)
+        for x in LineaBudget.objects.filter(ambito=world.enti["AMB_A"], anno=anno)
+    }
+
+
+def _state(anno=2027):
+    return (
+        sorted(LineaBudget.objects.filter(anno=anno).values_list("intervento_pdz", "fonte", "programmato")),
+        LineaBudget.history.count(),
+    )
+
+
+def _osservatorio(monkeypatch, **changes):
+    rows = [dict(r) for r in sim.INTERVENTI["BA01"]]
+    for row in rows:
+        row.update(changes.get(row["codice"], {}))
+    monkeypatch.setitem(sim.INTERVENTI, "BA01", rows)
+
+
+def test_import_creates_lines_and_a_reimport_changes_nothing(simulators, world, udp):
+    before = LineaBudget.objects.count()
+    assert import_piano_di_zona(world.enti["AMB_A"], 2027, udp) == {"create": 2, "aggiornate": 0, "invariate": 0}
+    assert _lines(world) == {
+        ("SAD-01 — Servizio di assistenza domiciliare", "fnps", Decimal("420000.00")),
+        ("PIS-01 — Pronto intervento sociale", "poverta", Decimal("95000.00")),
+    }
+    history = LineaBudget.history.filter(intervento_pdz__startswith="SAD-01").get()
+    assert history.history_change_reason == "Importato dall'Osservatorio piani di zona"
+    assert history.history_user == udp
+    state = _state()
+    assert import_piano_di_zona(world.enti["AMB_A"], 2027, udp) == {"create": 0, "aggiornate": 0, "invariate": 2}
+    assert _state() == state
+    assert LineaBudget.objects.count() == before + 2
+    assert ChiamataInterop.objects.filter(e_service="osservatorio", esito="ok", operatore=udp).count() == 2
+
+
+def test_reimport_updates_amounts_in_place(simulators, world, udp, monkeypatch):
+    import_piano_di_zona(world.enti["AMB_A"], 2027, udp)
+    ids = set(LineaBudget.objects.filter(anno=2027).values_list("pk", flat=True))
+    _osservatorio(monkeypatch, **{"SAD-01": {"programmato": "450000.00"}})
+    assert import_piano_di_zona(world.enti["AMB_A"], 2027, udp) == {"create": 0, "aggiornate": 1, "invariate": 1}
+    assert set(LineaBudget.objects.filter(anno=2027).values_list("pk", flat=True)) == ids
+    sad = LineaBudget.objects.get(anno=2027, intervento_pdz__startswith="SAD-01")
+    assert sad.programmato == Decimal("450000.00")
+    assert [h.programmato for h in sad.history.order_by("history_date")] == [Decimal("420000"), Decimal("450000")]
+
+
+def test_a_line_typed_by_hand_is_adopted_not_duplicated(simulators, world, udp):
+    hand = LineaBudget.objects.create(
+        ambito=world.enti["AMB_A"],
+        anno=2027,
+        fonte="fnps",
+        intervento_pdz="Servizio di assistenza domiciliare",
+        programmato=Decimal("1000"),
+    )
+    assert import_piano_di_zona(world.enti["AMB_A"], 2027, udp)["aggiornate"] == 1
+    hand.refresh_from_db()
+    assert (hand.intervento_pdz, hand.programmato) == ("SAD-01 — Servizio di assistenza domiciliare", 420000)
+    assert LineaBudget.objects.filter(anno=2027).count() == 2
+
+
+def _commit(world, linea, importo):
+    intervento = InterventoPianificato.objects.create(
+        cartella=world.cartelle["AMB_A"], voce=VoceNomenclatore.objects.get(codice="A2.07")
+    )
+    udp = world.user("AMB_A", "ufficio_di_piano")
+    return Impegno.objects.create(linea=linea, intervento=intervento, importo=Decimal(importo), impegnato_da=udp)
+
+
+def test_never_below_what_is_committed_and_nothing_is_written(simulators, world, udp, monkeypatch):
+    import_piano_di_zona(world.enti["AMB_A"], 2027, udp)
+    pis = LineaBudget.objects.get(anno=2027, intervento_pdz__startswith="PIS-01")
+    _commit(world, pis, "90000")
+    # SAD-01 (imported first) changes too: the refusal on PIS-01 must leave it as it was (one transaction)
+    _osservatorio(monkeypatch, **{"SAD-01": {"programmato": "1.00"}, "PIS-01": {"programmato": "89999.99"}})
+    state = _state()
+    with pytest.raises(ValidationError) as exc:
+        import_piano_di_zona(world.enti["AMB_A"], 2027, udp)
+    assert "l'Osservatorio indica € 89.999,99, ma sono già impegnati € 90.000,00" in exc.value.messages[0]
+    assert "Nessuna linea è stata modificata" in exc.value.messages[0]
+    assert _state() == state
+    # exactly the committed amount is allowed
+    _osservatorio(monkeypatch, **{"SAD-01": {"programmato": "1.00"}, "PIS-01": {"programmato": "90000.00"}})
+    assert import_piano_di_zona(world.enti["AMB_A"], 2027, udp)["aggiornate"] == 2
+
+
+def test_unknown_funding_source_is_refused_whole(simulators, world, udp, monkeypatch):
+    _osservatorio(monkeypatch, **{"PIS-01": {"fonte": "Fondo sconosciuto"}})
+    state = _state()
+    with pytest.raises(ValidationError, match="Fondo sconosciuto"):
+        import_piano_di_zona(world.enti["AMB_A"], 2027, udp)
+    assert _state() == state
+
+
+def test_only_the_ufficio_di_piano_of_the_ambito_imports(simulators, world):
+    for user in (world.user("AMB_B", "ufficio_di_piano"), world.user("A1", "assistente_sociale")):
+        with pytest.raises(ValidationError):
+            import_piano_di_zona(world.enti["AMB_A"], 2027, user)
+    assert not LineaBudget.objects.filter(anno=2027).exists()
+    assert not ChiamataInterop.objects.filter(e_service="osservatorio").exists()
+
+
+def _offline(monkeypatch):
+    original = httpx.Client.send
+
+    def send(self, request, **kwargs):
+        if "token.oauth2" not in str(request.url):
+            request.headers["X-Simulatore-Scenario"] = "offline"
+        return original(self, request, **kwargs)
+
+    monkeypatch.setattr(httpx.Client, "send", send)
+
+
+def test_button_on_the_budget_page(simulators, world, udp, client_for):
+    client = client_for(udp)
+    page = client.get(reverse("ambito:budget"))
+    assert reverse("ambito:budget_import") in page.content.decode()
+    response = client.post(reverse("ambito:budget_import"), {"pdz-anno": "2027"}, follow=True)
+    text = response.content.decode()
+    assert "Piano di zona 2027 importato dall&#x27;Osservatorio: 2 linee create" in text
+    assert "SAD-01 — Servizio di assistenza domiciliare" in text
+
+
+def test_osservatorio_down_gives_an_italian_message_and_the_hand_form(simulators, world, udp, client_for, monkeypatch):
+    _offline(monkeypatch)
+    client = client_for(udp)
+    response = client.post(reverse("ambito:budget_import"), {"pdz-anno": "2027"}, follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Piano di zona 2027 non importato" in text
+    assert "non risponde in questo momento" in text
+    assert "Nuova linea di budget" in text  # the operator continues by hand
+    assert not LineaBudget.objects.filter(anno=2027).exists()
+    assert ChiamataInterop.objects.get(e_service="osservatorio").esito == "non_disponibile"
+
+
+def test_bad_year_and_other_ambito_not_in_the_osservatorio(simulators, world, client_for):
+    client = client_for(world.user("AMB_B", "ufficio_di_piano"))
+    text = client.post(reverse("ambito:budget_import"), {"pdz-anno": "abc"}, follow=True).content.decode()
+    assert "Indicare un anno valido." in text
+    text = client.post(reverse("ambito:budget_import"), {"pdz-anno": "2027"}, follow=True).content.decode()
+    assert "non importato" in text and "nessun dato trovato" in text
+    assert not LineaBudget.objects.filter(anno=2027).exists()
+
+
+def test_operators_without_manage_piano_get_404(simulators, world, client_for):
+    client = client_for(world.user("A1", "assistente_sociale"))
+    assert client.post(reverse("ambito:budget_import"), {"pdz-anno": "2027"}).status_code == 404
+    assert not ChiamataInterop.objects.exists()
+
+
+def test_management_command(simulators, world, udp, capsys):
+    call_command("import_piano_di_zona", ambito="BA01", anno=2027, operatore=udp.username)
+    assert "2 linee create" in capsys.readouterr().out
+    call_command("import_piano_di_zona", ambito="BA01", anno=2027, operatore=udp.username)
+    assert "2 invariate" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="Solo l'Ufficio di Piano"):
+        call_command("import_piano_di_zona", ambito="BA01", anno=2027, operatore="amb_b.ufficio_di_piano")
+    with pytest.raises(CommandError, match="Nessun ambito"):
+        call_command("import_piano_di_zona", ambito="XX99", anno=2027, operatore=udp.username)
+
+
+def test_command_reports_the_osservatorio_down(simulators, world, udp, monkeypatch):
+    _offline(monkeypatch)
+    with pytest.raises(CommandError, match="non risponde"):
+        call_command("import_piano_di_zona", ambito="BA01", anno=2027, operatore=udp.username)
+    assert not LineaBudget.objects.filter(anno=2027).exists()

@@ -150,7 +150,7 @@ def test_cases_transfers_and_bookings_keep_their_invariants(world, booking_pool)
     run_state_machine_as_test(
         lambda: CaseMachine(world, slots, citizens),
         settings=settings(
-            max_examples=10,
+            max_examples=6,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

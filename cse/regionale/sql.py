@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db import connections
+from django.db import connections, transaction
 
 from cse.cartella.glossary import SIUSS_AREA_UTENZA
 
@@ -78,12 +78,14 @@ def leps_event_values(
         f"FROM {t['pc']} p "
         f"WHERE p.modulo_leps <> '' AND (p.data_fine IS NULL OR p.data_fine >= %s) AND p.data_inizio <= %s{filters}"
     )
-    # Each person once per (ambito, module), described by their first prestazione (lowest key) — by hashing, not
-    # by sorting the year's rows.
+    # Each person once per (ambito, module), described by their first prestazione (lowest key): one hash
+    # aggregation keeps the minimum of "key|sex|age band|case" (keys are distinct, fixed-length hex), no sort.
     people = (
-        f"SELECT a.g, a.modulo_leps, a.sesso, a.fascia_eta, COALESCE(NULLIF(c.area, ''), 'nd') AS area "  # noqa: S608
-        f"FROM (SELECT MIN(prestazione_key) AS first FROM active GROUP BY g, modulo_leps, soggetto) f "
-        f"JOIN active a ON a.prestazione_key = f.first LEFT JOIN {t['cc']} c ON c.case_key = a.case_key"
+        f"SELECT f.g, f.modulo_leps, split_part(f.first, '|', 2) AS sesso, split_part(f.first, '|', 3) AS fascia_eta, "  # noqa: S608,E501
+        f"COALESCE(NULLIF(c.area, ''), 'nd') AS area FROM (SELECT g, modulo_leps, "
+        f"MIN(prestazione_key || '|' || sesso || '|' || fascia_eta || '|' || case_key) AS first "
+        f"FROM active GROUP BY g, modulo_leps, soggetto) f "
+        f"LEFT JOIN {t['cc']} c ON c.case_key = split_part(f.first, '|', 4)"
     )
     phases = (
         f"SELECT case_key COLLATE \"C\" AS case_key, payload->'data'->>'a' AS fase FROM {t['ev']} "  # noqa: S608
@@ -112,7 +114,11 @@ def leps_event_values(
         Misura.PROCESSI + Dimensione.FASE,
     ]
     result: dict[tuple[str, str], dict[tuple[str, str], Decimal]] = defaultdict(dict)
-    with connections[DB].cursor() as cursor:
+    with transaction.atomic(using=DB), connections[DB].cursor() as cursor:
+        # The CTEs carry no statistics, so the planner guesses their joins at billions of rows and sorts both sides
+        # for a merge join; hashing them in memory is what fits a year's few million rows.
+        cursor.execute("SET LOCAL enable_mergejoin = off")
+        cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(sql, [*params, start, end, *measures])
         for g, modulo, measure, chiave, value in cursor.fetchall():
             result[(g, modulo)][(measure, chiave)] = Decimal(value)

@@ -225,12 +225,12 @@ MANUAL_DIARY_TYPES = {
 }
 
 
-@transaction.atomic
 def may_see_protected(user, cartella: Cartella) -> bool:
     """Holder of view_categorie_protette in the case's owner ente (cse/core/roles.py is the only source)."""
     return cartella.owner_ente_id in ente_ids_for(user, Capability.VIEW_CATEGORIE_PROTETTE)
 
 
+@transaction.atomic
 def diario_add(
     *, cartella: Cartella, tipo: str, testo: str, data_evento: date, riservata: bool, by, categoria: str = ""
 ) -> VoceDiario:

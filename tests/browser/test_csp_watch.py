@@ -6,11 +6,15 @@ import pytest
 
 from tests.browser.chromium import csp_violations, needs_chromium
 
-pytestmark = [needs_chromium, pytest.mark.django_db]
+pytestmark = [
+    needs_chromium,
+    # like the other browser tests: a flush without serialized rollback would break the next one's restore
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"]),
+]
 
 
-def test_an_inline_script_without_nonce_is_caught_by_the_watcher(live_server, page):
-    page.goto(f"{live_server.url}/operatore/accesso/")
+def test_an_inline_script_without_nonce_is_caught_by_the_watcher(asgi_server, page):
+    page.goto(f"{asgi_server.url}/operatore/accesso/")
     assert csp_violations == []
     page.evaluate(
         "() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';"

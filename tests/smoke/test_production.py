@@ -187,3 +187,7 @@ def test_a_new_case_reaches_the_region_through_the_relay(operator, orm):
 
     assert wait_for(relayed), "il relay non ha consegnato l'evento alla regione"
     assert operator.get(answer.headers["location"]).status_code == 200
+    note = {"tipo": "colloquio", "data_evento": date.today().isoformat(), "testo": "Primo colloquio di prova."}
+    answer = post(operator, f"/locale/cartelle/{cartella.pk}/diario/", note)
+    assert answer.status_code == 302, answer.text[:800]
+    assert wait_for(relayed), "la voce di diario non è arrivata alla regione"

@@ -29,6 +29,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "bench"))
 PY = sys.executable
 PORT = 8643
 URL = f"https://127.0.0.1:{PORT}"
@@ -246,7 +247,8 @@ def drill_backup(args: argparse.Namespace) -> list[str]:
     return [
         f"### backup and restore drill ({time.strftime('%Y-%m-%d')})",
         "",
-        "Command: `.venv/bin/python bench/fault_drill.py backup` (pg_dump -Fc, pg_restore -j 2 into fresh databases)",
+        f"Command: `.venv/bin/python bench/fault_drill.py backup --db {DB}` (pg_dump -Fc, pg_restore -j 2 into fresh "
+        "databases)",
         "",
         "| database | dump size | pg_dump | pg_restore | tables | rows | tables whose count differs |",
         "|---|---|---|---|---|---|---|",
@@ -265,13 +267,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("drill", choices=["restart", "backup"])
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--db", default=DB, help="database of the topology (created and seeded if missing)")
     args = parser.parse_args()
-    lines = drill_restart(args) if args.drill == "restart" else drill_backup(args)
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        with open(ROOT / "docs" / "benchmarks.md", "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    globals()["DB"] = args.db
+    from report import publish  # bench/report.py
+
+    publish(drill_restart(args) if args.drill == "restart" else drill_backup(args), args.write)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "bench"))
 PY = sys.executable
 PORT = 8543
 USERS_FILE = ROOT / "var" / "bench" / "load-users.json"  # TOTP keys: never in the repository
@@ -148,6 +149,8 @@ def main() -> None:
 
 
 def report(args: argparse.Namespace, results: list[dict]) -> None:
+    from report import publish  # bench/report.py
+
     load = os.getloadavg()[0]
     lines = [
         f"### load test — production topology, {args.scale:,} assistiti ({time.strftime('%Y-%m-%d')})",
@@ -175,11 +178,7 @@ def report(args: argparse.Namespace, results: list[dict]) -> None:
             for r in results[-1]["rows"]
         ]
         lines.append("")
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        with open(ROOT / "docs" / "benchmarks.md", "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    publish(lines, args.write)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ from cse.core.models import OutboxEvent
 from cse.core.roles import TipoEnte
 from cse.demo.synthetic import generate_people
 from tests.factories import make_sportello
+from tests.properties.casework import complete_record
 
 pytestmark = pytest.mark.django_db
 
@@ -97,31 +98,6 @@ def everything_written():
         tuple(RichiestaTrasferimento.objects.order_by("pk").values_list("pk", "stato")),
         tuple(Prenotazione.objects.order_by("pk").values_list("pk", "stato", "slot_id")),
     )
-
-
-def _complete(kind: str, cartella: Cartella) -> dict:
-    today = timezone.localdate()
-    return {
-        "scheda_accesso": {"canale": "spontaneo", "richiesta": "Aiuto", "area": "poverta"},
-        "valutazione": {
-            "economica": 2,
-            "abitativa": 1,
-            "salute": 1,
-            "familiare": 2,
-            "lavoro": 0,
-            "gravita": 2,
-            "urgenza": "prioritaria",
-            "giudizio": "Bisogno economico",
-        },
-        "progetto": {
-            "obiettivi": "Autonomia",
-            "azioni": "Contributo",
-            "impegni_persona": "Cercare lavoro",
-            "data_revisione": today + timedelta(days=90),
-            "sottoscritto_il": today,
-        },
-        "chiusura": {"esito_obiettivi": "raggiunti", "motivo": "obiettivi", "valutazione_finale": "Raggiunti"},
-    }[kind]
 
 
 @pytest.fixture
@@ -203,7 +179,7 @@ class CaseMachine(RuleBasedStateMachine):
         by = self._worker(case)
         save = records.phase_record_save
         if case.stato == S.ACCESSO:
-            data = _complete("scheda_accesso", case) if complete else {"richiesta": "Aiuto"}
+            data = complete_record("scheda_accesso") if complete else {"richiesta": "Aiuto"}
             self._attempt(
                 save, cartella=case, record="scheda_accesso", data={**data, "esito": esito}, by=by, version=None
             )
@@ -217,10 +193,10 @@ class CaseMachine(RuleBasedStateMachine):
                     version=None,
                 )
         elif case.stato == S.VALUTAZIONE:
-            data = _complete("valutazione", case) if complete else {"economica": 1}
+            data = complete_record("valutazione") if complete else {"economica": 1}
             self._attempt(save, cartella=case, record="valutazione", data=data, by=by, version=None)
         elif case.stato == S.PROGETTO:
-            data = _complete("progetto", case) if complete else {"obiettivi": "Autonomia"}
+            data = complete_record("progetto") if complete else {"obiettivi": "Autonomia"}
             self._attempt(save, cartella=case, record="progetto", data=data, by=by, version=None)
             if complete:
                 self._attempt(
@@ -252,7 +228,7 @@ class CaseMachine(RuleBasedStateMachine):
                     records.prestazione_end, prestazione=prestazione, data_fine=date.today(), by=by, version=None
                 )
                 self._attempt(
-                    save, cartella=case, record="chiusura", data=_complete("chiusura", case), by=by, version=None
+                    save, cartella=case, record="chiusura", data=complete_record("chiusura"), by=by, version=None
                 )
         else:  # closed: every record is refused
             self._attempt(save, cartella=case, record="chiusura", data={"follow_up": "telefonata"}, by=by, version=None)

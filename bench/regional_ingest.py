@@ -177,15 +177,14 @@ def main() -> None:
     leps_seconds = time.perf_counter() - started
     assert ValoreLeps.objects.count() == leps_values
 
-    command = " ".join(
-        [*(["REGIONALE_DATABASE_URL=postgres://…"] if connection.vendor == "postgresql" else []), *sys.argv]
-    )
+    env_prefix = "REGIONALE_DATABASE_URL=postgres://… " if connection.vendor == "postgresql" else ""
+    command = " ".join(sys.argv)
     text = "\n".join(
         [
             f"### regional ingestion + derivation — {connection.vendor}, {stored:,} events "
             f"({time.strftime('%Y-%m-%d')})",
             "",
-            f"Command: `.venv/bin/python {command}`",
+            f"Command: `{env_prefix}.venv/bin/python {command}`",
             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
             "",
             f"- ingestion (`ingest_batch`, batches of {args.batch}, schema check + dedup + gap detection): "

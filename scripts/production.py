@@ -176,6 +176,10 @@ class Topology:
                 p.kill()
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def start(env: dict[str, str], args: argparse.Namespace) -> Topology:
     cert, key = _certificate()
     commands = {
@@ -219,6 +223,9 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="ricrea i database da zero (CI)")
     parser.add_argument("--prepare-only", action="store_true", help="migra e popola i database, senza avviare")
     args, pytest_args = parser.parse_known_args()
+    # SIGTERM (systemd, the load test, a supervisor) stops the topology like Ctrl-C: the `finally` below stops the
+    # children, which would otherwise outlive this process and keep their database connections.
+    signal.signal(signal.SIGTERM, _interrupt)
     env = environment(args)
     ensure_services(env, fresh=args.fresh)
     prepare(env, args.scale)

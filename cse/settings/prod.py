@@ -14,7 +14,8 @@ check_production_settings(globals())
 # One connection pool per process instead of persistent connections: under ASGI each request runs its sync view in a
 # thread of its own, and per-thread persistent connections piled up until PostgreSQL refused clients (the load test
 # of bench/load_test.py: 24 % of requests failed with 1 worker before this). The pool checks a connection before
-# lending it (CONN_HEALTH_CHECKS), so after a database restart a worker reconnects instead of failing the request (bench/fault_drill.py).
+# lending it (CONN_HEALTH_CHECKS), so after a database restart a worker reconnects instead of failing the request
+# (bench/fault_drill.py).
 for _alias, _db in DATABASES.items():  # noqa: F405
     if _db["ENGINE"] == "django.db.backends.postgresql":
         _db["CONN_MAX_AGE"] = 0  # Django refuses persistent connections together with a pool

@@ -78,6 +78,7 @@ class Writer(threading.Thread):
         self.failed = 0
         self.stop = threading.Event()
         self.last_ok = 0.0
+        self.http: httpx.Client | None = None
 
     def client(self) -> httpx.Client:
         from django_otp.oath import TOTP
@@ -88,11 +89,14 @@ class Writer(threading.Thread):
         client.post("/operatore/accesso/", data={"csrfmiddlewaretoken": token, "username": self.username,
                                                  "password": "Demo-CSE-2026!"})  # fmt: skip
         code = f"{TOTP(bytes.fromhex(self.key)).token():06d}"
-        client.post("/operatore/accesso/secondo-fattore/", data={"csrfmiddlewaretoken": token, "token": code})
+        token = client.cookies["csrftoken"]  # logging in rotates the CSRF token
+        answer = client.post("/operatore/accesso/secondo-fattore/", data={"csrfmiddlewaretoken": token, "token": code})
+        if answer.status_code != 302 or "/accesso/" in answer.headers.get("location", ""):
+            raise SystemExit(f"{self.username}: accesso con secondo fattore non riuscito")
         return client
 
     def run(self) -> None:
-        client = self.client()
+        client = self.http  # logged in by the drill before the threads start: a failed login stops the drill
         n = 0
         while not self.stop.is_set():
             n += 1
@@ -108,7 +112,8 @@ class Writer(threading.Thread):
                 self.failed += 1
                 time.sleep(0.2)
                 continue
-            if answer.status_code == 302:
+            # acknowledged = sent back to the diary; a redirect to a login page is a refusal, not a write
+            if answer.status_code == 302 and "/accesso/" not in answer.headers.get("location", ""):
                 self.acked.append(text)
                 self.last_ok = time.monotonic()
             else:
@@ -147,6 +152,8 @@ def drill_restart(args: argparse.Namespace) -> list[str]:
             )
             writers.append(Writer(username, key, cartelle, marker))
         first_event = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        for w in writers:
+            w.http = w.client()
         for w in writers:
             w.start()
         time.sleep(10)

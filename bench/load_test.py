@@ -29,6 +29,35 @@ sys.path.insert(0, str(ROOT / "bench"))
 PY = sys.executable
 PORT = 8543
 USERS_FILE = ROOT / "var" / "bench" / "load-users.json"  # TOTP keys: never in the repository
+DEMO_PASSWORD = "Demo-CSE-2026!"  # noqa: S105 - the synthetic accounts' password printed by seed_demo
+
+
+def own_account(template, username: str):
+    """A staff account of its own for each simulated user, with the template's incarichi (same comune, same role):
+    django-otp tries every device of an account and throttles the ones that fail, so simulated users sharing an
+    account locked each other out — a harness artefact, not the product's behaviour (one device per operator)."""
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+
+    from cse.core.services import incarico_assign, operatore_create
+    from cse.demo.synthetic import codice_fiscale_for
+
+    existing = get_user_model().objects.filter(username=username).first()
+    if existing is not None:
+        return existing
+    n = int(username[-3:])
+    incarichi = list(template.operatore.incarichi.filter(attivo=True).select_related("ente"))
+    born = date(1970, 1 + n // 28 % 12, 1 + n % 28)
+    nome = username.split(".")[1][:2].upper() + "Simulato"  # "op"/"an": operators and analysts differ
+    operatore = operatore_create(
+        username=username, password=DEMO_PASSWORD, first_name="Carico", last_name=f"Operatore {n}",
+        email=f"{username}@example.invalid", ente=incarichi[0].ente, ruolo=incarichi[0].ruolo,
+        codice_fiscale=codice_fiscale_for("Carico", nome, "M", born, "F284"),
+    )  # fmt: skip
+    for incarico in incarichi[1:]:
+        incarico_assign(operatore=operatore, ente=incarico.ente, ruolo=incarico.ruolo)
+    return operatore.user
 
 
 def prepare_accounts(env: dict[str, str], operators: int, analysts: int) -> None:
@@ -52,7 +81,7 @@ def prepare_accounts(env: dict[str, str], operators: int, analysts: int) -> None
     def devices(accounts, count, prefix):
         made = []
         for n in range(count):
-            user = accounts[n % len(accounts)]
+            user = own_account(accounts[n % len(accounts)], f"carico.{prefix}{n:03d}")
             key = secrets.token_hex(20)
             TOTPDevice.objects.create(user=user, name=f"carico-{prefix}-{n}", key=key, confirmed=True)
             made.append({"username": user.username, "key": key})
@@ -64,7 +93,7 @@ def prepare_accounts(env: dict[str, str], operators: int, analysts: int) -> None
     USERS_FILE.write_text(
         json.dumps(
             {
-                "password": "Demo-CSE-2026!",
+                "password": DEMO_PASSWORD,
                 "operators": devices(front, operators, "op"),
                 "analysts": devices(regional, analysts, "an"),
                 "sportelli": [s for s in sportelli if s["comune"]],

@@ -187,6 +187,8 @@ def start(env: dict[str, str], args: argparse.Namespace) -> Topology:
             PY, "-m", "uvicorn", "cse.asgi:application", "--host", "127.0.0.1", "--port", str(args.port),
             "--workers", str(args.workers), "--ssl-certfile", str(cert), "--ssl-keyfile", str(key),
             "--proxy-headers", "--no-access-log", "--timeout-graceful-shutdown", "10",
+            # longer than a client's pause between pages (uvicorn's 5 s default raced with reused connections)
+            "--timeout-keep-alive", "30",
         ],
         **{f"relay-{n}": [PY, "manage.py", "relay_outbox", "--loop"] for n in range(1, args.relays + 1)},
         **{

@@ -101,6 +101,38 @@ def test_the_confirmation_never_sends_to_another_site(world, client):
     assert response.status_code == 302 and response["Location"] == reverse("home")
 
 
+def test_an_operator_with_a_second_factor_confirms_with_the_code_too(world, client, monkeypatch):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = world.user("A1", "responsabile")
+    device = TOTPDevice.objects.create(user=user, name="telefono", confirmed=True)
+    _login(client, user)
+    export = reverse("siuss:dashboard_csv", kwargs={"pk": world.enti["A1"].pk})
+    _later(monkeypatch, 11 * 60)
+    url = client.get(export)["Location"]
+    page = client.get(url).content.decode()
+    assert 'name="token"' in page and "e il codice dell'app di autenticazione" in page
+    password_only = client.post(url, {"password": PASSWORD, "next": export})
+    assert password_only.status_code == 200 and "Questo campo è obbligatorio." in password_only.content.decode()
+    def current_code() -> int:  # on the clock the device reads (time.time, moved on by _later)
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        totp.time = time.time()
+        return totp.token()
+
+    wrong_code = f"{(current_code() + 1) % 1_000_000:06d}"
+    wrong = client.post(url, {"password": PASSWORD, "token": wrong_code, "next": export})
+    assert wrong.status_code == 200 and "Codice non valido o scaduto." in wrong.content.decode()
+    assert client.get(export).status_code == 302  # still not confirmed
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # a wrong code counts towards django-otp's throttling
+    device.throttle_reset()  # the operator waits out the throttle (1 s after one failure)
+    code = f"{current_code():06d}"
+    right = client.post(url, {"password": PASSWORD, "token": code, "next": export})
+    assert right.status_code == 302 and right["Location"] == export
+    assert client.get(export).status_code == 200
+
+
 def test_transfers_and_regional_exports_need_a_recent_password_too(world, client, monkeypatch):
     _login(client, world.user("A1", "assistente_sociale"))
     _later(monkeypatch, 11 * 60)

@@ -115,6 +115,7 @@ def test_an_operator_with_a_second_factor_confirms_with_the_code_too(world, clie
     assert 'name="token"' in page and "e il codice dell'app di autenticazione" in page
     password_only = client.post(url, {"password": PASSWORD, "next": export})
     assert password_only.status_code == 200 and "Questo campo è obbligatorio." in password_only.content.decode()
+
     def current_code() -> int:  # on the clock the device reads (time.time, moved on by _later)
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         totp.time = time.time()

@@ -156,7 +156,7 @@ def test_the_migration_fills_the_code_of_the_lines_the_import_named(world):
         return linea
 
     imported = line("SAD-01 — Servizio di assistenza domiciliare", IMPORT_REASON)
-    renamed = line("PIS-01 — Pronto intervento sociale", IMPORT_REASON)
+    renamed = LineaBudget.objects.get(pk=line("PIS-01 — Pronto intervento sociale", IMPORT_REASON).pk)
     renamed.intervento_pdz = "Pronto intervento — quota comuni"  # renamed by hand after the import
     renamed.save()
     by_hand = line("FNA-99 — scritta a mano")  # looks like an imported name, was not imported

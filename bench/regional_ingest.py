@@ -211,6 +211,7 @@ def replicate(connection, target: int) -> None:
         "case_key": "md5(case_key || %(k)s) || md5(%(k)s || case_key)",
         "soggetto": "md5(soggetto || %(k)s) || md5(%(k)s || soggetto)",
         "prestazione_key": "md5(prestazione_key || %(k)s) || md5(%(k)s || prestazione_key)",
+        "lotto_dss_id": "NULL",  # a copy is a new event: in no DSS batch
     }
     models = (EventoRegionale, PrestazioneCorrente, CasoCorrente)
     with connection.cursor() as cursor:

@@ -278,6 +278,14 @@ class LineaBudget(models.Model):
     anno = models.PositiveSmallIntegerField()
     fonte = models.CharField("fonte di finanziamento", max_length=20, choices=FonteFinanziamento.choices)
     intervento_pdz = models.CharField("intervento del piano di zona", max_length=200)
+    # the Osservatorio's code identifies the line for re-imports, so the name above stays a free label
+    codice_pdz = models.CharField(
+        "codice dell'Osservatorio",
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="codice dell'intervento nell'Osservatorio piani di zona; vuoto per le linee inserite a mano",
+    )
     programmato = models.DecimalField("importo programmato (€)", max_digits=12, decimal_places=2, validators=POSITIVE)
     history = HistoricalRecords()
 
@@ -285,6 +293,15 @@ class LineaBudget(models.Model):
         verbose_name = "linea di budget del piano di zona"
         verbose_name_plural = "linee di budget del piano di zona"
         ordering = ["-anno", "fonte", "intervento_pdz"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ambito", "anno", "codice_pdz"],
+                condition=~models.Q(codice_pdz=""),
+                name="linea_budget_codice_pdz_unico",
+                violation_error_message="L'ambito ha già una linea di budget con questo codice dell'Osservatorio "
+                "per lo stesso anno.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.intervento_pdz} — {self.get_fonte_display()} {self.anno}"

@@ -386,11 +386,7 @@ FONTI_OSSERVATORIO = {
     "comunale": "comunale",
 }
 IMPORT_REASON = "Importato dall'Osservatorio piani di zona"
-
-
-def pdz_label(codice: str, denominazione: str) -> str:
-    """The line's name carries the Osservatorio's code: re-imports find the same line by it."""
-    return f"{codice} — {denominazione}"[:200]
+CODICE_PDZ_MAX = LineaBudget._meta.get_field("codice_pdz").max_length
 
 
 def _parse_intervento(row: dict, anno: int) -> tuple[str, str, str, Decimal]:
@@ -408,6 +404,11 @@ def _parse_intervento(row: dict, anno: int) -> tuple[str, str, str, Decimal]:
         raise ValidationError(
             "Un intervento dell'Osservatorio non ha codice o denominazione: nessuna linea è stata modificata."
         )
+    if len(codice) > CODICE_PDZ_MAX:
+        raise ValidationError(
+            f"Il codice «{codice[:CODICE_PDZ_MAX]}…» dell'Osservatorio supera {CODICE_PDZ_MAX} caratteri: "
+            "nessuna linea è stata modificata."
+        )
     if fonte is None:
         raise ValidationError(
             f"Fonte di finanziamento «{fonte_testo}» dell'intervento {codice} non riconosciuta: "
@@ -422,9 +423,11 @@ def _parse_intervento(row: dict, anno: int) -> tuple[str, str, str, Decimal]:
 def budget_import_pdz(*, ambito, anno: int, interventi: list[dict], by) -> dict[str, int]:
     """Create or update the ambito's budget lines from the piano di zona interventions (one transaction).
 
-    Idempotent: a line is found again by year and Osservatorio code (or, the first time, by year, source and the
-    same name typed by hand), so a re-import updates amounts and never duplicates. A programmed amount below what
-    the cartelle already committed on that line refuses the whole import: nothing is written.
+    Idempotent: a line is found again by year and Osservatorio code (`codice_pdz`; the first time also a line typed
+    by hand, without a code, with the same source and the denomination as name), so a re-import updates amounts
+    and never duplicates. The name is a free label: set to the denomination when the import creates the line, then
+    never changed by a re-import (the Ufficio di Piano may rename it). A programmed amount below what the cartelle
+    already committed on that line refuses the whole import: nothing is written.
     """
     _require(by, Capability.MANAGE_PIANO, ambito.pk, "Solo l'Ufficio di Piano gestisce il piano di zona.")
     parsed = [_parse_intervento(row, anno) for row in interventi]
@@ -434,16 +437,25 @@ def budget_import_pdz(*, ambito, anno: int, interventi: list[dict], by) -> dict[
     lines = list(LineaBudget.objects.select_for_update().filter(ambito=ambito, anno=anno))
     summary = {"create": 0, "aggiornate": 0, "invariate": 0}
     for codice, denominazione, fonte, programmato in parsed:
-        label = pdz_label(codice, denominazione)
-        linea = next((x for x in lines if x.intervento_pdz.startswith(f"{codice} — ")), None)
+        linea = next((x for x in lines if x.codice_pdz == codice), None)
         if linea is None:
-            linea = next((x for x in lines if x.fonte == fonte and x.intervento_pdz == denominazione), None)
+            linea = next(
+                (x for x in lines if not x.codice_pdz and x.fonte == fonte and x.intervento_pdz == denominazione),
+                None,
+            )
         if linea is None:
-            linea = LineaBudget(ambito=ambito, anno=anno, fonte=fonte, intervento_pdz=label, programmato=programmato)
+            linea = LineaBudget(
+                ambito=ambito,
+                anno=anno,
+                fonte=fonte,
+                intervento_pdz=denominazione[:200],
+                codice_pdz=codice,
+                programmato=programmato,
+            )
             lines.append(linea)
             summary["create"] += 1
         else:
-            if (linea.fonte, linea.intervento_pdz, linea.programmato) == (fonte, label, programmato):
+            if (linea.codice_pdz, linea.fonte, linea.programmato) == (codice, fonte, programmato):
                 summary["invariate"] += 1
                 continue
             impegnato = linea.impegnato()
@@ -457,7 +469,7 @@ def budget_import_pdz(*, ambito, anno: int, interventi: list[dict], by) -> dict[
                     f"Importazione rifiutata: l'Osservatorio cambia la fonte di «{linea}», che ha già impegni. "
                     "Nessuna linea è stata modificata."
                 )
-            linea.fonte, linea.intervento_pdz, linea.programmato = fonte, label, programmato
+            linea.codice_pdz, linea.fonte, linea.programmato = codice, fonte, programmato
             summary["aggiornate"] += 1
         linea._change_reason = IMPORT_REASON
         linea._history_user = by

@@ -2,8 +2,15 @@
 
 What leaves: only the stored EventoRegionale payloads, which passed the allow-list schema of cse/core/event_schema.py
 at ingestion (pseudonyms, codes, dates, amounts — no names, codice fiscale, addresses or free text) and are checked
-against it again here. Batches are contiguous ranges of event ids; the batch id is derived from the range, so a
-batch that failed is resent identically and the DSS acknowledges it once (contract docs/interop/dss.md).
+against it again here. Each batch takes the oldest events not yet in any batch and marks them with it
+(EventoRegionale.lotto_dss), in the same transaction that creates it: a batch that failed is resent with the same
+events and the same id (derived from its first and last event id), and the DSS acknowledges it once (contract
+docs/interop/dss.md).
+
+Why marks and not "the events after the last id sent": ids are assigned when a row is inserted, not when its
+transaction commits. With concurrent ingestions an event with a lower id can become visible after a batch with
+higher ids was already sent; "after the last id" would skip it forever, an unmarked event is simply in the next
+batch.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from cse.core.event_schema import EventSchemaError, validate_event
@@ -43,10 +51,13 @@ class EsitoInvio:
 
 
 def eventi_del_lotto(lotto: LottoDss) -> list[dict]:
-    """The events of a batch as sent: the allow-listed payload, re-checked, with the contract's short fields."""
+    """The events of a batch as sent: the allow-listed payload, re-checked, with the contract's short fields.
+
+    The events marked with the batch, found within its id range (the primary key bounds the scan: no index on the
+    mark is needed for the 10M+ events already sent)."""
     rows = (
         EventoRegionale.objects.using(DB)
-        .filter(pk__gte=lotto.primo_evento, pk__lte=lotto.ultimo_evento)
+        .filter(pk__gte=lotto.primo_evento, pk__lte=lotto.ultimo_evento, lotto_dss=lotto)
         .order_by("pk")
         .values_list("event_type", "soggetto", "payload")
     )
@@ -57,29 +68,41 @@ def eventi_del_lotto(lotto: LottoDss) -> list[dict]:
     return eventi
 
 
+def _in_attesa():
+    """Batches created but not yet received by the DSS (to send, or to resend as they are)."""
+    return LottoDss.objects.using(DB).exclude(stato__in=[StatoLotto.INVIATO, StatoLotto.RIFIUTATO])
+
+
+def eventi_da_inviare() -> int:
+    """Events the DSS has not received yet: those in no batch, plus those of the batches still to (re)send."""
+    fuori_lotto = EventoRegionale.objects.using(DB).filter(lotto_dss__isnull=True).count()
+    return fuori_lotto + (_in_attesa().aggregate(n=Sum("n_eventi"))["n"] or 0)
+
+
 def _prossimo_lotto(dimensione: int) -> LottoDss | None:
-    """The oldest batch not yet received (resent as it was), else a new one after the last batch."""
-    pending = (
-        LottoDss.objects.using(DB)
-        .exclude(stato__in=[StatoLotto.INVIATO, StatoLotto.RIFIUTATO])
-        .order_by("primo_evento")
-        .first()
-    )
+    """The oldest batch not yet received (resent as it was), else a new one of the oldest events in no batch."""
+    pending = _in_attesa().order_by("pk").first()
     if pending is not None:
         return pending
-    last = LottoDss.objects.using(DB).order_by("-ultimo_evento").values_list("ultimo_evento", flat=True).first()
-    ids = list(
-        EventoRegionale.objects.using(DB)
-        .filter(pk__gt=last or 0)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:dimensione]
-    )
-    if not ids:
-        return None
     with transaction.atomic(using=DB):
-        return LottoDss.objects.using(DB).create(
+        # the row locks make a concurrent export wait, then skip the events this one marked (PostgreSQL re-checks
+        # `lotto_dss IS NULL` on the locked rows): no event can end up in two batches
+        ids = list(
+            EventoRegionale.objects.using(DB)
+            .select_for_update()
+            .filter(lotto_dss__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:dimensione]
+        )
+        if not ids:
+            return None
+        lotto = LottoDss.objects.using(DB).create(
             id_lotto=id_lotto_for(ids[0], ids[-1]), primo_evento=ids[0], ultimo_evento=ids[-1], n_eventi=len(ids)
         )
+        marked = EventoRegionale.objects.using(DB).filter(pk__in=ids, lotto_dss__isnull=True).update(lotto_dss=lotto)
+        if marked != len(ids):  # another export marked some of them meanwhile (no row locks): create nothing
+            raise RuntimeError(f"Lotto DSS {lotto.id_lotto}: {len(ids) - marked} eventi già in un altro lotto.")
+        return lotto
 
 
 def _record(lotto: LottoDss, **fields) -> None:
@@ -93,8 +116,8 @@ def dss_export(*, ente, operatore, max_lotti: int | None = None, dimensione: int
     """Send the batches not yet received by the DSS, oldest first; stops at the first failure (kept for a retry).
 
     `ente` is the regional ente whose PDND client calls the DSS; `operatore` the analyst (or None for the command).
-    A batch refused by the DSS is recorded as refused (shown to the analysts) and not resent: the next export
-    continues with the events after it.
+    A batch refused by the DSS is recorded as refused (shown to the analysts) and not resent: its events keep their
+    mark, the next export continues with the events in no batch.
     """
     esito = EsitoInvio()
     ctx = CallContext(operatore=operatore, ente=ente, motivo="export DSS", luogo=getattr(ente, "nome", ""))

@@ -6,7 +6,12 @@ from cse.cartella.glossary import ModuloLeps  # pure code lists, no access to lo
 
 
 class EventoRegionale(models.Model):
-    """One ingested event; idempotent on event_id, ordered per pseudonymous case by sequence."""
+    """One ingested event; idempotent on event_id, ordered per pseudonymous case by sequence.
+
+    `lotto_dss` is the DSS batch the event was sent in (null: not yet in any batch). The export picks the next
+    batch among the unmarked events, not "after the last id sent": ids are assigned at insert, not at commit, so a
+    concurrent ingestion can make a lower id visible after a higher one was already sent.
+    """
 
     event_id = models.UUIDField(unique=True)
     event_type = models.CharField(max_length=80, db_index=True)
@@ -18,10 +23,19 @@ class EventoRegionale(models.Model):
     evento_del = models.DateField(db_index=True)
     payload = models.JSONField()
     ricevuto_il = models.DateTimeField(auto_now_add=True)
+    # nullable, no default: adding it does not rewrite the (10M+ rows) table; no full index on it (see Meta)
+    lotto_dss = models.ForeignKey(
+        "LottoDss", null=True, blank=True, on_delete=models.PROTECT, related_name="eventi", db_index=False
+    )
 
     class Meta:
         verbose_name_plural = "eventi regionali"
         constraints = [models.UniqueConstraint(fields=["case_key", "sequence"], name="evento_sequence_unique")]
+        # only the events not yet in a batch: the next batch's selection stays an index range scan, and the index
+        # holds the unsent tail, not the whole table (a batch's own events are found by its id range, see dss.py)
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(lotto_dss__isnull=True), name="evento_dss_da_inviare")
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"
@@ -266,10 +280,13 @@ class StatoLotto(models.TextChoices):
 
 
 class LottoDss(models.Model):
-    """One batch of the regional events sent to the DSS: a contiguous range of EventoRegionale ids.
+    """One batch of the regional events sent to the DSS: the events marked with it (EventoRegionale.lotto_dss).
 
-    The id is derived from the range, so a batch that failed is resent with the same id and the same events and
-    the DSS acknowledges it once (contract docs/interop/dss.md). Operators live in another database: a username.
+    Its events are fixed when the batch is created (each event is marked with exactly one batch), so a batch that
+    failed is resent with the same id and the same events and the DSS acknowledges it once (contract
+    docs/interop/dss.md). `primo_evento`/`ultimo_evento` are its lowest and highest event ids: they name the batch
+    and bound the search for its events, but the range may also hold events of other batches (a late-committed
+    event goes into the next batch). Operators live in another database: a username.
     """
 
     id_lotto = models.CharField(max_length=40, unique=True)
@@ -289,8 +306,9 @@ class LottoDss(models.Model):
     class Meta:
         verbose_name = "lotto inviato al DSS"
         verbose_name_plural = "lotti inviati al DSS"
-        ordering = ["-primo_evento"]
+        ordering = ["-id"]  # creation order: a later batch may start at a lower event id
         constraints = [
+            # each event is in one batch only, so two batches never share their first event (nor their id)
             models.UniqueConstraint(fields=["primo_evento"], name="lotto_dss_primo_evento_unico"),
             models.CheckConstraint(
                 condition=models.Q(ultimo_evento__gte=models.F("primo_evento")), name="lotto_dss_range"

@@ -12,8 +12,8 @@ from cse.core.permissions import ente_ids_for
 from cse.core.reauth import has_recent_auth, reauth_redirect
 from cse.core.roles import Capability, TipoEnte
 
-from .dss import dss_export
-from .models import EventoRegionale, LottoDss, StatoLotto
+from .dss import dss_export, eventi_da_inviare
+from .models import LottoDss
 from .views import analysts_only
 
 DB = "regionale"
@@ -22,15 +22,7 @@ DB = "regionale"
 @analysts_only
 def dss(request):
     lotti = LottoDss.objects.using(DB).all()[:50]
-    ultimo = (
-        LottoDss.objects.using(DB)
-        .filter(stato__in=[StatoLotto.INVIATO, StatoLotto.RIFIUTATO])
-        .order_by("-ultimo_evento")
-        .values_list("ultimo_evento", flat=True)
-        .first()
-    )
-    da_inviare = EventoRegionale.objects.using(DB).filter(pk__gt=ultimo or 0).count()
-    return render(request, "regionale/dss.html", {"lotti": lotti, "da_inviare": da_inviare})
+    return render(request, "regionale/dss.html", {"lotti": lotti, "da_inviare": eventi_da_inviare()})
 
 
 @analysts_only

@@ -1,18 +1,24 @@
 """Osservatorio piani di zona → the ambito's budget lines, against the simulator (docs/interop/osservatorio.md):
-idempotent re-import, amounts updated never duplicated, never below what the cartelle committed, nothing written on
-any refusal, Italian messages when the Osservatorio is down (the lines can still be typed by hand)."""
+idempotent re-import matching lines by the Osservatorio code (the name is a free label), amounts updated never
+duplicated, never below what the cartelle committed, nothing written on any refusal, Italian messages when the
+Osservatorio is down (the lines can still be typed by hand)."""
 
 from __future__ import annotations
 
+import importlib
 from decimal import Decimal
+from types import SimpleNamespace
 
 import httpx
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from cse.ambito.models import Impegno, LineaBudget
+from cse.ambito.services import IMPORT_REASON
 from cse.cartella.fasi import InterventoPianificato, VoceNomenclatore
 from interop.models import ChiamataInterop
 from interop.services import import_piano_di_zona
@@ -26,14 +32,16 @@ def udp(world):
 
 def _lines(world, anno=2027):
     return {
-        (x.intervento_pdz, x.fonte, x.programmato)
+        (x.codice_pdz, x.intervento_pdz, x.fonte, x.programmato)
         for x in LineaBudget.objects.filter(ambito=world.enti["AMB_A"], anno=anno)
     }
 
 
 def _state(anno=2027):
     return (
-        sorted(LineaBudget.objects.filter(anno=anno).values_list("intervento_pdz", "fonte", "programmato")),
+        sorted(
+            LineaBudget.objects.filter(anno=anno).values_list("codice_pdz", "intervento_pdz", "fonte", "programmato")
+        ),
         LineaBudget.history.count(),
     )
 
@@ -49,10 +57,10 @@ def test_import_creates_lines_and_a_reimport_changes_nothing(simulators, world, 
     before = LineaBudget.objects.count()
     assert import_piano_di_zona(world.enti["AMB_A"], 2027, udp) == {"create": 2, "aggiornate": 0, "invariate": 0}
     assert _lines(world) == {
-        ("SAD-01 — Servizio di assistenza domiciliare", "fnps", Decimal("420000.00")),
-        ("PIS-01 — Pronto intervento sociale", "poverta", Decimal("95000.00")),
+        ("SAD-01", "Servizio di assistenza domiciliare", "fnps", Decimal("420000.00")),
+        ("PIS-01", "Pronto intervento sociale", "poverta", Decimal("95000.00")),
     }
-    history = LineaBudget.history.filter(intervento_pdz__startswith="SAD-01").get()
+    history = LineaBudget.history.filter(codice_pdz="SAD-01").get()
     assert history.history_change_reason == "Importato dall'Osservatorio piani di zona"
     assert history.history_user == udp
     state = _state()
@@ -68,7 +76,7 @@ def test_reimport_updates_amounts_in_place(simulators, world, udp, monkeypatch):
     _osservatorio(monkeypatch, **{"SAD-01": {"programmato": "450000.00"}})
     assert import_piano_di_zona(world.enti["AMB_A"], 2027, udp) == {"create": 0, "aggiornate": 1, "invariate": 1}
     assert set(LineaBudget.objects.filter(anno=2027).values_list("pk", flat=True)) == ids
-    sad = LineaBudget.objects.get(anno=2027, intervento_pdz__startswith="SAD-01")
+    sad = LineaBudget.objects.get(anno=2027, codice_pdz="SAD-01")
     assert sad.programmato == Decimal("450000.00")
     assert [h.programmato for h in sad.history.order_by("history_date")] == [Decimal("420000"), Decimal("450000")]
 
@@ -83,8 +91,79 @@ def test_a_line_typed_by_hand_is_adopted_not_duplicated(simulators, world, udp):
     )
     assert import_piano_di_zona(world.enti["AMB_A"], 2027, udp)["aggiornate"] == 1
     hand.refresh_from_db()
-    assert (hand.intervento_pdz, hand.programmato) == ("SAD-01 — Servizio di assistenza domiciliare", 420000)
+    assert (hand.codice_pdz, hand.intervento_pdz, hand.programmato) == (
+        "SAD-01",
+        "Servizio di assistenza domiciliare",
+        420000,
+    )
     assert LineaBudget.objects.filter(anno=2027).count() == 2
+
+
+def test_a_renamed_line_is_still_found_by_its_code_and_keeps_its_name(simulators, world, udp, monkeypatch):
+    import_piano_di_zona(world.enti["AMB_A"], 2027, udp)
+    sad = LineaBudget.objects.get(anno=2027, codice_pdz="SAD-01")
+    sad.intervento_pdz = "SAD comunale (quota ambito)"  # the Ufficio di Piano's own label
+    sad.save()
+    _osservatorio(monkeypatch, **{"SAD-01": {"programmato": "430000.00", "denominazione": "SAD anziani"}})
+    assert import_piano_di_zona(world.enti["AMB_A"], 2027, udp) == {"create": 0, "aggiornate": 1, "invariate": 1}
+    sad.refresh_from_db()
+    assert (sad.intervento_pdz, sad.programmato) == ("SAD comunale (quota ambito)", Decimal("430000.00"))
+    assert LineaBudget.objects.filter(anno=2027).count() == 2
+
+
+def test_a_hand_line_whose_name_starts_with_a_code_is_not_taken_for_it(simulators, world, udp):
+    """Only codice_pdz identifies an imported line: a label that looks like "<code> — …" is just a label."""
+    hand = LineaBudget.objects.create(
+        ambito=world.enti["AMB_A"],
+        anno=2027,
+        fonte="regionale",
+        intervento_pdz="SAD-01 — integrazione regionale",
+        programmato=Decimal("1000"),
+    )
+    assert import_piano_di_zona(world.enti["AMB_A"], 2027, udp)["create"] == 2
+    hand.refresh_from_db()
+    assert (hand.codice_pdz, hand.fonte, hand.programmato) == ("", "regionale", Decimal("1000"))
+
+
+def test_the_code_is_unique_per_ambito_and_year_but_blank_for_any_number_of_hand_lines(world):
+    ambito, other = world.enti["AMB_A"], world.enti["AMB_B"]
+
+    def line(ente, anno, codice, nome="Linea"):
+        return LineaBudget(ambito=ente, anno=anno, fonte="fnps", intervento_pdz=nome, codice_pdz=codice, programmato=1)
+
+    for linea in (line(ambito, 2027, ""), line(ambito, 2027, ""), line(ambito, 2027, "SAD-01")):
+        linea.full_clean()
+        linea.save()
+    line(ambito, 2028, "SAD-01").save()  # another year
+    line(other, 2027, "SAD-01").save()  # another ambito
+    duplicate = line(ambito, 2027, "SAD-01", nome="Altro nome")
+    with pytest.raises(ValidationError, match="ha già una linea di budget con questo codice"):
+        duplicate.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+
+
+def test_the_migration_fills_the_code_of_the_lines_the_import_named(world):
+    """Before 0002 the import wrote "<codice> — <denominazione>" as the name, with its own change reason."""
+
+    def line(nome, reason=None):
+        linea = LineaBudget(
+            ambito=world.enti["AMB_A"], anno=2026, fonte="fnps", intervento_pdz=nome, programmato=Decimal("10")
+        )
+        if reason:
+            linea._change_reason = reason
+        linea.save()
+        return linea
+
+    imported = line("SAD-01 — Servizio di assistenza domiciliare", IMPORT_REASON)
+    renamed = LineaBudget.objects.get(pk=line("PIS-01 — Pronto intervento sociale", IMPORT_REASON).pk)
+    renamed.intervento_pdz = "Pronto intervento — quota comuni"  # renamed by hand after the import
+    renamed.save()
+    by_hand = line("FNA-99 — scritta a mano")  # looks like an imported name, was not imported
+    migration = importlib.import_module("cse.ambito.migrations.0002_lineabudget_codice_pdz")
+    migration.fill_codice_pdz(apps, SimpleNamespace(connection=connection))
+    codes = dict(LineaBudget.objects.filter(anno=2026).values_list("pk", "codice_pdz"))
+    assert (codes[imported.pk], codes[renamed.pk], codes[by_hand.pk]) == ("SAD-01", "PIS-01", "")
 
 
 def _commit(world, linea, importo):
@@ -97,7 +176,7 @@ def _commit(world, linea, importo):
 
 def test_never_below_what_is_committed_and_nothing_is_written(simulators, world, udp, monkeypatch):
     import_piano_di_zona(world.enti["AMB_A"], 2027, udp)
-    pis = LineaBudget.objects.get(anno=2027, intervento_pdz__startswith="PIS-01")
+    pis = LineaBudget.objects.get(anno=2027, codice_pdz="PIS-01")
     _commit(world, pis, "90000")
     # SAD-01 (imported first) changes too: the refusal on PIS-01 must leave it as it was (one transaction)
     _osservatorio(monkeypatch, **{"SAD-01": {"programmato": "1.00"}, "PIS-01": {"programmato": "89999.99"}})
@@ -146,7 +225,7 @@ def test_button_on_the_budget_page(simulators, world, udp, client_for):
     response = client.post(reverse("ambito:budget_import"), {"pdz-anno": "2027"}, follow=True)
     text = response.content.decode()
     assert "Piano di zona 2027 importato dall&#x27;Osservatorio: 2 linee create" in text
-    assert "SAD-01 — Servizio di assistenza domiciliare" in text
+    assert 'Servizio di assistenza domiciliare <small class="text-muted">(codice Osservatorio SAD-01)</small>' in text
 
 
 def test_osservatorio_down_gives_an_italian_message_and_the_hand_form(simulators, world, udp, client_for, monkeypatch):

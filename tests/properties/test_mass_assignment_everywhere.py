@@ -106,10 +106,19 @@ SENSITIVE = {"stato", "fase", "numero", "codice_fiscale", "version", "esito", "a
 
 
 def _tracked_models() -> list[type[models.Model]]:
+    """The project's models, object permissions, history, and the user model: rows linking to a user created by the
+    post (an operator's profile) compare as "new" only if users are tracked too (PostgreSQL does not reuse the ids
+    of rolled-back rows)."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
     return [
         m
         for m in apps.get_models()
-        if m.__module__.startswith("cse.") or m._meta.app_label in ("guardian",) or "Historical" in m.__name__
+        if m.__module__.startswith("cse.")
+        or m._meta.app_label in ("guardian",)
+        or "Historical" in m.__name__
+        or m is user_model
     ]
 
 

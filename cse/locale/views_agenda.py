@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -99,8 +100,9 @@ def prenotazione_cartella(request, pk: int):
         if existing:
             return redirect("locale:assistito_detail", pk=existing.pk)
         try:
-            assistito = _register_from_cf(prenotazione, ente)
-            cartella = cartella_open(assistito=assistito, by=request.user)
+            with transaction.atomic():  # the person and the case together, or neither
+                assistito = _register_from_cf(prenotazione, ente)
+                cartella = cartella_open(assistito=assistito, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("locale:prenotazione", pk=pk)

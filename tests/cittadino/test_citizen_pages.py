@@ -159,6 +159,21 @@ def test_front_office_sees_the_booking_in_the_agenda_and_opens_the_cartella(worl
     assert person.owner_ente == world.enti["A1"]
 
 
+def test_opening_the_cartella_from_a_booking_registers_nobody_when_the_case_cannot_be_opened(world, agende, client):
+    from unittest import mock
+
+    from django.core.exceptions import ValidationError
+
+    cittadino = cittadino_ensure(codice_fiscale="FRRGLI85M41F284Z", nome="Giulia", cognome="Ferri")
+    p = prenotazione_create(slot_id=agende.first_free().pk, cittadino=cittadino, **booking_kwargs(world))
+    client.force_login(world.user("A1", "segretariato"))
+    refusal = ValidationError("Cartella non apribile in questo momento.")
+    with mock.patch("cse.locale.views_agenda.cartella_open", side_effect=refusal):
+        response = client.post(reverse("locale:prenotazione_cartella", kwargs={"pk": p.pk}), follow=True)
+    assert "Cartella non apribile in questo momento." in response.content.decode()
+    assert not Assistito.objects.filter(codice_fiscale="FRRGLI85M41F284Z").exists()  # no half-registered person
+
+
 def test_operator_of_another_comune_gets_404_on_agenda_and_booking(world, agende, client):
     p = prenotazione_create(slot_id=agende.first_free().pk, **booking_kwargs(world))
     client.force_login(world.user("B1", "segretariato"))

@@ -77,6 +77,7 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "locale:diario_oscura": cap("manage_cartelle"),
     "locale:documenti": cap("view_persone"),
     "locale:documento": cap("view_persone"),
+    "locale:documento_oscura": cap("manage_cartelle"),
     "locale:pdf": cap("view_persone"),
     "locale:trasferimento": cap("transfer_cartelle"),
     "locale:agenda": OPERATOR,

@@ -40,6 +40,7 @@ OBJECT_URLS = {
     "locale:diario_oscura": "voce_diario",
     "locale:documenti": "cartella",
     "locale:documento": "documento",
+    "locale:documento_oscura": "documento",
     "locale:pdf": "cartella",
     "ambito:cartella_detail": "cartella",
     "ente_operatori": "ente",

@@ -20,15 +20,18 @@ from datetime import date
 from unittest import mock
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from cse.cartella import records
+from cse.cartella.fasi import Documento
 from cse.cartella.relay import relay_outbox
 from cse.cittadino.services import cittadino_ensure
 from cse.core.middleware import RECENT_AUTH_KEY
-from cse.regionale.ingest import ingest_event
+from cse.regionale.ingest import counted_events, ingest_event
+from tests.factories import TINY_PDF
 from tests.test_isolation_matrix import _body
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
@@ -46,8 +49,29 @@ def _normalise(body: str) -> str:
     return re.sub(r"\b\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\b", "hh:mm", body)
 
 
-def _run(world, *, obscured: bool, case_key: str, observe: Callable[[dict], tuple]) -> tuple:
-    """One world, rolled back after the observation; returns what `observe` saw."""
+def _diary_episode(client, worker, cartella) -> dict:
+    """Record a visit, then obscure it through the page at the person's request."""
+    voce = records.diario_add(
+        cartella=cartella, tipo="visita", testo=EPISODE, data_evento=date(2026, 11, 3), riservata=False, by=worker
+    )
+    url = reverse("locale:diario_oscura", kwargs={"pk": voce.pk})
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"reason": "richiesta prot. 123/2026"}).status_code == 302
+    return {"voce": voce.pk}
+
+
+def _diary_reads(client, cartella) -> None:
+    for _ in range(OBSCURE_READS):
+        assert client.get(reverse("locale:diario", kwargs={"pk": cartella.pk})).status_code == 200
+
+
+DIARY = (_diary_episode, _diary_reads)
+
+
+def _run(world, *, obscured: bool, case_key: str, observe: Callable[[dict], tuple], episode=DIARY) -> tuple:
+    """One world, rolled back after the observation; returns what `observe` saw. `episode` is the pair (record and
+    obscure it through the pages, the same reads without it)."""
+    record_and_obscure, same_reads = episode
     seen: dict = {}
     try:
         with transaction.atomic(), transaction.atomic(using="regionale"):
@@ -56,23 +80,11 @@ def _run(world, *, obscured: bool, case_key: str, observe: Callable[[dict], tupl
             client = Client()
             client.force_login(worker)
             if obscured:
-                voce = records.diario_add(
-                    cartella=cartella,
-                    tipo="visita",
-                    testo=EPISODE,
-                    data_evento=date(2026, 11, 3),
-                    riservata=False,
-                    by=worker,
-                )
-                url = reverse("locale:diario_oscura", kwargs={"pk": voce.pk})
-                assert client.get(url).status_code == 200
-                assert client.post(url, {"reason": "richiesta prot. 123/2026"}).status_code == 302
-                seen["voce"] = voce.pk
+                seen.update(record_and_obscure(client, worker, cartella))
             else:
-                for _ in range(OBSCURE_READS):
-                    assert client.get(reverse("locale:diario", kwargs={"pk": cartella.pk})).status_code == 200
+                same_reads(client, cartella)
             relay_outbox(sender=ingest_event)
-            seen["result"] = observe({"world": world, "cartella": cartella, "voce": seen.get("voce")})
+            seen["result"] = observe({"world": world, "cartella": cartella, **seen})
             raise _Rollback
     except _Rollback:
         pass
@@ -194,9 +206,148 @@ def test_the_episode_was_visible_before_it_was_obscured(world):
             relay_outbox(sender=ingest_event)
             status, body = _get(worker, reverse("locale:diario", kwargs={"pk": world.cartelle["A1"].pk}))
             assert EPISODE in body
-            from cse.regionale.ingest import counted_events
-
             assert counted_events().filter(event_type="cartella.diario_voce").exists()
             raise _Rollback
     except _Rollback:
         pass
+
+
+# --- Documents: an upload is an episode too (its document, its automatic diary entry, its regional event) ---------
+
+DOCUMENT_NAME = "referto-che-la-persona-chiede-di-oscurare.pdf"
+
+
+def _document_episode(via: str):
+    """Upload a document through the page, then obscure it at the person's request: from the documents page
+    ("documento") or from the diary entry that records the upload ("diario"). The never-existed world reads the same
+    pages as many times: the upload page once (one finalità for reading and uploading), then the obscuring page's."""
+    obscure_route, read_route = {
+        "documento": ("locale:documento_oscura", "locale:documenti"),
+        "diario": ("locale:diario_oscura", "locale:diario"),
+    }[via]
+
+    def record_and_obscure(client, worker, cartella) -> dict:
+        upload = SimpleUploadedFile(DOCUMENT_NAME, TINY_PDF, content_type="application/pdf")
+        response = client.post(
+            reverse("locale:documenti", kwargs={"pk": cartella.pk}), {"tipo": "sanitario", "file": upload}
+        )
+        assert response.status_code == 302
+        documento = Documento.objects.get(cartella=cartella, nome=DOCUMENT_NAME)
+        voce = documento.voci_diario.get()
+        url = reverse(obscure_route, kwargs={"pk": documento.pk if via == "documento" else voce.pk})
+        assert client.get(url).status_code == 200
+        assert client.post(url, {"reason": "richiesta prot. 124/2026"}).status_code == 302
+        return {"documento": documento.pk, "voce": voce.pk}
+
+    def same_reads(client, cartella) -> None:
+        assert client.get(reverse("locale:documenti", kwargs={"pk": cartella.pk})).status_code == 200
+        for _ in range(OBSCURE_READS):
+            assert client.get(reverse(read_route, kwargs={"pk": cartella.pk})).status_code == 200
+
+    return record_and_obscure, same_reads
+
+
+DOCUMENT_SURFACES = {
+    **SURFACES,
+    # the documents list, for the professional level and the front desk, and on a case the ambito owns
+    "documenti (case manager)": _operator("A1", "assistente_sociale", "locale:documenti"),
+    "documenti (sportello)": _operator("A1", "segretariato", "locale:documenti"),
+    "diario filtrato per documenti": _operator("A1", "assistente_sociale", "locale:diario", query="?tipo=documento"),
+    "ambito: documenti": _operator("AMB_A", "assistente_sociale", "locale:documenti", case_key="AMB_A"),
+}
+
+
+@pytest.mark.parametrize("via", ["documento", "diario"])
+@pytest.mark.parametrize("surface", list(DOCUMENT_SURFACES))
+def test_an_obscured_document_looks_exactly_like_one_that_never_existed(world, surface, via):
+    case_key, observe = DOCUMENT_SURFACES[surface]
+    episode = _document_episode(via)
+    obscured = _run(world, obscured=True, case_key=case_key, observe=observe, episode=episode)
+    never = _run(world, obscured=False, case_key=case_key, observe=observe, episode=episode)
+    assert obscured["result"][0] == 200, f"{surface}: la pagina non risponde"
+    assert obscured["result"] == never["result"], f"{surface}: il documento oscurato si distingue da uno mai esistito"
+
+
+@pytest.mark.parametrize("via", ["documento", "diario"])
+def test_the_obscured_document_urls_answer_like_missing_ones_and_log_nothing(world, via):
+    """Download and obscuring page of the obscured document: 404 exactly as for an id that never existed, no log
+    row; the file and the row stay for legal retention, with who/why in the history, unreachable by any page."""
+
+    def observe(ctx):
+        from cse.core.models import AccessLog
+
+        user = ctx["world"].user("A1", "assistente_sociale")
+        before = AccessLog.objects.count()
+        answers = [
+            [_get(user, reverse(route, kwargs={"pk": pk})) for pk in (ctx["documento"], 10_000_000)]
+            for route in ("locale:documento", "locale:documento_oscura")
+        ]
+        kept = Documento.con_oscurati.get(pk=ctx["documento"])
+        reasons = [h.history_change_reason for h in kept.history.order_by("history_id")]
+        return answers, AccessLog.objects.count() - before, kept.file.storage.exists(kept.file.name), reasons
+
+    answers, logged, file_kept, reasons = _run(
+        world, obscured=True, case_key="A1", observe=observe, episode=_document_episode(via)
+    )["result"]
+    for obscured_answer, missing_answer in answers:
+        assert obscured_answer[0] == 404 and obscured_answer == missing_answer
+    assert logged == 0
+    assert file_kept
+    assert reasons[-1] == "richiesta prot. 124/2026"
+
+
+def test_the_document_was_visible_and_counted_before_it_was_obscured(world):
+    """The comparison above can fail: without the obscuring, the upload shows on the documents page, in the diario
+    and at the region."""
+    try:
+        with transaction.atomic(), transaction.atomic(using="regionale"):
+            cartella = world.cartelle["A1"]
+            worker = world.user("A1", "assistente_sociale")
+            client = Client()
+            client.force_login(worker)
+            relay_outbox(sender=ingest_event)
+            uploads = counted_events().filter(event_type="cartella.documento_caricato")
+            before = uploads.count()
+            upload = SimpleUploadedFile(DOCUMENT_NAME, TINY_PDF, content_type="application/pdf")
+            client.post(reverse("locale:documenti", kwargs={"pk": cartella.pk}), {"tipo": "sanitario", "file": upload})
+            relay_outbox(sender=ingest_event)
+            _, body = _get(worker, reverse("locale:documenti", kwargs={"pk": cartella.pk}))
+            assert DOCUMENT_NAME in body
+            _, body = _get(worker, reverse("locale:diario", kwargs={"pk": cartella.pk}))
+            assert "Caricato il documento «Certificazione sanitaria»" in body
+            assert uploads.count() == before + 1
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def test_obscuring_without_the_reference_to_the_request_is_refused_and_writes_nothing(world):
+    """One reason rule for both entry points; a refusal leaves document, entry, history and outbox untouched."""
+    from django.core.exceptions import ValidationError
+
+    from cse.cartella.fasi import VoceDiario
+    from cse.core.models import OutboxEvent
+
+    worker = world.user("A1", "assistente_sociale")
+    upload = SimpleUploadedFile(DOCUMENT_NAME, TINY_PDF, content_type="application/pdf")
+    documento = records.documento_upload(cartella=world.cartelle["A1"], tipo="sanitario", upload=upload, by=worker)
+    voce = documento.voci_diario.get()
+
+    def written():
+        return (
+            Documento.objects.count(),
+            Documento.history.count(),
+            VoceDiario.objects.filter(oscurata=False).count(),
+            VoceDiario.history.count(),
+            OutboxEvent.objects.count(),
+        )
+
+    before = written()
+    for obscure in (
+        lambda: records.documento_obscure(documento=documento, reason="  ", by=worker),
+        lambda: records.diario_obscure(voce=voce, reason="", by=worker),
+    ):
+        with pytest.raises(ValidationError) as exc:
+            obscure()
+        assert exc.value.message_dict == {"reason": ["Indicare il riferimento alla richiesta della persona."]}
+        assert written() == before

@@ -272,6 +272,14 @@ class VoceDiario(models.Model):
         help_text="violenza, dipendenze, salute mentale…: visibile solo a chi ne ha l'abilitazione",
     )
     autore = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    documento = models.ForeignKey(
+        "cartella.Documento",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="voci_diario",
+        help_text="il documento di cui la voce registra il caricamento: si oscurano insieme",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -291,6 +299,16 @@ def documento_path(instance: Documento, filename: str) -> str:
     return f"documenti/{instance.cartella_id}/{instance.sha256}"
 
 
+class DocumentoManager(models.Manager):
+    """The default manager hides obscured documents from every read — lists, counts, downloads, the related
+    manager `cartella.documenti`, any future surface: an obscured document looks like one that never existed
+    (DPCM 178/2015 art. 8; Garante: the fact of hiding must not be inferable). Row and file stay for legal
+    retention, reachable only through `Documento.con_oscurati` (records.documento_obscure)."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(oscurato=False)
+
+
 class Documento(models.Model):
     cartella = models.ForeignKey("cartella.Cartella", on_delete=models.PROTECT, related_name="documenti")
     tipo = models.CharField(max_length=20, choices=TipoDocumento.choices)
@@ -301,7 +319,11 @@ class Documento(models.Model):
     file = models.FileField(upload_to=documento_path)
     caricato_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     caricato_il = models.DateTimeField(auto_now_add=True)
+    oscurato = models.BooleanField(default=False)
     history = HistoricalRecords()
+
+    objects = DocumentoManager()
+    con_oscurati = models.Manager()  # noqa: DJ012 — `objects` first: it stays the default manager
 
     class Meta:
         verbose_name_plural = "documenti"

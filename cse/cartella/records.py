@@ -269,24 +269,65 @@ def diario_add(
 
 
 DIARY_RETRACTION_EVENT = "cartella.diario_voce_ritirata"
+DOCUMENT_RETRACTION_EVENT = "cartella.documento_ritirato"
+
+
+def _obscuring_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Indicare il riferimento alla richiesta della persona."]})
+    return reason[:100]
+
+
+def _obscure_episode(*, cartella_id: int, voce_ids: list[int], documento_ids: list[int], reason: str, by) -> None:
+    """One episode — diary entries and the documents they record — disappears from every view, in one transaction;
+    history keeps who and why. The region stops counting it: a retraction names only the pseudonymous key of each
+    event that reached it (cse/regionale/ingest.py drops both). No case version bump and no diary entry of its own:
+    an obscuring leaves no trace in the case's forms (a concurrent editor is not told that "something changed")."""
+    # the case row is locked for the outbox sequence only
+    cartella = Cartella.objects.select_for_update(of=("self",)).get(pk=cartella_id)
+    documenti = list(Documento.con_oscurati.select_for_update().filter(pk__in=documento_ids, cartella=cartella))
+    voci = list(
+        VoceDiario.objects.select_for_update()
+        .filter(models.Q(pk__in=voce_ids) | models.Q(documento__in=[d.pk for d in documenti]), cartella=cartella)
+        .order_by("pk")
+    )
+    for voce in voci:
+        if voce.oscurata:
+            continue
+        voce.oscurata = True
+        voce._change_reason, voce._history_user = reason, by  # who and why, also outside a request
+        voce.save()
+        outbox_append(aggregate=cartella, event_type=DIARY_RETRACTION_EVENT, payload={"voce": voce.pk})
+    for documento in documenti:
+        if documento.oscurato:
+            continue
+        documento.oscurato = True
+        documento._change_reason, documento._history_user = reason, by
+        documento.save()
+        # the file stays on disk (legal retention); the default manager no longer returns the row
+        outbox_append(aggregate=cartella, event_type=DOCUMENT_RETRACTION_EVENT, payload={"documento": documento.pk})
 
 
 @transaction.atomic
 def diario_obscure(*, voce: VoceDiario, reason: str, by) -> VoceDiario:
-    """The person's right to obscure an episode: it disappears from every view; history keeps who and why."""
-    if not reason.strip():
-        raise ValidationError({"reason": ["Indicare il riferimento alla richiesta della persona."]})
-    # the case row is locked for the outbox sequence, but its version is not bumped: an obscuring leaves no trace
-    # in the case's forms (a concurrent editor is not told that "something changed")
-    cartella = Cartella.objects.select_for_update(of=("self",)).get(pk=voce.cartella_id)
-    voce = VoceDiario.objects.select_for_update().get(pk=voce.pk)
-    voce.oscurata = True
-    voce._change_reason = reason.strip()[:100]
-    voce.save()
-    # The region must stop counting the episode: a retraction names only the entry's pseudonymous key; the regional
-    # tier drops both from every count (cse/regionale/ingest.py). No case version bump, no diary entry of its own.
-    outbox_append(aggregate=cartella, event_type=DIARY_RETRACTION_EVENT, payload={"voce": voce.pk})
+    """The person's right to obscure an episode (DPCM 178/2015 art. 8 by analogy). An entry that records an upload
+    takes its document with it: the episode is the document."""
+    reason = _obscuring_reason(reason)
+    documento_ids = [voce.documento_id] if voce.documento_id else []
+    _obscure_episode(
+        cartella_id=voce.cartella_id, voce_ids=[voce.pk], documento_ids=documento_ids, reason=reason, by=by
+    )
+    voce.refresh_from_db()
     return voce
+
+
+@transaction.atomic
+def documento_obscure(*, documento: Documento, reason: str, by) -> Documento:
+    """The same right exercised on a document: it disappears together with the diary entry that records it."""
+    reason = _obscuring_reason(reason)
+    _obscure_episode(cartella_id=documento.cartella_id, voce_ids=[], documento_ids=[documento.pk], reason=reason, by=by)
+    return Documento.con_oscurati.get(pk=documento.pk)
 
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -326,8 +367,17 @@ def documento_upload(*, cartella: Cartella, tipo: str, upload: UploadedFile, by)
     documento.file.save(documento.sha256, upload, save=False)
     documento.full_clean()
     documento.save()
-    _diary(locked, by, f"Caricato il documento «{documento.get_tipo_display()}».", tipo=TipoVoceDiario.DOCUMENTO)
-    outbox_append(aggregate=locked, event_type="cartella.documento_caricato", payload={"tipo": tipo})
+    VoceDiario.objects.create(
+        cartella=locked,
+        tipo=TipoVoceDiario.DOCUMENTO,
+        autore=by,
+        testo=f"Caricato il documento «{documento.get_tipo_display()}».",
+        documento=documento,  # obscuring either one obscures both
+    )
+    # the document's key lets an obscuring retract it at the region (never its name, type label or content)
+    outbox_append(
+        aggregate=locked, event_type="cartella.documento_caricato", payload={"tipo": tipo, "documento": documento.pk}
+    )
     return documento
 
 

@@ -9,7 +9,12 @@ from cse.core.pseudonym import key_version, person_pseudonym, pseudonym
 from .models import Assistito, Cartella
 
 # internal ids in outbox payloads become keyed pseudonyms (linkable at the region, meaningless elsewhere)
-ID_FIELDS = {"prestazione": "prestazione_key", "intervento": "intervento_key", "voce": "voce_key"}
+ID_FIELDS = {
+    "prestazione": "prestazione_key",
+    "intervento": "intervento_key",
+    "voce": "voce_key",
+    "documento": "documento_key",
+}
 
 
 def _subject(assistito: Assistito, on) -> dict:

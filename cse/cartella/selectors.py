@@ -120,6 +120,8 @@ def cartelle_of(user, *, owner_ente_id: int | None = None) -> QuerySet[Cartella]
     return qs
 
 
+DOCUMENTI_FINALITA = "documenti"  # every access to a case's documents, list, upload or download, is logged alike
+
 # Who may write what in a case (the owner ente's capability; explicit change grants count too).
 CAN_WRITE_ACCESS = (Capability.REGISTER_PERSONE, Capability.MANAGE_CARTELLE)
 CAN_MANAGE = Capability.MANAGE_CARTELLE
@@ -173,6 +175,31 @@ def get_voce_diario_for(request: HttpRequest, pk: int, *, capability=Capability.
         request=request,
     )
     return voce
+
+
+def get_documento_for(request: HttpRequest, pk: int, *, capability=Capability.VIEW_PERSONE):
+    """A document the user may read (or obscure, with manage_cartelle), or 404. An obscured document answers exactly
+    like a missing one: the default manager never returns it. The read is logged as a read of the case's documents
+    (the finalità of the documents page), never as a row naming the document, which would survive in the access-log
+    pages after the document is obscured (same reasoning as get_voce_diario_for)."""
+    from .fasi import Documento
+
+    visible = Cartella.objects.visible_to(request.user, capability).values("pk")
+    try:
+        documento = Documento.objects.select_related("cartella").filter(cartella__in=visible).get(pk=pk)
+    except Documento.DoesNotExist:
+        raise Http404("Elemento non trovato") from None
+    log_access(
+        user=request.user,
+        assistito_id=documento.cartella.assistito_id,
+        oggetto_tipo="cartella",
+        oggetto_id=documento.cartella_id,
+        ente_id=documento.cartella.owner_ente_id,
+        azione=AccessLog.Azione.CONSULTAZIONE,
+        finalita=DOCUMENTI_FINALITA,
+        request=request,
+    )
+    return documento
 
 
 def worklists(user, *, today=None) -> dict[str, QuerySet[Cartella]]:

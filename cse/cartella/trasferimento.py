@@ -87,7 +87,34 @@ def _diary(cartella: Cartella, by, testo: str) -> None:
 
 
 def open_transfer(cartella: Cartella) -> RichiestaTrasferimento | None:
-    return cartella.trasferimenti.filter(stato__in=[T.RICHIESTO, T.ACCETTATO]).select_related("ambito").first()
+    """The case's own open request, or the accepted transfer it inherited from an earlier episode."""
+    own = cartella.trasferimenti.filter(stato__in=[T.RICHIESTO, T.ACCETTATO]).select_related("ambito").first()
+    return own or inherited_transfer(cartella)
+
+
+def inherited_transfer(cartella: Cartella) -> RichiestaTrasferimento | None:
+    """A case the ambito holds, closed and re-opened (records.cartella_reopen), goes on as a new episode owned by the
+    ambito: the accepted transfer of the earlier episode still governs it, so its hand-back returns every episode to
+    the comune (trasferimento_hand_back). None for a comune's episode or one with no accepted transfer behind it."""
+    previous = cartella.riaperta_da
+    while previous is not None:
+        richiesta = (
+            previous.trasferimenti.filter(stato=T.ACCETTATO, ambito_id=cartella.owner_ente_id)
+            .select_related("ambito")
+            .first()
+        )
+        if richiesta is not None:
+            return richiesta
+        previous = previous.riaperta_da
+    return None
+
+
+def _episodes_from(cartella: Cartella) -> list[Cartella]:
+    """The case and the episodes re-opened from it, oldest first (each case is re-opened at most once)."""
+    chain = [cartella]
+    while (following := Cartella.objects.filter(riaperta_da=chain[-1]).first()) is not None:
+        chain.append(following)
+    return chain
 
 
 @transaction.atomic
@@ -140,7 +167,13 @@ def trasferimento_accept(*, richiesta: RichiestaTrasferimento, by, nota: str = "
     """The Ufficio di Piano accepts: ownership moves to the ambito; the requesting case manager keeps équipe access."""
     locked, step = _lock_request(richiesta, T.ACCETTATO)
     _check_actor(step, by, locked.ambito_id)
-    cartella = locked.cartella
+    cartella = Cartella.objects.select_for_update(of=("self",)).get(pk=locked.cartella_id)
+    if cartella.stato == StatoCartella.CHIUSA:  # closed by the comune after it asked
+        raise ValidationError(
+            "La cartella è stata chiusa dopo la richiesta: il trasferimento non può essere accettato. "
+            "Restituire la richiesta al comune con la motivazione; se il caso viene riaperto, il comune può chiedere "
+            "di nuovo il trasferimento del nuovo episodio."
+        )
     problem = residence_problem(cartella)  # the person may have moved since the request
     if problem:
         raise ValidationError(problem)
@@ -179,15 +212,20 @@ def trasferimento_reject(*, richiesta: RichiestaTrasferimento, by, motivo: str) 
 
 @transaction.atomic
 def trasferimento_hand_back(*, richiesta: RichiestaTrasferimento, by, motivo: str) -> RichiestaTrasferimento:
-    """The complex phase is over: the ambito gives the case back to the person's comune."""
+    """The complex phase is over: the ambito gives the case back to the person's comune — with every episode re-opened
+    from it while the ambito held it (inherited_transfer), so that no episode is left at the ambito without a way
+    back."""
     locked, step = _lock_request(richiesta, T.RICONSEGNATO)
     _check_actor(step, by, locked.ambito_id)
     motivo = _reason(motivo, "motivo")
-    cartella = cartella_move_ownership(cartella=locked.cartella, to_ente=locked.comune, by=by, reason=motivo)
+    for episode in _episodes_from(locked.cartella):
+        if episode.owner_ente_id != locked.ambito_id:
+            continue
+        cartella = cartella_move_ownership(cartella=episode, to_ente=locked.comune, by=by, reason=motivo)
+        _diary(cartella, by, f"Titolarità riconsegnata a {locked.comune.nome}. Motivo: {motivo}")
     locked.stato, locked.riconsegnato_da, locked.riconsegnato_il = T.RICONSEGNATO, by, timezone.now()
     locked.motivo_riconsegna = motivo
     locked.save()
-    _diary(cartella, by, f"Titolarità riconsegnata a {locked.comune.nome}. Motivo: {motivo}")
     return locked
 
 

@@ -173,6 +173,22 @@ def refusal(cartella: Cartella, target: str) -> list[str]:
     return transition.guard(cartella)
 
 
+REFUSE_ACTOR = (
+    "Non si può cambiare la fase di questa cartella: il passo spetta agli operatori dell'ente titolare abilitati "
+    "(o all'équipe con accesso in modifica)."
+)
+
+
+def _check_actor(cartella: Cartella, target: str, by) -> None:
+    """The service checks who acts, not only the view (a worker, a shell, a future API call it too): `by` must hold the
+    step's capability on this case through the permission layer — in the owner ente or by an explicit change grant
+    (équipe) — exactly what the transition view asks of the user (get_cartella_for + ensure_capability)."""
+    step = TRANSITIONS.get((cartella.stato, target))
+    capability = step.capability if step else Capability.MANAGE_CARTELLE
+    if not Cartella.objects.visible_to(by, capability).filter(pk=cartella.pk).exists():
+        raise ValidationError(REFUSE_ACTOR)
+
+
 STALE_MESSAGE = "La cartella è stata modificata da un altro operatore nel frattempo: ricaricare la pagina e riprovare."
 
 
@@ -182,6 +198,7 @@ def cartella_transition(*, cartella: Cartella, target: str, by, version: int | N
     from .fasi import Transizione, VoceDiario
 
     locked = Cartella.objects.select_for_update(of=("self",)).get(pk=cartella.pk)
+    _check_actor(locked, target, by)  # first: someone without the right learns nothing about the case's state
     if version is not None and locked.version != version:
         raise ValidationError(STALE_MESSAGE)
     problems = refusal(locked, target)

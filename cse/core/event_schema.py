@@ -11,9 +11,10 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 
 # v2 (oscuramento): diary entries carry `voce_key`, and `cartella.diario_voce_ritirata` retracts one at the region.
-# Both ends still accept v1 events (already stored ones, and any queued before the upgrade).
-SCHEMA_VERSION = 2
-ACCEPTED_SCHEMA_VERSIONS = [1, 2]
+# v3 (oscuramento of documents): uploads carry `documento_key`, and `cartella.documento_ritirato` retracts one.
+# Both ends still accept older events (already stored ones, and any queued before the upgrade).
+SCHEMA_VERSION = 3
+ACCEPTED_SCHEMA_VERSIONS = [1, 2, 3]
 HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 DATE = {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 CODE = {"type": ["string", "null"], "maxLength": 40, "pattern": r"^[A-Za-z0-9_.\-]*$"}
@@ -49,6 +50,8 @@ DATA_FIELDS: dict[str, dict] = {
     "prestazione_key": HEX64,
     # diary entries (v2): only the key, so an obscured entry can be retracted; never its text or category
     "voce_key": HEX64,
+    # uploaded documents (v3): only the key, so an obscured document can be retracted; never its name or content
+    "documento_key": HEX64,
     "codice": CODE,
     "carattere": SMALLINT,
     "data_inizio": DATE,

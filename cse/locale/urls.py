@@ -30,6 +30,7 @@ urlpatterns = [
     path("diario/<int:pk>/oscuramento/", views_cartella.diario_obscure, name="diario_oscura"),
     path("cartelle/<int:pk>/documenti/", views_cartella.documenti, name="documenti"),
     path("documenti/<int:pk>/", views_cartella.documento_download, name="documento"),
+    path("documenti/<int:pk>/oscuramento/", views_cartella.documento_obscure, name="documento_oscura"),
     path("cartelle/<int:pk>/pdf/<str:kind>/", views_cartella.cartella_pdf, name="pdf"),
     path("cartelle/<int:pk>/trasferimento/", views_cartella.trasferimento_richiesta, name="trasferimento"),
 ]

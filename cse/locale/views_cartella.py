@@ -10,14 +10,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cse.cartella import records
-from cse.cartella.fasi import Documento, Prestazione, VoceDiario
+from cse.cartella.fasi import Prestazione, VoceDiario
 from cse.cartella.glossary import StatoCartella, TipoVoceDiario
 from cse.cartella.selectors import (
     CAN_MANAGE,
     CAN_WRITE_ACCESS,
+    DOCUMENTI_FINALITA,
     ensure_capability,
     get_cartella_for,
     get_child_for,
+    get_documento_for,
     get_voce_diario_for,
     worklists,
 )
@@ -290,11 +292,9 @@ def diario_obscure(request, pk: int):
 @login_required
 def documenti(request, pk: int):
     writing = request.method == "POST"
+    # one finalità for reading and uploading: an upload's log row must not outlive an obscured document as a hint
     cartella = get_cartella_for(
-        request,
-        pk,
-        capability=CAN_WRITE_ACCESS if writing else None,
-        finalita="caricamento documento" if writing else "documenti",
+        request, pk, capability=CAN_WRITE_ACCESS if writing else None, finalita=DOCUMENTI_FINALITA
     )
     form = forms.DocumentoForm(request.POST or None, request.FILES or None)
     if writing and form.is_valid():
@@ -310,19 +310,40 @@ def documenti(request, pk: int):
     return render(
         request,
         "cartella/documenti.html",
-        {"cartella": cartella, "form": form, "documenti": cartella.documenti.select_related("caricato_da")},
+        {
+            "cartella": cartella,
+            "form": form,
+            "documenti": cartella.documenti.select_related("caricato_da"),
+            "can_obscure": _is_professional(request.user, cartella),
+        },
     )
 
 
 @login_required
 def documento_download(request, pk: int):
-    documento = get_child_for(request, Documento, pk, finalita="scarico documento")
+    documento = get_documento_for(request, pk)
     response = FileResponse(
         documento.file.open("rb"), content_type=documento.content_type, as_attachment=True, filename=documento.nome
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required
+def documento_obscure(request, pk: int):
+    """The person asks to obscure a document: it disappears with the diary entry that records its upload."""
+    documento = get_documento_for(request, pk, capability=CAN_MANAGE)
+    form = forms.OscuramentoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        records.documento_obscure(documento=documento, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(request, "Episodio oscurato su richiesta della persona.")
+        return redirect("locale:documenti", pk=documento.cartella_id)
+    return render(
+        request,
+        "cartella/phase_form.html",
+        {"cartella": documento.cartella, "form": form, "title": "Oscuramento di un episodio"},
+    )
 
 
 PDFS = {

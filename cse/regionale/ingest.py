@@ -21,7 +21,10 @@ DB = "regionale"
 # A retraction event names the key of an earlier event that must stop counting (schema v2: an episode obscured by
 # the person, DPCM 178/2015 art. 8). Both rows are kept — ingestion stays append-only and idempotent, the case's
 # sequence has no gap, a late or re-delivered original is still dropped — and `counted_events` leaves out both.
-RETRACTIONS: dict[str, tuple[str, str]] = {"cartella.diario_voce_ritirata": ("cartella.diario_voce", "voce_key")}
+RETRACTIONS: dict[str, tuple[str, str]] = {
+    "cartella.diario_voce_ritirata": ("cartella.diario_voce", "voce_key"),
+    "cartella.documento_ritirato": ("cartella.documento_caricato", "documento_key"),  # schema v3
+}
 
 
 def counted_events():

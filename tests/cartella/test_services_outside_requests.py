@@ -28,3 +28,22 @@ def test_a_diary_note_outside_a_transaction_is_written_with_its_event():
     )
     assert voce.pk is not None
     assert OutboxEvent.objects.filter(event_type="cartella.diario_voce").count() == before + 1
+
+
+def test_obscuring_a_document_outside_a_transaction_hides_it_with_its_entry_and_retracts_its_event():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cse.cartella.fasi import Documento, VoceDiario
+    from cse.cartella.records import DOCUMENT_RETRACTION_EVENT, documento_obscure, documento_upload
+    from tests.factories import TINY_PDF
+
+    world = build_world()
+    worker = world.user("A1", "assistente_sociale")
+    upload = SimpleUploadedFile("referto.pdf", TINY_PDF, content_type="application/pdf")
+    documento = documento_upload(cartella=world.cartelle["A1"], tipo="sanitario", upload=upload, by=worker)
+    documento_obscure(documento=documento, reason="richiesta prot. 9/2026", by=worker)
+    assert not Documento.objects.filter(pk=documento.pk).exists()
+    assert Documento.con_oscurati.get(pk=documento.pk).oscurato
+    assert VoceDiario.objects.get(documento_id=documento.pk).oscurata
+    retraction = OutboxEvent.objects.get(event_type=DOCUMENT_RETRACTION_EVENT)
+    assert retraction.payload == {"documento": documento.pk}

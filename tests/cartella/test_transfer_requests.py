@@ -4,11 +4,12 @@ nothing."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cse.cartella import trasferimento as t
 from cse.cartella.fasi import VoceDiario
 from cse.cartella.glossary import StatoTrasferimento
-from cse.cartella.models import Cartella, RichiestaTrasferimento
+from cse.cartella.models import Cartella, CartellaUserObjectPermission, RichiestaTrasferimento
 from cse.cartella.services import cartella_open
 from cse.core.models import OutboxEvent
 from tests.factories import register_person
@@ -124,3 +125,82 @@ def test_refusals_of_the_request_itself(world):
         t.trasferimento_request(cartella=cartella, motivo="y", by=world.user("A1", "assistente_sociale"))
     with pytest.raises(ValidationError, match="già in titolarità"):
         t.trasferimento_request(cartella=world.cartelle["AMB_A"], motivo="y", by=world.user("A1", "assistente_sociale"))
+
+
+def _close_after_access(cartella, *, by):
+    """Information only: the access ends and the case is closed (the front desk's short path)."""
+    from cse.cartella import records
+    from cse.cartella.workflow import cartella_transition
+
+    data = {"canale": "spontaneo", "richiesta": "Informazioni", "area": "poverta", "esito": "informazione"}
+    records.phase_record_save(cartella=cartella, record="scheda_accesso", data=data, by=by, version=None)
+    records.phase_record_save(
+        cartella=cartella,
+        record="chiusura",
+        data={"motivo": "informazione", "esito_obiettivi": "non_applicabile"},
+        by=by,
+        version=None,
+    )
+    return cartella_transition(cartella=cartella, target="chiusa", by=by)
+
+
+def _written(cartella):
+    return (
+        RichiestaTrasferimento.objects.count(),
+        RichiestaTrasferimento.history.count(),
+        VoceDiario.objects.count(),
+        OutboxEvent.objects.count(),
+        CartellaUserObjectPermission.objects.count(),
+        Cartella.history.count(),
+        tuple(Cartella.objects.filter(pk=cartella.pk).values_list("owner_ente_id", "stato", "version").get()),
+    )
+
+
+def test_a_case_closed_after_the_request_cannot_be_accepted_and_nothing_is_written(world):
+    manager = world.user("A1", "assistente_sociale")
+    udp = world.user("AMB_A", "ufficio_di_piano")
+    richiesta = t.trasferimento_request(cartella=world.cartelle["A1"], motivo="Caso complesso", by=manager)
+    cartella = _close_after_access(world.cartelle["A1"], by=manager)
+    before = _written(cartella)
+    with pytest.raises(ValidationError) as exc:
+        t.trasferimento_accept(richiesta=richiesta, by=udp, nota="presa in carico")
+    assert exc.value.messages[0].startswith("La cartella è stata chiusa dopo la richiesta")
+    assert _written(cartella) == before
+    richiesta.refresh_from_db()
+    assert richiesta.stato == StatoTrasferimento.RICHIESTO and cartella.owner_ente == world.enti["A1"]
+    # the Ufficio di Piano can still clear it by returning it to the comune
+    t.trasferimento_reject(richiesta=richiesta, by=udp, motivo="Cartella chiusa dal comune")
+
+
+def test_a_case_closed_and_reopened_at_the_ambito_is_handed_back_with_all_its_episodes(world, client):
+    from cse.cartella import records
+    from cse.core.roles import TipoEnte
+
+    manager = world.user("A1", "assistente_sociale")
+    udp = world.user("AMB_A", "ufficio_di_piano")
+    ambito_worker = world.user("AMB_A", "assistente_sociale")
+    richiesta = t.trasferimento_request(cartella=world.cartelle["A1"], motivo="Caso complesso", by=manager)
+    t.trasferimento_accept(richiesta=richiesta, by=udp)
+    closed = _close_after_access(Cartella.objects.get(pk=world.cartelle["A1"].pk), by=ambito_worker)
+    reopened = records.cartella_reopen(cartella=closed, by=ambito_worker)
+    assert reopened.owner_ente == world.enti["AMB_A"]
+
+    # the new episode inherits the accepted transfer: the ambito's page offers the hand-back
+    assert t.open_transfer(reopened) == richiesta
+    assert [s.target for s in t.ambito_steps(t.open_transfer(reopened), udp)] == [StatoTrasferimento.RICONSEGNATO]
+    client.force_login(udp)
+    page = client.get(reverse("ambito:cartella_detail", kwargs={"pk": reopened.pk})).content.decode()
+    assert reverse("ambito:trasferimento", kwargs={"pk": richiesta.pk}) in page
+
+    richiesta.refresh_from_db()
+    t.trasferimento_hand_back(richiesta=richiesta, by=udp, motivo="Fase complessa conclusa")
+    for episode in (closed, reopened):
+        episode.refresh_from_db()
+        assert episode.owner_ente == world.enti["A1"] and episode.owner_ente.tipo == TipoEnte.COMUNE
+        assert episode.pk in _visible(manager) and episode.pk not in _visible(udp)
+        assert VoceDiario.objects.filter(cartella=episode, testo__startswith="Titolarità riconsegnata").exists()
+    assert reopened.pk in _visible(manager, "manage_cartelle")
+    richiesta.refresh_from_db()
+    assert richiesta.stato == StatoTrasferimento.RICONSEGNATO
+    # a comune's episode inherits nothing: the comune may ask again for it
+    assert t.open_transfer(reopened) is None

@@ -225,3 +225,76 @@ def test_bad_prestazioni_are_refused_in_italian_and_leave_nothing(world, case, d
     with pytest.raises(ValidationError, match=message):
         records.prestazione_register(cartella=case, by=worker, version=None, data={**base, **data})
     assert case.prestazioni.count() == 0 and OutboxEvent.objects.count() == before
+
+
+def _written(case):
+    from cse.cartella.fasi import VoceDiario
+    from cse.cartella.models import Cartella
+
+    return (
+        Transizione.objects.count(),
+        VoceDiario.objects.count(),
+        OutboxEvent.objects.count(),
+        Cartella.history.count(),
+        tuple(Cartella.objects.filter(pk=case.pk).values_list("stato", "version", "chiusa_il").get()),
+    )
+
+
+def _ready_for_assessment(case, worker):
+    records.phase_record_save(
+        cartella=case,
+        record="scheda_accesso",
+        by=worker,
+        version=None,
+        data={"canale": "spontaneo", "richiesta": "Aiuto", "area": "poverta", "esito": "presa_in_carico"},
+    )
+    case.refresh_from_db()
+    return case
+
+
+@pytest.mark.parametrize(
+    ("key", "ruolo"),
+    [
+        ("A2", "assistente_sociale"),  # another comune of the same ambito
+        ("B1", "responsabile"),  # a comune of another ambito
+        ("AMB_A", "ufficio_di_piano"),  # the ambito, on a case it does not own
+        ("A1", "segretariato"),  # same comune, front desk: may not take a case into care
+        ("A1", "amministratore_ente"),  # same comune, no capability on cases at all
+    ],
+)
+def test_the_service_itself_refuses_a_transition_by_whoever_may_not_work_the_case(world, case, key, ruolo):
+    """Called directly, not through the view: the guard would let the step pass, the actor check does not."""
+    case = _ready_for_assessment(case, world.user("A1", "assistente_sociale"))
+    assert refusal(case, S.VALUTAZIONE) == []
+    before = _written(case)
+    with pytest.raises(ValidationError) as exc:
+        cartella_transition(cartella=case, target=S.VALUTAZIONE, by=world.user(key, ruolo), version=case.version)
+    assert exc.value.messages[0].startswith("Non si può cambiare la fase di questa cartella")
+    assert _written(case) == before
+    # the actor is refused before anything about the case is said (no guard message, no phase name)
+    assert len(exc.value.messages) == 1
+
+
+def test_a_read_only_equipe_grant_cannot_move_the_case_but_the_owner_can(world):
+    """The comune's case manager keeps a read-only équipe grant on the case the ambito took over."""
+    case = world.cartelle["AMB_A"]
+    case = _ready_for_assessment(case, world.user("AMB_A", "assistente_sociale"))
+    before = _written(case)
+    with pytest.raises(ValidationError, match="Non si può cambiare la fase"):
+        cartella_transition(cartella=case, target=S.VALUTAZIONE, by=world.user("A1", "assistente_sociale"))
+    assert _written(case) == before
+    moved = cartella_transition(cartella=case, target=S.VALUTAZIONE, by=world.user("AMB_A", "assistente_sociale"))
+    assert moved.stato == S.VALUTAZIONE
+
+
+def test_the_front_desk_may_still_close_an_information_only_access(world, case):
+    desk = world.user("A1", "segretariato")
+    records.phase_record_save(
+        cartella=case,
+        record="scheda_accesso",
+        by=desk,
+        version=None,
+        data={"canale": "spontaneo", "richiesta": "Orari", "area": "poverta", "esito": "informazione"},
+    )
+    records.phase_record_save(cartella=case, record="chiusura", by=desk, version=None, data={"motivo": "informazione"})
+    assert cartella_transition(cartella=case, target=S.CHIUSA, by=desk).stato == S.CHIUSA

@@ -376,6 +376,15 @@ def r_diario_oscura(w):
     )
 
 
+def r_documento_oscura(w):
+    documento = w.cartelle["A1"].documenti.first()
+    return Post(
+        _u(w, "A1", "responsabile"),
+        reverse("locale:documento_oscura", kwargs={"pk": documento.pk}),
+        {"reason": "Richiesta della persona prot. 5/2026"},
+    )
+
+
 def r_assistito_edit(w):
     person = w.assistiti["A1"]
     return Post(
@@ -1127,6 +1136,7 @@ RECIPES: dict[str, Callable] = {
     "locale:prestazione_fine": r_prestazione_fine,
     "locale:diario": r_diario,
     "locale:diario_oscura": r_diario_oscura,
+    "locale:documento_oscura": r_documento_oscura,
     "locale:assistito_edit": r_assistito_edit,
     "locale:cartella_nuova": r_cartella_nuova,
     "locale:trasferimento": r_trasferimento,

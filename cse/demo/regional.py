@@ -15,6 +15,7 @@ from cse.cartella.fasi import Prestazione, VoceNomenclatore
 from cse.cartella.models import Cartella
 from cse.cartella.relay import relay_outbox
 from cse.cartella.workflow import cartella_transition
+from cse.core.roles import Capability
 
 DEMO_EROGATORE = "Cooperativa sociale (demo)"
 # (nomenclatore code, LEPS it realises, funding source, carattere)
@@ -38,7 +39,9 @@ def deliver_demo_cases(*, username: str, per_comune: int = 30, seed: int = 7) ->
     worker = get_user_model().objects.get(username=username)
     rng = random.Random(seed)
     today = timezone.localdate()
-    cases = Cartella.objects.visible_to(worker).filter(stato="accesso").order_by("pk")[:per_comune]
+    # cases the worker may work: their comune's own, not one they only follow in the équipe after a transfer
+    cases = Cartella.objects.visible_to(worker, Capability.MANAGE_CARTELLE).filter(stato="accesso").order_by("pk")
+    cases = cases[:per_comune]
     delivered = 0
     for case in cases:
         case = records.case_manager_assign(cartella=case, user=worker, by=worker, version=None)

@@ -10,7 +10,7 @@ from cse.siuss.xsd import xsd_errors
 @pytest.mark.django_db(databases=["default", "regionale"])
 def test_demo_seed_shows_exposed_flows_and_the_gaps_of_two_prestazioni():
     out = io.StringIO()
-    call_command("seed_demo", "--scale", "60", "--quiet-logins", stdout=out)
+    call_command("seed_demo", "--scale", "120", "--quiet-logins", stdout=out)  # enough open cases in F284 for 3+ flows
     assert "flussi esposti" in out.getvalue()
     flows = Flusso.objects.filter(ente__codice="F284")
     assert flows.filter(stato="esposto").count() >= 1  # INPS has not answered on these yet

@@ -351,3 +351,21 @@ def test_obscuring_without_the_reference_to_the_request_is_refused_and_writes_no
             obscure()
         assert exc.value.message_dict == {"reason": ["Indicare il riferimento alla richiesta della persona."]}
         assert written() == before
+
+
+def test_only_the_owner_entes_professionals_can_obscure_even_calling_the_service(world):
+    """The service checks who acts (a shell, a worker or a future API call it without the view's access helper)."""
+    from django.core.exceptions import ValidationError
+
+    from cse.cartella.fasi import VoceDiario
+
+    worker = world.user("A1", "assistente_sociale")
+    voce = records.diario_add(
+        cartella=world.cartelle["A1"], by=worker, tipo="nota", testo=EPISODE, data_evento=date.today(), riservata=False
+    )
+    for outsider in (world.user("B1", "assistente_sociale"), world.user("A1", "segretariato")):
+        with pytest.raises(ValidationError):
+            records.diario_obscure(voce=voce, reason="Richiesta della persona", by=outsider)
+        assert not VoceDiario.objects.get(pk=voce.pk).oscurata
+    records.diario_obscure(voce=voce, reason="Richiesta della persona", by=worker)
+    assert VoceDiario.objects.get(pk=voce.pk).oscurata

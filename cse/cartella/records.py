@@ -284,6 +284,9 @@ def _obscure_episode(*, cartella_id: int, voce_ids: list[int], documento_ids: li
     history keeps who and why. The region stops counting it: a retraction names only the pseudonymous key of each
     event that reached it (cse/regionale/ingest.py drops both). No case version bump and no diary entry of its own:
     an obscuring leaves no trace in the case's forms (a concurrent editor is not told that "something changed")."""
+    # who acts is checked here too, not only by the view's access helper (as cartella_transition does)
+    if not Cartella.objects.visible_to(by, Capability.MANAGE_CARTELLE).filter(pk=cartella_id).exists():
+        raise ValidationError("Solo gli operatori abilitati dell'ente titolare possono oscurare un episodio.")
     # the case row is locked for the outbox sequence only
     cartella = Cartella.objects.select_for_update(of=("self",)).get(pk=cartella_id)
     documenti = list(Documento.con_oscurati.select_for_update().filter(pk__in=documento_ids, cartella=cartella))

@@ -240,7 +240,9 @@ def diario(request, pk: int):
         request,
         pk,
         capability=CAN_WRITE_ACCESS if writing else None,
-        finalita="nuova voce di diario" if writing else "diario sociale",
+        # the same finalità for writing as for reading: a row saying "new entry" would outlive an entry the person
+        # later has obscured, and hint at it in the access-log pages
+        finalita="diario sociale",
     )
     protette = records.may_see_protected(request.user, cartella)
     form = forms.VoceDiarioForm(request.POST or None, protette=protette)

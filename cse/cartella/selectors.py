@@ -16,8 +16,20 @@ from .identity import normalise_cf, prefix_range, search_key
 from .models import Assistito, Cartella
 
 
-def _get_and_log(request: HttpRequest, qs: QuerySet, pk: int, *, azione: str, finalita: str, assistito_of, ente_of):
-    """One object from an already permission-filtered queryset, or 404; every read leaves an AccessLog row."""
+def _get_and_log(
+    request: HttpRequest,
+    qs: QuerySet,
+    pk: int,
+    *,
+    azione: str,
+    finalita: str,
+    assistito_of,
+    ente_of,
+    as_case_read: bool = False,
+):
+    """One object from an already permission-filtered queryset, or 404; every read leaves an AccessLog row.
+    `as_case_read`: the row names the object's case, not the object — for items the person may have obscured
+    (diary entries, documents), whose own row would outlive them in the access-log pages."""
     try:
         obj = qs.get(pk=pk)
     except qs.model.DoesNotExist:
@@ -25,8 +37,8 @@ def _get_and_log(request: HttpRequest, qs: QuerySet, pk: int, *, azione: str, fi
     log_access(
         user=request.user,
         assistito_id=assistito_of(obj),
-        oggetto_tipo=qs.model._meta.model_name,
-        oggetto_id=obj.pk,
+        oggetto_tipo="cartella" if as_case_read else qs.model._meta.model_name,
+        oggetto_id=obj.cartella_id if as_case_read else obj.pk,
         ente_id=ente_of(obj),
         azione=azione,
         finalita=finalita,
@@ -148,6 +160,14 @@ def get_child_for(request: HttpRequest, model, pk: int, *, capability=Capability
     )
 
 
+_CASE_ITEM_READ = {
+    "azione": AccessLog.Azione.CONSULTAZIONE,
+    "assistito_of": lambda o: o.cartella.assistito_id,
+    "ente_of": lambda o: o.cartella.owner_ente_id,
+    "as_case_read": True,
+}
+
+
 def get_voce_diario_for(request: HttpRequest, pk: int, *, capability=Capability.MANAGE_CARTELLE):
     """A diary entry the user may act on, or 404. An obscured entry answers exactly like a missing one (DPCM 178/2015
     art. 8; Garante: the fact of hiding must not be inferable): it is filtered out before the lookup, and the read is
@@ -160,21 +180,7 @@ def get_voce_diario_for(request: HttpRequest, pk: int, *, capability=Capability.
     qs = VoceDiario.objects.select_related("cartella").filter(
         Q(categoria="") | Q(cartella__owner_ente_id__in=protette), cartella__in=visible, oscurata=False
     )
-    try:
-        voce = qs.get(pk=pk)
-    except VoceDiario.DoesNotExist:
-        raise Http404("Elemento non trovato") from None
-    log_access(
-        user=request.user,
-        assistito_id=voce.cartella.assistito_id,
-        oggetto_tipo="cartella",
-        oggetto_id=voce.cartella_id,
-        ente_id=voce.cartella.owner_ente_id,
-        azione=AccessLog.Azione.CONSULTAZIONE,
-        finalita="diario sociale",
-        request=request,
-    )
-    return voce
+    return _get_and_log(request, qs, pk, finalita="diario sociale", **_CASE_ITEM_READ)
 
 
 def get_documento_for(request: HttpRequest, pk: int, *, capability=Capability.VIEW_PERSONE):
@@ -185,21 +191,8 @@ def get_documento_for(request: HttpRequest, pk: int, *, capability=Capability.VI
     from .fasi import Documento
 
     visible = Cartella.objects.visible_to(request.user, capability).values("pk")
-    try:
-        documento = Documento.objects.select_related("cartella").filter(cartella__in=visible).get(pk=pk)
-    except Documento.DoesNotExist:
-        raise Http404("Elemento non trovato") from None
-    log_access(
-        user=request.user,
-        assistito_id=documento.cartella.assistito_id,
-        oggetto_tipo="cartella",
-        oggetto_id=documento.cartella_id,
-        ente_id=documento.cartella.owner_ente_id,
-        azione=AccessLog.Azione.CONSULTAZIONE,
-        finalita=DOCUMENTI_FINALITA,
-        request=request,
-    )
-    return documento
+    qs = Documento.objects.select_related("cartella").filter(cartella__in=visible)
+    return _get_and_log(request, qs, pk, finalita=DOCUMENTI_FINALITA, **_CASE_ITEM_READ)
 
 
 def worklists(user, *, today=None) -> dict[str, QuerySet[Cartella]]:

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 import yaml
 from asgiref.sync import async_to_sync
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -23,6 +21,7 @@ from cse.cittadino.auth import cittadino_ensure
 from cse.core.roles import capabilities_of
 from cse.routing import websocket_urlpatterns
 from tests.access_policy import API_POLICY, FRAMEWORK_ERRORS, PREFIX_POLICY, URL_POLICY, WEBSOCKET_POLICY
+from tests.support.ws import connect
 from tests.test_isolation_matrix import EXTRA_KWARGS, KIND_KWARG, OBJECT_URLS, _foreign_objects
 
 OPERATOR_LOGIN = "/operatore/accesso/?next="
@@ -227,8 +226,6 @@ def _ws_allowed(route: str, key: tuple[str, str], target: str) -> bool:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"])
 def test_websockets_accept_only_the_users_the_policy_allows(world):
-    from django.contrib.auth.models import AnonymousUser
-
     from cse.cittadino.agenda import Sportello
 
     roles = _roles(world)
@@ -242,9 +239,7 @@ def test_websockets_accept_only_the_users_the_policy_allows(world):
     tried, leaks = 0, []
 
     async def knock(path: str, user) -> bool:
-        communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
-        communicator.scope["user"] = user or AnonymousUser()
-        connected, _code = await communicator.connect()
+        communicator, connected, _code = await connect(path, user)
         if connected:
             await communicator.disconnect()
         return connected

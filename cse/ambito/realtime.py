@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from asgiref.sync import async_to_sync
-from channels.generic.websocket import JsonWebsocketConsumer
+from channels.db import database_sync_to_async
 from django.template.loader import render_to_string
 
 from cse.core.live import group_broadcast
+from cse.core.websocket import GatedJsonWebsocketConsumer
 
 
 def group_for(sessione_pk: int) -> str:
@@ -32,38 +32,41 @@ def render_board(sessione) -> str:
     return render_to_string("ambito/_board.html", board_context(sessione))
 
 
-class UVMBoardConsumer(JsonWebsocketConsumer):
+def _visible_board(user, sessione_pk: int) -> str | None:
+    """The board's HTML if the user may see the session now, else None."""
+    from .selectors import sessione_visible
+
+    sessione = sessione_visible(user, sessione_pk)
+    return None if sessione is None else render_board(sessione)
+
+
+class UVMBoardConsumer(GatedJsonWebsocketConsumer):
     """ws/uvm/<pk>/: joins the session's group only if the permission layer lets the user see the session.
 
-    A foreign, absent or expired-access session is refused identically (close code 4404, nothing sent)."""
+    A foreign, absent or expired-access session is refused identically (close code 4404, nothing sent), at connect,
+    before every send and at every recheck of the authentication gate."""
 
-    def connect(self):
+    refusal_code = 4404
+
+    async def authorise(self) -> bool:
         from .selectors import sessione_visible
 
         self.sessione_pk = int(self.scope["url_route"]["kwargs"]["pk"])
-        user = self.scope.get("user")
-        if user is None or sessione_visible(user, self.sessione_pk) is None:
-            self.close(code=4404)
-            return
-        async_to_sync(self.channel_layer.group_add)(group_for(self.sessione_pk), self.channel_name)
-        self.accept()
+        return await database_sync_to_async(sessione_visible)(self.scope["user"], self.sessione_pk) is not None
 
-    def disconnect(self, code):
-        async_to_sync(self.channel_layer.group_discard)(group_for(self.sessione_pk), self.channel_name)
+    def live_groups(self) -> list[str]:
+        return [group_for(self.sessione_pk)]
 
-    def receive_json(self, content, **kwargs):
+    async def receive_json(self, content, **kwargs):
         """Clients only listen; changes go through the HTTP views and their services."""
 
-    def board_changed(self, event):
+    async def board_changed(self, event):
         from cse.core.permissions import forget_cached_capabilities
-
-        from .selectors import sessione_visible
 
         user = self.scope["user"]
         forget_cached_capabilities(user)
-        sessione = sessione_visible(user, self.sessione_pk)
-        if sessione is None:  # access expired or revoked since connecting: leave, say nothing
-            async_to_sync(self.channel_layer.group_discard)(group_for(self.sessione_pk), self.channel_name)
-            self.close(code=4404)
+        html = await database_sync_to_async(_visible_board)(user, self.sessione_pk)
+        if html is None:  # access expired or revoked since connecting: leave, say nothing
+            await self.close_with(self.refusal_code)
             return
-        self.send_json({"type": "board", "html": render_board(sessione)})
+        await self.send_json({"type": "board", "html": html})

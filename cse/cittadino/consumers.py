@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability
+from cse.core.websocket import GatedJsonWebsocketConsumer
 
 from .notify import agenda_group
 
@@ -19,20 +19,16 @@ def _may_watch(user, sportello_id: int) -> bool:
     return ente_id is not None and has_capability(user, Capability.MANAGE_AGENDA, ente_id)
 
 
-class AgendaConsumer(AsyncJsonWebsocketConsumer):
-    async def connect(self):
-        user = self.scope.get("user")
-        self.sportello_id = int(self.scope["url_route"]["kwargs"]["sportello_id"])
-        if user is None or not user.is_authenticated or not await _may_watch(user, self.sportello_id):
-            await self.close(code=4403)
-            return
-        self.group = agenda_group(self.sportello_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
+class AgendaConsumer(GatedJsonWebsocketConsumer):
+    """ws/agenda/<sportello_id>/: MANAGE_AGENDA in the office's comune, checked at connect and at every recheck of
+    the gate (a revoked incarico or grant closes the socket with 4403)."""
 
-    async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+    async def authorise(self) -> bool:
+        self.sportello_id = int(self.scope["url_route"]["kwargs"]["sportello_id"])
+        return await _may_watch(self.scope["user"], self.sportello_id)
+
+    def live_groups(self) -> list[str]:
+        return [agenda_group(self.sportello_id)]
 
     async def agenda_changed(self, event):
         await self.send_json({"evento": event["evento"], "prenotazione": event["prenotazione"]})

@@ -1,32 +1,24 @@
-"""Operators must pass a TOTP second factor when not in demo mode (django-otp)."""
+"""HTTP side of the authentication gate (cse/core/gate.py) and the other request-wide policies."""
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
-EXEMPT_URL_NAMES = {"login", "logout", "otp_verify", "otp_setup"}
+from .gate import SESSION_STARTED_KEY, Reason, account_facts, check_gate, session_too_old
 
+__all__ = ["RECENT_AUTH_KEY", "SESSION_STARTED_KEY", "AuthenticationGateMiddleware", "mark_authenticated"]
 
-class RequireSecondFactorMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
+RECENT_AUTH_KEY = "cse_recent_auth"  # epoch seconds of the last password entry (login or "Conferma la tua password")
 
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            settings.CSE_REQUIRE_OTP
-            and user is not None
-            and user.is_authenticated
-            and not user.is_verified()
-            and not hasattr(user, "cittadino")  # citizens come through SPID/CIE: no operator second factor
-            and not request.path.startswith(settings.STATIC_URL)
-        ):
-            match = request.resolver_match or _resolve(request.path_info)
-            if match is None or match.url_name not in EXEMPT_URL_NAMES:
-                return redirect(f"{reverse('otp_verify')}?next={request.get_full_path()}")
-        return self.get_response(request)
+# Pages a half-logged-in session must still reach (to finish logging in or to leave), and the parts of the site with
+# their own authentication: the citizen portal (SPID/CIE, no operator second factor), the WaaS e-service (PDND
+# voucher on every call), the readiness probe and static files.
+GATE_EXEMPT_URL_NAMES = {"login", "logout", "otp_verify", "otp_setup", "salute"}
+GATE_EXEMPT_PREFIXES = ("/cittadino/", "/siuss/waas/", "/salute/")
 
 
 def _resolve(path: str):
@@ -38,41 +30,63 @@ def _resolve(path: str):
         return None
 
 
-# --- sessions ---------------------------------------------------------------------------------------------------------
+def _exempt_prefix(request) -> bool:
+    return request.path.startswith((settings.STATIC_URL, *GATE_EXEMPT_PREFIXES))
 
-SESSION_STARTED_KEY = "cse_session_started"  # epoch seconds of the login: the absolute timeout counts from here
-RECENT_AUTH_KEY = "cse_recent_auth"  # epoch seconds of the last password entry (login or "Conferma la tua password")
+
+def _exempt_page(request) -> bool:
+    match = request.resolver_match or _resolve(request.path_info)
+    return match is not None and match.url_name in GATE_EXEMPT_URL_NAMES
 
 
 def mark_authenticated(sender, request, user, **kwargs) -> None:
     """user_logged_in receiver: login starts the absolute clock and counts as a fresh password entry."""
-    import time
-
     if request is not None and hasattr(request, "session"):
         now = int(time.time())
         request.session[SESSION_STARTED_KEY] = now
         request.session[RECENT_AUTH_KEY] = now
 
 
-class AbsoluteSessionTimeoutMiddleware:
-    """Ends a session CSE_SESSION_ABSOLUTE_SECONDS after login however active it was (the idle timeout alone would
-    let a session renewed every few minutes live forever): the session row is deleted, the user logs in again."""
+def _absolute_timeout_reached(request) -> bool:
+    """Start the absolute clock of a session opened before it existed; True when the clock ran out (on any path:
+    the session ends whatever page the request asks for)."""
+    if SESSION_STARTED_KEY not in request.session:
+        request.session[SESSION_STARTED_KEY] = int(time.time())
+        return False
+    return session_too_old(request.session, time.time())
+
+
+class AuthenticationGateMiddleware:
+    """Applies check_gate() to every HTTP request of a logged-in session (views, admin, Wagtail admin, downloads).
+
+    Anonymous requests pass: each view's login_required decides what they see. A session past its absolute
+    lifetime (CSE_SESSION_ABSOLUTE_SECONDS after login, however active), of a deactivated account or no longer its
+    user's is logged out (the session row is deleted) and the request goes on as anonymous; a password-only session
+    goes to the second-factor page; an operator without any active incarico gets a 403 page. Replaces the former
+    RequireSecondFactorMiddleware and AbsoluteSessionTimeoutMiddleware with the same answers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        import time
-
         from django.contrib.auth import logout
 
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            started = request.session.get(SESSION_STARTED_KEY)
-            if started is None:  # a session opened before this middleware existed: start counting now
-                request.session[SESSION_STARTED_KEY] = int(time.time())
-            elif time.time() - started > settings.CSE_SESSION_ABSOLUTE_SECONDS:
-                logout(request)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        if _absolute_timeout_reached(request):
+            logout(request)
+            return self.get_response(request)
+        if _exempt_prefix(request):
+            return self.get_response(request)
+        decision = check_gate(user, request.session)
+        if decision.allowed or _exempt_page(request):
+            return self.get_response(request)
+        if decision.reason is Reason.SECOND_FACTOR:
+            return redirect(f"{reverse('otp_verify')}?next={request.get_full_path()}")
+        if decision.reason is Reason.NO_ROLE:
+            return render(request, "core/gate_no_role.html", status=403)
+        logout(request)
         return self.get_response(request)
 
 
@@ -104,7 +118,7 @@ class CitizensOutsideOperatorAreaMiddleware:
             request.path.startswith(OPERATOR_AREA)
             and user is not None
             and user.is_authenticated
-            and hasattr(user, "cittadino")  # one query, on operator-area requests only
+            and account_facts(user).is_citizen  # the gate already asked (one query per request)
         ):
             match = request.resolver_match or _resolve(request.path_info)
             if match is None or match.url_name not in {"login", "logout"}:

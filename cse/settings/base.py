@@ -115,10 +115,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "cse.core.middleware.AbsoluteSessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "cse.core.middleware.AuthenticationGateMiddleware",  # cse/core/gate.py: second factor, timeouts, active, role
     "cse.core.middleware.CitizensOutsideOperatorAreaMiddleware",
-    "cse.core.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -168,8 +167,10 @@ SESSION_COOKIE_AGE = int(os.environ.get("CSE_SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-# ...and in any case this long after login (cse.core.middleware.AbsoluteSessionTimeoutMiddleware): a working day.
+# ...and in any case this long after login (cse.core.gate, all transports): a working day.
 CSE_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("CSE_SESSION_ABSOLUTE_SECONDS", str(10 * 3600)))
+# Open websockets re-run the authentication gate this often (logout, deactivation, revocation also close them at once).
+CSE_WS_RECHECK_SECONDS = float(os.environ.get("CSE_WS_RECHECK_SECONDS", "5"))
 # Exports and transfer requests need the password entered within this many minutes ("Conferma la tua password").
 CSE_REAUTH_MINUTES = int(os.environ.get("CSE_REAUTH_MINUTES", "10"))
 

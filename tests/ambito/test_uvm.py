@@ -8,8 +8,6 @@ from datetime import timedelta
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -17,7 +15,7 @@ from django.utils import timezone
 from cse.ambito import services
 from cse.ambito.scale import KATZ_ADL, LAWTON_IADL, SCALES, VULNERABILITA_SOCIALE
 from cse.ambito.selectors import sessione_visible
-from cse.routing import websocket_urlpatterns
+from tests.support.ws import RECEIVE_TIMEOUT, closed_with, connect
 
 
 @pytest.mark.parametrize(
@@ -134,15 +132,14 @@ def test_the_verbale_closes_only_with_decisions_and_then_is_frozen(world, sessio
 
 
 async def _connect(user, pk: int):
-    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/uvm/{pk}/")
-    communicator.scope["user"] = user
-    connected, code = await communicator.connect()
-    return communicator, connected, code
+    return await connect(f"/ws/uvm/{pk}/", user)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_board_websocket_joins_only_through_the_permission_layer(world, asl_user, monkeypatch):
-    """One event loop for the whole conversation (the in-memory channel layer lives on it); DB work in threads."""
+def test_board_websocket_joins_only_through_the_permission_layer(world, asl_user, monkeypatch, settings):
+    """One event loop for the whole conversation (the in-memory channel layer lives on it); DB work in threads.
+    The gate's periodic recheck is tested in tests/core/test_websocket.py; here it stays out of the clock jump."""
+    settings.CSE_WS_RECHECK_SECONDS = 3600
     sessione = world.sessioni["AMB_A"]
     coordinatore = world.user("AMB_A", "coordinatore_uvm")
     services.uvm_member_add(
@@ -176,15 +173,15 @@ def test_board_websocket_joins_only_through_the_permission_layer(world, asl_user
             sessione=sessione, by=coordinatore, ordine_del_giorno="Caso", decisioni="Attivare il SAD", version=None
         )
         for communicator in (member, udp):
-            message = await communicator.receive_json_from(timeout=2)
+            message = await communicator.receive_json_from(timeout=RECEIVE_TIMEOUT)
             assert message["type"] == "board" and "Attivare il SAD" in message["html"]
 
         # two hours later the external member's access has expired: no more updates, the socket is closed
         later = timezone.now() + timedelta(hours=2)
         monkeypatch.setattr(timezone, "now", lambda: later)
         await get_channel_layer().group_send(sessione.group_name, {"type": "board.changed", "sessione": sessione.pk})
-        assert "Attivare" in (await udp.receive_json_from(timeout=2))["html"]
-        assert await member.receive_output(timeout=2) == {"type": "websocket.close", "code": 4404}
+        assert "Attivare" in (await udp.receive_json_from(timeout=RECEIVE_TIMEOUT))["html"]
+        assert await closed_with(member) == 4404
         assert (await _connect(asl_user, sessione.pk))[1:] == (False, 4404)
         await udp.disconnect()
 

@@ -6,13 +6,11 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 
 from cse.cittadino.agenda import Sportello
 from cse.cittadino.selectors import free_slots
 from cse.cittadino.services import prenotazione_create
-from cse.routing import websocket_urlpatterns
+from tests.support.ws import RECEIVE_TIMEOUT, connect
 
 from .conftest import booking_kwargs
 
@@ -20,9 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 async def _connect(user, sportello_id):
-    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/agenda/{sportello_id}/")
-    communicator.scope["user"] = user
-    connected, _ = await communicator.connect()
+    communicator, connected, _ = await connect(f"/ws/agenda/{sportello_id}/", user)
     return communicator, connected
 
 
@@ -36,7 +32,7 @@ def test_only_the_comunes_front_office_joins_and_receives_bookings(world):
         _, social_worker_ok = await _connect(world.user("A1", "assistente_sociale"), sportello.pk)
         _, missing_ok = await _connect(world.user("A1", "segretariato"), 99_999_999)
         booking = await database_sync_to_async(prenotazione_create)(slot_id=slot_id, **booking_kwargs(world))
-        message = await own.receive_json_from(timeout=3)
+        message = await own.receive_json_from(timeout=RECEIVE_TIMEOUT)
         await own.disconnect()
         return (own_ok, foreign_ok, social_worker_ok, missing_ok), booking, message
 

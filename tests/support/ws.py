@@ -21,7 +21,7 @@ def session_key_for(user, *, verified: bool = True) -> str:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from cse.core.gate import SESSION_STARTED_KEY
+    from cse.core.middleware import SESSION_STARTED_KEY
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)

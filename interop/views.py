@@ -3,16 +3,16 @@ call log of the ente's own operators (who, which case, which e-service, outcome,
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from cse.core.exports import csv_response
 from cse.core.models import Ente
 from cse.core.permissions import ente_ids_for
 from cse.core.reauth import require_recent_auth
@@ -105,9 +105,7 @@ def ente_chiamate_csv(request, pk: int):
     """The same filtered calls as the page, all of them, as CSV (ids only: no payloads, no names of assistiti)."""
     ente = _ente_for(request, pk)
     calls, _, _ = _calls(request, ente)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="chiamate-sistemi-esterni-{ente.codice}.csv"'
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"chiamate-sistemi-esterni-{ente.codice}.csv")
     writer.writerow(
         [
             "data_ora",

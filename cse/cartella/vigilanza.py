@@ -201,6 +201,22 @@ def segnalazioni_for_review(user) -> QuerySet[Segnalazione]:
     )
 
 
+NON_REVISORE = "Solo il responsabile o l'amministratore dell'ente titolare può revisionare accessi e segnalazioni."
+AUTO_REVISIONE = (
+    "Non si può revisionare un accesso o chiudere una segnalazione che riguarda le proprie azioni: "
+    "deve farlo un altro responsabile o l'amministratore dell'ente."
+)
+
+
+def reviewer_check(*, by, operatore_id: int | None, ente_id: int | None) -> None:
+    """Four eyes: the reviewer holds the audit capability in the ente concerned and is not the operator whose
+    actions are under review (an emergency access they opened, an alert about their own reads)."""
+    if ente_id is None or ente_id not in ente_ids_for(by, Capability.VIEW_AUDIT):
+        raise ValidationError(NON_REVISORE)
+    if operatore_id is not None and operatore_id == by.pk:
+        raise ValidationError(AUTO_REVISIONE)
+
+
 @transaction.atomic
 def accesso_emergenza_review(*, accesso: AccessoEmergenza, by, esito: str, nota: str = "") -> AccessoEmergenza:
     """The owner's responsabile judges an emergency access; "da approfondire" needs a note saying what to check."""
@@ -212,6 +228,7 @@ def accesso_emergenza_review(*, accesso: AccessoEmergenza, by, esito: str, nota:
     if errors:
         raise ValidationError(errors)
     locked = AccessoEmergenza.objects.select_for_update().get(pk=accesso.pk)
+    reviewer_check(by=by, operatore_id=locked.operatore_id, ente_id=locked.ente_titolare_id)
     locked.revisione, locked.nota_revisione = esito, nota.strip()
     locked.revisionato_da, locked.revisionato_il = by, timezone.now()
     locked.full_clean()
@@ -226,6 +243,7 @@ def segnalazione_close(*, segnalazione: Segnalazione, by, nota: str) -> Segnalaz
     locked = Segnalazione.objects.select_for_update().get(pk=segnalazione.pk)
     if locked.chiusa_il is not None:
         raise ValidationError("La segnalazione è già chiusa.")
+    reviewer_check(by=by, operatore_id=locked.operatore_id, ente_id=locked.ente_id)
     locked.chiusa_il, locked.chiusa_da, locked.nota_chiusura = timezone.now(), by, nota.strip()
     locked.full_clean()
     locked.save()

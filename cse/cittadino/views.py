@@ -3,7 +3,6 @@ iCalendar), cancel and move, test login and the personal area. Views parse, call
 
 from __future__ import annotations
 
-import csv
 from collections import OrderedDict
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from cse.core.exports import csv_response
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Comune
 from cse.locale.pdf import render_pdf
@@ -273,9 +273,7 @@ def chi_ha_consultato_csv(request):
     cittadino = _cittadino(request)
     if cittadino is None:
         return redirect(f"{reverse('cittadino:accesso')}?next={reverse('cittadino:chi_ha_consultato')}")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="accessi-ai-miei-dati.csv"'
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response("accessi-ai-miei-dati.csv")
     writer.writerow(["data_ora", "operatore", "ente", "azione"])
     for log in accessi_ai_miei_dati(cittadino).iterator(chunk_size=2000):
         writer.writerow(

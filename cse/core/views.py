@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 import qrcode
@@ -11,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cse.cartella.models import Assistito, Cartella
 
+from .exports import csv_response
 from .forms import OperatoreCreateForm, OtpTokenForm
 from .forms_util import add_service_errors
 from .models import AccessLog, AuditCheck, Ente, Incarico
@@ -167,10 +167,8 @@ def ente_accessi_csv(request, pk: int):
     """The same rows as the page, all of them, as CSV (to answer a citizen's request or an inspection)."""
     ente = _ente_for(request, pk, Capability.VIEW_AUDIT)
     logs, assistito_id = _ente_logs(request, ente)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     suffix = f"-assistito-{assistito_id}" if assistito_id.isdigit() else ""
-    response["Content-Disposition"] = f'attachment; filename="accessi-{ente.codice}{suffix}.csv"'
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"accessi-{ente.codice}{suffix}.csv")
     writer.writerow(["data_ora", "operatore", "utente", "azione", "oggetto", "id_oggetto", "id_assistito", "finalita"])
     for log in logs.order_by("id").iterator(chunk_size=2000):
         writer.writerow(

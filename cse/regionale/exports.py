@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.http import HttpResponse
+
+from cse.core.exports import csv_response, xlsx_response
 
 from .suppression import SuppressedTable
 
 NOT_SHOWN = "n.d."
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def fmt(value: int | None) -> str | int:
@@ -27,18 +25,9 @@ def table_rows(table: SuppressedTable, corner: str) -> list[list]:
 
 
 def download(rows: list[list], *, filename: str, formato: str) -> HttpResponse:
+    """The rows as an XLSX or CSV attachment (text cells neutralised against formula injection)."""
     if formato == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("dati")
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        csv.writer(response, delimiter=";").writerows(rows)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{formato}"'
+        return xlsx_response(rows, filename=f"{filename}.xlsx")
+    response, writer = csv_response(f"{filename}.{formato}")
+    writer.writerows(rows)
     return response

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cse.cartella.erogatore import allowed_enti_erogatori, ente_erogatore_change
 from cse.cartella.fasi import Prestazione
 from cse.cartella.selectors import get_cartella_for, get_child_for
+from cse.core.exports import csv_response
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Ente
 from cse.core.reauth import require_recent_auth
@@ -44,9 +43,7 @@ def dashboard(request, pk: int):
 @require_recent_auth
 def dashboard_csv(request, pk: int):
     ente = get_ente_for_transmission(request.user, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="trasmissioni-siuss-{ente.codice}.csv"'
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"trasmissioni-siuss-{ente.codice}.csv")
     writer.writerow(
         [
             "id_flusso",

@@ -190,18 +190,18 @@ def test_the_owner_reviews_and_another_ente_cannot(world, client):
 
 
 @pytest.mark.django_db
-def test_the_responsabile_closes_an_alert_with_a_note(world, client):
-    alert = world.segnalazioni["A1"]
+def test_a_reviewer_closes_an_alert_with_a_note(world, client):
+    alert = world.segnalazioni["A1"]  # about A1's responsabile: another reviewer of A1 closes it
     url = reverse("segnalazione_chiusura", kwargs={"pk": alert.pk})
-    client.force_login(world.user("A1", "assistente_sociale"))  # not the responsabile
+    client.force_login(world.user("A1", "assistente_sociale"))  # not a reviewer
     assert client.post(url, {"nota": "vista"}).status_code == 404
-    client.force_login(world.user("A1", "responsabile"))
+    client.force_login(world.user("A1", "amministratore_ente"))
     client.post(url, {"nota": ""})
     alert.refresh_from_db()
     assert alert.chiusa_il is None
     client.post(url, {"nota": "Reperibilità notturna autorizzata."})
     alert.refresh_from_db()
-    assert alert.chiusa_da == world.user("A1", "responsabile") and alert.nota_chiusura
+    assert alert.chiusa_da == world.user("A1", "amministratore_ente") and alert.nota_chiusura
 
 
 @pytest.mark.django_db

@@ -1,14 +1,25 @@
-"""Editors' isolation in Wagtail admin: the editors of one ente edit and add pages in their own section only."""
+"""Editors' isolation in Wagtail admin: the editors of one ente edit, add, publish and move pages in their own section
+only, use their own media collection only, and cannot point a service at another ente's front office; page fields
+stay within sane bounds."""
 
 from __future__ import annotations
 
-import pytest
-from django.urls import reverse
+from datetime import date
+from decimal import Decimal
 
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from wagtail.test.utils import WagtailTestUtils
+from wagtail.test.utils.form_data import querydict_from_html
+
+from cse.cittadino.pages.notizia import NotiziaPage
 from cse.cittadino.pages.servizio import ServizioPage
 from cse.cittadino.pages.sezione import SezioneEntePage
 
 pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _servizio(sezione, title):
@@ -67,3 +78,173 @@ def test_published_service_page_is_served_with_prenota_link(world, client):
     assert f"sportello={page.sportello.pk}" in html and "argomento=non_autosufficienza" in html
     home = client.get("/")
     assert home.status_code == 200 and "Comune di Molfetta" in home.content.decode()
+
+
+# --- per-ente scoping through every admin action, field bounds, media collections --------------------------------
+
+
+def _sections(world):
+    return SezioneEntePage.objects.get(ente=world.enti["A1"]), SezioneEntePage.objects.get(ente=world.enti["B1"])
+
+
+def _edit_data(client, page, **changes) -> dict:
+    """The edit form as the page posts it (read back from the admin's HTML), with the given fields changed."""
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    data = querydict_from_html(html, form_id="page-edit-form")
+    for name, value in changes.items():
+        data[name] = value
+    return data
+
+
+def test_editor_cannot_publish_unpublish_delete_or_move_another_entes_pages(world, client):
+    molfetta, altamura = _sections(world)
+    own = _servizio(molfetta, "Assistenza domiciliare")
+    live = _servizio(altamura, "Servizio pubblicato di Altamura")
+    draft = altamura.add_child(
+        instance=ServizioPage(
+            title="Bozza di Altamura", cosa_e="<p>x</p>", destinatari="<p>x</p>", come_accedere="<p>x</p>", live=False
+        )
+    )
+    draft.save_revision()
+    client.force_login(world.user("A1", "redattore_portale"))
+
+    attempts = [
+        reverse("wagtailadmin_pages:unpublish", args=[live.pk]),
+        reverse("wagtailadmin_pages:delete", args=[live.pk]),
+        reverse("wagtailadmin_pages:move_confirm", args=[live.pk, molfetta.pk]),
+        reverse("wagtailadmin_pages:move_confirm", args=[own.pk, altamura.pk]),
+        reverse("wagtailadmin_pages:delete", args=[altamura.pk]),
+        reverse("wagtailadmin_pages:unpublish", args=[altamura.pk]),
+        reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + f"?id={draft.pk}",
+        reverse("wagtail_bulk_action", args=["wagtailcore", "page", "unpublish"]) + f"?id={live.pk}",
+        reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"]) + f"?id={live.pk}",
+        reverse("wagtail_bulk_action", args=["wagtailcore", "page", "move"]) + f"?id={live.pk}",
+    ]
+    for url in attempts:
+        response = client.post(url, {"move_applies_to": "selected", "chooser": molfetta.pk})
+        assert response.status_code in (200, 302, 403), url
+    client.post(reverse("wagtailadmin_pages:edit", args=[draft.pk]), {"title": "x", "action-publish": "publish"})
+
+    for page, parent in ((live, altamura), (own, molfetta), (draft, altamura)):
+        page.refresh_from_db()
+        assert page.get_parent().pk == parent.pk
+    assert live.live and not draft.live and draft.title == "Bozza di Altamura"
+    altamura.refresh_from_db()
+    assert altamura.live and SezioneEntePage.objects.filter(pk=altamura.pk).exists()
+
+
+def test_a_service_cannot_book_at_another_entes_front_office(world, client):
+    from cse.cittadino.agenda import Sportello
+
+    molfetta, _ = _sections(world)
+    page = _servizio(molfetta, "Segretariato sociale")
+    foreign = Sportello.objects.get(ente=world.enti["B1"])
+    own = Sportello.objects.get(ente=world.enti["A1"])
+    client.force_login(world.user("A1", "redattore_portale"))
+
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    offered = [o.get("value") for o in WagtailTestUtils.get_soup(html).select('select[name="sportello"] option')]
+    assert str(own.pk) in offered and str(foreign.pk) not in offered  # the chooser offers its own ente's only
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        _edit_data(client, page, sportello=str(foreign.pk), **{"action-publish": "publish"}),
+    )
+    page.refresh_from_db()
+    assert page.sportello_id is None
+    assert all(r.content.get("sportello") != foreign.pk for r in page.revisions.all())
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        _edit_data(client, page, sportello=str(own.pk), **{"action-publish": "publish"}),
+    )
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.sportello_id == own.pk
+
+    # the model refuses it too, whoever writes the page
+    page.sportello = foreign
+    with pytest.raises(ValidationError) as exc:
+        page.full_clean()
+    assert "altro ente" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("-1", "non può essere negativa"), ("100000.01", "non può superare 100.000 euro")],
+)
+def test_the_isee_threshold_stays_between_zero_and_100000(world, client, value, message):
+    molfetta, _ = _sections(world)
+    page = _servizio(molfetta, "Contributi economici")
+    client.force_login(world.user("A1", "redattore_portale"))
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        _edit_data(client, page, soglia_isee=value, **{"action-publish": "publish"}),
+    )
+    assert message in response.content.decode()
+    page.refresh_from_db()
+    assert page.soglia_isee is None
+    page.soglia_isee = Decimal("100000")
+    page.full_clean()
+
+
+def test_a_news_date_must_be_plausible(world):
+    molfetta, _ = _sections(world)
+    news = NotiziaPage(title="Notizia", sommario="s", testo="<p>t</p>", data=date(1900, 1, 1))
+    with pytest.raises(ValidationError, match="dal 2000"):
+        molfetta.add_child(instance=news)
+    assert not NotiziaPage.objects.child_of(molfetta).filter(title="Notizia").exists()
+
+
+def test_the_section_cannot_be_moved_to_another_ente(world):
+    molfetta, _ = _sections(world)
+    molfetta.ente = world.enti["REG"]  # an ente without a section: the unique link would not stop it
+    with pytest.raises(ValidationError, match="non si può cambiare"):
+        molfetta.full_clean()
+
+
+def test_editors_upload_and_choose_media_in_their_own_collection_only(world, client):
+    from wagtail.documents.models import Document
+
+    molfetta, altamura = _sections(world)
+    assert molfetta.collezione_id and altamura.collezione_id and molfetta.collezione_id != altamura.collezione_id
+    foreign_doc = Document.objects.create(
+        title="Modulo di Altamura", file=SimpleUploadedFile("altamura.pdf", PDF), collection=altamura.collezione
+    )
+    editor = world.user("A1", "redattore_portale")
+    client.force_login(editor)
+
+    for collection in (altamura.collezione, molfetta.collezione):
+        client.post(
+            reverse("wagtaildocs:add"),
+            {"title": f"Modulo {collection.pk}", "file": SimpleUploadedFile("m.pdf", PDF), "collection": collection.pk},
+        )
+    assert not Document.objects.filter(collection=altamura.collezione).exclude(pk=foreign_doc.pk).exists()
+    assert Document.objects.filter(collection=molfetta.collezione, title=f"Modulo {molfetta.collezione_id}").exists()
+
+    chooser = client.get(reverse("wagtaildocs_chooser:choose")).content.decode()
+    assert "Modulo di Altamura" not in chooser
+    assert client.get(reverse("wagtaildocs:edit", args=[foreign_doc.pk])).status_code in (302, 403)
+    from wagtail.images.permissions import permission_policy as images
+
+    assert [c.pk for c in images.collections_user_has_permission_for(editor, "add")] == [molfetta.collezione_id]
+
+
+def test_editor_rights_are_resynchronised_from_one_place(world):
+    """A permission granted by hand on another ente's section or collection is removed by the next sync."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupCollectionPermission, GroupPagePermission
+
+    from cse.cittadino.cms import portale_editori_ensure
+
+    molfetta, altamura = _sections(world)
+    group = Group.objects.get(name=f"ente-{world.enti['A1'].pk}:redattore_portale")
+    GroupPagePermission.objects.create(
+        group=group, page=altamura, permission=Permission.objects.get(codename="change_page")
+    )
+    GroupCollectionPermission.objects.create(
+        group=group, collection=altamura.collezione, permission=Permission.objects.get(codename="add_document")
+    )
+    portale_editori_ensure(ente=world.enti["A1"])
+    assert set(GroupPagePermission.objects.filter(group=group).values_list("page_id", flat=True)) == {molfetta.pk}
+    assert set(GroupCollectionPermission.objects.filter(group=group).values_list("collection_id", flat=True)) == {
+        molfetta.collezione_id
+    }

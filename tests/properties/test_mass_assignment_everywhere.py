@@ -563,7 +563,7 @@ def r_revisione(w):
 
 def r_segnalazione(w):
     return Post(
-        _u(w, "A1", "responsabile"),
+        _u(w, "A1", "amministratore_ente"),  # the alert is about A1's responsabile: another reviewer closes it
         reverse("segnalazione_chiusura", kwargs={"pk": w.segnalazioni["A1"].pk}),
         {"nota": "Verificato: turno serale"},
     )

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Collection, Page
 
 from cse.core.models import Ente
 
@@ -19,15 +20,25 @@ class SezioneEntePage(Page):
         default=False,
         help_text="nell'area personale; mai le note dei professionisti",
     )
+    collezione = models.ForeignKey(
+        Collection, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("introduzione")]
-    settings_panels = [*Page.settings_panels, FieldPanel("ente"), FieldPanel("mostra_prestazioni")]
+    # The ente is fixed when the section is created (cittadino/cms.py): an editor who could change it would move
+    # the section, and what it shows, to another ente.
+    settings_panels = [*Page.settings_panels, FieldPanel("ente", read_only=True), FieldPanel("mostra_prestazioni")]
     parent_page_types = ["cittadino.RegioneHomePage"]
     subpage_types = ["cittadino.ServizioPage", "cittadino.NotiziaPage", "cittadino.OrariPage"]
     template = "cittadino/pages/sezione.html"
 
     class Meta:
         verbose_name = "sezione di un comune o ambito"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk and type(self).objects.filter(pk=self.pk).exclude(ente_id=self.ente_id).exists():
+            raise ValidationError({"ente": "L'ente di una sezione del portale non si può cambiare."})
 
     def get_context(self, request, *args, **kwargs):
         from .notizia import NotiziaPage

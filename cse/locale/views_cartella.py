@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -29,6 +29,7 @@ from cse.core.models import AccessLog
 from cse.core.permissions import ente_ids_for, operators_with
 from cse.core.reauth import require_recent_auth
 from cse.core.roles import Capability
+from cse.core.uploads import attachment_response
 
 from . import forms
 from .pdf import render_pdf
@@ -324,12 +325,7 @@ def documenti(request, pk: int):
 @login_required
 def documento_download(request, pk: int):
     documento = get_documento_for(request, pk)
-    response = FileResponse(
-        documento.file.open("rb"), content_type=documento.content_type, as_attachment=True, filename=documento.nome
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(documento.file.open("rb"), name=documento.nome, content_type=documento.content_type)
 
 
 @login_required

@@ -37,12 +37,12 @@ ALLOWED_LABEL = "PDF, immagini PNG o JPEG, documenti Office o LibreOffice (doc, 
 DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 _TEXT_CONTROLS = set(range(32)) - {9, 10, 12, 13}  # tab, newline, form feed, carriage return are text
-_MARKUP_START = re.compile(rb"^(\xef\xbb\xbf)?\s*<")
+_REFUSED_TEXT_START = re.compile(rb"^(\xef\xbb\xbf)?\s*(<|#!)")  # markup (HTML, SVG, XML) or a script
 
 
 def looks_like_plain_text(head: bytes) -> bool:
-    """No NUL or other binary control bytes, and no leading markup (an HTML, SVG or XML file is refused)."""
-    if not head or _MARKUP_START.match(head):
+    """No NUL or other binary control bytes, no leading markup (HTML, SVG, XML) and no script interpreter line."""
+    if not head or _REFUSED_TEXT_START.match(head):
         return False
     return not any(byte in _TEXT_CONTROLS for byte in head)
 
@@ -69,7 +69,7 @@ def download_filename(name: str, content_type: str) -> str:
     """A harmless file name: no path, no control or quoting characters, and an extension matching the sniffed type
     (a «pagina.html» stored as text leaves as «pagina.html.txt», so no browser opens it as a page later)."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join("_" if unicodedata.category(c).startswith("C") or c in '"\';' else c for c in name).strip(" .")
+    name = "".join("_" if unicodedata.category(c).startswith("C") or c in "\"';" else c for c in name).strip(" .")
     extensions = ALLOWED_TYPES.get(content_type, ("bin",))
     if "." not in name or name.rsplit(".", 1)[1].lower() not in extensions:
         name = f"{name or 'documento'}.{extensions[0]}"

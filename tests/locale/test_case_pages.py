@@ -110,6 +110,8 @@ def test_a_prestazione_ending_before_it_starts_is_refused_on_the_page(case, desk
     ("name", "content", "message"),
     [
         ("script.pdf", b"#!/bin/sh\nrm -rf /\n", "Formato non ammesso"),
+        ("pagina.pdf", b"<html><script>alert(1)</script></html>", "Formato non ammesso"),
+        ("disegno.png", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "Formato non ammesso"),
         ("foto.png", b"GIF89a....", "Formato non ammesso"),
         ("vuoto.pdf", b"", "vuoto"),
     ],
@@ -144,11 +146,25 @@ def test_a_document_is_served_as_an_attachment_with_its_sniffed_type_and_logged(
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith('attachment; filename="isee.exe.pdf"')
+    assert "default-src 'none'" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == TINY_PDF
     # logged as a read of the case's documents, never as a row naming the document (it may be obscured later)
     logged = AccessLog.objects.filter(user=worker, oggetto_tipo="cartella", oggetto_id=case.pk, finalita="documenti")
     assert logged.count() == 2  # the upload page and the download
     assert not AccessLog.objects.filter(oggetto_tipo="documento").exists()
+
+
+def test_a_text_upload_claimed_as_html_is_stored_and_served_as_plain_text(case, desk):
+    desk.post(
+        reverse("locale:documenti", kwargs={"pk": case.pk}),
+        {"tipo": "altro", "file": SimpleUploadedFile("nota.html", "Nota è breve.".encode(), content_type="text/html")},
+    )
+    documento = Documento.objects.get(cartella=case)
+    assert documento.content_type == "text/plain"
+    response = desk.get(reverse("locale:documento", kwargs={"pk": documento.pk}))
+    assert response["Content-Type"] == "text/plain"
+    assert response["Content-Disposition"].startswith('attachment; filename="nota.html.txt"')
 
 
 @pytest.mark.parametrize("kind", ["accesso", "progetto", "riepilogo"])

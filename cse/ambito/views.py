@@ -26,6 +26,7 @@ from cse.core.models import AccessLog
 from cse.core.permissions import ente_ids_for, has_capability
 from cse.core.reauth import has_recent_auth, reauth_redirect
 from cse.core.roles import Capability, TipoEnte
+from cse.core.submission import once_per_submission
 from cse.locale.pdf import render_pdf
 
 from . import forms, selectors, services
@@ -137,6 +138,7 @@ def uvm_list(request):
 
 
 @login_required
+@once_per_submission
 def uvm_nuova(request, pk: int):
     cartella = get_cartella_for(
         request, pk, capability=Capability.MANAGE_UVM, owner_tipo=TipoEnte.AMBITO, finalita="convocazione UVM"

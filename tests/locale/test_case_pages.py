@@ -54,9 +54,9 @@ def test_two_operators_editing_the_same_form_the_second_is_told_and_nothing_is_s
         "version": case.version,
     }
     assert desk.post(url, data).status_code == 302
-    from django.test import Client
+    from tests.support.submission import TokenClient
 
-    other = Client()
+    other = TokenClient()
     other.force_login(world.user("A1", "responsabile"))
     response = other.post(url, {**data, "richiesta": "seconda"})
     assert "modificata da un altro operatore" in response.content.decode()
@@ -179,9 +179,9 @@ def test_an_unknown_pdf_kind_is_not_found(case, desk):
 
 
 def test_confidential_notes_are_hidden_from_the_front_desk_and_obscured_ones_from_everyone(world, case, desk):
-    from django.test import Client
+    from tests.support.submission import TokenClient
 
-    client = Client()
+    client = TokenClient()
     desk.post(
         reverse("locale:diario", kwargs={"pk": case.pk}),
         {"tipo": "colloquio", "data_evento": "2026-11-02", "testo": "Nota riservata sul minore", "riservata": "on"},

@@ -342,6 +342,7 @@ def _ambito_cases(request, servizio):
 
 
 @login_required
+@once_per_submission
 def servizio_detail(request, pk: int):
     servizio = selectors.get_servizio_for(request, pk)
     can_manage = has_capability(request.user, Capability.MANAGE_PIANO, servizio.ambito_id)
@@ -381,6 +382,7 @@ def servizio_detail(request, pk: int):
 
 
 @login_required
+@once_per_submission
 def domanda_assegna(request, pk: int):
     domanda = selectors.get_domanda_for(request, pk)
     servizio = domanda.servizio

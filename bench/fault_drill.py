@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import secrets
 import subprocess
 import sys
@@ -103,10 +104,13 @@ class Writer(threading.Thread):
             text = f"{self.marker}-{self.username}-{n}"
             pk = self.cartelle[n % len(self.cartelle)]
             try:
+                page = client.get(f"/locale/cartelle/{pk}/diario/")  # the form's one-time token, as a browser
+                token = re.search(r'name="submission_token" value="([^"]+)"', page.text)
                 answer = client.post(
                     f"/locale/cartelle/{pk}/diario/",
                     data={"csrfmiddlewaretoken": client.cookies.get("csrftoken", ""), "tipo": "colloquio",
-                          "data_evento": time.strftime("%Y-%m-%d"), "testo": text},
+                          "data_evento": time.strftime("%Y-%m-%d"), "testo": text,
+                          "submission_token": token.group(1) if token else ""},
                 )  # fmt: skip
             except httpx.HTTPError:
                 self.failed += 1

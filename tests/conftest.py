@@ -15,6 +15,14 @@ def fresh_channel_layer():
 
 
 @pytest.fixture
+def client():
+    """pytest-django's client, whose form posts carry a fresh submission token (tests/support/submission.py)."""
+    from tests.support.submission import TokenClient
+
+    return TokenClient()
+
+
+@pytest.fixture
 def world(db):
     return build_world()
 

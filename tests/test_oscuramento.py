@@ -22,7 +22,6 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 
 from cse.cartella import records
@@ -32,6 +31,7 @@ from cse.cittadino.services import cittadino_ensure
 from cse.core.middleware import RECENT_AUTH_KEY
 from cse.regionale.ingest import counted_events, ingest_event
 from tests.factories import TINY_PDF
+from tests.support.submission import TokenClient
 from tests.test_isolation_matrix import _body
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
@@ -77,7 +77,7 @@ def _run(world, *, obscured: bool, case_key: str, observe: Callable[[dict], tupl
         with transaction.atomic(), transaction.atomic(using="regionale"):
             cartella = world.cartelle[case_key]
             worker = world.user(case_key, "assistente_sociale")
-            client = Client()
+            client = TokenClient()
             client.force_login(worker)
             if obscured:
                 seen.update(record_and_obscure(client, worker, cartella))
@@ -92,7 +92,7 @@ def _run(world, *, obscured: bool, case_key: str, observe: Callable[[dict], tupl
 
 
 def _get(user, url: str, *, recent_auth: bool = False, pdf: bool = False):
-    client = Client()
+    client = TokenClient()
     client.force_login(user)
     if recent_auth:
         session = client.session
@@ -303,7 +303,7 @@ def test_the_document_was_visible_and_counted_before_it_was_obscured(world):
         with transaction.atomic(), transaction.atomic(using="regionale"):
             cartella = world.cartelle["A1"]
             worker = world.user("A1", "assistente_sociale")
-            client = Client()
+            client = TokenClient()
             client.force_login(worker)
             relay_outbox(sender=ingest_event)
             uploads = counted_events().filter(event_type="cartella.documento_caricato")

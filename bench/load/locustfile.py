@@ -41,6 +41,12 @@ def _totp(key_hex: str, step: int = 30, digits: int = 6) -> str:
     return f"{code:0{digits}d}"
 
 
+def submission_token(page: str) -> dict:
+    """The one-time token of the create form on `page` (cse/core/submission.py), as the browser would send it."""
+    match = re.search(r'name="submission_token" value="([^"]+)"', page)
+    return {"submission_token": match.group(1)} if match else {}
+
+
 class _Browser(HttpUser):
     abstract = True
     wait_time = between(0.5, 2.0)
@@ -104,10 +110,15 @@ class Operatore(_Browser):
         if not self.cartelle:
             return
         pk = random.choice(self.cartelle)
-        self.client.get(f"/locale/cartelle/{pk}/diario/", name="/locale/cartelle/[id]/diario/")
+        page = self.client.get(f"/locale/cartelle/{pk}/diario/", name="/locale/cartelle/[id]/diario/")
         self.post_form(
             f"/locale/cartelle/{pk}/diario/",
-            {"tipo": "colloquio", "data_evento": time.strftime("%Y-%m-%d"), "testo": "Colloquio di verifica."},
+            {
+                "tipo": "colloquio",
+                "data_evento": time.strftime("%Y-%m-%d"),
+                "testo": "Colloquio di verifica.",
+                **submission_token(page.text),
+            },
             name="POST /locale/cartelle/[id]/diario/",
         )
 
@@ -139,6 +150,7 @@ class Cittadino(_Browser):
         slot = random.choice(self.slots)
         query = f"?comune={s['comune']}&sportello={s['id']}&slot={slot}"
         self.client.cookies.clear()  # a new visitor each time
+        page = self.client.get(f"/cittadino/prenota/{query}", name="/cittadino/prenota/ (dati)")
         # 409: somebody else took the slot in the meantime — the product's answer to a race, not an error
         self.post_form(
             f"/cittadino/prenota/{query}",
@@ -149,6 +161,7 @@ class Cittadino(_Browser):
                 "nome": "Carico",
                 "cognome": "Prova",
                 "email": "carico@example.invalid",
+                **submission_token(page.text),
             },
             name="POST /cittadino/prenota/",
             ok=(302, 409),

@@ -26,6 +26,7 @@ from cse.core.models import AccessLog
 from cse.core.permissions import ente_ids_for, has_capability
 from cse.core.reauth import has_recent_auth, reauth_redirect
 from cse.core.roles import Capability, TipoEnte
+from cse.core.submission import once_per_submission
 from cse.locale.pdf import render_pdf
 
 from . import forms, selectors, services
@@ -137,6 +138,7 @@ def uvm_list(request):
 
 
 @login_required
+@once_per_submission
 def uvm_nuova(request, pk: int):
     cartella = get_cartella_for(
         request, pk, capability=Capability.MANAGE_UVM, owner_tipo=TipoEnte.AMBITO, finalita="convocazione UVM"
@@ -340,6 +342,7 @@ def _ambito_cases(request, servizio):
 
 
 @login_required
+@once_per_submission
 def servizio_detail(request, pk: int):
     servizio = selectors.get_servizio_for(request, pk)
     can_manage = has_capability(request.user, Capability.MANAGE_PIANO, servizio.ambito_id)
@@ -379,6 +382,7 @@ def servizio_detail(request, pk: int):
 
 
 @login_required
+@once_per_submission
 def domanda_assegna(request, pk: int):
     domanda = selectors.get_domanda_for(request, pk)
     servizio = domanda.servizio

@@ -19,6 +19,7 @@ from django.utils import timezone
 from cse.core.outbox import outbox_append
 from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability
+from cse.core.uploads import sniff_upload
 
 from .categorie_protette import PROTECTED_REFUSAL, CategoriaProtetta
 from .erogatore import ente_erogatore_default
@@ -334,25 +335,19 @@ def documento_obscure(*, documento: Documento, reason: str, by) -> Documento:
 
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The type from the file's first bytes, not from its name or the browser's claim."""
-    return next((ctype for magic, ctype in SIGNATURES.items() if head.startswith(magic)), None)
 
 
 @transaction.atomic
 def documento_upload(*, cartella: Cartella, tipo: str, upload: UploadedFile, by) -> Documento:
+    """Stores the type sniffed from the content (the browser's claim and the name are ignored)."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError({"file": [f"Il file supera il limite di {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."]})
     if upload.size == 0:
         raise ValidationError({"file": ["Il file è vuoto."]})
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = sniff_content_type(head)
-    if content_type is None:
-        raise ValidationError({"file": ["Formato non ammesso: sono accettati solo PDF, PNG e JPEG."]})
+    try:
+        content_type = sniff_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from cse.core.exports import csv_response
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Comune
+from cse.core.submission import once_per_submission
 from cse.locale.pdf import render_pdf
 
 from .agenda import Cittadino, Prenotazione
@@ -60,6 +61,7 @@ def _by_day(slots) -> OrderedDict:
     return days
 
 
+@once_per_submission
 def prenota(request):
     """The booking wizard; each step's choices travel as GET parameters, the last step posts."""
     cittadino = _cittadino(request)

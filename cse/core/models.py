@@ -250,3 +250,16 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} #{self.sequence} ({self.aggregate_type} {self.aggregate_id})"
+
+
+class SubmissionToken(models.Model):
+    """A create form's one-time token once claimed: the second post of the same form (a double click, a resent
+    request) finds the row and goes to what the first one created instead of creating it again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=120, unique=True)  # random and signed: no one else can know it
+    result_url = models.CharField(max_length=500)
+    claimed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.token[:8]

@@ -30,6 +30,7 @@ from .permissions import ente_ids_for
 from .reauth import require_recent_auth
 from .roles import Capability
 from .services import incarico_revoke, operatore_create
+from .submission import once_per_submission
 
 
 @login_required
@@ -101,6 +102,7 @@ def _ente_for(request, pk: int, capability: str) -> Ente:
 
 
 @login_required
+@once_per_submission
 def ente_operatori(request, pk: int):
     ente = _ente_for(request, pk, Capability.MANAGE_OPERATORS)
     form = OperatoreCreateForm(request.POST or None, tipo_ente=ente.tipo)

@@ -181,7 +181,7 @@ class OscuramentoForm(StyledFormMixin, forms.Form):
 
 
 class DocumentoForm(StyledFormMixin, forms.ModelForm):
-    file = forms.FileField(label="File (PDF, PNG o JPEG, al massimo 10 MB)")
+    file = forms.FileField(label="File (PDF, PNG o JPEG, documento di Office o LibreOffice, testo; al massimo 10 MB)")
 
     class Meta:
         model = Documento

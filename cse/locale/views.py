@@ -18,6 +18,7 @@ from cse.core.forms_util import add_service_errors
 from cse.core.models import Ente
 from cse.core.permissions import ente_ids_for, has_capability
 from cse.core.roles import Capability, TipoEnte
+from cse.core.submission import once_per_submission
 from interop.services import (
     CAMPI_ANPR,
     Proposta,
@@ -41,6 +42,7 @@ def assistiti_list(request):
 
 
 @login_required
+@once_per_submission
 def assistito_create(request):
     enti = Ente.objects.filter(pk__in=ente_ids_for(request.user, Capability.REGISTER_PERSONE), tipo=TipoEnte.COMUNE)
     if not enti.exists():
@@ -253,6 +255,7 @@ def _add_to_person(request, pk: int, form_factory, service, success: str):
 
 @login_required
 @require_POST
+@once_per_submission
 def isee_new(request, pk: int):
     return _add_to_person(
         request,
@@ -265,6 +268,7 @@ def isee_new(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def relazione_new(request, pk: int):
     def save(a, d):
         data = dict(d)
@@ -278,6 +282,7 @@ def relazione_new(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def contatto_new(request, pk: int):
     return _add_to_person(
         request,
@@ -308,6 +313,7 @@ def unione(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def cartella_nuova(request, pk: int):
     assistito = get_assistito_for(request, pk, write=True, finalita="apertura cartella")
     cartella = cartella_open(assistito=assistito, by=request.user, area=request.POST.get("area", ""))

@@ -26,6 +26,7 @@ from cse.cittadino.selectors import (
 from cse.cittadino.services import prenotazione_no_show
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability
+from cse.core.submission import once_per_submission
 
 
 @login_required
@@ -87,6 +88,7 @@ def prenotazione_assente(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def prenotazione_cartella(request, pk: int):
     """Open the person's record in the office's comune, registering them first when the CF is known and new."""
     prenotazione = get_prenotazione_for_operator(request.user, pk)

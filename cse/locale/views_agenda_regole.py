@@ -24,6 +24,7 @@ from cse.cittadino.services_agenda import (
     sportello_settings_save,
 )
 from cse.core.forms_util import add_service_errors
+from cse.core.submission import once_per_submission
 
 from .forms_agenda import AperturaStraordinariaForm, ChiusuraForm, RegolaOrarioForm, SportelloSettingsForm
 
@@ -99,6 +100,7 @@ ADDERS = {
 
 @login_required
 @require_POST
+@once_per_submission
 def aggiungi(request, pk: int, kind: str):
     sportello = get_sportello_for(request.user, pk)
     form_class, service, ok = ADDERS[kind]

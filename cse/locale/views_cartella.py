@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -29,6 +29,8 @@ from cse.core.models import AccessLog
 from cse.core.permissions import ente_ids_for, operators_with
 from cse.core.reauth import require_recent_auth
 from cse.core.roles import Capability
+from cse.core.submission import once_per_submission
+from cse.core.uploads import attachment_response
 
 from . import forms
 from .pdf import render_pdf
@@ -168,6 +170,7 @@ def case_manager(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def reopen(request, pk: int):
     cartella = get_cartella_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="riapertura")
     try:
@@ -193,6 +196,7 @@ def _versioned_create(request, pk: int, form_factory, service, success: str, tem
 
 
 @login_required
+@once_per_submission
 def intervento_new(request, pk: int):
     return _versioned_create(
         request,
@@ -205,6 +209,7 @@ def intervento_new(request, pk: int):
 
 
 @login_required
+@once_per_submission
 def prestazione_new(request, pk: int):
     return _versioned_create(
         request,
@@ -234,6 +239,7 @@ def prestazione_end(request, pk: int):
 
 
 @login_required
+@once_per_submission
 def diario(request, pk: int):
     writing = request.method == "POST"
     cartella = get_cartella_for(
@@ -292,6 +298,7 @@ def diario_obscure(request, pk: int):
 
 
 @login_required
+@once_per_submission
 def documenti(request, pk: int):
     writing = request.method == "POST"
     # one finalità for reading and uploading: an upload's log row must not outlive an obscured document as a hint
@@ -324,12 +331,7 @@ def documenti(request, pk: int):
 @login_required
 def documento_download(request, pk: int):
     documento = get_documento_for(request, pk)
-    response = FileResponse(
-        documento.file.open("rb"), content_type=documento.content_type, as_attachment=True, filename=documento.nome
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(documento.file.open("rb"), name=documento.nome, content_type=documento.content_type)
 
 
 @login_required
@@ -391,6 +393,7 @@ def lavoro(request):
 
 @login_required
 @require_recent_auth
+@once_per_submission
 def trasferimento_richiesta(request, pk: int):
     """The comune's case manager asks the ambito to take the case over (cse/cartella/trasferimento.py)."""
     from cse.ambito.forms import MotivoForm

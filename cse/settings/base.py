@@ -259,6 +259,11 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Largest request body accepted at all: cse.core.asgi_limits answers 413 before reading more (uploads are <= 10 MB).
+CSE_MAX_REQUEST_BYTES = int(os.environ.get("CSE_MAX_REQUEST_BYTES", str(20 * 1024 * 1024)))
+# Django's in-memory thresholds never exceed it (above them a form body is refused, a file spools to disk).
+DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, CSE_MAX_REQUEST_BYTES)
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, CSE_MAX_REQUEST_BYTES)
 # Citizen identity: "test" (demo only: choose a synthetic citizen), or the start URL of a SPID/CIE relying-party
 # library whose callback calls cse.cittadino.auth.citizen_login(...), or "" (no login). See docs/cittadino.md.
 CSE_CITIZEN_LOGIN = os.environ.get("CSE_CITIZEN_LOGIN", "test" if CSE_DEMO else "")

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from cse.cittadino.agenda import Prenotazione, Slot, Sportello
 from cse.cittadino.glossary import STATI_ATTIVI, TipoSportello
+from tests.support.submission import TokenClient
 
 
 @dataclass
@@ -61,7 +61,7 @@ def run_race(ente, *, clients: int = 200, slots: int = 20, pool: int = 40) -> Ra
     url = reverse("cittadino:prenota")
 
     def one(i: int) -> None:
-        client = Client(REMOTE_ADDR=f"10.{i // 250}.{i % 250}.1")
+        client = TokenClient(REMOTE_ADDR=f"10.{i // 250}.{i % 250}.1")
         slot = targets[i % slots]
         query = f"?comune={ente.comune_id}&sportello={sportello.pk}&slot={slot.pk}"
         data = {

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PASSWORD
+from tests.support.submission import TokenClient
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
@@ -53,7 +53,7 @@ def test_logout_deletes_the_session_row_and_the_old_cookie_opens_nothing(world, 
     assert Session.objects.filter(session_key=key).exists()
     client.post(reverse("logout"))
     assert not Session.objects.filter(session_key=key).exists()
-    replay = Client()
+    replay = TokenClient()
     replay.cookies[settings.SESSION_COOKIE_NAME] = key
     response = replay.get(reverse("locale:assistiti_list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

@@ -54,9 +54,9 @@ def test_two_operators_editing_the_same_form_the_second_is_told_and_nothing_is_s
         "version": case.version,
     }
     assert desk.post(url, data).status_code == 302
-    from django.test import Client
+    from tests.support.submission import TokenClient
 
-    other = Client()
+    other = TokenClient()
     other.force_login(world.user("A1", "responsabile"))
     response = other.post(url, {**data, "richiesta": "seconda"})
     assert "modificata da un altro operatore" in response.content.decode()
@@ -110,6 +110,8 @@ def test_a_prestazione_ending_before_it_starts_is_refused_on_the_page(case, desk
     ("name", "content", "message"),
     [
         ("script.pdf", b"#!/bin/sh\nrm -rf /\n", "Formato non ammesso"),
+        ("pagina.pdf", b"<html><script>alert(1)</script></html>", "Formato non ammesso"),
+        ("disegno.png", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "Formato non ammesso"),
         ("foto.png", b"GIF89a....", "Formato non ammesso"),
         ("vuoto.pdf", b"", "vuoto"),
     ],
@@ -144,11 +146,25 @@ def test_a_document_is_served_as_an_attachment_with_its_sniffed_type_and_logged(
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith('attachment; filename="isee.exe.pdf"')
+    assert "default-src 'none'" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == TINY_PDF
     # logged as a read of the case's documents, never as a row naming the document (it may be obscured later)
     logged = AccessLog.objects.filter(user=worker, oggetto_tipo="cartella", oggetto_id=case.pk, finalita="documenti")
     assert logged.count() == 2  # the upload page and the download
     assert not AccessLog.objects.filter(oggetto_tipo="documento").exists()
+
+
+def test_a_text_upload_claimed_as_html_is_stored_and_served_as_plain_text(case, desk):
+    desk.post(
+        reverse("locale:documenti", kwargs={"pk": case.pk}),
+        {"tipo": "altro", "file": SimpleUploadedFile("nota.html", "Nota è breve.".encode(), content_type="text/html")},
+    )
+    documento = Documento.objects.get(cartella=case)
+    assert documento.content_type == "text/plain"
+    response = desk.get(reverse("locale:documento", kwargs={"pk": documento.pk}))
+    assert response["Content-Type"] == "text/plain"
+    assert response["Content-Disposition"].startswith('attachment; filename="nota.html.txt"')
 
 
 @pytest.mark.parametrize("kind", ["accesso", "progetto", "riepilogo"])
@@ -163,9 +179,9 @@ def test_an_unknown_pdf_kind_is_not_found(case, desk):
 
 
 def test_confidential_notes_are_hidden_from_the_front_desk_and_obscured_ones_from_everyone(world, case, desk):
-    from django.test import Client
+    from tests.support.submission import TokenClient
 
-    client = Client()
+    client = TokenClient()
     desk.post(
         reverse("locale:diario", kwargs={"pk": case.pk}),
         {"tipo": "colloquio", "data_evento": "2026-11-02", "testo": "Nota riservata sul minore", "riservata": "on"},

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from cse.cartella import records
@@ -16,6 +15,7 @@ from cse.cartella.fasi import VoceDiario
 from cse.core.models import OutboxEvent
 from cse.core.permissions import ente_ids_for, role_groups_sync
 from cse.core.roles import ROLE_CAPABILITIES, Capability, Ruolo
+from tests.support.submission import TokenClient
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ SECRET = "La persona riferisce maltrattamenti in famiglia"
 
 
 def _client(user):
-    client = Client()
+    client = TokenClient()
     client.force_login(user)
     return client
 

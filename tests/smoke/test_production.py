@@ -22,6 +22,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cse.core.submission import FIELD
+from tests.support.submission import fetch_submission_token
+
 URL = os.environ.get("CSE_SMOKE_URL", "")
 pytestmark = pytest.mark.skipif(not URL, reason="solo contro la topologia di produzione: python3 dev.py prod --smoke")
 
@@ -50,7 +53,10 @@ def new_client() -> httpx.Client:
     return httpx.Client(base_url=URL, verify=False, timeout=20, headers={"Referer": f"{URL}/"})  # noqa: S501
 
 
-def post(client: httpx.Client, path: str, data: dict) -> httpx.Response:
+def post(client: httpx.Client, path: str, data: dict, form_page: str | None = None) -> httpx.Response:
+    """Post as the page does: CSRF token, and for a create form the one-time token of its page `form_page`."""
+    if form_page is not None:
+        data = {**data, FIELD: fetch_submission_token(client, form_page)}
     if "csrftoken" not in client.cookies:
         client.get(path)
     return client.post(path, data={"csrfmiddlewaretoken": client.cookies["csrftoken"], **data})
@@ -123,7 +129,8 @@ def test_a_booking_reaches_the_agenda_live_and_the_citizen_gets_the_email(operat
         answer = post(
             citizen,
             f"/cittadino/prenota/{query}",
-            {
+            form_page=f"/cittadino/prenota/{query}",
+            data={
                 "slot": slot.pk,
                 "argomento": "altro",
                 "motivo": "Informazioni sui servizi",
@@ -159,7 +166,8 @@ def test_a_new_case_reaches_the_region_through_the_relay(operator, orm):
     answer = post(
         operator,
         "/locale/assistiti/nuovo/",
-        {
+        form_page="/locale/assistiti/nuovo/",
+        data={
             "ente": ente.group(1),
             "cognome": person.cognome,
             "nome": person.nome,
@@ -174,7 +182,7 @@ def test_a_new_case_reaches_the_region_through_the_relay(operator, orm):
     assert answer.status_code == 302, answer.text[:800]
     assistito = int(re.search(r"/assistiti/(\d+)/", answer.headers["location"]).group(1))
     regional_before = EventoRegionale.objects.count()
-    answer = post(operator, f"/locale/assistiti/{assistito}/nuova-cartella/", {})
+    answer = post(operator, f"/locale/assistiti/{assistito}/nuova-cartella/", {}, f"/locale/assistiti/{assistito}/")
     assert answer.status_code == 302, answer.text[:800]
     cartella = Cartella.objects.get(assistito_id=assistito)
     assert cartella.aperta_il == date.today()
@@ -188,6 +196,7 @@ def test_a_new_case_reaches_the_region_through_the_relay(operator, orm):
     assert wait_for(relayed), "il relay non ha consegnato l'evento alla regione"
     assert operator.get(answer.headers["location"]).status_code == 200
     note = {"tipo": "colloquio", "data_evento": date.today().isoformat(), "testo": "Primo colloquio di prova."}
-    answer = post(operator, f"/locale/cartelle/{cartella.pk}/diario/", note)
+    diario = f"/locale/cartelle/{cartella.pk}/diario/"
+    answer = post(operator, diario, note, form_page=diario)
     assert answer.status_code == 302, answer.text[:800]
     assert wait_for(relayed), "la voce di diario non è arrivata alla regione"

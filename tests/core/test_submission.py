@@ -1,0 +1,114 @@
+"""Pressing twice creates once: the same create form's token posted twice makes one person, one booking, one diary
+note, and the repeat lands on the first result; a post without a valid token is refused with 400."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+from cse.cartella.fasi import VoceDiario
+from cse.cartella.models import Assistito
+from cse.cartella.services import cartella_open
+from cse.cittadino.agenda import Prenotazione
+from cse.core.models import SubmissionToken
+from cse.core.submission import ALREADY_SENT, FIELD, INVALID_FORM
+from cse.demo.synthetic import codice_fiscale_for
+from tests.cittadino.race import race_office
+from tests.support.submission import fetch_submission_token
+
+pytestmark = pytest.mark.django_db
+
+
+def person_data(world, **overrides) -> dict:
+    return {
+        "ente": world.enti["A1"].pk,
+        "cognome": "Esposito",
+        "nome": "Gennaro",
+        "sesso": "M",
+        "data_nascita": "1961-07-04",
+        "luogo_nascita": "F284",
+        "codice_fiscale": codice_fiscale_for("Esposito", "Gennaro", "M", date(1961, 7, 4), "F284"),
+        "identificativo_temporaneo": "",
+        "comune_residenza": "072029",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def desk(world, client):
+    client.force_login(world.user("A1", "assistente_sociale"))
+    return client
+
+
+def _post_twice(client, url: str, data: dict):
+    token = fetch_submission_token(client, url)
+    first = client.post(url, {**data, FIELD: token})
+    second = client.post(url, {**data, FIELD: token})
+    return first, second
+
+
+def test_a_person_posted_twice_is_registered_once_and_the_repeat_shows_the_first(world, desk):
+    first, second = _post_twice(desk, reverse("locale:assistito_create"), person_data(world))
+    assert first.status_code == 302 and Assistito.objects.filter(cognome="Esposito").count() == 1
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert ALREADY_SENT in [str(m) for m in get_messages(second.wsgi_request)]
+
+
+def test_a_diary_note_posted_twice_is_written_once(world, desk):
+    case = cartella_open(assistito=world.assistiti["A1"], by=world.user("A1", "assistente_sociale"))
+    note = {"tipo": "colloquio", "data_evento": "2026-11-02", "testo": "Colloquio con la figlia"}
+    first, second = _post_twice(desk, reverse("locale:diario", kwargs={"pk": case.pk}), note)
+    assert VoceDiario.objects.filter(cartella=case, testo="Colloquio con la figlia").count() == 1
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+
+
+def test_a_citizen_booking_posted_twice_books_once(world, client):
+    ente = world.enti["A1"]
+    sportello, slots = race_office(ente, slots=2)
+    url = reverse("cittadino:prenota") + f"?comune={ente.comune_id}&sportello={sportello.pk}&slot={slots[0].pk}"
+    data = {"argomento": "informazioni", "motivo": "Assistenza domiciliare", "nome": "Giulia", "cognome": "Ferri"}
+    first, second = _post_twice(client, url, {**data, "email": "giulia.ferri@example.invalid"})
+    assert first.status_code == 302
+    assert Prenotazione.objects.filter(slot__sportello=sportello).count() == 1
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+
+
+def test_a_post_without_a_token_is_refused_with_400_and_creates_nothing(world):
+    plain = Client()  # a script posting the fields without the form
+    plain.force_login(world.user("A1", "assistente_sociale"))
+    response = plain.post(reverse("locale:assistito_create"), person_data(world))
+    assert response.status_code == 400 and INVALID_FORM in response.content.decode()
+    assert not Assistito.objects.filter(cognome="Esposito").exists()
+
+
+@pytest.mark.parametrize("token", ["inventato", "abc:def:ghi", "x" * 500], ids=["libero", "firma-falsa", "lungo"])
+def test_a_token_not_issued_by_the_server_is_refused(world, token):
+    plain = Client()
+    plain.force_login(world.user("A1", "assistente_sociale"))
+    response = plain.post(reverse("locale:assistito_create"), {**person_data(world), FIELD: token})
+    assert response.status_code == 400
+    assert not Assistito.objects.filter(cognome="Esposito").exists()
+
+
+def test_a_form_with_errors_frees_its_token_for_the_corrected_post(world, desk):
+    url = reverse("locale:assistito_create")
+    token = fetch_submission_token(desk, url)
+    wrong = desk.post(url, {**person_data(world, comune_residenza="999999"), FIELD: token})
+    assert wrong.status_code == 200 and not SubmissionToken.objects.filter(token=token).exists()
+    corrected = desk.post(url, {**person_data(world), FIELD: token})
+    assert corrected.status_code == 302 and Assistito.objects.filter(cognome="Esposito").count() == 1
+
+
+def test_someone_else_replaying_a_token_is_not_shown_the_first_result(world, desk, client):
+    url = reverse("locale:assistito_create")
+    token = fetch_submission_token(desk, url)
+    first = desk.post(url, {**person_data(world), FIELD: token})
+    other = Client()
+    other.force_login(world.user("A1", "segretariato"))
+    replay = other.post(url, {**person_data(world), FIELD: token})
+    assert replay.status_code == 302 and replay["Location"] != first["Location"]
+    assert Assistito.objects.filter(cognome="Esposito").count() == 1

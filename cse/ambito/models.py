@@ -18,6 +18,7 @@ from cse.cartella.models import Cartella
 from cse.core.models import Ente
 from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability
+from cse.core.validators_dates import validate_period
 
 from .glossary import Priorita, StatoDomanda, StatoSessione, TipoMembro, TipoServizio
 
@@ -262,6 +263,9 @@ class Assegnazione(models.Model):
 
     def __str__(self) -> str:
         return f"{self.servizio} — {self.cartella}"
+
+    def clean(self) -> None:
+        validate_period(self.dal, self.al, end_field="al")
 
 
 # --- Piano di zona: budget lines -------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cse.core.validators_dates import validate_period
+
 from .categorie_protette import CategoriaProtetta
 from .glossary import (
     AreaBisogno,
@@ -51,6 +53,9 @@ class VoceNomenclatore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.codice} — {self.denominazione}"
+
+    def clean(self) -> None:
+        validate_period(self.valido_dal, self.valido_al, end_field="valido_al")
 
 
 class SchedaAccesso(models.Model):
@@ -204,6 +209,9 @@ class Prestazione(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voce.codice} dal {self.data_inizio:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        validate_period(self.data_inizio, self.data_fine, end_field="data_fine")
 
 
 class Chiusura(models.Model):

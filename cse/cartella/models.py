@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from cse.core.models import Comune, Ente
 from cse.core.permissions import ente_ids_for, non_comune_ente_ids_for
 from cse.core.roles import Capability
+from cse.core.validators_dates import validate_birth_date, validate_period
 
 from .glossary import AreaBisogno, CondizioneOccupazionale, Disabilita, Protezione, StatoCartella
 from .identity import search_key
@@ -161,6 +162,9 @@ class Assistito(models.Model):
     def identificativo(self) -> str:
         return self.codice_fiscale or f"(temp.) {self.identificativo_temporaneo}"
 
+    def clean(self) -> None:
+        validate_birth_date(self.data_nascita, field="data_nascita")
+
 
 class Cartella(models.Model):
     """The case. Its owner ente (a comune, or the ambito after a transfer) decides who sees it."""
@@ -204,6 +208,11 @@ class Cartella(models.Model):
 
     def __str__(self) -> str:
         return f"Cartella {self.numero}"
+
+    def clean(self) -> None:
+        validate_period(
+            self.aperta_il, self.chiusa_il, end_field="chiusa_il", message="La chiusura non può precedere l'apertura."
+        )
 
 
 class CartellaUserObjectPermission(UserObjectPermissionBase):

@@ -15,6 +15,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cse.core.models import Comune, Ente
+from cse.core.validators_dates import validate_period
 
 from .glossary import STATI_ATTIVI, Argomento, StatoPrenotazione, TipoSportello
 
@@ -99,6 +100,10 @@ class RegolaOrario(models.Model):
     def __str__(self) -> str:
         return f"{self.get_giorno_display()} {self.ora_inizio:%H:%M}-{self.ora_fine:%H:%M}"
 
+    def clean(self) -> None:
+        message = "La fine della validità non può precedere l'inizio."
+        validate_period(self.valida_dal, self.valida_al, end_field="valida_al", message=message)
+
 
 class Chiusura(models.Model):
     """Holidays and closures: no slot is offered from `dal` to `al` (both included)."""
@@ -114,6 +119,10 @@ class Chiusura(models.Model):
 
     def __str__(self) -> str:
         return f"Chiusura {self.dal:%d/%m/%Y}-{self.al:%d/%m/%Y}: {self.motivo}"
+
+    def clean(self) -> None:
+        message = "La data di fine della chiusura non può precedere quella di inizio."
+        validate_period(self.dal, self.al, end_field="al", message=message)
 
 
 class AperturaStraordinaria(models.Model):
@@ -151,6 +160,10 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sportello.nome}, {self.inizio:%d/%m/%Y %H:%M}"
+
+    def clean(self) -> None:
+        message = "L'appuntamento non può finire prima di iniziare."
+        validate_period(self.inizio, self.fine, end_field="fine", message=message)
 
 
 class Prenotazione(models.Model):

@@ -6,6 +6,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from .agenda import Prenotazione
+from .glossary import StatoPrenotazione
+
+# RFC 5545 §3.8.1.11: a request still waiting for the e-mail confirmation is tentative; an expired or cancelled
+# one is cancelled (the calendar removes it); a confirmed one stays confirmed, also after a no-show.
+ICS_STATUS = {
+    StatoPrenotazione.IN_ATTESA: "TENTATIVE",
+    StatoPrenotazione.CONFERMATA: "CONFIRMED",
+    StatoPrenotazione.ASSENTE: "CONFIRMED",
+    StatoPrenotazione.ANNULLATA: "CANCELLED",
+    StatoPrenotazione.SCADUTA: "CANCELLED",
+}
 
 
 def _escape(text: str) -> str:
@@ -52,7 +63,7 @@ def booking_ics(prenotazione: Prenotazione, *, now: datetime | None = None) -> s
         f"SUMMARY:{_escape(f'Appuntamento {sportello.nome} ({prenotazione.codice})')}",
         f"LOCATION:{_escape(f'{sportello.indirizzo}, {sportello.ente.nome}')}",
         f"DESCRIPTION:{_escape(description)}",
-        "STATUS:CANCELLED" if prenotazione.stato == "annullata" else "STATUS:CONFIRMED",
+        f"STATUS:{ICS_STATUS[prenotazione.stato]}",
         "END:VEVENT",
         "END:VCALENDAR",
     ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from cse.cartella.models import Sesso
 from cse.core.forms_util import StyledFormMixin
 from cse.core.models import Comune, Ente
 from cse.core.services import comune_by_istat
+from cse.core.validators_dates import validate_birth_date
 
 
 def comune_from_istat_field(value: str) -> Comune | None:
@@ -49,6 +51,10 @@ class AssistitoForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, enti, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ente"].queryset = enti
+
+    def clean_data_nascita(self) -> date:
+        validate_birth_date(self.cleaned_data["data_nascita"])
+        return self.cleaned_data["data_nascita"]
 
     def clean_luogo_nascita(self) -> str:
         code = self.cleaned_data["luogo_nascita"].strip().upper()

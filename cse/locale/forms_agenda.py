@@ -7,6 +7,7 @@ from django import forms
 
 from cse.cittadino.agenda import RegolaOrario
 from cse.core.forms_util import StyledFormMixin
+from cse.core.validators_dates import validate_period
 
 
 class TimeInput(forms.TimeInput):
@@ -30,6 +31,16 @@ class RegolaOrarioForm(StyledFormMixin, forms.Form):
     valida_dal = forms.DateField(label="Valido dal", required=False, widget=forms.DateInput)
     valida_al = forms.DateField(label="Valido fino al", required=False, widget=forms.DateInput)
 
+    def clean(self) -> dict:
+        data = super().clean()
+        validate_period(
+            data.get("valida_dal"),
+            data.get("valida_al"),
+            end_field="valida_al",
+            message="La fine della validità non può precedere l'inizio.",
+        )
+        return data
+
 
 class ChiusuraForm(StyledFormMixin, forms.Form):
     dal = forms.DateField(label="Dal", widget=forms.DateInput)
@@ -39,6 +50,16 @@ class ChiusuraForm(StyledFormMixin, forms.Form):
         max_length=200,
         error_messages={"required": "Indicare il motivo della chiusura (lo vedono gli operatori)."},
     )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        validate_period(
+            data.get("dal"),
+            data.get("al"),
+            end_field="al",
+            message="La data di fine della chiusura non può precedere quella di inizio.",
+        )
+        return data
 
 
 class AperturaStraordinariaForm(StyledFormMixin, forms.Form):

@@ -24,6 +24,7 @@ from cse.cittadino.selectors import (
     sportelli_for_operator,
 )
 from cse.cittadino.services import prenotazione_no_show
+from cse.core.params import InvalidParam, bad_request, parse_date_param
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability
 from cse.core.submission import once_per_submission
@@ -35,17 +36,13 @@ def agenda(request):
     return render(request, "locale/agenda_index.html", {"sportelli": sportelli})
 
 
-def _day(value: str | None) -> date:
-    try:
-        return date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
-
-
 @login_required
 def agenda_sportello(request, pk: int):
     sportello = get_sportello_for(request.user, pk)
-    giorno = _day(request.GET.get("giorno"))
+    try:
+        giorno = parse_date_param(request.GET.get("giorno"), name="giorno", default=timezone.localdate())
+    except InvalidParam as exc:
+        return bad_request(request, exc)
     vista = "settimana" if request.GET.get("vista") == "settimana" else "giorno"
     start_day = giorno - timedelta(days=giorno.weekday()) if vista == "settimana" else giorno
     days = 7 if vista == "settimana" else 1

@@ -3,6 +3,7 @@
 from django.db import models
 
 from cse.cartella.glossary import ModuloLeps  # pure code lists, no access to local data
+from cse.core.validators_dates import validate_period
 
 
 class EventoRegionale(models.Model):
@@ -72,6 +73,9 @@ class PrestazioneCorrente(models.Model):
 
     def __str__(self) -> str:
         return f"{self.codice} {self.prestazione_key[:8]}"
+
+    def clean(self) -> None:
+        validate_period(self.data_inizio, self.data_fine, end_field="data_fine")
 
 
 class TrasmissioneSiuss(models.Model):
@@ -153,6 +157,9 @@ class PrestazioneSiuss(models.Model):
 
     def __str__(self) -> str:
         return f"{self.anno} {self.ente} {self.codice}"
+
+    def clean(self) -> None:
+        validate_period(self.data_inizio, self.data_fine, end_field="data_fine")
 
 
 class Misura(models.TextChoices):

@@ -18,6 +18,9 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cse.core.jsonbody import parse_json_body
+from cse.core.validators_dates import is_calendar_date
+
 from .glossary import CodiceEsito
 from .models import EserviceWaas
 from .services import esiti_record, flussi_since
@@ -167,10 +170,7 @@ def _without_nul(value):
 
 
 def _parse_esiti(body: bytes) -> list[dict]:
-    try:
-        data = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValueError("Il corpo non è JSON valido.") from exc
+    data = parse_json_body(body)  # JsonBodyError is a ValueError: too large, too deep or not JSON → 400
     if not isinstance(data, dict) or set(data) - {"elenco_esiti"}:
         raise ValueError("Atteso un oggetto con il solo campo 'elenco_esiti'.")
     esiti = _without_nul(data.get("elenco_esiti", []))
@@ -183,7 +183,7 @@ def _parse_esiti(body: bytes) -> list[dict]:
             if not isinstance(esito.get(name), str):
                 raise ValueError(f"Esito {i}: il campo '{name}' è obbligatorio (stringa).")
         for name in ("ts_flusso", "ts_acquisizione"):
-            if not RFC3339.match(esito[name]):
+            if not (RFC3339.match(esito[name]) and is_calendar_date(esito[name])):
                 raise ValueError(f"Esito {i}: '{name}' non è una data-ora RFC 3339.")
         if esito["codice_esito"] not in CodiceEsito.values:
             raise ValueError(f"Esito {i}: codice_esito non ammesso.")

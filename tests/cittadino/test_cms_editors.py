@@ -250,3 +250,14 @@ def test_editor_rights_are_resynchronised_from_one_place(world):
     assert set(GroupCollectionPermission.objects.filter(group=group).values_list("collection_id", flat=True)) == {
         molfetta.collezione_id
     }
+
+
+def test_publishing_an_older_copy_of_the_section_keeps_its_collection(world):
+    molfetta, _ = _sections(world)
+    collezione = molfetta.collezione_id
+    stale = SezioneEntePage.objects.get(pk=molfetta.pk)
+    stale.collezione = None  # as in a revision saved before the collection existed
+    stale.mostra_prestazioni = True
+    stale.save_revision().publish()
+    molfetta.refresh_from_db()
+    assert molfetta.mostra_prestazioni and molfetta.collezione_id == collezione

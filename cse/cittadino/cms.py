@@ -55,6 +55,7 @@ def sezione_ensure(*, ente: Ente, introduzione: str = "") -> SezioneEntePage:
             instance=SezioneEntePage(title=ente.nome, slug=ente.codice.lower(), ente=ente, introduzione=introduzione)
         )
     portale_editori_ensure(ente=ente)
+    sezione.refresh_from_db(fields=["collezione"])
     return sezione
 
 

@@ -223,8 +223,10 @@ def test_editors_upload_and_choose_media_in_their_own_collection_only(world, cli
     chooser = client.get(reverse("wagtaildocs_chooser:choose")).content.decode()
     assert "Modulo di Altamura" not in chooser
     assert client.get(reverse("wagtaildocs:edit", args=[foreign_doc.pk])).status_code in (302, 403)
-    from wagtail.images.permissions import permission_policy as images
+    from wagtail.images import get_image_model
+    from wagtail.permissions import policy_registry
 
+    images = policy_registry.get_by_type(get_image_model())
     assert [c.pk for c in images.collections_user_has_permission_for(editor, "add")] == [molfetta.collezione_id]
 
 
@@ -248,3 +250,14 @@ def test_editor_rights_are_resynchronised_from_one_place(world):
     assert set(GroupCollectionPermission.objects.filter(group=group).values_list("collection_id", flat=True)) == {
         molfetta.collezione_id
     }
+
+
+def test_publishing_an_older_copy_of_the_section_keeps_its_collection(world):
+    molfetta, _ = _sections(world)
+    collezione = molfetta.collezione_id
+    stale = SezioneEntePage.objects.get(pk=molfetta.pk)
+    stale.collezione = None  # as in a revision saved before the collection existed
+    stale.mostra_prestazioni = True
+    stale.save_revision().publish()
+    molfetta.refresh_from_db()
+    assert molfetta.mostra_prestazioni and molfetta.collezione_id == collezione

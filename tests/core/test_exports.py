@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -139,3 +141,19 @@ def test_regional_completeness_xlsx_keeps_numbers_numbers(world, client, monkeyp
     assert _xlsx_rows(response)[1] == ["'@F284", 5, -1, 0, 2, 1, 1, -20.5]
     response = client.get(reverse("regionale:completezza"), {"anno": 2026, "formato": "csv"})
     assert _rows(response)[1] == ["'@F284", "5", "-1", "0", "2", "1", "1", "-20.5"]
+
+
+def test_no_export_writes_spreadsheets_around_the_safe_helpers():
+    """A new export that builds its own csv.writer or openpyxl Workbook would skip the neutralisation."""
+    import cse
+    import interop
+
+    helper = Path(cse.__file__).parent / "core" / "exports.py"
+    raw_writer = re.compile(r"csv\.(writer|DictWriter)\(|Workbook\(")
+    offenders = [
+        str(path)
+        for root in (Path(cse.__file__).parent, Path(interop.__file__).parent)
+        for path in root.rglob("*.py")
+        if path != helper and raw_writer.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

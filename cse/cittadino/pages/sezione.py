@@ -35,6 +35,13 @@ class SezioneEntePage(Page):
     class Meta:
         verbose_name = "sezione di un comune o ambito"
 
+    def save(self, *args, **kwargs):
+        """The media collection is set once by cittadino/cms.py; a revision written before it (or a stale copy of
+        the page) must not unlink it when published."""
+        if self.pk and self.collezione_id is None:
+            self.collezione_id = type(self).objects.filter(pk=self.pk).values_list("collezione_id", flat=True).first()
+        return super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         if self.pk and type(self).objects.filter(pk=self.pk).exclude(ente_id=self.ente_id).exists():

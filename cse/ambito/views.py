@@ -23,6 +23,7 @@ from cse.cartella.models import Cartella
 from cse.cartella.selectors import get_cartella_for
 from cse.core.forms_util import add_service_errors
 from cse.core.models import AccessLog
+from cse.core.params import int_param_or_default
 from cse.core.permissions import ente_ids_for, has_capability
 from cse.core.reauth import has_recent_auth, reauth_redirect
 from cse.core.roles import Capability, TipoEnte
@@ -423,8 +424,8 @@ def _chart(rows: list[dict]) -> dict:
 
 @login_required
 def budget_dashboard(request):
-    anno = request.GET.get("anno", "")
-    rows = selectors.budget_rows(request.user, int(anno) if anno.isdigit() else None)
+    anno = int_param_or_default(request.GET.get("anno"), default=None, low=1900, high=2100)
+    rows = selectors.budget_rows(request.user, anno)
     ambiti = sorted(ente_ids_for(request.user, Capability.MANAGE_PIANO))
     form = forms.LineaBudgetForm(request.POST or None, initial={"anno": timezone.localdate().year})
     if request.method == "POST":

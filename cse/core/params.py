@@ -52,3 +52,12 @@ def parse_int_param(value: str | None, *, name: str, default: int, low: int, hig
 def bad_request(request: HttpRequest, exc: InvalidParam) -> HttpResponse:
     """The operator's 400 page with the parameter's message."""
     return render(request, "core/bad_request.html", {"message": str(exc)}, status=400)
+
+
+def int_param_or_default(value: str | None, *, default: int | None, low: int, high: int) -> int | None:
+    """For filters: a value that is not a whole number in [low, high] means "no filter" (the default), as a link
+    with a stale or mistyped filter should still open the page. str.isdigit() is not enough: it accepts '²'."""
+    try:
+        return parse_int_param(value, name="", default=default, low=low, high=high)  # type: ignore[arg-type]
+    except InvalidParam:
+        return default

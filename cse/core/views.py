@@ -26,6 +26,7 @@ from .exports import csv_response
 from .forms import OperatoreCreateForm, OtpTokenForm
 from .forms_util import add_service_errors
 from .models import AccessLog, AuditCheck, Ente, Incarico
+from .params import int_param_or_default
 from .permissions import ente_ids_for
 from .reauth import require_recent_auth
 from .roles import Capability
@@ -138,8 +139,9 @@ def _ente_logs(request, ente: Ente):
     """The ente's access-log rows, optionally for one person (the `assistito` id a citizen's request names)."""
     logs = AccessLog.objects.filter(ente=ente).select_related("user")
     assistito_id = request.GET.get("assistito", "").strip()
-    if assistito_id.isdigit():
-        logs = logs.filter(assistito_id=int(assistito_id))
+    wanted = int_param_or_default(assistito_id, default=None, low=1, high=2**63 - 1)
+    if wanted is not None:
+        logs = logs.filter(assistito_id=wanted)
     return logs, assistito_id
 
 

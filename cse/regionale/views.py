@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from cse.core.params import int_param_or_default
 from cse.core.permissions import has_capability
 from cse.core.reauth import has_recent_auth, reauth_redirect
 from cse.core.roles import Capability
@@ -37,8 +38,8 @@ def analysts_only(view):
 
 
 def year_param(request, anni: list[int]) -> int:
-    anno = request.GET.get("anno", "")
-    return int(anno) if anno.isdigit() and len(anno) == 4 else (anni[0] if anni else timezone.localdate().year)
+    anno = int_param_or_default(request.GET.get("anno"), default=None, low=1000, high=9999)
+    return anno if anno is not None else (anni[0] if anni else timezone.localdate().year)
 
 
 def _chart(table) -> list[dict]:

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cse.core.params import DATE_MAX, DATE_MIN, InvalidParam, parse_date_param, parse_int_param
+from cse.core.params import (
+    DATE_MAX,
+    DATE_MIN,
+    InvalidParam,
+    int_param_or_default,
+    parse_date_param,
+    parse_int_param,
+)
 
 TODAY = date(2026, 11, 20)
 
@@ -59,3 +66,9 @@ def test_any_text_gives_a_bounded_value_or_invalid_param(value):
         pass
     else:
         assert 2000 <= number <= 2100
+
+
+@pytest.mark.parametrize("value", ["²", "²⁰²⁶", "abc", "1" * 40, "1899", "2101", ""])
+def test_a_filter_that_is_not_a_plausible_number_means_no_filter(value):
+    assert int_param_or_default(value, default=None, low=1900, high=2100) is None
+    assert int_param_or_default("2026", default=None, low=1900, high=2100) == 2026

@@ -260,7 +260,7 @@ def _wait_for_server() -> None:
 
 def _poll_in_parallel(args, issuer, eservice, instants):
     tokens = [
-        issuer.issue(audience=eservice.audience, purpose_id="bench-purpose", ttl=3600) for _ in range(args.requests)
+        issuer.issue(audience=eservice.audience, purpose_id="bench-purpose", ttl=600) for _ in range(args.requests)
     ]
     rng = random.Random(7)
     sinces = [rng.choice(instants) for _ in range(args.requests)]

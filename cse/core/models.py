@@ -263,3 +263,19 @@ class SubmissionToken(models.Model):
 
     def __str__(self) -> str:
         return self.token[:8]
+
+
+class UsedTokenId(models.Model):
+    """A token id (JWT `jti`) already used, kept until its token expires: the embedded store of core/replay.py.
+
+    The unique constraint is the atomic claim: of two parallel uses of one token, one insert wins."""
+
+    namespace = models.CharField(max_length=40)
+    token_hash = models.CharField(max_length=64)  # sha256 of the jti: fixed size whatever the issuer sends
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["namespace", "token_hash"], name="used_token_id_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.namespace}:{self.token_hash[:12]}… fino a {self.expires_at:%d/%m/%Y %H:%M:%S}"

@@ -70,6 +70,9 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Used token ids (jti of PDND vouchers and ModI answers, cse/core/replay.py): "redis" when REDIS_URL is set (shared
+# by every app server process), else "db" (table core.UsedTokenId, embedded default).
+CSE_JTI_STORE = os.environ.get("CSE_JTI_STORE", "redis" if REDIS_URL else "db")
 
 INSTALLED_APPS = [
     "daphne",
@@ -220,6 +223,8 @@ SIUSS_PDND_ISSUER = os.environ.get("SIUSS_PDND_ISSUER", "interop.pagopa.it")
 SIUSS_PDND_JWKS = os.environ.get("SIUSS_PDND_JWKS", "")
 SIUSS_PDND_JWKS_FILE = os.environ.get("SIUSS_PDND_JWKS_FILE", str(VAR_DIR / "siuss-demo-jwks.json") if CSE_DEMO else "")
 SIUSS_VOUCHER_LEEWAY_SECONDS = int(os.environ.get("SIUSS_VOUCHER_LEEWAY_SECONDS", "30"))
+# A voucher whose exp - iat exceeds this is refused (PDND vouchers last minutes; a long one widens the replay window).
+SIUSS_VOUCHER_MAX_LIFETIME_SECONDS = int(os.environ.get("SIUSS_VOUCHER_MAX_LIFETIME_SECONDS", "600"))
 # --- interop/: external systems (README "Sistemi esterni"). Defaults: the local simulators (`manage.py
 # run_simulators`, ports CSE_SIMULATORI_PORTA + 0..7); production sets CSE_<SISTEMA>_URL/_AUDIENCE/_JWKS_URL and
 # CSE_PDND_CLIENTS_FILE (per-ente client id, kid, private key file, purpose ids — never in the repository).

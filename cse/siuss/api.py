@@ -2,13 +2,16 @@
 GET /flussi, POST /esiti, GET /status; errors as application/problem+json; rate-limit headers on every answer.
 
 Mounted at /siuss/waas/<ente code>/ (the ente's own server URL on PDND). INPS is the only consumer: every call but
-/status needs a PDND voucher bound to this ente's audience and purpose (voucher.py). An unknown ente and a voucher
-for another ente answer the same 401, so the API never tells which enti exist."""
+/status needs a single-use PDND voucher bound to this ente's audience and purpose (voucher.py). Every refusal is
+the same 401 (_refusal), so the API never tells which check failed nor which enti exist. The statuses answered
+beyond those the YAML lists on /flussi (401, 429) are explained in docs/interop/README.md."""
 
 from __future__ import annotations
 
 import base64
+import functools
 import json
+import logging
 import re
 import time
 from datetime import UTC, datetime
@@ -33,6 +36,7 @@ RFC3339 = re.compile(
     r"([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$"  # offset
 )
 WINDOW_SECONDS = 60
+logger = logging.getLogger("cse.siuss.waas")
 
 
 def problem(status: int, title: str, detail: str = "", headers: dict | None = None) -> HttpResponse:
@@ -49,18 +53,33 @@ def _eservice(codice: str) -> EserviceWaas | None:
     return EserviceWaas.objects.select_related("ente").filter(ente__codice=codice, attivo=True).first()
 
 
+def _refusal() -> HttpResponse:
+    """The one answer to every refused call: no voucher, a bad signature, an expired or replayed voucher, a voucher
+    for another ente, an unknown ente. Same status, body and headers, so the API tells nobody which check failed
+    nor which enti exist; the reason goes to the log only."""
+    return problem(
+        401,
+        "Non autorizzato",
+        "Voucher PDND assente o non valido per questo e-service.",
+        {"WWW-Authenticate": 'Bearer realm="waas-siuss"'},
+    )
+
+
 def _authenticate(request, codice: str) -> tuple[EserviceWaas | None, HttpResponse | None]:
     header = request.headers.get("Authorization", "")
-    challenge = {"WWW-Authenticate": 'Bearer realm="waas-siuss"'}
-    if not header.startswith("Bearer ") or not header[7:].strip():
-        return None, problem(401, "Non autorizzato", "Manca il voucher PDND (Authorization: Bearer).", challenge)
+    token = header[7:].strip() if header.startswith("Bearer ") else ""
+    if not token:
+        logger.info("WaaS %r: voucher assente", codice[:16])
+        return None, _refusal()
     eservice = _eservice(codice)
     if eservice is None:
-        return None, problem(401, "Non autorizzato", "Voucher non destinato a questo e-service.", challenge)
+        logger.warning("WaaS %r: e-service inesistente o non attivo", codice[:16])
+        return None, _refusal()
     try:
-        verify_voucher(header[7:].strip(), audience=eservice.audience, purpose_ids=list(eservice.purpose_ids))
+        verify_voucher(token, audience=eservice.audience, purpose_ids=list(eservice.purpose_ids))
     except VoucherError as exc:
-        return None, problem(401, "Non autorizzato", str(exc), challenge)
+        logger.warning("WaaS %r: voucher rifiutato (%s)", codice[:16], exc)
+        return None, _refusal()
     return eservice, None
 
 
@@ -110,6 +129,21 @@ def _with(response: HttpResponse, headers: dict) -> HttpResponse:
     return response
 
 
+def _problem_on_error(view):
+    """api-comuni.yaml lists a problem+json 500 ('500' on /flussi, default elsewhere): an unexpected error is
+    logged with its traceback and answered that way, never with Django's HTML error page."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Exception:
+            logger.exception("WaaS: errore inatteso su %s", request.path)
+            return problem(500, "Errore interno", "Errore inatteso del servizio: riprovare più tardi.")
+
+    return wrapper
+
+
 def _int_param(value: str | None, *, name: str, default: int | None, low: int, high: int) -> int:
     if value is None or value == "":
         if default is None:
@@ -129,6 +163,7 @@ def _iso_ms(ms: int) -> str:
 
 @csrf_exempt
 @require_http_methods(["GET"])
+@_problem_on_error
 def flussi(request, codice: str):
     eservice, refusal, headers = _guarded(request, codice)
     if refusal is not None:
@@ -195,6 +230,7 @@ def _parse_esiti(body: bytes) -> list[dict]:
 
 @csrf_exempt
 @require_http_methods(["POST"])
+@_problem_on_error
 def esiti(request, codice: str):
     eservice, refusal, headers = _guarded(request, codice)
     if refusal is not None:

@@ -1,18 +1,16 @@
 """PDND voucher verification for the WaaS-SIUSS e-service, and a small local issuer for tests and the demo.
 
 A voucher is a bearer JWT issued by PDND (RFC 8725 best practices): RS256 only, signature checked against the
-configured public keys (JWKS, by `kid`), issuer, audience = this ente's e-service audience, expiry (with a small
-leeway), `purposeId` among the purposes the ente accepted, and a `jti` never seen before (a replayed voucher is
-refused). Used jti live in the shared cache until the voucher expires (atomic add = Redis SET NX): a database write
-per call serialised the parallel polls on SQLite (docs/benchmarks.md), and an expired voucher is refused by `exp`
-anyway. With more than one app server process, REDIS_URL must be set so they share it.
-Settings: SIUSS_PDND_ISSUER, SIUSS_PDND_JWKS(_FILE), SIUSS_VOUCHER_LEEWAY_SECONDS.
-Private keys never live in the repository: the demo issuer generates one at run time.
+configured public keys (JWKS, by `kid`), issuer, audience = this ente's e-service audience, `exp`/`iat`/`nbf` JSON
+numbers within the allowed skew and a lifetime of at most SIUSS_VOUCHER_MAX_LIFETIME_SECONDS, `purposeId` among the
+purposes the ente accepted, and a `jti` never seen before: the jti is claimed atomically in the replay store
+(cse/core/replay.py: a DB table on the embedded default, Redis with REDIS_URL) until the voucher expires.
+Settings: SIUSS_PDND_ISSUER, SIUSS_PDND_JWKS(_FILE), SIUSS_VOUCHER_LEEWAY_SECONDS, SIUSS_VOUCHER_MAX_LIFETIME_SECONDS,
+CSE_JTI_STORE. Private keys never live in the repository: the demo issuer generates one at run time.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 import uuid
@@ -22,13 +20,15 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
-from django.core.cache import cache
+
+from cse.core.replay import TokenRejected, accept_once
 
 ALGORITHMS = ["RS256"]
+JTI_NAMESPACE = "pdnd-voucher"
 
 
 class VoucherError(Exception):
-    """The voucher is not acceptable; the message is safe to return to the caller."""
+    """The voucher is not acceptable; the message says why, for the log (the caller always gets one refusal)."""
 
 
 def configured_jwks() -> dict:
@@ -67,21 +67,29 @@ def verify_voucher(token: str, *, audience: str, purpose_ids: list[str]) -> dict
             algorithms=ALGORITHMS,
             audience=audience,
             issuer=settings.SIUSS_PDND_ISSUER,
-            leeway=settings.SIUSS_VOUCHER_LEEWAY_SECONDS,
-            options={"require": ["exp", "iat", "iss", "aud", "jti"]},
+            # times are checked by replay.token_expiry, which refuses non-numeric claims instead of coercing them
+            options={
+                "require": ["exp", "iat", "iss", "aud", "jti"],
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
         )
-    except jwt.ExpiredSignatureError as exc:
-        raise VoucherError("Voucher scaduto.") from exc
     except jwt.InvalidAudienceError as exc:
         raise VoucherError("Voucher non destinato a questo e-service.") from exc
     except jwt.PyJWTError as exc:
         raise VoucherError("Voucher non valido.") from exc
     if claims.get("purposeId") not in purpose_ids:
         raise VoucherError("Finalità (purposeId) non autorizzata per questo e-service.")
-    ttl = max(int(claims["exp"] - time.time()) + settings.SIUSS_VOUCHER_LEEWAY_SECONDS, 1)
-    jti_key = "siuss:jti:" + hashlib.sha256(str(claims["jti"]).encode()).hexdigest()
-    if not cache.add(jti_key, 1, ttl):  # atomic set-if-absent (Redis SET NX): one use per jti until it expires
-        raise VoucherError("Voucher già utilizzato (jti ripetuto).")
+    try:
+        accept_once(
+            JTI_NAMESPACE,
+            claims,
+            leeway=settings.SIUSS_VOUCHER_LEEWAY_SECONDS,
+            max_lifetime=settings.SIUSS_VOUCHER_MAX_LIFETIME_SECONDS,
+        )
+    except TokenRejected as exc:
+        raise VoucherError(str(exc)) from exc
     return claims
 
 
@@ -119,9 +127,11 @@ class LocalIssuer:
         now: float | None = None,
         kid: str | None = None,
         client_id: str = "inps-siuss-client",
+        claims: dict | None = None,
     ) -> str:
+        """A signed voucher with a fresh jti; `claims` overrides or adds claims (tests: malformed vouchers)."""
         now = int(now if now is not None else time.time())
-        claims = {
+        payload = {
             "iss": issuer or settings.SIUSS_PDND_ISSUER,
             "aud": audience,
             "sub": client_id,
@@ -131,5 +141,6 @@ class LocalIssuer:
             "iat": now,
             "nbf": now,
             "exp": now + ttl,
+            **(claims or {}),
         }
-        return jwt.encode(claims, self._private, algorithm="RS256", headers={"kid": kid or self.kid, "typ": "at+jwt"})
+        return jwt.encode(payload, self._private, algorithm="RS256", headers={"kid": kid or self.kid, "typ": "at+jwt"})

@@ -2,18 +2,20 @@
 
 INTEGRITY_REST_02: `Digest` of the body + `Agid-JWT-Signature` listing the signed headers; AUDIT_REST_02:
 `Agid-JWT-TrackingEvidence` whose SHA-256 is in the voucher. On the way back the consumer checks the provider's
-`Digest` and signature (key from its JWKS), the audience (our client id), expiry and that the jti was never seen:
-a tampered body, a foreign or replayed answer is detected and not used.
+`Digest` and signature (key from its JWKS), the audience (our client id), exp/iat (numbers, skew, lifetime) and
+that the jti was never seen (atomic claim in cse/core/replay.py, shared by every process): a tampered body, a
+foreign, stale or replayed answer is detected and not used.
 """
 
 from __future__ import annotations
 
 import json
-import time
 
 import httpx
 import jwt
 from django.core.cache import cache
+
+from cse.core.replay import TokenRejected, accept_once
 
 from ..config import PdndClient, audience_of, service, system_of
 from ..errors import BadResponse
@@ -22,7 +24,8 @@ from .assertion import body_digest, integrity_signature
 from .voucher import audit_jws_for, get_voucher
 
 JWKS_TTL = 3600
-SEEN_JTI_TTL = 600
+ANSWER_LEEWAY_SECONDS = 30  # clock skew allowed between the provider and us
+ANSWER_MAX_LIFETIME_SECONDS = 600  # ModI signatures last minutes; a longer one is refused
 
 
 def build_request(
@@ -92,17 +95,34 @@ def verify_response(response: httpx.Response, *, client: PdndClient, e_service: 
             keys[kid].key,
             algorithms=["RS256"],
             audience=client.client_id,
-            options={"require": ["exp", "iat", "jti", "aud"]},
+            # times are checked by accept_once, which refuses non-numeric claims instead of coercing them
+            options={
+                "require": ["exp", "iat", "jti", "aud"],
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
         )
     except jwt.InvalidAudienceError as exc:
         raise BadResponse("Risposta destinata a un altro ente: non è stata usata.", code="audience_errata") from exc
-    except jwt.ExpiredSignatureError as exc:
-        raise BadResponse("Risposta scaduta: non è stata usata.", code="firma_scaduta") from exc
     except jwt.PyJWTError as exc:
         raise BadResponse("Firma della risposta non valida: non è stata usata.", code="firma_non_valida") from exc
     signed = {k: v for item in claims.get("signed_headers", []) for k, v in item.items()}
     if signed.get("digest") != digest:
         raise BadResponse("Risposta alterata: non è stata usata.", code="digest_non_firmato")
-    ttl = max(int(claims["exp"] - time.time()), 1) + SEEN_JTI_TTL
-    if not cache.add(f"interop:seen-jti:{e_service}:{claims['jti']}", 1, ttl):
-        raise BadResponse("Risposta già ricevuta (ripetuta): non è stata usata.", code="jti_ripetuto")
+    _accept_answer_once(claims, e_service)
+
+
+def _accept_answer_once(claims: dict, e_service: str) -> None:
+    """The signed answer's jti is claimed in the shared replay store (cse/core/replay.py) until it expires: a
+    replayed answer, a stale one or one valid for too long is not used."""
+    try:
+        accept_once(
+            f"modi:{e_service}"[:40], claims, leeway=ANSWER_LEEWAY_SECONDS, max_lifetime=ANSWER_MAX_LIFETIME_SECONDS
+        )
+    except TokenRejected as exc:
+        if exc.code == "jti_ripetuto":
+            raise BadResponse("Risposta già ricevuta (ripetuta): non è stata usata.", code="jti_ripetuto") from exc
+        if exc.code == "scaduto":
+            raise BadResponse("Risposta scaduta: non è stata usata.", code="firma_scaduta") from exc
+        raise BadResponse("Firma della risposta non valida: non è stata usata.", code=f"firma_{exc.code}") from exc

@@ -182,26 +182,82 @@ def test_correcting_an_acquired_flow_cancels_it_with_c_then_inserts_anew(world, 
     assert reinsert.count() == 1
 
 
-@pytest.mark.django_db
-def test_vouchers_replayed_expired_foreign_or_badly_signed_are_refused(world, a1, pdnd, client):
-    url = reverse("siuss:waas_flussi", kwargs={"codice": "F284"})
-    auth = _auth(a1, jti="once")
-    assert client.get(url, {"since": 0}, **auth).status_code == 200
-    replay = client.get(url, {"since": 0}, **auth)
-    assert replay.status_code == 401 and replay["Content-Type"] == "application/problem+json"
-    assert "già utilizzato" in replay.json()["detail"]
-    expired = client.get(url, {"since": 0}, **_auth(a1, now=time.time() - 3600, ttl=600))
-    assert expired.status_code == 401 and "scaduto" in expired.json()["detail"]
-    assert client.get(url, {"since": 0}, **_auth(a1, audience="https://altro.example/waas/A225")).status_code == 401
-    assert client.get(url, {"since": 0}, **_auth(a1, purpose_id="altra-finalita")).status_code == 401
-    assert client.get(url, {"since": 0}, **_auth(a1, issuer="https://falso.example")).status_code == 401
-    stranger = LocalIssuer(kid="test-key")  # same kid, other key: signature fails
-    assert client.get(url, {"since": 0}, **_auth(a1, signer=stranger)).status_code == 401
-    assert client.get(url, {"since": 0}).status_code == 401
+def _refusals(client, a1) -> dict:
+    """Every way a call can be refused, each answered by the WaaS e-service."""
     import jwt
 
+    url = reverse("siuss:waas_flussi", kwargs={"codice": "F284"})
+    used = _auth(a1)
+    assert client.get(url, {"since": 0}, **used).status_code == 200
     unsigned = jwt.encode({"aud": a1.audience, "purposeId": "purpose-inps-siuss"}, key=None, algorithm="none")
-    assert client.get(url, {"since": 0}, HTTP_AUTHORIZATION=f"Bearer {unsigned}").status_code == 401
+    calls = {
+        "replayed": used,
+        "expired": _auth(a1, now=time.time() - 3600, ttl=600),
+        "other audience": _auth(a1, audience="https://altro.example/waas/A225"),
+        "other purpose": _auth(a1, purpose_id="altra-finalita"),
+        "other issuer": _auth(a1, issuer="https://falso.example"),
+        "wrong key": _auth(a1, signer=LocalIssuer(kid="test-key")),  # same kid, other key: signature fails
+        "unknown kid": _auth(a1, signer=LocalIssuer(kid="chiave-ignota")),
+        "unsigned": {"HTTP_AUTHORIZATION": f"Bearer {unsigned}"},
+        "no voucher": {},
+        "string exp": _auth(a1, claims={"exp": str(int(time.time()) + 300)}),
+        "list iat": _auth(a1, claims={"iat": [int(time.time())]}),
+        "iat in the future": _auth(a1, now=time.time() + 600),
+        "too long": _auth(a1, ttl=3600),
+        "no jti": _auth(a1, claims={"jti": None}),
+    }
+    answers = {name: client.get(url, {"since": 0}, **auth) for name, auth in calls.items()}
+    answers["unknown ente"] = client.get(
+        reverse("siuss:waas_flussi", kwargs={"codice": "Z999"}), {"since": 0}, **_auth(a1)
+    )
+    return answers
+
+
+def _shape(response) -> tuple:
+    """Status, body and headers; the CSP nonce is random on every answer (not an oracle), so it is blanked."""
+    import re
+
+    headers = {k: re.sub(r"'nonce-[^']+'", "'nonce-…'", v) for k, v in response.headers.items()}
+    return response.status_code, response.content, sorted(headers.items())
+
+
+@pytest.mark.django_db
+def test_every_refused_voucher_gets_the_same_byte_identical_401(world, a1, pdnd, client):
+    answers = _refusals(client, a1)
+    reference = answers.pop("expired")
+    assert reference.status_code == 401 and reference["Content-Type"] == "application/problem+json"
+    assert reference["WWW-Authenticate"] == 'Bearer realm="waas-siuss"'
+    for name, response in answers.items():
+        assert _shape(response) == _shape(reference), name
+
+
+@pytest.mark.django_db
+def test_a_voucher_is_refused_the_second_time_even_after_the_cache_is_emptied(world, a1, pdnd, client):
+    """The jti lives in the replay store (DB table here), not in a per-process cache that forgets it."""
+    from django.core.cache import cache
+
+    url = reverse("siuss:waas_flussi", kwargs={"codice": "F284"})
+    auth = _auth(a1)
+    assert client.get(url, {"since": 0}, **auth).status_code == 200
+    cache.clear()  # another server process, or an eviction
+    assert client.get(url, {"since": 0}, **auth).status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_voucher_with_a_string_exp_is_a_401_not_a_server_error(world, a1, pdnd, client):
+    url = reverse("siuss:waas_flussi", kwargs={"codice": "F284"})
+    for claim in ({"exp": str(int(time.time()) + 300)}, {"iat": str(int(time.time()))}, {"nbf": "0"}):
+        assert client.get(url, {"since": 0}, **_auth(a1, claims=claim)).status_code == 401, claim
+
+
+@pytest.mark.django_db
+def test_vouchers_issued_in_the_future_or_lasting_too_long_are_refused(world, a1, pdnd, client, settings):
+    url = reverse("siuss:waas_flussi", kwargs={"codice": "F284"})
+    settings.SIUSS_VOUCHER_MAX_LIFETIME_SECONDS = 600
+    assert client.get(url, {"since": 0}, **_auth(a1, ttl=601)).status_code == 401
+    assert client.get(url, {"since": 0}, **_auth(a1, ttl=600)).status_code == 200
+    ahead = settings.SIUSS_VOUCHER_LEEWAY_SECONDS + 60
+    assert client.get(url, {"since": 0}, **_auth(a1, now=time.time() + ahead, ttl=300)).status_code == 401
 
 
 @pytest.mark.django_db

@@ -157,9 +157,9 @@ def secondary(cells: dict[Key, Cell], groups: list[tuple[Key, list[Key]]], hidde
 
 
 class _Span:
-    """The span of published cell vectors, kept in echelon form with integer rows (exact, no fractions needed:
-    each step multiplies by the pivot and divides by the gcd). Each row remembers, as a bit mask, which published
-    cells went into it, so a recovered cell comes with the cells whose suppression would break that recovery."""
+    """A row space kept in echelon form with integer rows (exact, no fractions needed: each step multiplies by the
+    pivot and divides by the gcd). Each row remembers, as a bit mask, which relations went into it, so a recovered
+    cell comes with the published cells whose suppression would break that recovery."""
 
     def __init__(self) -> None:
         self.rows: list[tuple[int, dict[int, int], int]] = []  # (pivot, row, provenance mask)

@@ -7,7 +7,8 @@ import io
 
 from django.http import HttpResponse
 
-from .suppression import SuppressedTable
+from .disclosure import ProtectedTable
+
 
 NOT_SHOWN = "n.d."
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -17,7 +18,7 @@ def fmt(value: int | None) -> str | int:
     return NOT_SHOWN if value is None else value
 
 
-def table_rows(table: SuppressedTable, corner: str) -> list[list]:
+def table_rows(table: ProtectedTable, corner: str) -> list[list]:
     """Header, one row per row key with its total, the totals row — what a published table may show."""
     rows = [[corner, *table.cols, "totale"]]
     for r in table.rows:

@@ -126,13 +126,22 @@ _COLUMN_OF_STATE = {
 }
 
 
+def latest_flow_state():
+    """Subquery: the state of the prestazione's latest SIUSS insert flow (None before any flow)."""
+    return TrasmissioneSiuss.objects.filter(prestazione_key=OuterRef("prestazione_key")).values("stato")[:1]
+
+
+def column_of_state(state: str | None) -> str:
+    """The completeness column a flow state is counted in."""
+    return _COLUMN_OF_STATE.get(state, "da_preparare")
+
+
 def siuss_completeness(anno: int) -> list[dict]:
     """Per ente erogatore: prestazioni erogated in the year vs flows prepared, exposed, acquired and rejected, with
     the share acquired — what the Region follows up with the enti that lag behind."""
-    stato = TrasmissioneSiuss.objects.filter(prestazione_key=OuterRef("prestazione_key")).values("stato")[:1]
     counts = (
         PrestazioneCorrente.objects.filter(data_inizio__year=anno)
-        .annotate(stato=Subquery(stato))
+        .annotate(stato=Subquery(latest_flow_state()))
         .values_list("ente_erogatore", "stato")
         .annotate(n=Count("id"))
     )
@@ -140,7 +149,7 @@ def siuss_completeness(anno: int) -> list[dict]:
     for ente, state, n in counts:
         row = per_ente.setdefault(ente, {"ente": ente, **dict.fromkeys(COMPLETENESS_COLUMNS, 0)})
         row["erogate"] += n
-        row[_COLUMN_OF_STATE.get(state, "da_preparare")] += n
+        row[column_of_state(state)] += n
     rows = [per_ente[k] for k in sorted(per_ente)]
     for row in rows:
         row["quota_acquisite"] = round(100 * row["acquisite"] / row["erogate"], 1) if row["erogate"] else None

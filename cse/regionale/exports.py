@@ -6,7 +6,7 @@ from django.http import HttpResponse
 
 from cse.core.exports import csv_response, xlsx_response
 
-from .suppression import SuppressedTable
+from .disclosure import ProtectedTable
 
 NOT_SHOWN = "n.d."
 
@@ -15,7 +15,7 @@ def fmt(value: int | None) -> str | int:
     return NOT_SHOWN if value is None else value
 
 
-def table_rows(table: SuppressedTable, corner: str) -> list[list]:
+def table_rows(table: ProtectedTable, corner: str) -> list[list]:
     """Header, one row per row key with its total, the totals row — what a published table may show."""
     rows = [[corner, *table.cols, "totale"]]
     for r in table.rows:

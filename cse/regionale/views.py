@@ -15,11 +15,11 @@ from cse.core.permissions import has_capability
 from cse.core.reauth import has_recent_auth, reauth_redirect
 from cse.core.roles import Capability
 
-from .derivations import COMPLETENESS_COLUMNS, TABLE_DIMENSIONS, siuss_completeness, siuss_table
-from .exports import NOT_SHOWN, download, table_rows
+from .derivations import COMPLETENESS_COLUMNS, TABLE_DIMENSIONS
+from .disclosure import protected_pattern
+from .exports import NOT_SHOWN, download, fmt, table_rows
 from .ingest import counted_events
 from .models import PrestazioneSiuss
-from .suppression import suppress
 
 CHART_BARS = 25
 
@@ -59,8 +59,7 @@ def cruscotto(request):
     colonne = request.GET.get("colonne") if request.GET.get("colonne") in TABLE_DIMENSIONS else "codice"
     if righe == colonne:
         colonne = "codice" if righe != "codice" else "trimestre"
-    rows, cols, cells, sensitive = siuss_table(anno, righe=righe, colonne=colonne)
-    table = suppress(rows, cols, cells, sensitive=sensitive)
+    table = protected_pattern(anno).table(righe, colonne)
     published = table_rows(table, corner=TABLE_DIMENSIONS[righe])
     formato = request.GET.get("formato")
     if formato in {"csv", "xlsx"}:
@@ -79,7 +78,7 @@ def cruscotto(request):
             "dimensioni": TABLE_DIMENSIONS,
             "header": published[0],
             "body": published[1:-1],
-            "footer": published[-1] if rows else None,
+            "footer": published[-1] if table.rows else None,
             "chart": _chart(table),
             "not_shown": NOT_SHOWN,
             "per_tipo": per_tipo,
@@ -89,16 +88,18 @@ def cruscotto(request):
 
 @analysts_only
 def completezza(request):
-    """Per ente erogatore: erogated vs transmitted vs acquired by SIUSS (counts of prestazioni, no person data)."""
+    """Per ente erogatore: erogated vs transmitted vs acquired by SIUSS (counts of prestazioni, no person data), read
+    from the same protected pattern as the SIUSS tables, since its ente totals are theirs."""
     anni = sorted(set(PrestazioneSiuss.objects.values_list("anno", flat=True)), reverse=True)
     anno = year_param(request, anni)
-    rows = siuss_completeness(anno)
+    pattern = protected_pattern(anno)
+    rows = [{k: fmt(v) for k, v in r.items()} for r in pattern.completeness()]
     if request.GET.get("formato") in {"csv", "xlsx"}:
         if not has_recent_auth(request):
             return reauth_redirect(request)
         header = ["Ente erogatore", *COMPLETENESS_COLUMNS.values(), "% acquisite"]
         body = [[r["ente"], *(r[k] for k in COMPLETENESS_COLUMNS), r["quota_acquisite"]] for r in rows]
         return download([header, *body], filename=f"completezza-siuss-{anno}", formato=request.GET["formato"])
-    totals = {k: sum(r[k] for r in rows) for k in COMPLETENESS_COLUMNS}
+    totals = {k: fmt(v) for k, v in pattern.completeness_totals().items()}
     context = {"anno": anno, "anni": anni, "rows": rows, "colonne": COMPLETENESS_COLUMNS, "totali": totals}
     return render(request, "regionale/completezza.html", context)

@@ -41,19 +41,20 @@ def test_any_two_dimensions_with_a_chart_and_the_same_figures_in_csv_and_xlsx(wo
     deliver(world, "A1", "anziani", [("A2.07", 1), ("A2.07", 2), ("A2.07", 2), ("A1.04", 5)])
     page = analyst.get(reverse("regionale:cruscotto"), {"anno": 2026, "righe": "area", "colonne": "trimestre"})
     html = page.content.decode()
-    assert "<svg" in html and "anziani: n.d." in html  # Q1 has 3, Q2 has 1 → the row total is hidden
-    assert '<th scope="row">anziani</th><td>3</td><td>n.d.</td><td>n.d.</td>' in html
+    # Q2 has 1, so Q1's 3 is hidden too: the total 4 alone gives neither back (nor does any other table)
+    assert "<svg" in html and "anziani: 4" in html
+    assert '<th scope="row">anziani</th><td>n.d.</td><td>n.d.</td><td>4</td>' in html
 
     params = {"anno": 2026, "righe": "area", "colonne": "trimestre", "formato": "xlsx"}
     sheet = load_workbook(BytesIO(analyst.get(reverse("regionale:cruscotto"), params).content)).active
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
         ["Area di bisogno", "T1", "T2", "totale"],
-        ["anziani", 3, "n.d.", "n.d."],
-        ["totale", 3, "n.d.", "n.d."],
+        ["anziani", "n.d.", "n.d.", 4],
+        ["totale", "n.d.", "n.d.", 4],
     ]
     params["formato"] = "csv"
     csv_text = analyst.get(reverse("regionale:cruscotto"), params).content.decode()
-    assert csv_text.splitlines()[1] == "anziani;3;n.d.;n.d."
+    assert csv_text.splitlines()[1] == "anziani;n.d.;n.d.;4"
 
 
 def test_cells_of_a_sensitive_area_need_five_to_be_published(world, analyst):
@@ -63,7 +64,8 @@ def test_cells_of_a_sensitive_area_need_five_to_be_published(world, analyst):
         reverse("regionale:cruscotto"), {"anno": 2026, "righe": "area", "colonne": "codice", "formato": "csv"}
     ).content.decode()
     assert "dipendenze_salute_mentale;n.d.;n.d." in csv_text  # 4 < 5
-    assert "poverta;4;4" in csv_text  # 4 ≥ 3
+    # 4 ≥ 3, but beside the published total 8 it would give the sensitive 4 back: hidden as its complement
+    assert "poverta;n.d.;n.d." in csv_text and "totale;8;8" in csv_text
 
 
 def test_an_unknown_dimension_falls_back_instead_of_failing(world, analyst):

@@ -60,13 +60,15 @@ def test_the_region_sees_erogated_transmitted_and_acquired_per_ente_as_the_ente_
     assert siuss_completeness(2026) == [{**row, "pronte": 1, "in_errore": 0, "quota_acquisite": 20.0}]
     assert siuss_completeness(2025) == []
 
-    # the SIUSS table counts the prestazioni under their ente erogatore, and the analyst gets both as pages/files
+    # the SIUSS table counts the prestazioni under their ente erogatore, and the analyst gets both as pages/files,
+    # small cells suppressed like every regional table (its ente totals are the SIUSS tables' ones)
     assert derive_siuss_prestazioni(2026) == 5
     client.force_login(world.user("REG", "analista_regionale"))
     page = client.get(reverse("regionale:completezza"), {"anno": 2026}).content.decode()
-    assert f'<tr data-ente="{ente.codice}"><th scope="row">{ente.codice}</th><td>5</td><td>1</td><td>1</td>' in page
+    row_start = f'<tr data-ente="{ente.codice}"><th scope="row">{ente.codice}</th>'
+    assert f"{row_start}<td>5</td><td>n.d.</td><td>n.d.</td>" in page
     csv = client.get(reverse("regionale:completezza"), {"anno": 2026, "formato": "csv"}).content.decode()
-    assert csv.splitlines()[1] == f"{ente.codice};5;1;1;2;1;0;20.0"
+    assert csv.splitlines()[1] == f"{ente.codice};5;n.d.;n.d.;n.d.;n.d.;0;n.d."
 
 
 def test_only_analysts_see_the_completeness_table(world, client):

@@ -277,6 +277,8 @@ CSE_OIDC_PRIVATE_KEY_FILE = os.environ.get("CSE_OIDC_PRIVATE_KEY_FILE", "")
 CSE_OIDC_PRIVATE_KEY_KID = os.environ.get("CSE_OIDC_PRIVATE_KEY_KID", "")
 OIDC_RP_SIGN_ALGO = os.environ.get("CSE_OIDC_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = os.environ.get("CSE_OIDC_SCOPES", "openid profile email")
+# Lowest SPID/CIE level (acr SpidL1-3) a citizen login may assert; a lower one is refused (cse/cittadino/oidc.py).
+CSE_SPID_MIN_LEVEL = int(os.environ.get("CSE_SPID_MIN_LEVEL", "2"))
 CSE_OIDC_ACR_VALUES = os.environ.get("CSE_OIDC_ACR_VALUES", "https://www.spid.gov.it/SpidL2")
 OIDC_USE_PKCE = True
 OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"

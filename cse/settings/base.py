@@ -110,6 +110,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cse.core.middleware.SecurityHeadersMiddleware",
+    "cse.core.middleware.NoStoreForPersonalDataMiddleware",  # outside the session and auth layers: sees every reply
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

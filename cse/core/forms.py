@@ -4,6 +4,7 @@ from django import forms
 
 from .forms_util import StyledFormMixin
 from .roles import ROLES_BY_TIPO_ENTE, Ruolo
+from .validators import validate_codice_fiscale
 
 
 class OperatoreCreateForm(StyledFormMixin, forms.Form):
@@ -11,7 +12,7 @@ class OperatoreCreateForm(StyledFormMixin, forms.Form):
     first_name = forms.CharField(label="Nome", max_length=150)
     last_name = forms.CharField(label="Cognome", max_length=150)
     email = forms.EmailField(label="E-mail")
-    codice_fiscale = forms.CharField(label="Codice fiscale", max_length=16, min_length=16)
+    codice_fiscale = forms.CharField(label="Codice fiscale", max_length=16, validators=[validate_codice_fiscale])
     qualifica = forms.CharField(label="Qualifica", max_length=120, required=False)
     ruolo = forms.ChoiceField(label="Ruolo")
     password = forms.CharField(label="Password iniziale", widget=forms.PasswordInput, strip=False)

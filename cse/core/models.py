@@ -12,6 +12,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from .roles import Capability, Ruolo, TipoEnte
+from .validators import validate_codice_fiscale
 
 ISTAT_COMUNE_RE = r"^\d{6}$"
 BELFIORE_RE = r"^[A-Z]\d{3}$"
@@ -113,7 +114,7 @@ class Operatore(models.Model):
     """Profile of a staff user; the roles are Incarichi, one per ente."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="operatore")
-    codice_fiscale = models.CharField(max_length=16, unique=True)
+    codice_fiscale = models.CharField(max_length=16, unique=True, validators=[validate_codice_fiscale])
     qualifica = models.CharField(max_length=120, blank=True)
     telefono = models.CharField(max_length=30, blank=True)
     history = HistoricalRecords()

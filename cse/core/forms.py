@@ -26,3 +26,11 @@ class OtpTokenForm(StyledFormMixin, forms.Form):
     token = forms.RegexField(
         label="Codice a 6 cifre", regex=r"^\d{6}$", error_messages={"invalid": "Il codice è composto da 6 cifre."}
     )
+
+
+class CodiceAttivazioneForm(StyledFormMixin, forms.Form):
+    codice = forms.CharField(
+        label="Codice di attivazione",
+        max_length=20,
+        help_text="Il codice monouso ricevuto dall'amministratore del proprio ente (es. ABCD-EFGH-JKLM).",
+    )

@@ -193,6 +193,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 
 OTP_TOTP_ISSUER = "CSE"
+# First TOTP enrolment needs a one-time code from the ente's administrator, valid this many hours.
+CSE_OTP_ACTIVATION_HOURS = int(os.environ.get("CSE_OTP_ACTIVATION_HOURS", "72"))
 
 # django-guardian: no anonymous user row; object permissions only through our direct-FK models.
 ANONYMOUS_USER_NAME = None

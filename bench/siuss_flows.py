@@ -162,7 +162,7 @@ def _seed(n: int):
         ente=ente,
         codice_siuss="F284",
         belfiore_sede="F284",
-        cf_operatore="RSSMRA80A01F284X",
+        cf_operatore="RSSMRA80A01F284B",
         audience="https://bench.example.invalid/siuss/waas/F284",
         purpose_ids=["bench-purpose"],
         rate_limit_per_minute=100_000,

@@ -18,6 +18,7 @@ from cse.cartella.models import Cartella
 from cse.core.models import Ente
 from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability
+from cse.core.validators import validate_codice_fiscale_or_partita_iva
 from cse.core.validators_dates import validate_period
 
 from .glossary import Priorita, StatoDomanda, StatoSessione, TipoMembro, TipoServizio
@@ -179,7 +180,9 @@ class Erogatore(models.Model):
 
     ambito = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="erogatori")
     denominazione = models.CharField(max_length=200)
-    codice_fiscale = models.CharField("codice fiscale / partita IVA", max_length=16, blank=True)
+    codice_fiscale = models.CharField(
+        "codice fiscale / partita IVA", max_length=16, blank=True, validators=[validate_codice_fiscale_or_partita_iva]
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -7,6 +7,8 @@ from datetime import date
 
 from codicefiscale import codicefiscale
 
+from cse.core.validators import is_valid_codice_fiscale
+
 
 def normalise_cf(value: str) -> str:
     return "".join(value.split()).upper()
@@ -18,7 +20,7 @@ def codice_fiscale_problems(
     """Italian messages for every way `cf` disagrees with the declared identity; empty when consistent."""
     if len(cf) != 16:
         return ["Il codice fiscale deve avere 16 caratteri."]
-    if not codicefiscale.is_valid(cf):
+    if not is_valid_codice_fiscale(cf):
         return ["Il codice fiscale non è valido (formato o carattere di controllo errato)."]
     decoded = codicefiscale.decode(cf)
     raw = decoded["raw"]

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from cse.core.models import Comune, Ente
 from cse.core.permissions import ente_ids_for, non_comune_ente_ids_for
 from cse.core.roles import Capability
+from cse.core.validators import validate_codice_fiscale
 from cse.core.validators_dates import validate_birth_date, validate_period
 
 from .glossary import AreaBisogno, CondizioneOccupazionale, Disabilita, Protezione, StatoCartella
@@ -80,7 +81,7 @@ class Assistito(models.Model):
     """A person taken in charge. Registered by one comune (its owner ente); no cross-comune sharing."""
 
     owner_ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="assistiti")
-    codice_fiscale = models.CharField(max_length=16, blank=True, db_index=True)
+    codice_fiscale = models.CharField(max_length=16, blank=True, db_index=True, validators=[validate_codice_fiscale])
     identificativo_temporaneo = models.CharField(
         max_length=20, blank=True, help_text="per chi non ha codice fiscale, da riconciliare"
     )

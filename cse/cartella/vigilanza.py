@@ -8,7 +8,6 @@ The owning ente's responsabile is alerted and reviews every such access.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from cse.core.models import AccessLog, Ente
 from cse.core.permissions import ente_ids_for, operators_with
 from cse.core.roles import Capability
 from cse.core.tasks import enqueue_with, send_alert_email
+from cse.core.validators import CF_MESSAGE, is_valid_codice_fiscale
 
 from .glossary import StatoCartella
 from .identity import normalise_cf
@@ -34,7 +34,6 @@ from .vigilanza_models import AccessoEmergenza, EsitoEmergenza, EsitoRevisione, 
 
 MIN_MOTIVO = 20
 GRANT_REASON = "accesso di emergenza"  # marks break-the-glass grants: they never make a case "assigned"
-_CF_SHAPE = re.compile(r"[A-Z0-9]{16}")
 NESSUNA_CARTELLA = (
     "Nessuna cartella aperta accessibile in emergenza per il codice fiscale indicato. "
     "La richiesta è stata comunque registrata."
@@ -65,8 +64,8 @@ def _validate_request(*, user, codice_fiscale: str, motivo: str, password: str, 
     """All input checks before any lookup: the answer cannot depend on whether the person exists."""
     cf = normalise_cf(codice_fiscale)
     errors: dict[str, list[str]] = {}
-    if not _CF_SHAPE.fullmatch(cf):
-        errors["codice_fiscale"] = ["Indicare un codice fiscale completo di 16 caratteri (solo lettere e cifre)."]
+    if not is_valid_codice_fiscale(cf):
+        errors["codice_fiscale"] = [CF_MESSAGE]
     if len(motivo.strip()) < MIN_MOTIVO:
         errors["motivo"] = [f"Descrivere il motivo dell'urgenza in almeno {MIN_MOTIVO} caratteri."]
     if not _password_ok(user, password, request):

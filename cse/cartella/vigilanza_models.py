@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cse.core.models import Ente
+from cse.core.validators import validate_codice_fiscale
 
 __all__ = ["AccessoEmergenza", "EsitoEmergenza", "EsitoRevisione", "Segnalazione", "TipoSegnalazione"]
 
@@ -38,7 +39,7 @@ class AccessoEmergenza(models.Model):
         related_name="accessi_emergenza",
         help_text="ente titolare della cartella (o comune della persona); vuoto se il codice fiscale non è noto",
     )
-    codice_fiscale = models.CharField(max_length=16)
+    codice_fiscale = models.CharField(max_length=16, validators=[validate_codice_fiscale])
     assistito = models.ForeignKey("cartella.Assistito", on_delete=models.PROTECT, null=True, blank=True)
     cartella = models.ForeignKey("cartella.Cartella", on_delete=models.PROTECT, null=True, blank=True)
     motivo = models.TextField()

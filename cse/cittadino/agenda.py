@@ -15,6 +15,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cse.core.models import Comune, Ente
+from cse.core.validators import validate_codice_fiscale
 from cse.core.validators_dates import validate_period
 
 from .glossary import STATI_ATTIVI, Argomento, StatoPrenotazione, TipoSportello
@@ -24,7 +25,7 @@ class Cittadino(models.Model):
     """A citizen account, identified by codice fiscale (from SPID/CIE, or the demo's test identity provider)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cittadino")
-    codice_fiscale = models.CharField(max_length=16, unique=True)
+    codice_fiscale = models.CharField(max_length=16, unique=True, validators=[validate_codice_fiscale])
     nome = models.CharField(max_length=100)
     cognome = models.CharField(max_length=100)
     email = models.EmailField(blank=True)
@@ -174,7 +175,7 @@ class Prenotazione(models.Model):
     cittadino = models.ForeignKey(
         Cittadino, on_delete=models.PROTECT, null=True, blank=True, related_name="prenotazioni"
     )
-    codice_fiscale = models.CharField(max_length=16, blank=True)
+    codice_fiscale = models.CharField(max_length=16, blank=True, validators=[validate_codice_fiscale])
     nome = models.CharField(max_length=100)
     cognome = models.CharField(max_length=100)
     email = models.EmailField()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from cse.core.forms_util import StyledFormMixin
+from cse.core.validators import normalise_codice_fiscale, validate_codice_fiscale
 
 from .glossary import Argomento
 
@@ -26,9 +27,6 @@ class AccessoProvaForm(StyledFormMixin, forms.Form):
     cognome = forms.CharField(max_length=100)
 
     def clean_codice_fiscale(self) -> str:
-        from codicefiscale import codicefiscale
-
-        cf = self.cleaned_data["codice_fiscale"].strip().upper()
-        if not codicefiscale.is_valid(cf):
-            raise forms.ValidationError("Codice fiscale non valido.")
+        cf = normalise_codice_fiscale(self.cleaned_data["codice_fiscale"])
+        validate_codice_fiscale(cf)
         return cf

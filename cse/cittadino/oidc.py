@@ -26,6 +26,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from .services import cittadino_ensure
 
+SPID_LEVEL_PREFIX = "https://www.spid.gov.it/SpidL"  # the acr values of SPID and of CIE id's OIDC profile
 FISCAL_NUMBER_CLAIMS = ("https://attributes.eid.gov.it/fiscal_number", "fiscal_number")
 ACR_SESSION_KEY = "cse_citizen_acr"
 _ERROR_ATTR = "_cse_oidc_error"
@@ -46,6 +47,26 @@ def codice_fiscale_from_claims(claims: dict) -> str:
     if not codicefiscale.is_valid(cf):
         raise CitizenRefused("Il codice fiscale fornito dal servizio di identità digitale non è valido.")
     return cf
+
+
+def spid_level(acr: object) -> int:
+    """The SPID/CIE level (1-3) an `acr` asserts; 0 when absent or not a SPID/CIE level."""
+    value = str(acr or "").strip()
+    suffix = value.removeprefix(SPID_LEVEL_PREFIX)
+    if value == suffix or suffix not in {"1", "2", "3"}:
+        return 0
+    return int(suffix)
+
+
+def require_spid_level(acr: object) -> None:
+    """Personal data need at least CSE_SPID_MIN_LEVEL (AgID guidelines: SpidL2 for social-service data);
+    a login the provider made at a lower level is refused before anything is written."""
+    minimum = settings.CSE_SPID_MIN_LEVEL
+    if spid_level(acr) < minimum:
+        raise CitizenRefused(
+            f"L'accesso è avvenuto con un livello di sicurezza insufficiente: per questo servizio serve SPID o CIE "
+            f"di livello {minimum} o superiore (ad esempio con codice via SMS o app). Accedere di nuovo."
+        )
 
 
 def _refuse_operators(cf: str, user=None) -> None:
@@ -108,6 +129,7 @@ class CitizenOIDCBackend(OIDCAuthenticationBackend):
         return payload
 
     def get_or_create_user(self, access_token, id_token, payload):
+        require_spid_level(payload.get("acr"))  # from the signed id_token, never from userinfo
         claims = {**payload, **self.get_userinfo(access_token, id_token, payload)}
         cf = codice_fiscale_from_claims(claims)
         nome = str(claims.get("given_name") or "").strip()

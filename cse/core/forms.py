@@ -4,6 +4,7 @@ from django import forms
 
 from .forms_util import StyledFormMixin
 from .roles import ROLES_BY_TIPO_ENTE, Ruolo
+from .validators import validate_codice_fiscale
 
 
 class OperatoreCreateForm(StyledFormMixin, forms.Form):
@@ -11,7 +12,7 @@ class OperatoreCreateForm(StyledFormMixin, forms.Form):
     first_name = forms.CharField(label="Nome", max_length=150)
     last_name = forms.CharField(label="Cognome", max_length=150)
     email = forms.EmailField(label="E-mail")
-    codice_fiscale = forms.CharField(label="Codice fiscale", max_length=16, min_length=16)
+    codice_fiscale = forms.CharField(label="Codice fiscale", max_length=16, validators=[validate_codice_fiscale])
     qualifica = forms.CharField(label="Qualifica", max_length=120, required=False)
     ruolo = forms.ChoiceField(label="Ruolo")
     password = forms.CharField(label="Password iniziale", widget=forms.PasswordInput, strip=False)
@@ -24,4 +25,12 @@ class OperatoreCreateForm(StyledFormMixin, forms.Form):
 class OtpTokenForm(StyledFormMixin, forms.Form):
     token = forms.RegexField(
         label="Codice a 6 cifre", regex=r"^\d{6}$", error_messages={"invalid": "Il codice è composto da 6 cifre."}
+    )
+
+
+class CodiceAttivazioneForm(StyledFormMixin, forms.Form):
+    codice = forms.CharField(
+        label="Codice di attivazione",
+        max_length=20,
+        help_text="Il codice monouso ricevuto dall'amministratore del proprio ente (es. ABCD-EFGH-JKLM).",
     )

@@ -156,3 +156,47 @@ class SecurityHeadersMiddleware:
             "base-uri 'self'; form-action 'self'; object-src 'none'",
         )
         return response
+
+
+# --- caching of personal data --------------------------------------------------------------------------------------
+
+# Surfaces whose every response may carry personal data, logged in or not (a booking receipt opened from the
+# e-mail link has no session): operators, ambito, regional tier, SIUSS e-service/API, Django admin, Wagtail admin,
+# the citizens' booking pages.
+PRIVATE_PREFIXES = (
+    "/operatore/",
+    "/locale/",
+    "/ambito/",
+    "/regionale/",
+    "/siuss/",
+    "/gestione/",
+    "/cms/",
+    "/cittadino/",
+)
+NO_STORE = "no-store, private"
+
+
+class NoStoreForPersonalDataMiddleware:
+    """Cache-Control: no-store, private on every response of a private surface and of any authenticated session,
+    so that neither a shared proxy nor the browser's disk cache keeps a page or file with personal data (back button
+    after logout on a shared front-office PC). Static files keep their own long-lived caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if needs_no_store(request) and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = NO_STORE
+            del response["Expires"]
+        return response
+
+
+def needs_no_store(request) -> bool:
+    """True unless the request is for a static file, or a public page seen without a session."""
+    if request.path.startswith(settings.STATIC_URL):
+        return False
+    if request.path.startswith(PRIVATE_PREFIXES):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)

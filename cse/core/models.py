@@ -12,6 +12,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from .roles import Capability, Ruolo, TipoEnte
+from .validators import validate_codice_fiscale
 
 ISTAT_COMUNE_RE = r"^\d{6}$"
 BELFIORE_RE = r"^[A-Z]\d{3}$"
@@ -113,7 +114,7 @@ class Operatore(models.Model):
     """Profile of a staff user; the roles are Incarichi, one per ente."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="operatore")
-    codice_fiscale = models.CharField(max_length=16, unique=True)
+    codice_fiscale = models.CharField(max_length=16, unique=True, validators=[validate_codice_fiscale])
     qualifica = models.CharField(max_length=120, blank=True)
     telefono = models.CharField(max_length=30, blank=True)
     history = HistoricalRecords()
@@ -123,6 +124,27 @@ class Operatore(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+
+class CodiceAttivazione(models.Model):
+    """One-time code the ente's administrator hands an operator for the first TOTP enrolment, so that a stolen
+    password alone cannot enrol the attacker's authenticator. Only the SHA-256 of the (random, 60-bit) code is kept;
+    it expires after CSE_OTP_ACTIVATION_HOURS and is spent by its first use."""
+
+    operatore = models.ForeignKey(Operatore, on_delete=models.CASCADE, related_name="codici_attivazione")
+    ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="+")
+    codice_hash = models.CharField(max_length=64, unique=True)
+    emesso_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    emesso_il = models.DateTimeField(default=timezone.now)
+    scade_il = models.DateTimeField()
+    usato_il = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "codice di attivazione del secondo fattore"
+        verbose_name_plural = "codici di attivazione del secondo fattore"
+
+    def __str__(self) -> str:
+        return f"Codice di attivazione di {self.operatore} (emesso il {self.emesso_il:%d/%m/%Y %H:%M})"
 
 
 class Incarico(models.Model):

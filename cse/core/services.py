@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from codicefiscale import codicefiscale
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.db import transaction
 from .models import Ambito, Comune, Ente, Incarico, Operatore, Regione
 from .permissions import ente_groups_ensure, forget_cached_capabilities, group_name
 from .roles import ROLES_BY_TIPO_ENTE, Ruolo, TipoEnte
+from .validators import CF_MESSAGE, is_valid_codice_fiscale
 
 ISTAT_CSV_COLUMNS = ("codice_istat", "nome", "codice_catastale", "sigla_provincia", "codice_regione", "regione")
 BUNDLED_COMUNI_CSV = Path(__file__).parent / "data" / "comuni-istat-2020.csv"
@@ -146,8 +146,8 @@ def operatore_create(
     errors: dict[str, list[str]] = {}
     if User.objects.filter(username__iexact=username).exists():
         errors.setdefault("username", []).append("Esiste già un utente con questo nome utente.")
-    if not codicefiscale.is_valid(cf):
-        errors.setdefault("codice_fiscale", []).append("Codice fiscale non valido.")
+    if not is_valid_codice_fiscale(cf):
+        errors.setdefault("codice_fiscale", []).append(CF_MESSAGE)
     elif Operatore.objects.filter(codice_fiscale=cf).exists():
         errors.setdefault("codice_fiscale", []).append("Esiste già un operatore con questo codice fiscale.")
     try:

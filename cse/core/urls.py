@@ -14,6 +14,11 @@ urlpatterns = [
     path("accesso/secondo-fattore/attiva/", views.otp_setup, name="otp_setup"),
     path("ente/<int:pk>/operatori/", views.ente_operatori, name="ente_operatori"),
     path("ente/incarichi/<int:pk>/revoca/", views.incarico_revoca, name="incarico_revoca"),
+    path(
+        "ente/incarichi/<int:pk>/codice-attivazione/",
+        views.codice_attivazione_emetti,
+        name="codice_attivazione_emetti",
+    ),
     path("ente/<int:pk>/accessi/", views.ente_accessi, name="ente_accessi"),
     path("ente/<int:pk>/accessi.csv", views.ente_accessi_csv, name="ente_accessi_csv"),
     path("ente/<int:pk>/storico/", views.ente_storico, name="ente_storico"),

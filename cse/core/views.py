@@ -6,6 +6,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,9 +24,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cse.cartella.models import Assistito, Cartella
 
 from .exports import csv_response
-from .forms import OperatoreCreateForm, OtpTokenForm
+from .forms import CodiceAttivazioneForm, OperatoreCreateForm, OtpTokenForm
 from .forms_util import add_service_errors
 from .models import AccessLog, AuditCheck, Ente, Incarico
+from .otp_activation import codice_attivazione_issue, codice_attivazione_redeem, has_confirmed_device
 from .params import int_param_or_default
 from .permissions import ente_ids_for
 from .reauth import require_recent_auth
@@ -71,17 +73,47 @@ def otp_verify(request):
     return render(request, "core/otp_verify.html", {"form": form, "next": _safe_next(request, reverse("home"))})
 
 
+ENROL_DEVICE_KEY = "cse_otp_enrol_device"  # the unconfirmed device this session unlocked with an activation code
+
+
 @login_required
 def otp_setup(request):
-    """First enrolment of a TOTP app; once confirmed, only verification is possible here."""
-    if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
+    """First enrolment of a TOTP app: first the administrator's activation code, then the QR code and a TOTP code;
+    once confirmed, only verification is possible here."""
+    if has_confirmed_device(request.user):
         return redirect("otp_verify")
-    device, _ = TOTPDevice.objects.get_or_create(user=request.user, confirmed=False, defaults={"name": "App TOTP"})
+    device = TOTPDevice.objects.filter(
+        pk=request.session.get(ENROL_DEVICE_KEY), user=request.user, confirmed=False
+    ).first()
+    if device is None:
+        return _otp_activation(request)
+    return _otp_confirm(request, device)
+
+
+def _otp_activation(request):
+    """Step 1: the one-time code from the ente's administrator unlocks a fresh device (its secret is shown only
+    after this, so a stolen password alone never sees it)."""
+    form = CodiceAttivazioneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = codice_attivazione_redeem(user=request.user, codice=form.cleaned_data["codice"])
+        except ValidationError as exc:
+            form.add_error("codice", exc.messages[0])
+        else:
+            request.session[ENROL_DEVICE_KEY] = device.pk
+            return redirect(f"{reverse('otp_setup')}?next={_safe_next(request, reverse('home'))}")
+    context = {"form": form, "next": _safe_next(request, reverse("home"))}
+    return render(request, "core/otp_attivazione.html", context, status=400 if form.errors else 200)
+
+
+def _otp_confirm(request, device: TOTPDevice):
+    """Step 2: scan the QR code and prove it with a first TOTP code."""
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save()
+            request.session.pop(ENROL_DEVICE_KEY, None)
             otp_login(request, device)
             messages.success(request, "Secondo fattore attivato.")
             return redirect(_safe_next(request, reverse("home")))
@@ -133,6 +165,25 @@ def incarico_revoca(request, pk: int):
         incarico_revoke(incarico=incarico)
         messages.success(request, f"Incarico revocato: {incarico}.")
     return redirect("ente_operatori", pk=incarico.ente_id)
+
+
+@login_required
+@require_POST
+def codice_attivazione_emetti(request, pk: int):
+    """The ente's administrator issues an operator's activation code: shown once, on this page only."""
+    incarico = get_object_or_404(
+        Incarico.objects.select_related("operatore__user", "ente"),
+        pk=pk,
+        attivo=True,
+        ente_id__in=ente_ids_for(request.user, Capability.MANAGE_OPERATORS),
+    )
+    try:
+        codice = codice_attivazione_issue(operatore=incarico.operatore, ente=incarico.ente, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("ente_operatori", pk=incarico.ente_id)
+    context = {"incarico": incarico, "codice": codice, "ore": settings.CSE_OTP_ACTIVATION_HOURS}
+    return render(request, "core/codice_attivazione.html", context)
 
 
 def _ente_logs(request, ente: Ente):

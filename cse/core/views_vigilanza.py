@@ -18,10 +18,13 @@ from cse.cartella.models import AccessoEmergenza, EsitoEmergenza, EsitoRevisione
 from .forms_util import StyledFormMixin, add_service_errors
 from .permissions import ente_ids_for
 from .roles import Capability
+from .validators import validate_codice_fiscale
 
 
 class AccessoEmergenzaForm(StyledFormMixin, forms.Form):
-    codice_fiscale = forms.CharField(label="Codice fiscale della persona", max_length=20)
+    codice_fiscale = forms.CharField(
+        label="Codice fiscale della persona", max_length=20, validators=[validate_codice_fiscale]
+    )
     motivo = forms.CharField(
         label="Motivo dell'urgenza",
         widget=forms.Textarea,

@@ -10,6 +10,7 @@ from cse.cartella.models import Sesso
 from cse.core.forms_util import StyledFormMixin
 from cse.core.models import Comune, Ente
 from cse.core.services import comune_by_istat
+from cse.core.validators import validate_codice_fiscale
 from cse.core.validators_dates import validate_birth_date
 
 
@@ -38,7 +39,9 @@ class AssistitoForm(StyledFormMixin, forms.Form):
         max_length=4,
         help_text="es. F284 per Molfetta, Z… per uno stato estero",
     )
-    codice_fiscale = forms.CharField(label="Codice fiscale", max_length=20, required=False)
+    codice_fiscale = forms.CharField(
+        label="Codice fiscale", max_length=20, required=False, validators=[validate_codice_fiscale]
+    )
     identificativo_temporaneo = forms.CharField(
         label="Identificativo temporaneo", max_length=20, required=False, help_text="solo per chi non ha codice fiscale"
     )
@@ -249,6 +252,7 @@ class RelazioneForm(StyledFormMixin, forms.ModelForm):
         cf = "".join(self.cleaned_data["persona_cf"].split()).upper()
         if not cf:
             return None
+        validate_codice_fiscale(cf)
         persona = Assistito.objects.filter(
             owner_ente_id=self.assistito.owner_ente_id, codice_fiscale=cf, unito_a__isnull=True
         ).first()

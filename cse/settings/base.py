@@ -113,6 +113,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cse.core.middleware.SecurityHeadersMiddleware",
+    "cse.core.middleware.NoStoreForPersonalDataMiddleware",  # outside the session and auth layers: sees every reply
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -196,6 +197,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 
 OTP_TOTP_ISSUER = "CSE"
+# First TOTP enrolment needs a one-time code from the ente's administrator, valid this many hours.
+CSE_OTP_ACTIVATION_HOURS = int(os.environ.get("CSE_OTP_ACTIVATION_HOURS", "72"))
 
 # django-guardian: no anonymous user row; object permissions only through our direct-FK models.
 ANONYMOUS_USER_NAME = None
@@ -288,6 +291,8 @@ CSE_OIDC_PRIVATE_KEY_FILE = os.environ.get("CSE_OIDC_PRIVATE_KEY_FILE", "")
 CSE_OIDC_PRIVATE_KEY_KID = os.environ.get("CSE_OIDC_PRIVATE_KEY_KID", "")
 OIDC_RP_SIGN_ALGO = os.environ.get("CSE_OIDC_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = os.environ.get("CSE_OIDC_SCOPES", "openid profile email")
+# Lowest SPID/CIE level (acr SpidL1-3) a citizen login may assert; a lower one is refused (cse/cittadino/oidc.py).
+CSE_SPID_MIN_LEVEL = int(os.environ.get("CSE_SPID_MIN_LEVEL", "2"))
 CSE_OIDC_ACR_VALUES = os.environ.get("CSE_OIDC_ACR_VALUES", "https://www.spid.gov.it/SpidL2")
 OIDC_USE_PKCE = True
 OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"

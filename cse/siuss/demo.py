@@ -29,7 +29,7 @@ def seed_siuss_demo(ente, *, worker, erogatore: str, base_url: str = "http://loc
         ente=ente,
         codice_siuss=ente.codice,
         belfiore_sede=ente.codice,
-        cf_operatore="RSSMRA80A01F284X",
+        cf_operatore="RSSMRA80A01F284B",
         audience=f"{base_url}/siuss/waas/{ente.codice}",
         purpose_ids=["demo-inps-siuss"],
     )

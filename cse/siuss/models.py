@@ -11,6 +11,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cse.core.models import BELFIORE_RE, Ente
+from cse.core.validators import validate_codice_fiscale
 
 from .glossary import (
     CodiceEsito,
@@ -23,7 +24,6 @@ from .glossary import (
 )
 
 POSITIVE = [MinValueValidator(Decimal("0"), message="Il valore non può essere negativo.")]
-CF_RE = r"^[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z][A-Z0-9]{3}[A-Z]$"
 
 
 class EserviceWaas(models.Model):
@@ -45,7 +45,7 @@ class EserviceWaas(models.Model):
         "codice fiscale del responsabile della trasmissione",
         max_length=16,
         blank=True,
-        validators=[RegexValidator(CF_RE, "Codice fiscale non valido.")],
+        validators=[validate_codice_fiscale],
     )
     audience = models.CharField("audience PDND del voucher", max_length=300)
     purpose_ids = models.JSONField("finalità PDND ammesse (purposeId)", default=list)

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from cse.cartella.glossary import SIUSS_AREA_UTENZA, AreaBisogno, Carattere
+from cse.core.validators import is_valid_codice_fiscale
 
 from .builders import age_on, isee_for, presa_in_carico
 from .glossary import ISTAT_TO_ISO, MINOR_AGE, PresenzaProvaMezzi
@@ -25,6 +26,8 @@ def ente_problems(eservice) -> list[str]:
     problems = []
     if not eservice.cf_operatore:
         problems.append(f"manca il codice fiscale del responsabile della trasmissione di {eservice.ente}")
+    elif not is_valid_codice_fiscale(eservice.cf_operatore):  # stored before the full check existed
+        problems.append(f"il codice fiscale del responsabile della trasmissione di {eservice.ente} non è valido")
     if not eservice.attivo:
         problems.append(f"l'e-service SIUSS di {eservice.ente} non è attivo")
     return problems

@@ -46,6 +46,7 @@ class OidcSimulator(SimApp):
         self.token_scenario = ""
         self.id_token_audience = ""  # tests: an id_token meant for another client
         self.acr = "https://www.spid.gov.it/SpidL2"
+        self.asserted_acr = ""  # tests: the level asserted whatever was asked (a login done at a lower level)
         self._codes: dict[str, dict] = {}
         self._tokens: dict[str, dict] = {}
         self._lock = threading.Lock()
@@ -97,7 +98,7 @@ class OidcSimulator(SimApp):
                 "redirect_uri": params.get("redirect_uri", ""),
                 "nonce": params.get("nonce"),
                 "challenge": params.get("code_challenge"),
-                "acr": params.get("acr_values", self.acr).split(" ")[0],
+                "acr": self.asserted_acr or params.get("acr_values", self.acr).split(" ")[0],
             }
         query = urlencode({"code": code, "state": params.get("state", "")})
         return _redirect(f"{params.get('redirect_uri', '')}?{query}")

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from cse.cittadino.agenda import Cittadino
-from cse.cittadino.oidc import ACR_SESSION_KEY, CitizenRefused, codice_fiscale_from_claims
+from cse.cittadino.oidc import ACR_SESSION_KEY, CitizenRefused, codice_fiscale_from_claims, spid_level
 from cse.demo.synthetic import codice_fiscale_for
 from cse.settings.checks import check_citizen_oidc_settings
 
@@ -38,9 +38,9 @@ def op(simulator_suite, settings):
     settings.OIDC_RP_CLIENT_ID = sim.client_id
     settings.OIDC_RP_CLIENT_SECRET = sim.client_secret
     settings.OIDC_TIMEOUT = 5
-    sim.citizen, sim.token_scenario = dict(CITIZEN), ""
+    sim.citizen, sim.token_scenario, sim.asserted_acr = dict(CITIZEN), "", ""
     yield sim
-    sim.citizen, sim.token_scenario = dict(CITIZEN), ""
+    sim.citizen, sim.token_scenario, sim.asserted_acr = dict(CITIZEN), "", ""
 
 
 def start(client, next_url: str = "") -> str:
@@ -119,6 +119,38 @@ def test_a_staff_account_bound_to_a_citizen_cf_is_refused(op, client, db):
     response = client.get(start(client))
     assert response.status_code == 403 and "account di operatore" in response.content.decode()
     assert not logged_in(client)
+
+
+SPID = "https://www.spid.gov.it/SpidL"
+
+
+def test_a_login_asserted_at_spid_level_1_is_refused_with_an_italian_page(op, client, db):
+    op.asserted_acr = f"{SPID}1"  # the provider authenticated with password only, whatever we asked
+    users = get_user_model().objects.count()
+    response = client.get(start(client))
+    assert response.status_code == 403
+    assert "livello di sicurezza insufficiente" in response.content.decode()
+    assert "livello 2 o superiore" in response.content.decode()
+    assert not logged_in(client) and not Cittadino.objects.exists()
+    assert get_user_model().objects.count() == users
+
+
+def test_the_minimum_level_is_configurable(op, client, db, settings):
+    settings.CSE_SPID_MIN_LEVEL = 3
+    refused = client.get(start(client))  # the simulator asserts the requested SpidL2
+    assert refused.status_code == 403 and "livello 3 o superiore" in refused.content.decode()
+    op.asserted_acr = f"{SPID}3"
+    landed = client.get(start(client))
+    assert landed.status_code == 302 and logged_in(client)
+    assert client.session[ACR_SESSION_KEY] == f"{SPID}3"
+
+
+@pytest.mark.parametrize(
+    "acr, level",
+    [(f"{SPID}1", 1), (f"{SPID}2", 2), (f"{SPID}3", 3), ("", 0), (None, 0), (f"{SPID}9", 0), ("SpidL3", 0)],
+)
+def test_spid_level_reads_only_the_spid_cie_acr_values(acr, level):
+    assert spid_level(acr) == level
 
 
 @pytest.mark.parametrize("scenario", ["errore_server", "malformato", "invalid_grant", "invalid_client"])

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cse.core.otp_activation import codice_attivazione_issue
 from tests.factories import PASSWORD
 
 
@@ -38,14 +39,20 @@ def token_for(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def test_outside_demo_mode_an_operator_must_enrol_and_pass_a_totp_code(operator, client, settings):
+def test_outside_demo_mode_an_operator_must_enrol_and_pass_a_totp_code(world, operator, client, settings):
     settings.CSE_REQUIRE_OTP = True
     client.post(reverse("login"), {"username": operator.username, "password": PASSWORD})
     cartella_url = reverse("locale:assistiti_list")
     response = client.get(cartella_url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("otp_verify"))
     response = client.get(response["Location"], follow=True)
-    assert "Attivazione della verifica in due passaggi" in response.content.decode()
+    assert "codice di attivazione monouso" in response.content.decode()
+    codice = codice_attivazione_issue(
+        operatore=operator.operatore,
+        ente=operator.operatore.incarichi.get().ente,
+        by=world.user("A1", "amministratore_ente"),
+    )
+    client.post(reverse("otp_setup"), {"codice": codice})
     device = TOTPDevice.objects.get(user=operator, confirmed=False)
 
     bad = client.post(reverse("otp_setup"), {"token": "000000" if token_for(device) != "000000" else "111111"})

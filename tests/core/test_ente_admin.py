@@ -45,7 +45,8 @@ def test_the_admin_creates_an_operator_who_can_then_work_in_that_comune_only(wor
     ("overrides", "message"),
     [
         ({"username": "a1.segretariato"}, "Esiste già un utente con questo nome utente."),
-        ({"codice_fiscale": "XXXXXXXXXXXXXXXX"}, "Codice fiscale non valido."),
+        ({"codice_fiscale": "XXXXXXXXXXXXXXXX"}, "Codice fiscale non valido"),
+        ({"codice_fiscale": "RSSMRA80A01F284X"}, "carattere di controllo"),  # only the check character is wrong
         ({"password": "corta"}, "La password è troppo corta: servono almeno 12 caratteri."),
         ({"password": "123456789012345"}, "solo da cifre"),
         ({"ruolo": "analista_regionale"}, "Scegli un&#x27;opzione valida"),

@@ -22,7 +22,7 @@ def eservice_for(ente, **extra) -> EserviceWaas:
         ente=ente,
         codice_siuss=extra.pop("codice_siuss", ente.codice if len(ente.codice) == 4 else "F284"),
         belfiore_sede=extra.pop("belfiore_sede", "F284"),
-        cf_operatore=extra.pop("cf_operatore", "RSSMRA80A01F284X"),
+        cf_operatore=extra.pop("cf_operatore", "RSSMRA80A01F284B"),
         audience=extra.pop("audience", f"https://cse.example.invalid/siuss/waas/{ente.codice}"),
         purpose_ids=extra.pop("purpose_ids", ["purpose-inps-siuss"]),
         **extra,

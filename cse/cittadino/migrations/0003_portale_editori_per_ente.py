@@ -14,7 +14,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cittadino', '0001_citizen_portal_agendas_bookings'),
+        ('cittadino', '0002_codice_fiscale_validator'),
         ('wagtailcore', '0098_apitoken'),
     ]
 

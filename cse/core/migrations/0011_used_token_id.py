@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0009_capability_view_categorie_protette"),
+        ("core", "0010_codice_attivazione_cf_validator"),
     ]
 
     operations = [

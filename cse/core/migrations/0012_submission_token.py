@@ -7,7 +7,7 @@ import django.utils.timezone
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0009_capability_view_categorie_protette'),
+        ('core', '0011_used_token_id'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

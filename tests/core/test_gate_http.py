@@ -63,7 +63,7 @@ def test_portal_and_waas_keep_their_own_credentials(world, client, settings):
     settings.CSE_REQUIRE_OTP = True
     _login(client, world.user("A1", "segretariato"), verified=False)
     assert client.get(reverse("cittadino:prenota")).status_code == 200
-    waas = client.get(reverse("siuss:waas_status", kwargs={"codice": world.enti["A1"].codice}))
+    waas = client.get(reverse("siuss:waas_flussi", kwargs={"codice": world.enti["A1"].codice}))
     assert waas.status_code == 401 and "voucher" in waas.content.decode()
 
 

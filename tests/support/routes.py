@@ -100,10 +100,10 @@ def crawl(client, start: list[str], *, skip: set[str], limit: int = 200, forms: 
             continue
         tries[name] = tries.get(name, 0) + 1
         response = client.get(path)
-        if response.status_code != 200:  # not this visitor's object: another link of the same route may be
+        if response.status_code >= 400:  # not this visitor's object: another link of the same route may be
             continue
-        found[name] = path
-        if "html" not in response.get("Content-Type", ""):
+        found[name] = path  # a redirect too (the demo's citizen login): its parameters are read all the same
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode(errors="replace")
         if forms is not None:

@@ -9,7 +9,6 @@ from django.http import HttpResponse
 
 from .disclosure import ProtectedTable
 
-
 NOT_SHOWN = "n.d."
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

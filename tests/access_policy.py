@@ -40,6 +40,7 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "reauth": OPERATOR,  # "Conferma la tua password" before exports and transfers
     "ente_operatori": cap("manage_operators"),
     "incarico_revoca": cap("manage_operators"),
+    "codice_attivazione_emetti": cap("manage_operators"),
     "ente_accessi": cap("view_audit"),
     "ente_storico": cap("view_audit"),
     "ente_accessi_csv": cap("view_audit"),

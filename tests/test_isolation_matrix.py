@@ -50,6 +50,7 @@ OBJECT_URLS = {
     "ente_sistemi": "ente",
     "ente_chiamate_csv": "ente",
     "incarico_revoca": "incarico",
+    "codice_attivazione_emetti": "incarico",
     "regionale:scheda": "scheda_leps",
     "regionale:scheda_finalizza": "scheda_leps",
     "regionale:scheda_riapri": "scheda_leps",

@@ -94,6 +94,17 @@ def codice_from_token(token: str, *, max_age: int | None = None) -> str | None:
         return None
 
 
+class RicevutaScaduta(Exception):
+    """The e-mail link of a booking whose appointment is more than CSE_BOOKING_RECEIPT_DAYS in the past."""
+
+
+def receipt_link_expired(prenotazione: Prenotazione, *, now: datetime | None = None) -> bool:
+    """A receipt link in a mailbox must not open a person's booking for ever: it lapses some days after the
+    appointment (the citizen logged in with SPID/CIE still sees their bookings in the personal area)."""
+    lapses = prenotazione.slot.fine + timedelta(days=settings.CSE_BOOKING_RECEIPT_DAYS)
+    return (now or timezone.now()) > lapses
+
+
 def remember_in_session(request: HttpRequest, prenotazione: Prenotazione) -> None:
     codes = request.session.get(SESSION_KEY, [])
     if prenotazione.codice not in codes:
@@ -102,10 +113,14 @@ def remember_in_session(request: HttpRequest, prenotazione: Prenotazione) -> Non
 
 def get_prenotazione_for_citizen(request: HttpRequest, codice: str) -> Prenotazione:
     """The booking if it belongs to the requester (citizen account, this browser's session, or the signed link of
-    the e-mail); otherwise 404 exactly as for a code that does not exist."""
+    the e-mail); otherwise 404 exactly as for a code that does not exist. RicevutaScaduta for an e-mail link past
+    its time."""
     token = request.GET.get("t", "")
     if token and codice_from_token(token) == codice:
         allowed = Q(codice=codice)
+        linked = Prenotazione.objects.filter(allowed).select_related("slot").first()
+        if linked is not None and receipt_link_expired(linked):
+            raise RicevutaScaduta(codice)
     else:
         allowed = Q(codice=codice, codice__in=request.session.get(SESSION_KEY, []))
         cittadino = getattr(request.user, "cittadino", None) if request.user.is_authenticated else None

@@ -4,6 +4,7 @@ iCalendar), cancel and move, test login and the personal area. Views parse, call
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -30,6 +31,7 @@ from .glossary import Argomento, StatoPrenotazione
 from .ics import booking_ics
 from .ratelimit import rate_limited
 from .selectors import (
+    RicevutaScaduta,
     accessi_ai_miei_dati,
     codice_from_token,
     free_times,
@@ -139,11 +141,27 @@ def conferma(request, token: str):
     return redirect("cittadino:ricevuta", codice=prenotazione.codice)
 
 
+def _receipt_link(view):
+    """Booking pages opened from an e-mail link past its time answer 410 with an Italian page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except RicevutaScaduta:
+            context = {"giorni": settings.CSE_BOOKING_RECEIPT_DAYS}
+            return render(request, "cittadino/ricevuta_scaduta.html", context, status=410)
+
+    return wrapper
+
+
+@_receipt_link
 def ricevuta(request, codice: str):
     prenotazione = get_prenotazione_for_citizen(request, codice)
     return render(request, "cittadino/ricevuta.html", {"p": prenotazione, "cutoff": settings.CSE_BOOKING_CUTOFF_HOURS})
 
 
+@_receipt_link
 def ricevuta_pdf(request, codice: str):
     prenotazione = get_prenotazione_for_citizen(request, codice)
     pdf = render_pdf("cittadino/ricevuta_pdf.html", {"p": prenotazione}, request=request)
@@ -152,6 +170,7 @@ def ricevuta_pdf(request, codice: str):
     return response
 
 
+@_receipt_link
 def ricevuta_ics(request, codice: str):
     prenotazione = get_prenotazione_for_citizen(request, codice)
     response = HttpResponse(booking_ics(prenotazione), content_type="text/calendar; charset=utf-8")
@@ -160,6 +179,7 @@ def ricevuta_ics(request, codice: str):
 
 
 @require_POST
+@_receipt_link
 def annulla(request, codice: str):
     prenotazione = get_prenotazione_for_citizen(request, codice)
     try:
@@ -170,6 +190,7 @@ def annulla(request, codice: str):
     return redirect("cittadino:ricevuta", codice=codice)
 
 
+@_receipt_link
 def sposta(request, codice: str):
     prenotazione = get_prenotazione_for_citizen(request, codice)
     errore = ""

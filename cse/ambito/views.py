@@ -156,12 +156,14 @@ def uvm_nuova(request, pk: int):
     return render(request, "ambito/form.html", {"form": form, "title": f"Convoca la UVM — cartella {cartella.numero}"})
 
 
-def _board_page(request, sessione, **extra):
+def _board_page(request, sessione, *, membro_form=None, verbale_form=None):
+    """The board, with a refused form shown again in place of its blank one (named, so it replaces it)."""
     context = board_context(sessione)
     context.update(
         can_manage=has_capability(request.user, Capability.MANAGE_UVM, sessione.ambito_id),
-        membro_form=forms.MembroForm(),
-        verbale_form=forms.VerbaleForm(
+        membro_form=membro_form or forms.MembroForm(),
+        verbale_form=verbale_form
+        or forms.VerbaleForm(
             initial={
                 "ordine_del_giorno": sessione.ordine_del_giorno,
                 "decisioni": sessione.decisioni,
@@ -169,7 +171,6 @@ def _board_page(request, sessione, **extra):
             }
         ),
         mio=sessione.membri.filter(user=request.user).first(),
-        **extra,
     )
     return render(request, "ambito/uvm_board.html", context)
 

@@ -199,3 +199,24 @@ def test_a_comune_social_worker_added_as_member_reads_the_case_and_the_session(w
 
     assert Cartella.objects.visible_to(other).filter(pk=sessione.cartella_id).exists()
     assert not Cartella.objects.visible_to(other, "manage_cartelle").filter(pk=sessione.cartella_id).exists()
+
+
+@pytest.mark.parametrize(
+    ("route", "data"),
+    [
+        ("ambito:uvm_membro", {"tipo": "nessuno", "nome": "Mario Rossi"}),
+        ("ambito:uvm_membro", {"tipo": "asl", "utente": "non.esiste", "accesso_fino_al": "9999-99-99T99:99"}),
+        ("ambito:uvm_verbale", {"ordine_del_giorno": "x", "decisioni": "y", "version": "-1e309"}),
+    ],
+)
+def test_a_refused_board_form_is_shown_again_with_its_errors_and_nothing_written(world, sessione, client, route, data):
+    """The board re-rendered a refused form by passing it twice (TypeError, a 500)."""
+    from django.urls import reverse
+
+    client.force_login(world.user("AMB_A", "coordinatore_uvm"))
+    membri, version = sessione.membri.count(), sessione.version
+    response = client.post(reverse(route, kwargs={"pk": sessione.pk}), data)
+    assert response.status_code == 200
+    assert b"is-invalid" in response.content
+    sessione.refresh_from_db()
+    assert (sessione.membri.count(), sessione.version) == (membri, version)

@@ -89,6 +89,7 @@ def environment(args: argparse.Namespace) -> dict[str, str]:
         EMAIL_FILE_PATH=str(VAR / "mail"),
         MEDIA_ROOT=str(VAR / "media"),
         WAGTAILADMIN_BASE_URL=f"https://127.0.0.1:{args.port}",
+        WEB_CONCURRENCY=str(args.workers),  # what the settings' start-up check compares with REDIS_URL
         PYTHONUNBUFFERED="1",
     )
     return env

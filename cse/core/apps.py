@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
+        from . import checks  # noqa: F401 - registers the deploy checks
         from .append_only import append_only_after_migrate
         from .gate_signals import connect_gate_signals
         from .middleware import mark_authenticated

@@ -64,6 +64,8 @@ DATABASE_ROUTERS = ["cse.routers.RegionaleRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Web worker processes (WEB_CONCURRENCY, which uvicorn and gunicorn read too): more than one needs REDIS_URL.
+CSE_WEB_WORKERS = int(os.environ.get("WEB_CONCURRENCY", "1"))
 if REDIS_URL:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -262,7 +264,8 @@ CSE_INTEROP_BREAKER_FAILURES = int(os.environ.get("CSE_INTEROP_BREAKER_FAILURES"
 CSE_INTEROP_BREAKER_RESET_SECONDS = float(os.environ.get("CSE_INTEROP_BREAKER_RESET_SECONDS", "30"))
 # Citizen portal (issue 9): Wagtail CMS, citizen login, front-office booking.
 WAGTAIL_SITE_NAME = "Servizi sociali — portale del cittadino"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The public https:// address of the service (links in e-mails); only the demo has a default.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000" if CSE_DEMO else "")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx"]
@@ -322,6 +325,8 @@ CSE_ALERT_DISTINCT_CARTELLE = int(os.environ.get("CSE_ALERT_DISTINCT_CARTELLE", 
 CSE_ALERT_WINDOW_MINUTES = int(os.environ.get("CSE_ALERT_WINDOW_MINUTES", "10"))
 _office_hours = os.environ.get("CSE_ALERT_OFFICE_HOURS", "7-20").strip()
 CSE_ALERT_OFFICE_HOURS = tuple(int(h) for h in _office_hours.split("-")) if _office_hours else None
+# A booking's e-mail link (receipt, PDF, .ics, cancel, move) stops working this many days after the appointment.
+CSE_BOOKING_RECEIPT_DAYS = int(os.environ.get("CSE_BOOKING_RECEIPT_DAYS", "30"))
 CSE_BOOKING_HOLD_MINUTES = int(os.environ.get("CSE_BOOKING_HOLD_MINUTES", "15"))
 CSE_BOOKING_CUTOFF_HOURS = int(os.environ.get("CSE_BOOKING_CUTOFF_HOURS", "24"))
 CSE_BOOKING_MIN_LEAD_MINUTES = int(os.environ.get("CSE_BOOKING_MIN_LEAD_MINUTES", "60"))

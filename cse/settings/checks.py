@@ -1,5 +1,8 @@
 """Start-up checks for production settings (kept apart so they can be tested without importing prod)."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import INSECURE_PSEUDONYM_KEY, INSECURE_SECRET_KEY
@@ -21,6 +24,29 @@ def check_production_settings(settings: dict) -> None:
     if settings["DEBUG"]:
         raise ImproperlyConfigured("DEBUG non può essere attivo in produzione.")
     check_citizen_oidc_settings(settings)
+    problems = unsafe_configuration_problems(settings)
+    if problems:
+        raise ImproperlyConfigured(problems[0])
+
+
+def unsafe_configuration_problems(settings: Mapping[str, Any]) -> list[str]:
+    """Configurations that run but lose data or weaken security; production refuses to start with any of them and
+    `manage.py check --deploy` lists them (cse.core.checks)."""
+    problems = []
+    if settings.get("CSE_WEB_WORKERS", 1) > 1 and not settings.get("REDIS_URL"):
+        problems.append(
+            f"WEB_CONCURRENCY={settings['CSE_WEB_WORKERS']} processi senza REDIS_URL: il channel layer in memoria "
+            "perde i messaggi tra un processo e l'altro (agenda e lavagna UVM in tempo reale). Impostare REDIS_URL."
+        )
+    if not str(settings.get("WAGTAILADMIN_BASE_URL", "")).startswith("https://"):
+        problems.append(
+            "WAGTAILADMIN_BASE_URL deve essere l'indirizzo pubblico https:// del servizio (link nelle e-mail)."
+        )
+    if settings.get("CSE_BOOKING_RECEIPT_DAYS", 30) < 1:
+        problems.append("CSE_BOOKING_RECEIPT_DAYS deve essere almeno 1 (giorni di validità del link di prenotazione).")
+    if settings.get("CSE_SPID_MIN_LEVEL", 2) not in (2, 3):
+        problems.append("CSE_SPID_MIN_LEVEL deve essere 2 o 3: i dati sociali richiedono almeno SPID/CIE di livello 2.")
+    return problems
 
 
 def check_citizen_oidc_settings(settings: dict) -> None:

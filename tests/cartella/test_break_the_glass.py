@@ -17,6 +17,7 @@ from cse.cartella.models import (
     Segnalazione,
 )
 from cse.core.models import AccessLog
+from cse.demo.synthetic import codice_fiscale_for
 from tests.factories import PASSWORD, register_person
 from tests.test_isolation_matrix import _body
 
@@ -152,7 +153,8 @@ def test_unknown_cf_and_person_without_open_case_get_the_same_answer_and_are_rec
     nobody_open = register_person(world.enti["A2"], cognome="Defilippis", nome="Carla", data_nascita=date(1961, 7, 2))
     operatore = world.user("B1", "segretariato")
     client.force_login(operatore)
-    unknown = _open(client, "ZZZZZZ61L42F284Z", follow=True)
+    # a well-formed CF (the form refuses malformed ones before any lookup) that nobody in the world holds
+    unknown = _open(client, codice_fiscale_for("Zanzotto", "Zelinda", "F", date(1961, 7, 2), "F284"), follow=True)
     existing = _open(client, nobody_open.codice_fiscale, follow=True)
     assert unknown.status_code == existing.status_code == 200
     assert "Nessuna cartella aperta" in unknown.content.decode()

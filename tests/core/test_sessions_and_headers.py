@@ -201,6 +201,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         "DJANGO_SETTINGS_MODULE": "cse.settings.prod",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "CSE_PSEUDONYM_KEY": secrets.token_urlsafe(40),
+        "WAGTAILADMIN_BASE_URL": "https://cse.example.it",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

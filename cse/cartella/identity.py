@@ -7,7 +7,7 @@ from datetime import date
 
 from codicefiscale import codicefiscale
 
-from cse.core.validators import is_valid_codice_fiscale
+from cse.core.validators import CF_LENGTH_MESSAGE, CF_MESSAGE, is_valid_codice_fiscale
 
 
 def normalise_cf(value: str) -> str:
@@ -19,9 +19,9 @@ def codice_fiscale_problems(
 ) -> list[str]:
     """Italian messages for every way `cf` disagrees with the declared identity; empty when consistent."""
     if len(cf) != 16:
-        return ["Il codice fiscale deve avere 16 caratteri."]
+        return [CF_LENGTH_MESSAGE]
     if not is_valid_codice_fiscale(cf):
-        return ["Il codice fiscale non è valido (formato o carattere di controllo errato)."]
+        return [CF_MESSAGE]
     decoded = codicefiscale.decode(cf)
     raw = decoded["raw"]
     problems: list[str] = []

@@ -5,8 +5,10 @@ from __future__ import annotations
 from codicefiscale import codicefiscale
 from django.core.exceptions import ValidationError
 
+CF_LENGTH_MESSAGE = "Il codice fiscale deve avere 16 caratteri."
 CF_MESSAGE = (
-    "Codice fiscale non valido: controllare lettere, cifre, data e luogo di nascita e carattere di controllo finale."
+    "Codice fiscale non valido (formato o carattere di controllo errato): controllare lettere, cifre, data e luogo "
+    "di nascita."
 )
 PIVA_MESSAGE = "Codice fiscale o partita IVA non valido: 16 caratteri per una persona, 11 cifre per un ente."
 
@@ -25,6 +27,8 @@ def is_valid_codice_fiscale(value: str) -> bool:
 
 def validate_codice_fiscale(value: str) -> None:
     """Django validator of a person's codice fiscale (operators, assistiti, citizens)."""
+    if len(normalise_codice_fiscale(value)) != 16:
+        raise ValidationError(CF_LENGTH_MESSAGE, code="codice_fiscale")
     if not is_valid_codice_fiscale(value):
         raise ValidationError(CF_MESSAGE, code="codice_fiscale")
 

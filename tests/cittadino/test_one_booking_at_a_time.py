@@ -32,7 +32,7 @@ def same_hour(world):
     start = free_slots(sportello).filter(inizio__gte=timezone.now() + timedelta(days=2)).order_by("inizio").first()
     places = list(free_slots(sportello).filter(inizio=start.inizio).order_by("posto"))
     later = free_slots(sportello).filter(inizio__gte=start.fine).order_by("inizio").first()
-    cittadino = cittadino_ensure(codice_fiscale="CTTMRA80A41F284K", nome="Mara", cognome="Cittadini")
+    cittadino = cittadino_ensure(codice_fiscale="CTTMRA80A41F284F", nome="Mara", cognome="Cittadini")
     return cittadino, places, later
 
 

@@ -17,12 +17,18 @@ from django.urls import reverse
 from cse.cartella.models import AccessoEmergenza, CartellaUserObjectPermission
 from cse.core.models import Incarico, Operatore
 from cse.core.services import operatore_create
-from cse.core.validators import CF_MESSAGE, PIVA_MESSAGE, is_valid_codice_fiscale, validate_codice_fiscale
+from cse.core.validators import (
+    CF_LENGTH_MESSAGE,
+    CF_MESSAGE,
+    PIVA_MESSAGE,
+    is_valid_codice_fiscale,
+    validate_codice_fiscale,
+)
 from cse.demo.synthetic import codice_fiscale_for
 from tests.factories import PASSWORD
 
 BAD_CHECK = "RSSMRA80A01F284X"  # right shape, right date and place; only the last character is wrong
-ITALIAN_MESSAGES = {CF_MESSAGE, PIVA_MESSAGE}
+ITALIAN_MESSAGES = {CF_MESSAGE, CF_LENGTH_MESSAGE, PIVA_MESSAGE}
 CF_FIELD_NAME = re.compile(r"^(codice_fiscale(_\w+)?|cf|cf_\w+|\w+_cf)$")
 
 SYNTHETIC_CF = codice_fiscale_for("Ferri", "Sara", "F", date(1985, 5, 20), "F284")
@@ -66,7 +72,7 @@ def test_the_validator_refuses_with_an_italian_message(bad):
     assert not is_valid_codice_fiscale(bad)
     with pytest.raises(ValidationError) as exc:
         validate_codice_fiscale(bad)
-    assert exc.value.messages == [CF_MESSAGE]
+    assert exc.value.messages == [CF_LENGTH_MESSAGE if len(bad) != 16 else CF_MESSAGE]
 
 
 def test_the_bad_inputs_differ_from_the_valid_cf_only_where_intended():

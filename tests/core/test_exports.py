@@ -9,6 +9,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -133,9 +134,10 @@ def test_regional_table_exports(world, client, formato):
 @pytest.mark.django_db(databases=["default", "regionale"])
 def test_regional_completeness_xlsx_keeps_numbers_numbers(world, client, monkeypatch):
     row = {"ente": "@F284", "erogate": 5, "da_preparare": -1, "pronte": 0, "esposte": 2, "acquisite": 1}
-    monkeypatch.setattr(
-        "cse.regionale.views.siuss_completeness", lambda anno: [{**row, "in_errore": 1, "quota_acquisite": -20.5}]
+    published = SimpleNamespace(
+        completeness=lambda: [{**row, "in_errore": 1, "quota_acquisite": -20.5}], completeness_totals=dict
     )
+    monkeypatch.setattr("cse.regionale.views.protected_pattern", lambda anno: published)
     client.force_login(world.user("REG", "analista_regionale"))
     response = client.get(reverse("regionale:completezza"), {"anno": 2026, "formato": "xlsx"})
     assert _xlsx_rows(response)[1] == ["'@F284", 5, -1, 0, 2, 1, 1, -20.5]

@@ -653,7 +653,7 @@ def _citizen_booking(w):
     """A confirmed booking of a logged-in citizen of A1, two days ahead (beyond the cancellation cut-off)."""
     from cse.cittadino.services import cittadino_ensure, prenotazione_create
 
-    cittadino = cittadino_ensure(codice_fiscale="CTTMRA80A41F284K", nome="Mara", cognome="Cittadini")
+    cittadino = cittadino_ensure(codice_fiscale="CTTMRA80A41F284F", nome="Mara", cognome="Cittadini")
     slot = free_slots(_sportello(w)).filter(inizio__gte=timezone.now() + timedelta(days=2)).order_by("inizio").first()
     p = prenotazione_create(
         slot_id=slot.pk,

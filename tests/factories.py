@@ -213,6 +213,29 @@ def add_ambito_content(world: World) -> None:
     )
 
 
+def past_emergency_access(world: World, *, by: tuple[str, str], to_ente: str, days_ago: int = 1):
+    """A granted, already expired two-hour emergency access of operator `by` (ente key, ruolo) to `to_ente`'s case."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cse.cartella.models import AccessoEmergenza
+
+    past = timezone.now() - timedelta(days=days_ago)
+    return AccessoEmergenza.objects.create(
+        operatore=world.user(*by),
+        ente_origine=world.enti[by[0]],
+        ente_titolare=world.enti[to_ente],
+        codice_fiscale=world.assistiti[to_ente].codice_fiscale,
+        assistito=world.assistiti[to_ente],
+        cartella=world.cartelle[to_ente],
+        motivo="Pronto intervento notturno per una persona senza dimora",
+        esito="concesso",
+        dal=past,
+        al=past + timedelta(hours=2),
+    )
+
+
 def add_vigilanza_content(world: World) -> None:
     """Rows for the isolation matrix of the review pages: a past (expired, no live grant) emergency access of a B1
     operator to A1's case, and an alert per comune. Their operators are responsabili, so the scenario tests, which
@@ -221,23 +244,10 @@ def add_vigilanza_content(world: World) -> None:
 
     from django.utils import timezone
 
-    from cse.cartella.models import AccessoEmergenza, Segnalazione
+    from cse.cartella.models import Segnalazione
 
     past = timezone.now() - timedelta(days=2)
-    world.emergenze = {
-        "A1": AccessoEmergenza.objects.create(
-            operatore=world.user("B1", "responsabile"),
-            ente_origine=world.enti["B1"],
-            ente_titolare=world.enti["A1"],
-            codice_fiscale=world.assistiti["A1"].codice_fiscale,
-            assistito=world.assistiti["A1"],
-            cartella=world.cartelle["A1"],
-            motivo="Pronto intervento notturno per una persona senza dimora",
-            esito="concesso",
-            dal=past,
-            al=past + timedelta(hours=2),
-        )
-    }
+    world.emergenze = {"A1": past_emergency_access(world, by=("B1", "responsabile"), to_ente="A1", days_ago=2)}
     world.segnalazioni = {
         key: Segnalazione.objects.create(
             ente=world.enti[key],

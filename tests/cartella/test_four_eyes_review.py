@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from cse.cartella.models import AccessoEmergenza, Segnalazione
 from cse.cartella.vigilanza import accesso_emergenza_review, segnalazione_close
+from tests.factories import past_emergency_access
 
 pytestmark = pytest.mark.django_db
 
@@ -19,19 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def own_emergency(world) -> AccessoEmergenza:
     """A1's responsabile opened an emergency access to a case of their own ente (as any operator may)."""
-    past = timezone.now() - timedelta(days=1)
-    return AccessoEmergenza.objects.create(
-        operatore=world.user("A1", "responsabile"),
-        ente_origine=world.enti["A1"],
-        ente_titolare=world.enti["A1"],
-        codice_fiscale=world.assistiti["A1"].codice_fiscale,
-        assistito=world.assistiti["A1"],
-        cartella=world.cartelle["A1"],
-        motivo="Pronto intervento notturno per una persona senza dimora",
-        esito="concesso",
-        dal=past,
-        al=past + timedelta(hours=2),
-    )
+    return past_emergency_access(world, by=("A1", "responsabile"), to_ente="A1")
 
 
 def test_the_operator_cannot_review_their_own_emergency_access(world, own_emergency):

@@ -12,7 +12,13 @@ from cse.routers import RegionaleRouter
 from cse.settings.base import INSECURE_PSEUDONYM_KEY, INSECURE_SECRET_KEY
 from cse.settings.checks import check_production_settings
 
-GOOD = {"SECRET_KEY": "k" * 50, "CSE_PSEUDONYM_KEY": "p" * 40, "CSE_DEMO": False, "DEBUG": False}
+GOOD = {
+    "SECRET_KEY": "k" * 50,
+    "CSE_PSEUDONYM_KEY": "p" * 40,
+    "CSE_DEMO": False,
+    "DEBUG": False,
+    "WAGTAILADMIN_BASE_URL": "https://cse.example.it",
+}
 
 
 def check(**overrides):
@@ -20,7 +26,8 @@ def check(**overrides):
 
 
 def start_production(env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "CSE_PSEUDONYM_KEY", "CSE_DEMO", "DEBUG"}}
+    unset = {"SECRET_KEY", "CSE_PSEUDONYM_KEY", "CSE_DEMO", "DEBUG", "WAGTAILADMIN_BASE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         env={**clean, "DJANGO_SETTINGS_MODULE": "cse.settings.prod", **env},
@@ -33,7 +40,9 @@ def start_production(env: dict[str, str]) -> subprocess.CompletedProcess:
 def test_the_production_settings_module_refuses_default_keys_and_accepts_real_ones():
     refused = start_production({})
     assert refused.returncode != 0 and "SECRET_KEY mancante o di default" in refused.stderr
-    accepted = start_production({"SECRET_KEY": "s" * 50, "CSE_PSEUDONYM_KEY": "p" * 40})
+    accepted = start_production(
+        {"SECRET_KEY": "s" * 50, "CSE_PSEUDONYM_KEY": "p" * 40, "WAGTAILADMIN_BASE_URL": "https://cse.example.it"}
+    )
     assert accepted.returncode == 0, accepted.stderr
 
 

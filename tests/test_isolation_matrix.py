@@ -3,7 +3,6 @@ against every URL that takes an object id (enumerated from the resolver), with f
 
 from __future__ import annotations
 
-import re
 from datetime import date, time
 
 import pytest
@@ -14,6 +13,7 @@ from cse.cartella.fasi import Documento, Prestazione, VoceDiario
 from cse.cittadino.agenda import AperturaStraordinaria, Chiusura, Prenotazione, RegolaOrario, Sportello
 from cse.core.models import Incarico
 from cse.regionale.models import SchedaLeps
+from tests.support.pages import page_body
 
 # Every URL pattern taking an object id must be classified here; a new one without a rule fails the build.
 OBJECT_URLS = {
@@ -149,11 +149,6 @@ def test_every_id_taking_url_has_an_isolation_rule():
     assert unclassified == [], f"URL senza regola di isolamento: {unclassified}"
 
 
-def _body(response) -> str:
-    """The page without its per-request CSRF token, which is masked differently on every render."""
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"| nonce="[^"]*"', "", response.content.decode())
-
-
 def _foreign_objects(world, ente_key: str, ruolo: str, user) -> dict[str, list[int]]:
     """Objects this user has no business with: other enti's people, cases, enti and incarichi."""
     visible_cartelle = {c.pk for k, c in world.cartelle.items() if k == ente_key}
@@ -247,7 +242,7 @@ def test_foreign_objects_answer_404_for_every_role_url_and_method(world, client)
                 for pk in foreign[kind]:
                     response = getattr(client, method)(reverse(name, kwargs={key: pk, **EXTRA_KWARGS.get(name, {})}))
                     tried += 1
-                    if (response.status_code, _body(response)) != (absent.status_code, _body(absent)):
+                    if (response.status_code, page_body(response)) != (absent.status_code, page_body(absent)):
                         leaks.append((ente_key, ruolo, name, pk, method, response.status_code))
     print(f"isolation matrix: {tried} combinations, {len(leaks)} leaks")
     assert tried > 1000
@@ -271,7 +266,7 @@ def test_forbidden_and_nonexistent_look_the_same(world, client):
     foreign = client.get(reverse("locale:assistito_detail", kwargs={"pk": world.assistiti["B1"].pk}))
     missing = client.get(reverse("locale:assistito_detail", kwargs={"pk": 999999}))
     assert foreign.status_code == missing.status_code == 404
-    assert _body(foreign) == _body(missing)
+    assert page_body(foreign) == page_body(missing)
 
 
 # not in the synthetic generator's surname list, so no operator in a page header can carry them

@@ -31,8 +31,8 @@ from cse.cittadino.services import cittadino_ensure
 from cse.core.middleware import RECENT_AUTH_KEY
 from cse.regionale.ingest import counted_events, ingest_event
 from tests.factories import TINY_PDF
+from tests.support.pages import page_body
 from tests.support.submission import TokenClient
-from tests.test_isolation_matrix import _body
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
 
@@ -110,7 +110,7 @@ def _get(user, url: str, *, recent_auth: bool = False, pdf: bool = False):
             response = client.get(url)
     else:
         response = client.get(url)
-    return response.status_code, _normalise(_body(response))
+    return response.status_code, _normalise(page_body(response))
 
 
 def _operator(key, ruolo, route, *, case_key="A1", query="", **kw):

@@ -278,6 +278,7 @@ def uvm_scala(request, pk: int, scala: str):
 
 
 @login_required
+@once_per_submission
 def uvm_progetto(request, pk: int):
     sessione = selectors.get_sessione_for(request, pk, finalita="progetto personalizzato")
     progetto = getattr(sessione, "progetto", None) if hasattr(sessione, "progetto") else None

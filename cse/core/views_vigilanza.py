@@ -18,6 +18,7 @@ from cse.cartella.models import AccessoEmergenza, EsitoEmergenza, EsitoRevisione
 from .forms_util import StyledFormMixin, add_service_errors
 from .permissions import ente_ids_for
 from .roles import Capability
+from .submission import once_per_submission
 from .validators import validate_codice_fiscale
 
 
@@ -45,6 +46,7 @@ class ChiusuraForm(StyledFormMixin, forms.Form):
 
 
 @login_required
+@once_per_submission
 def accesso_emergenza(request):
     """Exact codice fiscale + reason + password, all checked before any lookup (no browsing, no existence hint)."""
     if not vigilanza.can_break_glass(request.user):

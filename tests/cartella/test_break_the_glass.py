@@ -19,7 +19,7 @@ from cse.cartella.models import (
 from cse.core.models import AccessLog
 from cse.demo.synthetic import codice_fiscale_for
 from tests.factories import PASSWORD, register_person
-from tests.test_isolation_matrix import _body
+from tests.support.pages import page_body
 
 MOTIVO = "Pronto intervento sociale notturno: persona trovata in strada, serve sapere chi la segue."
 
@@ -85,7 +85,7 @@ def test_night_emergency_access_is_read_only_alerted_reviewed_and_expires(
     expired = client.get(detail)
     missing = client.get(reverse("locale:cartella_detail", kwargs={"pk": 99_999_999}))
     assert expired.status_code == missing.status_code == 404
-    assert _body(expired) == _body(missing)
+    assert page_body(expired) == page_body(missing)
 
 
 @pytest.mark.django_db
@@ -158,7 +158,7 @@ def test_unknown_cf_and_person_without_open_case_get_the_same_answer_and_are_rec
     existing = _open(client, nobody_open.codice_fiscale, follow=True)
     assert unknown.status_code == existing.status_code == 200
     assert "Nessuna cartella aperta" in unknown.content.decode()
-    assert _body(unknown) == _body(existing)
+    assert page_body(unknown) == page_body(existing)
 
     rows = AccessoEmergenza.objects.filter(operatore=operatore).order_by("pk")
     assert [r.esito for r in rows] == ["nessuna_cartella", "nessuna_cartella"]

@@ -3,7 +3,8 @@ note, and the repeat lands on the first result; a post without a valid token is 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
@@ -11,13 +12,14 @@ from django.test import Client
 from django.urls import reverse
 
 from cse.cartella.fasi import VoceDiario
-from cse.cartella.models import Assistito
+from cse.cartella.models import AccessoEmergenza, Assistito
 from cse.cartella.services import cartella_open
 from cse.cittadino.agenda import Prenotazione
 from cse.core.models import SubmissionToken
 from cse.core.submission import ALREADY_SENT, FIELD, INVALID_FORM
 from cse.demo.synthetic import codice_fiscale_for
 from tests.cittadino.race import race_office
+from tests.factories import PASSWORD
 from tests.support.submission import fetch_submission_token
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +114,36 @@ def test_someone_else_replaying_a_token_is_not_shown_the_first_result(world, des
     replay = other.post(url, {**person_data(world), FIELD: token})
     assert replay.status_code == 302 and replay["Location"] != first["Location"]
     assert Assistito.objects.filter(cognome="Esposito").count() == 1
+
+
+def test_an_emergency_access_posted_twice_opens_one_access(world, client):
+    client.force_login(world.user("B1", "assistente_sociale"))
+    reason = "Pronto intervento sociale notturno: persona trovata in strada, serve sapere chi la segue."
+    data = {"codice_fiscale": world.assistiti["A1"].codice_fiscale, "motivo": reason, "password": PASSWORD}
+    first, second = _post_twice(client, reverse("accesso_emergenza"), data)
+    assert first.status_code == 302 and second["Location"] == first["Location"]
+    assert ALREADY_SENT in [str(m) for m in get_messages(second.wsgi_request)]
+    opened = AccessoEmergenza.objects.filter(operatore=world.user("B1", "assistente_sociale"))
+    assert opened.count() == 2  # one per open case of the person (comune A1 and ambito A), not four
+
+
+def test_a_uvm_project_posted_twice_keeps_one_budget(world, client):
+    sessione = world.sessioni["AMB_A"]
+    client.force_login(world.user("AMB_A", "coordinatore_uvm"))
+    project = {
+        "obiettivi": "Permanenza a domicilio in sicurezza",
+        "interventi": "SAD, sollievo al caregiver",
+        "referente": "A.S. dell'ambito",
+        "durata_mesi": "12",
+        "data_verifica": (date.today() + timedelta(days=90)).isoformat(),
+        "budget-TOTAL_FORMS": "1",
+        "budget-INITIAL_FORMS": "0",
+        "budget-0-fonte": "fna",
+        "budget-0-descrizione": "SAD",
+        "budget-0-importo": "3000",
+    }
+    first, second = _post_twice(client, reverse("ambito:uvm_progetto", args=[sessione.pk]), project)
+    assert first.status_code == 302 and second["Location"] == first["Location"]
+    assert ALREADY_SENT in [str(m) for m in get_messages(second.wsgi_request)]
+    sessione.refresh_from_db()
+    assert sessione.progetto.budget.count() == 1 and sessione.progetto.budget_totale == Decimal("3000.00")

@@ -76,3 +76,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.nodeid.startswith(RUN_ONCE):
             item.add_marker(pytest.mark.once)
+        _require_serialized_rollback(item)
+
+
+def _require_serialized_rollback(item) -> None:
+    """A transactional test flushes the database: without serialized_rollback it takes the migrations' seed rows
+    (nomenclatore, content types) with it, and the next test on that worker fails in an order-dependent way."""
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+        raise pytest.UsageError(f"{item.nodeid}: django_db(transaction=True) richiede serialized_rollback=True")

@@ -15,7 +15,7 @@ from cse.core.replay import claim_token_id
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="gara di concorrenza solo su PostgreSQL"),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 RACERS = 8

@@ -1,8 +1,12 @@
-"""schemathesis against the official api-comuni.yaml, on a live test server (real HTTP, real voucher checks).
+"""schemathesis against the official api-comuni.yaml, unmodified, on a live test server (real HTTP, real voucher
+checks). Target: 0 failures.
 
-Each generated request carries a fresh PDND voucher from the local issuer (vouchers are single-use); schemathesis
-checks no server errors, status codes, content types, headers and bodies against the YAML, that schema-invalid input
-is rejected, and (ignored_auth) that calls without a voucher are refused."""
+Each generated request carries a fresh PDND voucher from the local issuer (vouchers are single-use) and the e-service
+allows far more calls than the test makes, so every answer must be one the paths document (200, 400, 404, 500):
+schemathesis checks no server errors, status codes, content types, headers and bodies against the YAML, that
+schema-invalid input is rejected, and (ignored_auth) that the same call without a voucher or with a forged one is
+refused. The refusal itself (401, byte-identical for every cause) is declared by the YAML only in its components,
+so it is checked in test_waas_api, not here."""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ from datetime import date
 
 import pytest
 import schemathesis
-import yaml
 from hypothesis import HealthCheck, settings
+from schemathesis.generation.meta import CoverageScenario
+from schemathesis.specs.openapi.checks import status_code_conformance
 
 from cse.cartella.fasi import VoceNomenclatore
 from cse.siuss.glossary import SPECS_DIR
@@ -20,19 +25,7 @@ from cse.siuss.voucher import LocalIssuer
 
 from .conftest import add_isee, dati, eservice_for, prestazione, take_in_charge, with_residence
 
-
-def _contract() -> dict:
-    """The official YAML, plus the answers it defines in components but does not list on the paths: 401 (the path
-    declares PDND security, so a missing or bad voucher must be refused) and 429 (rate limit, Guida-Comuni §5)."""
-    spec = yaml.safe_load((SPECS_DIR / "api-comuni.yaml").read_text(encoding="utf-8"))
-    for path, method in (("/flussi", "get"), ("/esiti", "post")):
-        responses = spec["paths"][path][method]["responses"]
-        responses.setdefault("401", {"$ref": "#/components/responses/401Unauthorized"})
-        responses.setdefault("429", {"$ref": "#/components/responses/429TooManyRequests"})
-    return spec
-
-
-schema = schemathesis.openapi.from_dict(_contract())
+schema = schemathesis.openapi.from_path(SPECS_DIR / "api-comuni.yaml")
 ISSUER = LocalIssuer(kid="schemathesis")
 
 
@@ -66,4 +59,21 @@ def waas_server(live_server, django_db_setup, django_db_blocker, settings):
 def test_api_conforms_to_api_comuni_yaml(case, waas_server):
     base_url, eservice = waas_server
     token = ISSUER.issue(audience=eservice.audience, purpose_id=eservice.purpose_ids[0])
-    case.call_and_validate(base_url=base_url, headers={"Authorization": f"Bearer {token}"})
+    if _drops_the_voucher(case):
+        # schemathesis demands 401 here (ST203) while the paths list no 401 (ST103): the refusal is checked, the
+        # status list is not, as the YAML's own PDND security requirement implies
+        case.call_and_validate(base_url=base_url, excluded_checks=[status_code_conformance])
+        return
+    # the generator may fill the declared bearer scheme itself (an empty "Bearer "): the voucher replaces it, so a 401
+    # here would be the server refusing a valid voucher, which the contract rightly reports as undocumented
+    case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+    case.call_and_validate(base_url=base_url)
+
+
+def _drops_the_voucher(case) -> bool:
+    """The coverage scenario that sends the call without its Authorization header on purpose (expects 401)."""
+    data = getattr(getattr(case.meta, "phase", None), "data", None)
+    return (
+        getattr(data, "scenario", None) == CoverageScenario.MISSING_PARAMETER
+        and str(getattr(data, "parameter", "")).lower() == "authorization"
+    )

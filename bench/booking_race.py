@@ -44,8 +44,8 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["*"]
     old = setup_databases(verbosity=0, interactive=False, aliases={"default", "regionale"})
     try:
-        from tests.cittadino.race import run_race
-        from tests.factories import build_world
+        from tests.support.factories import build_world
+        from tests.support.race import run_race
 
         world = build_world()
         results = [

@@ -51,7 +51,7 @@ def main() -> None:
     from interop.services import proposta_from_sources
     from interop.simulators.data import CF_SCENARIO, PERSONE
     from interop.simulators.runner import start_all, stop_all, suite_from_settings, urls_for
-    from tests.factories import build_world
+    from tests.support.factories import build_world
 
     settings.CSE_INTEROP_TIMEOUT_SECONDS = 4
     world = build_world()

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import build_world
+from tests.support.factories import build_world
 
 
 @pytest.fixture(autouse=True)

@@ -20,9 +20,9 @@ from cse.ambito.models import MembroUVM
 from cse.cittadino.auth import cittadino_ensure
 from cse.core.roles import capabilities_of
 from cse.routing import websocket_urlpatterns
-from tests.access_policy import API_POLICY, FRAMEWORK_ERRORS, PREFIX_POLICY, URL_POLICY, WEBSOCKET_POLICY
+from tests.support.access_policy import API_POLICY, FRAMEWORK_ERRORS, PREFIX_POLICY, URL_POLICY, WEBSOCKET_POLICY
+from tests.support.isolation import EXTRA_KWARGS, KIND_KWARG, OBJECT_URLS, foreign_objects
 from tests.support.ws import connect
-from tests.test_isolation_matrix import EXTRA_KWARGS, KIND_KWARG, OBJECT_URLS, _foreign_objects
 
 OPERATOR_LOGIN = "/operatore/accesso/?next="
 CITIZEN_LOGIN = "/cittadino/accesso/?next="
@@ -179,7 +179,7 @@ def _every_object(world) -> dict[str, list]:
     objects: dict[str, set] = {}
     for ente_key in ("A1", "B1", "AMB_B"):
         user = world.user(ente_key, "assistente_sociale")
-        for kind, values in _foreign_objects(world, ente_key, "assistente_sociale", user).items():
+        for kind, values in foreign_objects(world, ente_key, "assistente_sociale", user).items():
             objects.setdefault(kind, set()).update(values)
     return {kind: sorted(values, key=str) for kind, values in objects.items()}
 
@@ -266,7 +266,7 @@ def test_waas_api_answers_a_foreign_ente_exactly_like_a_missing_one(world, clien
     from django.core.cache import cache
 
     from cse.siuss.voucher import LocalIssuer
-    from tests.siuss.conftest import eservice_for
+    from tests.support.siuss import eservice_for
 
     issuer = LocalIssuer(kid="crawl-key")
     settings.SIUSS_PDND_JWKS = issuer.jwks()

@@ -3,227 +3,23 @@ against every URL that takes an object id (enumerated from the resolver), with f
 
 from __future__ import annotations
 
-from datetime import date, time
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from cse.ambito.models import MembroUVM
-from cse.cartella.fasi import Documento, Prestazione, VoceDiario
-from cse.cittadino.agenda import AperturaStraordinaria, Chiusura, Prenotazione, RegolaOrario, Sportello
-from cse.core.models import Incarico
-from cse.regionale.models import SchedaLeps
+from tests.support.isolation import (
+    ABSENT_STATUS,
+    EXTRA_KWARGS,
+    KIND_KWARG,
+    OBJECT_URLS,
+    foreign_objects,
+    id_taking_urls,
+)
 from tests.support.pages import page_body
-
-# Every URL pattern taking an object id must be classified here; a new one without a rule fails the build.
-OBJECT_URLS = {
-    "locale:assistito_detail": "assistito",
-    "locale:sistemi_regionali": "assistito",
-    "locale:cartella_nuova": "assistito",
-    "locale:assistito_edit": "assistito",
-    "locale:isee_nuovo": "assistito",
-    "locale:relazione_nuova": "assistito",
-    "locale:contatto_nuovo": "assistito",
-    "locale:unione": "assistito",
-    "locale:cartella_detail": "cartella",
-    "locale:accesso": "cartella",
-    "locale:valutazione": "cartella",
-    "locale:progetto": "cartella",
-    "locale:chiusura": "cartella",
-    "locale:transizione": "cartella",
-    "locale:case_manager": "cartella",
-    "locale:riapertura": "cartella",
-    "locale:intervento_nuovo": "cartella",
-    "locale:prestazione_nuova": "cartella",
-    "locale:prestazione_fine": "prestazione",
-    "locale:diario": "cartella",
-    "locale:diario_oscura": "voce_diario",
-    "locale:documenti": "cartella",
-    "locale:documento": "documento",
-    "locale:documento_oscura": "documento",
-    "locale:pdf": "cartella",
-    "ambito:cartella_detail": "cartella",
-    "ente_operatori": "ente",
-    "ente_accessi": "ente",
-    "ente_accessi_csv": "ente",
-    "ente_storico": "ente",
-    "ente_sistemi": "ente",
-    "ente_chiamate_csv": "ente",
-    "incarico_revoca": "incarico",
-    "codice_attivazione_emetti": "incarico",
-    "regionale:scheda": "scheda_leps",
-    "regionale:scheda_finalizza": "scheda_leps",
-    "regionale:scheda_riapri": "scheda_leps",
-    "regionale:scheda_valore": "scheda_leps",
-    # ambito workspace (issue #4)
-    "locale:trasferimento": "cartella",
-    "ambito:uvm_nuova": "cartella",
-    "ambito:trasferimento": "trasferimento",
-    "ambito:uvm": "sessione",
-    "ambito:uvm_membro": "sessione",
-    "ambito:uvm_verbale": "sessione",
-    "ambito:uvm_scala": "sessione",
-    "ambito:uvm_progetto": "sessione",
-    "ambito:uvm_chiusura": "sessione",
-    "ambito:uvm_pdf": "sessione",
-    "ambito:uvm_presenza": "membro_uvm",
-    "ambito:servizio": "servizio",
-    "ambito:domanda_assegna": "domanda",
-    "siuss:dashboard": "ente",
-    "siuss:dashboard_csv": "ente",
-    "siuss:correzione": "ente",
-    "siuss:dati_prestazione": "prestazione",
-    "siuss:sinba": "cartella",
-    "siuss:sina": "cartella",
-    "siuss:waas_flussi": "ente_codice",
-    "siuss:waas_esiti": "ente_codice",
-    "siuss:waas_status": "ente_codice",
-    # front-office agenda (issue 9)
-    "locale:agenda_sportello": "sportello",
-    "locale:prenotazione": "prenotazione",
-    "locale:prenotazione_assente": "prenotazione",
-    "locale:prenotazione_cartella": "prenotazione",
-    # the office's own agenda rules (settings, weekly hours, closures, extra openings)
-    "locale:agenda_regole": "sportello",
-    "locale:agenda_impostazioni": "sportello",
-    "locale:agenda_regola_nuova": "sportello",
-    "locale:agenda_chiusura_nuova": "sportello",
-    "locale:agenda_apertura_nuova": "sportello",
-    "locale:agenda_regola": "regola_orario",
-    "locale:agenda_regola_elimina": "regola_orario",
-    "locale:agenda_chiusura": "chiusura_agenda",
-    "locale:agenda_chiusura_elimina": "chiusura_agenda",
-    "locale:agenda_apertura": "apertura_straordinaria",
-    "locale:agenda_apertura_elimina": "apertura_straordinaria",
-    # citizen URLs keyed by booking code or e-mail token: never another person's booking
-    "cittadino:ricevuta": "prenotazione_codice",
-    "cittadino:ricevuta_pdf": "prenotazione_codice",
-    "cittadino:ricevuta_ics": "prenotazione_codice",
-    "cittadino:annulla": "prenotazione_codice",
-    "cittadino:sposta": "prenotazione_codice",
-    "cittadino:conferma": "token",
-    # break-the-glass review (issue 8): only the owning ente's responsabile / administrator
-    "accesso_emergenza_revisione": "accesso_emergenza",
-    "segnalazione_chiusura": "segnalazione",
-}
-# URL keyword per kind (default "pk") and the value used as "does not exist"; the WaaS e-service is addressed by
-# the ente's code.
-KIND_KWARG = {
-    "prenotazione_codice": ("codice", "ZZZZZZZZ"),
-    "token": ("token", "non-valido"),
-    "ente_codice": ("codice", "99999999"),
-}
-# The WaaS e-service answers operators' sessions 401 (voucher only; 405 for a wrong method); /status is public.
-ABSENT_STATUS = {"siuss:waas_flussi": (401, 405), "siuss:waas_esiti": (401, 405), "siuss:waas_status": (200, 405)}
-# Wagtail's own admin and document serving: guarded by Wagtail page/collection permissions, tested in
-# tests/cittadino/test_cms_editors.py.
-WAGTAIL_PREFIXES = ("cms/", "documenti-cms/")
-WAGTAIL_NAMES = {"wagtailcore_authenticate_with_password"}  # Wagtail's page-privacy password form (public pages)
-SUPERUSER_ONLY_NAMESPACES = {"admin"}
-EXTRA_KWARGS = {"locale:pdf": {"kind": "riepilogo"}, "ambito:uvm_scala": {"scala": "katz_adl"}}
-
-
-def _walk(patterns, prefix=""):
-    for p in patterns:
-        if isinstance(p, URLResolver) and str(p.pattern) in WAGTAIL_PREFIXES:
-            continue
-        if isinstance(p, URLResolver):
-            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
-            yield from _walk(p.url_patterns, ns)
-        elif isinstance(p, URLPattern):
-            yield f"{prefix}{p.name}", p
-
-
-def id_taking_urls():
-    for name, pattern in _walk(get_resolver().url_patterns):
-        if (
-            pattern.pattern.converters
-            and name.split(":")[0] not in SUPERUSER_ONLY_NAMESPACES
-            and name not in WAGTAIL_NAMES
-        ):
-            yield name
 
 
 def test_every_id_taking_url_has_an_isolation_rule():
     unclassified = sorted(set(id_taking_urls()) - set(OBJECT_URLS))
     assert unclassified == [], f"URL senza regola di isolamento: {unclassified}"
-
-
-def _foreign_objects(world, ente_key: str, ruolo: str, user) -> dict[str, list[int]]:
-    """Objects this user has no business with: other enti's people, cases, enti and incarichi."""
-    visible_cartelle = {c.pk for k, c in world.cartelle.items() if k == ente_key}
-    if (ente_key, "assistente_sociale") in world.users and world.user(ente_key, "assistente_sociale") == user:
-        visible_cartelle |= {world.cartelle["AMB_A"].pk} if ente_key == "A1" else set()
-    visible_assistiti = {world.assistiti[ente_key].pk} if ente_key in world.assistiti else set()
-    if ente_key == "AMB_A" or world.cartelle["AMB_A"].pk in visible_cartelle:
-        visible_assistiti.add(world.assistiti["A1"].pk)
-    foreign_cartelle = [c.pk for c in world.cartelle.values() if c.pk not in visible_cartelle]
-    return {
-        "assistito": [a.pk for a in world.assistiti.values() if a.pk not in visible_assistiti],
-        "cartella": foreign_cartelle,
-        "prestazione": list(Prestazione.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
-        "voce_diario": list(VoceDiario.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
-        "documento": list(Documento.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
-        "ente": [e.pk for k, e in world.enti.items() if k != ente_key],
-        "ente_codice": [e.codice for k, e in world.enti.items() if k != ente_key],
-        "incarico": list(Incarico.objects.exclude(ente=world.enti[ente_key]).values_list("pk", flat=True)[:3]),
-        # the regional tier's aggregates: analysts only
-        "scheda_leps": [] if ente_key == "REG" and ruolo == "analista_regionale" else [_scheda_leps().pk],
-        **_foreign_ambito_objects(world, ente_key),
-        "sportello": list(Sportello.objects.exclude(ente=world.enti[ente_key]).values_list("pk", flat=True)),
-        "prenotazione": list(
-            Prenotazione.objects.exclude(slot__sportello__ente=world.enti[ente_key]).values_list("pk", flat=True)
-        ),
-        **_foreign_agenda_rules(world.enti[ente_key]),
-        # operators are nobody's citizen: every booking code is foreign to them, as are forged e-mail tokens
-        "prenotazione_codice": list(Prenotazione.objects.values_list("codice", flat=True)),
-        "token": [f"{codice}:forged" for codice in Prenotazione.objects.values_list("codice", flat=True)],
-        # review rows belong to the ente reviewing them; the B1 operator who opened an access never sees its review
-        "accesso_emergenza": [a.pk for k, a in world.emergenze.items() if k != ente_key],
-        "segnalazione": [s.pk for k, s in world.segnalazioni.items() if k != ente_key],
-    }
-
-
-def _foreign_ambito_objects(world, ente_key: str) -> dict[str, list[int]]:
-    """Transfer requests, UVM sessions and members, services and waiting-list entries of other enti. The pending
-    request A2 → AMB_A belongs to both A2 and AMB_A; everything of ambito A is foreign to its comuni too (the
-    comune's équipe grant on a case does not make its operators UVM members)."""
-    own = {ente_key}
-    return {
-        "trasferimento": [r.pk for k, r in world.richieste.items() if not own & {k, "AMB_A"}],
-        "sessione": [s.pk for k, s in world.sessioni.items() if k not in own],
-        "membro_uvm": list(
-            MembroUVM.objects.filter(sessione__in=[s for k, s in world.sessioni.items() if k not in own]).values_list(
-                "pk", flat=True
-            )
-        ),
-        "servizio": [s.pk for k, s in world.servizi.items() if k not in own],
-        "domanda": [d.pk for k, d in world.domande.items() if k not in own],
-    }
-
-
-def _foreign_agenda_rules(ente) -> dict[str, list[int]]:
-    """Weekly hours, closures and extra openings of other enti's offices. The world has no closures or extra
-    openings, so one of each is added per office, far beyond every horizon (no slot changes)."""
-    far = date(2099, 1, 5)
-    for sportello in Sportello.objects.all():
-        Chiusura.objects.get_or_create(sportello=sportello, dal=far, al=far, defaults={"motivo": "matrice"})
-        AperturaStraordinaria.objects.get_or_create(
-            sportello=sportello, data=far, defaults={"ora_inizio": time(9), "ora_fine": time(10)}
-        )
-    return {
-        kind: list(model.objects.exclude(sportello__ente=ente).values_list("pk", flat=True))
-        for kind, model in (
-            ("regola_orario", RegolaOrario),
-            ("chiusura_agenda", Chiusura),
-            ("apertura_straordinaria", AperturaStraordinaria),
-        )
-    }
-
-
-def _scheda_leps():
-    scheda, _ = SchedaLeps.objects.get_or_create(anno=2026, ambito="BA01", modulo="A1")
-    return scheda
 
 
 @pytest.mark.django_db(databases=["default", "regionale"])
@@ -232,7 +28,7 @@ def test_foreign_objects_answer_404_for_every_role_url_and_method(world, client)
     leaks = []
     for (ente_key, ruolo), user in world.all_users():
         client.force_login(user)
-        foreign = _foreign_objects(world, ente_key, ruolo, user)
+        foreign = foreign_objects(world, ente_key, ruolo, user)
         for name, kind in OBJECT_URLS.items():
             key, missing = KIND_KWARG.get(kind, ("pk", 99_999_999))
             for method in ("get", "post"):

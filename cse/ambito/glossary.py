@@ -1,6 +1,6 @@
 """Code lists of the ambito tier, each with its source.
 
-- Servizi d'ambito: services the piano di zona manages at ambito level (issue #4; Piano nazionale degli interventi e
+- Servizi d'ambito: services the piano di zona manages at ambito level (Piano nazionale degli interventi e
   dei servizi sociali 2024-2026 — LEPS SAD, dimissioni protette, pronto intervento sociale, residenza fittizia,
   Dopo di Noi, vita indipendente — and seeds/puglia-piano-regionale-sistemi-informativi.txt §4.2.2). Each maps to
   the nomenclatore code used for the interventions it creates in the cartella (cse/cartella/nomenclatore.py).

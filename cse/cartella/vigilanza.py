@@ -1,4 +1,4 @@
-"""Break-the-glass access and unusual-access alerts (issue 8): the only writers of AccessoEmergenza and Segnalazione.
+"""Break-the-glass access and unusual-access alerts: the only writers of AccessoEmergenza and Segnalazione.
 
 Break-the-glass: an operator of any ente may open, for a short time and read-only, the open cases of one person
 found by exact codice fiscale, after typing a reason and re-entering their password. The grant is an ordinary

@@ -1,4 +1,4 @@
-"""Tamper evidence for the access log (issue 8): a sha256 hash chain over its rows, the verification walk, and the
+"""Tamper evidence for the access log: a sha256 hash chain over its rows, the verification walk, and the
 retention purge that keeps the chain verifiable through an anchor. The database refuses UPDATE/DELETE of young rows
 on PostgreSQL (migration core/0007); this module is what proves nothing slipped past it. See docs/audit.md."""
 

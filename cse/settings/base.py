@@ -97,7 +97,7 @@ INSTALLED_APPS = [
     "cse.regionale",
     "cse.demo",
     "cse.siuss",
-    # citizen portal (issue 9): Wagtail CMS and the front-office booking
+    # citizen portal: Wagtail CMS and the front-office booking
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.users",
@@ -262,7 +262,7 @@ CSE_INTEROP_RETRIES = int(os.environ.get("CSE_INTEROP_RETRIES", "2"))
 CSE_INTEROP_BACKOFF_SECONDS = float(os.environ.get("CSE_INTEROP_BACKOFF_SECONDS", "0.3"))
 CSE_INTEROP_BREAKER_FAILURES = int(os.environ.get("CSE_INTEROP_BREAKER_FAILURES", "5"))
 CSE_INTEROP_BREAKER_RESET_SECONDS = float(os.environ.get("CSE_INTEROP_BREAKER_RESET_SECONDS", "30"))
-# Citizen portal (issue 9): Wagtail CMS, citizen login, front-office booking.
+# Citizen portal: Wagtail CMS, citizen login, front-office booking.
 WAGTAIL_SITE_NAME = "Servizi sociali — portale del cittadino"
 # The public https:// address of the service (links in e-mails); only the demo has a default.
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000" if CSE_DEMO else "")
@@ -319,7 +319,7 @@ EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if CSE_DEMO else "django.core.mail.backends.smtp.EmailBackend",
 )
-# Break-the-glass and unusual-access alerts (issue 8). Office hours "7-20" (local time, end excluded); empty disables.
+# Break-the-glass and unusual-access alerts. Office hours "7-20" (local time, end excluded); empty disables.
 CSE_BREAK_GLASS_MINUTES = int(os.environ.get("CSE_BREAK_GLASS_MINUTES", "120"))
 CSE_ALERT_DISTINCT_CARTELLE = int(os.environ.get("CSE_ALERT_DISTINCT_CARTELLE", "20"))
 CSE_ALERT_WINDOW_MINUTES = int(os.environ.get("CSE_ALERT_WINDOW_MINUTES", "10"))

@@ -15,7 +15,7 @@ from cse.cartella.glossary import StatoTrasferimento
 from cse.cartella.models import Cartella, RichiestaTrasferimento
 from cse.cartella.services import cartella_open
 from cse.core.models import OutboxEvent
-from tests.factories import register_person
+from tests.support.factories import register_person
 
 
 def _writes():

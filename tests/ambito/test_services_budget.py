@@ -18,7 +18,7 @@ from cse.cartella.glossary import StatoCartella
 from cse.cartella.models import Cartella
 from cse.cartella.services import cartella_move_ownership, cartella_open
 from cse.core.models import OutboxEvent
-from tests.factories import register_person
+from tests.support.factories import register_person
 
 
 def _ambito_case(world, cognome: str) -> Cartella:

@@ -1,13 +1,13 @@
 import pytest
 
-from .chromium import CHROMIUM, TIMEOUT_MS, csp_violations, new_page
+from tests.support.chromium import CHROMIUM, TIMEOUT_MS, csp_violations, new_page
 
 
 @pytest.fixture(scope="session")
 def asgi_server():
     """One Daphne server per test process for every browser test that needs websockets: the Twisted reactor behind
     it cannot be restarted, so a second server in the same process would never answer."""
-    from .asgi_server import AsgiServerThread
+    from tests.support.asgi_server import AsgiServerThread
 
     server = AsgiServerThread().start()
     yield server

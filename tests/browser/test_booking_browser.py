@@ -9,8 +9,8 @@ import warnings
 import pytest
 from django.utils import timezone
 
-from tests.browser.chromium import needs_chromium, new_page
-from tests.factories import PASSWORD, build_world
+from tests.support.chromium import needs_chromium, new_page
+from tests.support.factories import PASSWORD, build_world
 
 pytestmark = [
     needs_chromium,

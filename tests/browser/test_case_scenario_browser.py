@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.browser.chromium import needs_chromium, submit
-from tests.factories import PASSWORD, build_world
+from tests.support.chromium import needs_chromium, submit
+from tests.support.factories import PASSWORD, build_world
 
 SCREENSHOT = Path(tempfile.gettempdir()) / "cse_case_closed.png"  # for a human look, never committed
 

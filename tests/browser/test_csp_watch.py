@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.chromium import csp_violations, needs_chromium
+from tests.support.chromium import csp_violations, needs_chromium
 
 pytestmark = [
     needs_chromium,

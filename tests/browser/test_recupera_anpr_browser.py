@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from interop.simulators.data import PERSONE
-from tests.browser.chromium import needs_chromium, submit
-from tests.factories import PASSWORD, build_world
+from tests.support.chromium import needs_chromium, submit
+from tests.support.factories import PASSWORD, build_world
 
 pytestmark = [
     needs_chromium,

@@ -17,8 +17,8 @@ from django.test import Client
 from django.utils import timezone
 
 from cse.ambito import services
-from tests.browser.chromium import needs_chromium, watch_csp
-from tests.factories import build_world
+from tests.support.chromium import needs_chromium, watch_csp
+from tests.support.factories import build_world
 
 pytestmark = [
     needs_chromium,

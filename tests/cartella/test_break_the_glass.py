@@ -18,7 +18,7 @@ from cse.cartella.models import (
 )
 from cse.core.models import AccessLog
 from cse.demo.synthetic import codice_fiscale_for
-from tests.factories import PASSWORD, register_person
+from tests.support.factories import PASSWORD, register_person
 from tests.support.pages import page_body
 
 MOTIVO = "Pronto intervento sociale notturno: persona trovata in strada, serve sapere chi la segue."

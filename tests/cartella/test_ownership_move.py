@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from cse.cartella import services
 from cse.cartella.models import Cartella
 from cse.core.models import OutboxEvent
-from tests.factories import build_world
+from tests.support.factories import build_world
 
 
 @pytest.fixture

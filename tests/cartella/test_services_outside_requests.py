@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cse.cartella.records import diario_add
 from cse.core.models import OutboxEvent
-from tests.factories import build_world
+from tests.support.factories import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"])
 
@@ -35,7 +35,7 @@ def test_obscuring_a_document_outside_a_transaction_hides_it_with_its_entry_and_
 
     from cse.cartella.fasi import Documento, VoceDiario
     from cse.cartella.records import DOCUMENT_RETRACTION_EVENT, documento_obscure, documento_upload
-    from tests.factories import TINY_PDF
+    from tests.support.factories import TINY_PDF
 
     world = build_world()
     worker = world.user("A1", "assistente_sociale")

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cse.cartella.models import Segnalazione
 from cse.cartella.services import cartella_grant_access, cartella_open
-from tests.factories import register_person
+from tests.support.factories import register_person
 
 N = 3
 

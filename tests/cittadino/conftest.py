@@ -4,8 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from cse.cittadino.agenda import Slot, Sportello
-from tests.factories import make_sportello
+from cse.cittadino.agenda import Sportello
 
 
 @dataclass
@@ -29,21 +28,6 @@ class Agende:
 @pytest.fixture
 def agende(world) -> Agende:
     return Agende(a1=Sportello.objects.get(ente=world.enti["A1"]), b1=Sportello.objects.get(ente=world.enti["B1"]))
-
-
-def booking_kwargs(world, **overrides) -> dict:
-    return {
-        "nome": "Giulia",
-        "cognome": "Ferri",
-        "email": "giulia.ferri@example.invalid",
-        "comune_residenza": world.enti["A1"].comune,
-        "argomento": "informazioni",
-        "motivo": "Vorrei sapere come chiedere l'assistenza domiciliare",
-        **overrides,
-    }
-
-
-__all__ = ["Slot", "make_sportello", "booking_kwargs"]
 
 
 @pytest.fixture(autouse=True)

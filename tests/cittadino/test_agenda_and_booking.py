@@ -24,8 +24,8 @@ from cse.cittadino.services import (
     prenotazione_no_show,
 )
 from cse.cittadino.slots import slots_generate
-
-from .conftest import booking_kwargs, make_sportello
+from tests.support.agenda import booking_kwargs
+from tests.support.factories import make_sportello
 
 pytestmark = pytest.mark.django_db
 

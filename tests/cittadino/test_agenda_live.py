@@ -10,9 +10,8 @@ from channels.db import database_sync_to_async
 from cse.cittadino.agenda import Sportello
 from cse.cittadino.selectors import free_slots
 from cse.cittadino.services import prenotazione_create
+from tests.support.agenda import booking_kwargs
 from tests.support.ws import RECEIVE_TIMEOUT, connect
-
-from .conftest import booking_kwargs
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -16,8 +16,8 @@ from cse.cittadino.glossary import StatoPrenotazione
 from cse.cittadino.selectors import free_slots, free_times
 from cse.cittadino.services import prenotazione_cancel, prenotazione_confirm, prenotazione_create
 from cse.cittadino.services_agenda import PrenotazioniCoinvolte, regola_orario_delete
-
-from .conftest import booking_kwargs, make_sportello
+from tests.support.agenda import booking_kwargs
+from tests.support.factories import make_sportello
 
 pytestmark = pytest.mark.django_db
 

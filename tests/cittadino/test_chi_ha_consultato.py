@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from cse.cittadino.services import cittadino_ensure
-from tests.factories import register_person
+from tests.support.factories import register_person
 
 pytestmark = pytest.mark.django_db
 

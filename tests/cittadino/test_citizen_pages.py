@@ -11,8 +11,7 @@ from cse.cartella.models import Assistito, Cartella
 from cse.cittadino.agenda import Cittadino, Prenotazione
 from cse.cittadino.glossary import StatoPrenotazione
 from cse.cittadino.services import cittadino_ensure, prenotazione_create
-
-from .conftest import booking_kwargs
+from tests.support.agenda import booking_kwargs
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cse.cittadino.agenda import Prenotazione
 from cse.cittadino.selectors import free_slots
 from cse.cittadino.services import cittadino_ensure, prenotazione_create, prenotazione_move
-from tests.factories import make_sportello
+from tests.support.factories import make_sportello
 
 
 def _book(world, cittadino, slot):

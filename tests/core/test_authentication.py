@@ -7,7 +7,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cse.core.otp_activation import codice_attivazione_issue
-from tests.factories import PASSWORD
+from tests.support.factories import PASSWORD
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from cse.core.models import CodiceAttivazione
 from cse.core.otp_activation import codice_attivazione_redeem
-from tests.factories import PASSWORD
+from tests.support.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

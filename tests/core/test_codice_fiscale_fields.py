@@ -25,7 +25,7 @@ from cse.core.validators import (
     validate_codice_fiscale,
 )
 from cse.demo.synthetic import codice_fiscale_for
-from tests.factories import PASSWORD
+from tests.support.factories import PASSWORD
 
 BAD_CHECK = "RSSMRA80A01F284X"  # right shape, right date and place; only the last character is wrong
 ITALIAN_MESSAGES = {CF_MESSAGE, CF_LENGTH_MESSAGE, PIVA_MESSAGE}

@@ -19,7 +19,7 @@ from cse.core.models import Incarico
 from cse.core.services import ente_for_comune, incarico_revoke
 from cse.core.websocket import fresh_gate_decision
 from cse.demo.synthetic import codice_fiscale_for
-from tests.factories import ComuneFactory, make_operator
+from tests.support.factories import ComuneFactory, make_operator
 from tests.support.ws import session_key_for
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from tests.factories import PASSWORD
+from tests.support.factories import PASSWORD
 from tests.support.submission import TokenClient
 
 ROOT = Path(__file__).resolve().parents[2]

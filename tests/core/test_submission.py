@@ -18,8 +18,8 @@ from cse.cittadino.agenda import Prenotazione
 from cse.core.models import SubmissionToken
 from cse.core.submission import ALREADY_SENT, FIELD, INVALID_FORM
 from cse.demo.synthetic import codice_fiscale_for
-from tests.cittadino.race import race_office
-from tests.factories import PASSWORD
+from tests.support.factories import PASSWORD
+from tests.support.race import race_office
 from tests.support.submission import fetch_submission_token
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from cse.cittadino.selectors import free_slots
 from cse.cittadino.services import prenotazione_create
-from tests.factories import build_world, make_sportello
+from tests.support.factories import build_world, make_sportello
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
 

@@ -16,7 +16,7 @@ from cse.core.uploads import (
     sniff_content_type,
     sniff_upload,
 )
-from tests.factories import TINY_PDF
+from tests.support.factories import TINY_PDF
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(32)

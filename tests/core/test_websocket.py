@@ -23,7 +23,7 @@ from cse.core.gate import CLOSE_NOT_AUTHENTICATED, CLOSE_NOT_AUTHORISED
 from cse.core.models import Incarico
 from cse.core.services import ente_for_comune, incarico_revoke
 from cse.routing import websocket_urlpatterns
-from tests.factories import ComuneFactory, make_operator
+from tests.support.factories import ComuneFactory, make_operator
 from tests.support.ws import closed_with, connect, session_key_for
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from cse.core.models import AccessLog
 from interop.models import ChiamataInterop
 from interop.simulators.data import PERSONE
-from tests.factories import register_person
+from tests.support.factories import register_person
 
 
 def test_operator_consults_the_regional_systems_for_a_person(simulators, world, client_for):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from cse.cartella.models import Assistito
 from cse.cartella.services import assistito_register, cartella_open
 from cse.demo.synthetic import codice_fiscale_for
-from tests.factories import anagrafica_form_data, register_person
+from tests.support.factories import anagrafica_form_data, register_person
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from cse.cartella import records
 from cse.cartella.fasi import Documento, InterventoPianificato, VoceDiario, VoceNomenclatore
 from cse.cartella.services import cartella_open
 from cse.core.models import AccessLog
-from tests.factories import TINY_PDF
+from tests.support.factories import TINY_PDF
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from cse.cartella.models import Assistito, Cartella
 from cse.cartella.services import cartella_open
-from tests.factories import anagrafica_form_data
+from tests.support.factories import anagrafica_form_data
 
 PROTECTED = [
     "owner_ente",

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cse.cartella.selectors import assistiti_search
-from tests.factories import register_person
+from tests.support.factories import register_person
 
 
 @pytest.fixture

@@ -51,8 +51,8 @@ from cse.cittadino.services import cittadino_ensure, prenotazione_cancel, prenot
 from cse.core.models import OutboxEvent
 from cse.core.roles import TipoEnte
 from cse.demo.synthetic import generate_people
-from tests.factories import make_sportello
-from tests.properties.casework import complete_record
+from tests.support.casework import complete_record
+from tests.support.factories import make_sportello
 
 pytestmark = pytest.mark.django_db
 

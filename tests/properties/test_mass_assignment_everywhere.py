@@ -19,7 +19,7 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.db import models, router, transaction
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -30,8 +30,8 @@ from cse.cartella.models import Cartella
 from cse.cartella.services import cartella_open
 from cse.cittadino.selectors import free_slots
 from cse.core.reauth import RECENT_AUTH_KEY
-from tests.factories import anagrafica_form_data
-from tests.test_isolation_matrix import _walk
+from tests.support.factories import anagrafica_form_data
+from tests.support.routes import walk
 
 AREAS = ("locale", "ambito", "regionale", "siuss", "cittadino")
 CORE_ROUTES = {
@@ -203,7 +203,7 @@ BEFORE_SHAPE: dict = {}
 
 def _case_in(w, stato: str) -> Cartella:
     """A fresh A1 case moved to `stato` through the services."""
-    from tests.properties.casework import walk_case_to
+    from tests.support.casework import walk_case_to
 
     case = cartella_open(assistito=w.assistiti["A1"], by=w.user("A1", "assistente_sociale"))
     return walk_case_to(case, stato, by=w.user("A1", "assistente_sociale"))
@@ -253,7 +253,7 @@ def r_accesso(w):
 
 
 def r_valutazione(w):
-    from tests.properties.casework import complete_record
+    from tests.support.casework import complete_record
 
     case = _case_in(w, S.VALUTAZIONE)
     return Post(
@@ -287,7 +287,7 @@ def r_chiusura(w):
 
 def r_transizione(w):
     case = _case_in(w, S.ACCESSO)
-    from tests.properties.casework import fill_for_next
+    from tests.support.casework import fill_for_next
 
     fill_for_next(case, by=_u(w, "A1"))
     case.refresh_from_db()
@@ -350,7 +350,7 @@ def r_prestazione_fine(w):
     case = _case_in(w, S.EROGAZIONE)
     prestazione = case.prestazioni.filter(data_fine__isnull=True).first()
     if prestazione is None:
-        from tests.properties.casework import register_prestazione
+        from tests.support.casework import register_prestazione
 
         prestazione = register_prestazione(case, by=_u(w, "A1"))
     case.refresh_from_db()
@@ -820,7 +820,7 @@ def r_ricalcola(w):
     """Recalculation writes only what changed: a new LEPS-tagged prestazione reaches the regional tier first."""
     from datetime import date
 
-    from tests.regionale.scenario import prestazione
+    from tests.support.regionale import prestazione
 
     case = _case_in(w, S.EROGAZIONE)
     prestazione(case, _u(w, "A1"), "A2.07", date(2026, 2, 1), "480.00", modulo_leps="A3.1")
@@ -949,7 +949,7 @@ def r_apertura_agenda_elimina(w):
 def r_documenti(w):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.factories import TINY_PDF
+    from tests.support.factories import TINY_PDF
 
     pdf = _Upload(file=lambda: SimpleUploadedFile("nota.pdf", TINY_PDF, content_type="application/pdf"), tipo="altro")
     return Post(_u(w, "A1"), reverse("locale:documenti", kwargs={"pk": w.cartelle["A1"].pk}), pdf)
@@ -959,7 +959,7 @@ def _siuss_a1(w):
     """Molfetta transmits to SIUSS: its e-service, the person resident with an ISEE, the case taken in charge (set up
     once per world: several recipes share it)."""
     from cse.siuss.models import EserviceWaas
-    from tests.siuss.conftest import add_isee, eservice_for, take_in_charge, with_residence
+    from tests.support.siuss import add_isee, eservice_for, take_in_charge, with_residence
 
     existing = EserviceWaas.objects.filter(ente=w.enti["A1"]).first()
     if existing is not None:
@@ -974,7 +974,7 @@ def _exposed_flow(w, importo: str):
     """A new one-off prestazione with its SIUSS data, prepared and exposed to INPS: its flow."""
     from cse.siuss.models import Flusso
     from cse.siuss.services import flussi_expose, flussi_prepare
-    from tests.siuss.conftest import TODAY, dati, prestazione
+    from tests.support.siuss import TODAY, dati, prestazione
 
     p = prestazione(w.cartelle["A1"], importo=importo)
     dati(p)
@@ -986,16 +986,16 @@ def _exposed_flow(w, importo: str):
 def r_waas_esiti(w):
     """INPS posts the outcome of an exposed flow; extra fields go into the outcome object itself (the top level
     admits only 'elenco_esiti' and answers 400 to anything else, tested in tests/siuss/test_waas_api.py)."""
-    from tests.siuss.test_waas_api import ISSUER, _auth, _esito
+    from tests.support.waas import esito_for, voucher_headers
 
     eservice = _siuss_a1(w)
-    esito = _esito(_exposed_flow(w, "300.00"), "OK", id_acquisizione_siuss="22738")
+    esito = esito_for(_exposed_flow(w, "300.00"), "OK", id_acquisizione_siuss="22738")
     return Post(
         None,
         reverse("siuss:waas_esiti", kwargs={"codice": w.enti["A1"].codice}),
         {"elenco_esiti": [esito]},
         json=True,
-        headers=lambda: _auth(eservice, ISSUER),  # vouchers are single-use: a fresh one per post
+        headers=lambda: voucher_headers(eservice),  # vouchers are single-use: a fresh one per post
         nest=lambda body, extra: {"elenco_esiti": [{**body["elenco_esiti"][0], **extra}]},
     )
 
@@ -1016,7 +1016,7 @@ def r_correzione(w):
 
 
 def r_dati_prestazione(w):
-    from tests.siuss.conftest import prestazione
+    from tests.support.siuss import prestazione
 
     p = prestazione(w.cartelle["A1"], importo="300.00")
     return Post(
@@ -1056,7 +1056,7 @@ def r_sina(w):
 
 def r_sinba(w):
     """A minor's case without its SINBA record yet."""
-    from tests.siuss.conftest import minor_case
+    from tests.support.siuss import minor_case
 
     case = minor_case(w)
     case.scheda_sinba.delete()
@@ -1252,7 +1252,7 @@ NOT_A_FORM: dict[str, str] = {
 
 def area_routes() -> list[str]:
     names = []
-    for name, _ in _walk(get_resolver().url_patterns):
+    for name, _ in walk(named_only=False):
         if name and (name.split(":")[0] in AREAS and ":" in name or name in CORE_ROUTES):
             names.append(name)
     return sorted(set(names))
@@ -1306,7 +1306,7 @@ def test_extra_fields_change_nothing_in_any_form(world, client, extras_strategy,
     """`simulators`: the piano di zona import and the DSS export call the Osservatorio and DSS simulators."""
     from cse.cartella.models import Assistito, CartellaUserObjectPermission, RichiestaTrasferimento
     from cse.cittadino.agenda import Prenotazione
-    from tests.siuss.test_waas_api import ISSUER
+    from tests.support.waas import ISSUER
 
     settings.SIUSS_PDND_JWKS = ISSUER.jwks()
     MODELS[:] = _tracked_models()

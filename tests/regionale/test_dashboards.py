@@ -15,7 +15,7 @@ from cse.regionale.derivations import derive_siuss_prestazioni
 from cse.regionale.ingest import ingest_event
 from cse.regionale.leps import derive_sioss_leps_counts
 from cse.regionale.models import IndicatoreLeps, SchedaLeps, StatoScheda, ValoreLeps
-from tests.regionale.scenario import prestazione, to_erogazione
+from tests.support.regionale import prestazione, to_erogazione
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
 

@@ -14,7 +14,7 @@ from cse.cartella.models import Assistito
 from cse.cartella.relay import relay_outbox
 from cse.regionale.derivations import COMPLETENESS_COLUMNS, TABLE_DIMENSIONS, derive_siuss_prestazioni
 from cse.regionale.ingest import ingest_event
-from tests.regionale.scenario import prestazione, to_erogazione
+from tests.support.regionale import prestazione, to_erogazione
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
 

@@ -16,7 +16,7 @@ from cse.core.event_schema import EventSchemaError, validate_event
 from cse.core.models import OutboxEvent
 from cse.regionale.ingest import ingest_event
 from cse.regionale.models import EventoRegionale, LacunaSequenza
-from tests.factories import register_person
+from tests.support.factories import register_person
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
 
@@ -199,7 +199,7 @@ def test_current_state_is_the_same_whatever_the_arrival_order_and_equals_a_rebui
     from cse.regionale.ingest import ingest_batch
     from cse.regionale.models import CasoCorrente, PrestazioneCorrente
     from cse.regionale.projections import rebuild_projections
-    from tests.regionale.scenario import prestazione, to_erogazione
+    from tests.support.regionale import prestazione, to_erogazione
 
     worker = world.user("A1", "assistente_sociale")
     case = to_erogazione(world.cartelle["A1"], worker, area="anziani")

@@ -12,7 +12,7 @@ from cse.regionale.ingest import ingest_event
 from cse.regionale.leps import derive_sioss_leps_counts
 from cse.regionale.models import IndicatoreLeps, SchedaLeps, StatoScheda, ValoreLeps
 from cse.regionale.services import a4_prefill_import, scheda_finalise, scheda_reopen, valore_manuale_set
-from tests.regionale.scenario import prestazione, to_erogazione
+from tests.support.regionale import prestazione, to_erogazione
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
 

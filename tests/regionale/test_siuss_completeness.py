@@ -13,8 +13,8 @@ from cse.regionale.ingest import ingest_event
 from cse.siuss.glossary import StatoFlusso
 from cse.siuss.models import Flusso
 from cse.siuss.services import esiti_record, flussi_expose, flussi_prepare, flusso_correct
-from tests.regionale.scenario import prestazione, to_erogazione
-from tests.siuss.conftest import TODAY, add_isee, dati, eservice_for, with_residence
+from tests.support.regionale import prestazione, to_erogazione
+from tests.support.siuss import TODAY, add_isee, dati, eservice_for, with_residence
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
 

@@ -11,7 +11,7 @@ from cse.cartella.services import cartella_open
 from cse.regionale.derivations import derive_siuss_prestazioni, siuss_table
 from cse.regionale.ingest import ingest_event
 from cse.regionale.models import PrestazioneSiuss
-from tests.regionale.scenario import prestazione, to_erogazione
+from tests.support.regionale import prestazione, to_erogazione
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
 

@@ -10,9 +10,8 @@ from django.urls import reverse
 
 from cse.siuss.models import EsitoRicevuto, Flusso
 from cse.siuss.services import flussi_expose, flussi_prepare
+from tests.support.siuss import TODAY, dati, prestazione
 from tests.support.waas import ISSUER, esito_for, voucher_headers
-
-from .conftest import TODAY, dati, prestazione
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from cse.siuss.glossary import StatoFlusso, TipoFlusso
 from cse.siuss.models import Flusso
 from cse.siuss.services import flussi_prepare
 from cse.siuss.xsd import xsd_errors
-
-from .conftest import TODAY, dati, minor_case, prestazione, sina
+from tests.support.siuss import TODAY, dati, minor_case, prestazione, sina
 
 NS = {"c": "http://inps.it/Casellario"}
 

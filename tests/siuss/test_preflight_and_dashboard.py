@@ -13,8 +13,7 @@ from cse.cartella.erogatore import PotestaConcessoria, ente_erogatore_change, en
 from cse.cartella.fasi import VoceNomenclatore
 from cse.siuss.models import Flusso, VerificaSiuss
 from cse.siuss.services import flussi_prepare
-
-from .conftest import TODAY, dati, minor_case, prestazione
+from tests.support.siuss import TODAY, dati, minor_case, prestazione
 
 
 @pytest.mark.django_db

@@ -22,8 +22,7 @@ from cse.cartella.fasi import VoceNomenclatore
 from cse.siuss.glossary import SPECS_DIR
 from cse.siuss.services import flussi_expose, flussi_prepare
 from cse.siuss.voucher import LocalIssuer
-
-from .conftest import add_isee, dati, eservice_for, prestazione, take_in_charge, with_residence
+from tests.support.siuss import add_isee, dati, eservice_for, prestazione, take_in_charge, with_residence
 
 schema = schemathesis.openapi.from_path(SPECS_DIR / "api-comuni.yaml")
 ISSUER = LocalIssuer(kid="schemathesis")
@@ -32,7 +31,7 @@ ISSUER = LocalIssuer(kid="schemathesis")
 @pytest.fixture
 def waas_server(live_server, django_db_setup, django_db_blocker, settings):
     settings.SIUSS_PDND_JWKS = ISSUER.jwks()
-    from tests.factories import build_world
+    from tests.support.factories import build_world
 
     with django_db_blocker.unblock():
         if not VoceNomenclatore.objects.exists():  # a transactional test before this one flushed the seed rows

@@ -14,8 +14,7 @@ from cse.siuss.glossary import StatoFlusso
 from cse.siuss.models import EsitoRicevuto, Flusso
 from cse.siuss.services import flussi_expose, flussi_prepare, flusso_correct
 from cse.siuss.voucher import LocalIssuer
-
-from .conftest import TODAY, dati, prestazione
+from tests.support.siuss import TODAY, dati, prestazione
 
 ISSUER = LocalIssuer(kid="test-key")
 
@@ -262,7 +261,7 @@ def test_vouchers_issued_in_the_future_or_lasting_too_long_are_refused(world, a1
 
 @pytest.mark.django_db
 def test_a_voucher_for_one_ente_opens_nothing_of_another_and_unknown_enti_look_the_same(world, a1, pdnd, client):
-    from .conftest import eservice_for
+    from tests.support.siuss import eservice_for
 
     b1 = eservice_for(world.enti["B1"])
     voucher_a = _auth(a1)

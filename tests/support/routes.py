@@ -19,14 +19,16 @@ _READS = re.compile(r"""GET(?:\.get|\.getlist)?[(\[]\s*["']([A-Za-z_][\w-]*)["']
 _HREF = re.compile(r"""href="(/[^"#?\s]*)""")
 
 
-def walk(patterns=None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
-    """(namespaced name, pattern) of every route but Wagtail's own admin and document serving."""
+def walk(patterns=None, namespace: str = "", *, named_only: bool = True) -> Iterator[tuple[str, URLPattern]]:
+    """(namespaced name, pattern) of every route but Wagtail's own admin and document serving; with named_only=False
+    an unnamed route comes as "<namespace>:None", so a rule keyed by name cannot silently miss it."""
     for p in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(p, URLResolver) and str(p.pattern) in WAGTAIL_PREFIXES:
             continue
         if isinstance(p, URLResolver):
-            yield from walk(p.url_patterns, f"{namespace}{p.namespace}:" if p.namespace else namespace)
-        elif isinstance(p, URLPattern) and p.name:
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from walk(p.url_patterns, ns, named_only=named_only)
+        elif isinstance(p, URLPattern) and (p.name or not named_only):
             yield f"{namespace}{p.name}", p
 
 

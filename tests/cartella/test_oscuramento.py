@@ -30,7 +30,7 @@ from cse.cartella.relay import relay_outbox
 from cse.cittadino.services import cittadino_ensure
 from cse.core.middleware import RECENT_AUTH_KEY
 from cse.regionale.ingest import counted_events, ingest_event
-from tests.factories import TINY_PDF
+from tests.support.factories import TINY_PDF
 from tests.support.pages import page_body
 from tests.support.submission import TokenClient
 

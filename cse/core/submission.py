@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import functools
 import secrets
+import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core import signing
@@ -20,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.html import format_html
 
 from .models import SubmissionToken
@@ -29,6 +32,8 @@ MAX_AGE_SECONDS = 24 * 3600  # a form left open for a working day still goes thr
 _SALT = "cse.core.submission"
 ALREADY_SENT = "Il modulo era già stato inviato: nulla è stato registrato due volte. Ecco il risultato del primo invio."
 INVALID_FORM = "Il modulo inviato non è valido o è scaduto: ricaricare la pagina e inviarlo di nuovo."
+PURGE_INTERVAL_SECONDS = 600  # claims purge the expired rows at most this often (no scheduler needed)
+_next_purge = 0.0
 
 
 def new_submission_token() -> str:
@@ -71,11 +76,27 @@ def _first_result(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(claimed.result_url if claimed else request.path)
 
 
+def purge_expired_submission_tokens() -> int:
+    """Delete the claims of tokens past MAX_AGE_SECONDS: valid_token refuses such a token before the table is read,
+    so its row can no longer serve a repeat. Returns the number deleted."""
+    cutoff = timezone.now() - timedelta(seconds=MAX_AGE_SECONDS)
+    deleted, _ = SubmissionToken.objects.filter(claimed_at__lt=cutoff).delete()
+    return deleted
+
+
+def _purge_now_and_then() -> None:
+    global _next_purge
+    if time.monotonic() >= _next_purge:
+        _next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
+        purge_expired_submission_tokens()
+
+
 def _settle(claim: SubmissionToken, response: HttpResponse | None) -> None:
     """Keep the claim with the result a redirect leads to; release it when nothing was created."""
     if response is not None and 300 <= response.status_code < 400 and response.get("Location"):
         claim.result_url = response["Location"][:500]
         claim.save(update_fields=["result_url"])
+        _purge_now_and_then()
     else:
         claim.delete()  # errors shown or access refused: the (corrected) form may be sent again
 

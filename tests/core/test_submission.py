@@ -10,13 +10,14 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cse.cartella.fasi import VoceDiario
 from cse.cartella.models import AccessoEmergenza, Assistito
 from cse.cartella.services import cartella_open
 from cse.cittadino.agenda import Prenotazione
 from cse.core.models import SubmissionToken
-from cse.core.submission import ALREADY_SENT, FIELD, INVALID_FORM
+from cse.core.submission import ALREADY_SENT, FIELD, INVALID_FORM, purge_expired_submission_tokens
 from cse.demo.synthetic import codice_fiscale_for
 from tests.support.factories import PASSWORD
 from tests.support.race import race_office
@@ -147,3 +148,13 @@ def test_a_uvm_project_posted_twice_keeps_one_budget(world, client):
     assert ALREADY_SENT in [str(m) for m in get_messages(second.wsgi_request)]
     sessione.refresh_from_db()
     assert sessione.progetto.budget.count() == 1 and sessione.progetto.budget_totale == Decimal("3000.00")
+
+
+def test_claims_older_than_a_token_can_live_are_purged_and_recent_ones_kept(world, desk):
+    url = reverse("locale:assistito_create")
+    token = fetch_submission_token(desk, url)
+    desk.post(url, {**person_data(world), FIELD: token})
+    old = SubmissionToken.objects.create(token="vecchio", result_url="/x/", user=None)
+    SubmissionToken.objects.filter(pk=old.pk).update(claimed_at=timezone.now() - timedelta(hours=25))
+    assert purge_expired_submission_tokens() == 1
+    assert list(SubmissionToken.objects.values_list("token", flat=True)) == [token]

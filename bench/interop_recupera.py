@@ -47,8 +47,8 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("migrate", database="regionale", verbosity=0)
+    from cse.cartella.recupero import proposta_from_sources
     from interop.http import reset_breakers
-    from interop.services import proposta_from_sources
     from interop.simulators.data import CF_SCENARIO, PERSONE
     from interop.simulators.runner import start_all, stop_all, suite_from_settings, urls_for
     from tests.support.factories import build_world

@@ -1,4 +1,4 @@
-"""Code lists of interop/: call outcomes, sources of facts, ANPR codiceLegame, ISEE types, SINBA ISEE bands.
+"""Code lists of interop/: call outcomes, ANPR codiceLegame, ISEE types, SINBA ISEE bands.
 
 Sources: ANPR e-services C021 (codiceLegame table, ANPR "tabella 29 — rapporti di parentela"); INPS
 ConsultazioneISEE (TipoIndicatore, Esito); SINBA.xsd (fascia ISEE) in shared/specs/inps-waas-siuss.
@@ -20,12 +20,6 @@ class EsitoChiamata(models.TextChoices):
     NON_DISPONIBILE = "non_disponibile", "Sistema non disponibile"
     RISPOSTA_NON_VALIDA = "risposta_non_valida", "Risposta non valida"
     ERRORE = "errore", "Errore"
-
-
-class FonteDato(models.TextChoices):
-    ANPR = "anpr", "ANPR"
-    INPS = "inps", "INPS (ISEE)"
-    MANUALE = "manuale", "Inserito dall'operatore"
 
 
 # ANPR codiceLegame (stato di famiglia, C021) → relation of the cartella. 1 = intestatario scheda (the person).

@@ -11,36 +11,19 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import httpx
 from django.conf import settings
 from django.db import transaction
 
+from cse.core.external import BadResponse, CallContext, InteropError, ServiceUnavailable, unavailable_message
+
 from .config import SYSTEM_NAMES
-from .errors import BadResponse, InteropError, ServiceUnavailable, unavailable_message
 from .glossary import EsitoChiamata
 
 logger = logging.getLogger("interop")
 
 RETRYABLE_STATUS = {502, 503, 504}
-
-
-@dataclass
-class CallContext:
-    """Who calls, for which case: goes into the call log (ids only)."""
-
-    operatore: object | None = None
-    ente: object | None = None
-    assistito_id: int | None = None
-    cartella_id: int | None = None
-    motivo: str = ""
-    luogo: str = ""
-    loa: str = "LoA3"
-
-    @property
-    def operatore_id(self) -> str:
-        return getattr(self.operatore, "username", "") or "sistema"
 
 
 class CircuitBreaker:

@@ -8,7 +8,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .glossary import EsitoChiamata, FonteDato
+from cse.core.external import FonteDato
+
+from .glossary import EsitoChiamata
 
 
 class ChiamataInterop(models.Model):

@@ -15,6 +15,7 @@ from cse.cartella.fasi import InterventoPianificato, VoceDiario
 from cse.cartella.glossary import TipoVoceDiario
 from cse.cartella.models import Cartella
 from cse.cartella.services import cartella_grant_access
+from cse.core.external import CallContext
 from cse.core.outbox import outbox_append
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability, TipoEnte
@@ -33,6 +34,7 @@ from .models import (
     ValutazioneScala,
     VoceBudgetProgetto,
 )
+from .ports import osservatorio_piani_di_zona
 from .scale import scala as get_scala
 
 
@@ -476,3 +478,17 @@ def budget_import_pdz(*, ambito, anno: int, interventi: list[dict], by) -> dict[
         linea.full_clean()
         linea.save()
     return summary
+
+
+def import_piano_di_zona(ambito, anno: int, operator) -> dict[str, int]:
+    """Ask the Osservatorio (port OsservatorioPianiDiZona) for the ambito's piano di zona of `anno` and
+    create/update its budget lines.
+
+    The call happens before (outside) the budget transaction; an external failure raises InteropError (Italian
+    message, nothing written: the Ufficio di Piano can keep entering lines by hand), a refused import raises
+    ValidationError (also nothing written)."""
+    if not has_capability(operator, Capability.MANAGE_PIANO, ambito.pk) or ambito.ambito_id is None:
+        raise ValidationError("Solo l'Ufficio di Piano dell'ambito importa il piano di zona.")
+    ctx = CallContext(operatore=operator, ente=ambito, motivo=f"piano di zona {anno}", luogo=ambito.nome)
+    interventi = osservatorio_piani_di_zona().interventi_piano_di_zona(ambito.ambito.codice, int(anno), ctx)
+    return budget_import_pdz(ambito=ambito, anno=int(anno), interventi=interventi, by=operator)

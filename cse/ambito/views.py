@@ -462,9 +462,10 @@ def budget_dashboard(request):
 @require_POST
 def budget_import(request):
     """The Ufficio di Piano imports the piano di zona from the Osservatorio; when it is down, lines are typed."""
+    from cse.core.external import InteropError
     from cse.core.models import Ente
-    from interop.errors import InteropError
-    from interop.services import import_piano_di_zona
+
+    from .services import import_piano_di_zona
 
     ambiti = sorted(ente_ids_for(request.user, Capability.MANAGE_PIANO))
     if not ambiti:

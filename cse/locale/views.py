@@ -12,14 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cse.cartella import anagrafica
 from cse.cartella.models import Assistito, Cartella
-from cse.cartella.selectors import CAN_WRITE_ACCESS, assistiti_search, get_assistito_for
-from cse.cartella.services import assistito_register, cartella_open, possible_duplicates
-from cse.core.forms_util import add_service_errors
-from cse.core.models import Ente
-from cse.core.permissions import ente_ids_for, has_capability
-from cse.core.roles import Capability, TipoEnte
-from cse.core.submission import once_per_submission
-from interop.services import (
+from cse.cartella.recupero import (
     CAMPI_ANPR,
     Proposta,
     proposta_apply,
@@ -27,6 +20,13 @@ from interop.services import (
     provenienze_correnti,
     valore_corrente,
 )
+from cse.cartella.selectors import CAN_WRITE_ACCESS, assistiti_search, get_assistito_for
+from cse.cartella.services import assistito_register, cartella_open, possible_duplicates
+from cse.core.forms_util import add_service_errors
+from cse.core.models import Ente
+from cse.core.permissions import ente_ids_for, has_capability
+from cse.core.roles import Capability, TipoEnte
+from cse.core.submission import once_per_submission
 
 from . import forms
 from .forms import AssistitoForm
@@ -325,7 +325,7 @@ def cartella_nuova(request, pk: int):
 def assistito_sistemi_regionali(request, pk: int):
     """Edotto (dimissioni protette), Ministero del Lavoro (stato occupazionale), Puglia Sociale (avvisi aperti):
     consulted on the operator's request (POST), shown, never stored."""
-    from interop.services import consulta_sistemi_regionali
+    from cse.cartella.recupero import consulta_sistemi_regionali
 
     assistito = get_assistito_for(request, pk, finalita="consultazione sistemi regionali")
     result = None

@@ -22,8 +22,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from cse.core.event_schema import EventSchemaError, validate_event
-from interop.errors import InteropError, ServiceUnavailable
-from interop.http import CallContext
+from cse.core.external import CallContext, InteropError, ServiceUnavailable
 from interop.regionali import client as regionali
 
 from .models import EventoRegionale, LottoDss, StatoLotto

@@ -234,6 +234,14 @@ SIUSS_VOUCHER_MAX_LIFETIME_SECONDS = int(os.environ.get("SIUSS_VOUCHER_MAX_LIFET
 # run_simulators`, ports CSE_SIMULATORI_PORTA + 0..7); production sets CSE_<SISTEMA>_URL/_AUDIENCE/_JWKS_URL and
 # CSE_PDND_CLIENTS_FILE (per-ente client id, kid, private key file, purpose ids — never in the repository).
 INSTALLED_APPS += ["interop"]
+# Ports of the domain (cse/cartella/ports.py, cse/ambito/ports.py) → their adapter class (docs/interop/README.md).
+CSE_ADAPTERS = {
+    "anagrafe": "interop.adapters.AnagrafeAnpr",
+    "isee": "interop.adapters.IseeInps",
+    "sistemi_regionali": "interop.adapters.SistemiRegionaliPuglia",
+    "provenienze": "interop.adapters.ProvenienzeDb",
+    "piano_di_zona": "interop.adapters.OsservatorioPuglia",
+}
 CSE_SIMULATORI_HOST = os.environ.get("CSE_SIMULATORI_HOST", "127.0.0.1")
 CSE_SIMULATORI_PORTA = int(os.environ.get("CSE_SIMULATORI_PORTA", "8790"))
 _INTEROP_SYSTEMS = [

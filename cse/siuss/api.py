@@ -204,7 +204,7 @@ def _without_nul(value):
     return value
 
 
-def _parse_esiti(body: bytes) -> list[dict]:  # noqa: C901 - to split (complexity debt)
+def _parse_esiti(body: bytes) -> list[dict]:
     data = parse_json_body(body)  # JsonBodyError is a ValueError: too large, too deep or not JSON → 400
     if not isinstance(data, dict) or set(data) - {"elenco_esiti"}:
         raise ValueError("Atteso un oggetto con il solo campo 'elenco_esiti'.")
@@ -212,20 +212,25 @@ def _parse_esiti(body: bytes) -> list[dict]:  # noqa: C901 - to split (complexit
     if not isinstance(esiti, list) or len(esiti) > 100:
         raise ValueError("'elenco_esiti' deve essere un elenco di al massimo 100 esiti.")
     for i, esito in enumerate(esiti):
-        if not isinstance(esito, dict):
-            raise ValueError(f"Esito {i}: atteso un oggetto.")
-        for name in ("id_flusso", "tipo", "ts_flusso", "ts_acquisizione", "codice_esito"):
-            if not isinstance(esito.get(name), str):
-                raise ValueError(f"Esito {i}: il campo '{name}' è obbligatorio (stringa).")
-        for name in ("ts_flusso", "ts_acquisizione"):
-            if not (RFC3339.match(esito[name]) and is_calendar_date(esito[name])):
-                raise ValueError(f"Esito {i}: '{name}' non è una data-ora RFC 3339.")
-        if esito["codice_esito"] not in CodiceEsito.values:
-            raise ValueError(f"Esito {i}: codice_esito non ammesso.")
-        for name in ("descrizione_esito", "id_acquisizione_siuss"):
-            if name in esito and not isinstance(esito[name], str):
-                raise ValueError(f"Esito {i}: il campo '{name}' deve essere una stringa.")
+        _check_esito(i, esito)
     return esiti
+
+
+def _check_esito(i: int, esito) -> None:
+    """One esito of the list; ValueError (→ 400) naming the first field that breaks the YAML."""
+    if not isinstance(esito, dict):
+        raise ValueError(f"Esito {i}: atteso un oggetto.")
+    for name in ("id_flusso", "tipo", "ts_flusso", "ts_acquisizione", "codice_esito"):
+        if not isinstance(esito.get(name), str):
+            raise ValueError(f"Esito {i}: il campo '{name}' è obbligatorio (stringa).")
+    for name in ("ts_flusso", "ts_acquisizione"):
+        if not (RFC3339.match(esito[name]) and is_calendar_date(esito[name])):
+            raise ValueError(f"Esito {i}: '{name}' non è una data-ora RFC 3339.")
+    if esito["codice_esito"] not in CodiceEsito.values:
+        raise ValueError(f"Esito {i}: codice_esito non ammesso.")
+    for name in ("descrizione_esito", "id_acquisizione_siuss"):
+        if name in esito and not isinstance(esito[name], str):
+            raise ValueError(f"Esito {i}: il campo '{name}' deve essere una stringa.")
 
 
 @csrf_exempt

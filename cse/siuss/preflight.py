@@ -68,33 +68,44 @@ def prestazione_problems(prestazione, *, eservice, today: date) -> list[str]:
     return problems
 
 
-def _dati_problems(prestazione, dati) -> list[str]:  # noqa: C901 - to split (complexity debt)
+def _dati_problems(prestazione, dati) -> list[str]:
     problems = []
     if not dati.protocollo_domanda:
         problems.append("manca il protocollo della domanda")
     if not dati.presenza_prova_mezzi:
         problems.append("manca l'indicazione della prova dei mezzi")
     elif dati.presenza_prova_mezzi == PresenzaProvaMezzi.ISEE:
-        isee = isee_for(prestazione.cartella.assistito, prestazione.data_inizio)
-        if isee is None:
-            problems.append("manca un ISEE valido alla data di inizio della prestazione")
-        else:
-            if not isee.protocollo_dsu:
-                problems.append("manca il protocollo DSU")
-            elif len(isee.protocollo_dsu) > 30:
-                problems.append("il protocollo DSU supera i 30 caratteri")
-            if isee.data_presentazione is None:
-                problems.append("manca la data di presentazione della DSU")
+        problems += _isee_problems(prestazione)
+    return problems + _quote_problems(prestazione, dati)
+
+
+def _isee_problems(prestazione) -> list[str]:
+    """The means test is the ISEE: one valid at the start date, with its DSU protocol and filing date."""
+    isee = isee_for(prestazione.cartella.assistito, prestazione.data_inizio)
+    if isee is None:
+        return ["manca un ISEE valido alla data di inizio della prestazione"]
+    problems = []
+    if not isee.protocollo_dsu:
+        problems.append("manca il protocollo DSU")
+    elif len(isee.protocollo_dsu) > 30:
+        problems.append("il protocollo DSU supera i 30 caratteri")
+    if isee.data_presentazione is None:
+        problems.append("manca la data di presentazione della DSU")
+    return problems
+
+
+def _quote_problems(prestazione, dati) -> list[str]:
+    """The shares (ente + utente + SSN) must add up to the monthly amount (periodic) or to the amount."""
     quote = dati.quota_ente + dati.quota_utente + dati.quota_ssn
     detail = f"ente {_fmt(dati.quota_ente)} + utente {_fmt(dati.quota_utente)} + SSN {_fmt(dati.quota_ssn)}"
     if prestazione.carattere == Carattere.PERIODICA:
         if dati.importo_mensile is None:
-            problems.append("manca l'importo mensile della prestazione periodica")
-        elif quote != dati.importo_mensile:
-            problems.append(f"le quote ({detail}) non sommano all'importo mensile ({_fmt(dati.importo_mensile)})")
+            return ["manca l'importo mensile della prestazione periodica"]
+        if quote != dati.importo_mensile:
+            return [f"le quote ({detail}) non sommano all'importo mensile ({_fmt(dati.importo_mensile)})"]
     elif quote != prestazione.importo:
-        problems.append(f"le quote ({detail}) non sommano all'importo della prestazione ({_fmt(prestazione.importo)})")
-    return problems
+        return [f"le quote ({detail}) non sommano all'importo della prestazione ({_fmt(prestazione.importo)})"]
+    return []
 
 
 def _sinba_problems(cartella) -> list[str]:

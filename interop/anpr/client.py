@@ -14,9 +14,10 @@ from datetime import date
 import httpx
 from django.utils import timezone
 
+from cse.core.external import BadResponse, CallContext, InvalidRequest, NotFound, unavailable_message
+
 from ..config import service
-from ..errors import BadResponse, InvalidRequest, NotFound, unavailable_message
-from ..http import CallContext
+from ..glossary import LEGAME_ANPR, LEGAME_ANPR_LABEL
 from ..pdnd.client import call_e_service, standard_status
 from ..pdnd.modi import json_body
 
@@ -28,6 +29,16 @@ class Familiare:
     nome: str
     data_nascita: date | None
     codice_legame: str
+
+    @property
+    def legame(self) -> str:
+        """The ANPR relationship in words (C021 codiceLegame)."""
+        return LEGAME_ANPR_LABEL.get(self.codice_legame, self.codice_legame)
+
+    @property
+    def tipo_relazione(self) -> str:
+        """The cartella's TipoRelazione for the ANPR relationship (altro_parente when ANPR has no match)."""
+        return LEGAME_ANPR.get(self.codice_legame) or "altro_parente"
 
 
 @dataclass
@@ -75,7 +86,7 @@ def _parse(response: httpx.Response) -> list[dict]:
 
 
 def raise_unavailable(response: httpx.Response) -> None:
-    from ..errors import ServiceUnavailable
+    from cse.core.external import ServiceUnavailable
 
     code, _ = _errors_text(response)
     raise ServiceUnavailable(unavailable_message("L'ANPR"), code=code or "http_503")

@@ -16,10 +16,17 @@ import httpx
 from defusedxml import ElementTree
 from django.utils import timezone
 
+from cse.core.external import (
+    BadResponse,
+    CallContext,
+    InvalidRequest,
+    NotFound,
+    ServiceUnavailable,
+    unavailable_message,
+)
+
 from ..config import service
-from ..errors import BadResponse, InvalidRequest, NotFound, ServiceUnavailable, unavailable_message
-from ..glossary import INPS_TIPO_INDICATORE, TIPO_INDICATORE_INPS
-from ..http import CallContext
+from ..glossary import INPS_TIPO_INDICATORE, TIPO_INDICATORE_INPS, fascia_isee
 from ..pdnd.client import call_e_service, standard_status
 
 NS = "http://inps.it/ConsultazioneISEE"
@@ -37,6 +44,11 @@ class AttestazioneIsee:
     data_presentazione: date
     valida_al: date
     nucleo: list[dict] = field(default_factory=list)
+
+    @property
+    def fascia(self) -> str:
+        """The SINBA ISEE band of the attested value."""
+        return fascia_isee(self.valore)
 
 
 def _envelope(operation: str, *, cf: str, tipo_indicatore: str, prestazione: str, protocollo: str) -> bytes:

@@ -7,9 +7,18 @@ from collections.abc import Callable
 
 import httpx
 
+from cse.core.external import (
+    BadResponse,
+    CallContext,
+    InteropError,
+    InvalidRequest,
+    NotFound,
+    ServiceUnavailable,
+    unavailable_message,
+)
+
 from ..config import SYSTEM_NAMES, pdnd_client_for, system_of
-from ..errors import BadResponse, InteropError, InvalidRequest, NotFound, ServiceUnavailable, unavailable_message
-from ..http import CallContext, call
+from ..http import call
 from .modi import build_request, verify_response
 from .voucher import audit_jws_for, forget_voucher
 

@@ -15,11 +15,10 @@ import httpx
 import jwt
 from django.core.cache import cache
 
+from cse.core.external import BadResponse, CallContext
 from cse.core.replay import TokenRejected, accept_once
 
 from ..config import PdndClient, audience_of, service, system_of
-from ..errors import BadResponse
-from ..http import CallContext
 from .assertion import body_digest, integrity_signature
 from .voucher import audit_jws_for, get_voucher
 

@@ -12,9 +12,10 @@ import httpx
 import jwt
 from django.core.cache import cache
 
+from cse.core.external import BadResponse, CallContext, InvalidRequest
+
 from ..config import PdndClient, audience_of, service
-from ..errors import BadResponse, InvalidRequest
-from ..http import CallContext, call
+from ..http import call
 from .assertion import client_assertion, tracking_evidence
 
 SKEW_SECONDS = 30

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import httpx
 
+from cse.core.external import BadResponse, CallContext, InvalidRequest, NotFound
+
 from ..config import service
-from ..errors import BadResponse, InvalidRequest, NotFound
-from ..http import CallContext
 from ..pdnd.client import call_e_service, standard_status
 from ..pdnd.modi import json_body
 

@@ -191,15 +191,23 @@ class Rejected(Exception):
         self.response = response
 
 
-def check_pdnd(request: Request, suite, *, audience: str, modi: bool) -> dict:  # noqa: C901 - to split (complexity debt)
+def check_pdnd(request: Request, suite, *, audience: str, modi: bool) -> dict:
     """Verify voucher (PDND signature, audience, expiry) and, for ModI e-services, Digest, Agid-JWT-Signature
     (client key, audience, jti never seen, signed digest) and Agid-JWT-TrackingEvidence (digest in the voucher).
     Returns the voucher claims; raises Rejected with the answer a provider gives."""
+    voucher = _check_voucher(request, suite, audience)
+    if modi:
+        client_key = _check_signature(request, suite, audience, voucher)
+        _check_tracking_evidence(request, audience, voucher, client_key)
+    return voucher
+
+
+def _check_voucher(request: Request, suite, audience: str) -> dict:
     auth = request.headers.get("authorization", "")
     if not auth.startswith("Bearer "):
         raise Rejected(problem(401, "Voucher assente"))
     try:
-        voucher = jwt.decode(
+        return jwt.decode(
             auth[7:],
             suite.pdnd_key.public,
             algorithms=["RS256"],
@@ -213,8 +221,10 @@ def check_pdnd(request: Request, suite, *, audience: str, modi: bool) -> dict:  
         raise Rejected(problem(401, "Voucher destinato a un altro e-service")) from None
     except jwt.PyJWTError:
         raise Rejected(problem(401, "Voucher non valido")) from None
-    if not modi:
-        return voucher
+
+
+def _check_signature(request: Request, suite, audience: str, voucher: dict):
+    """Digest of the body, Agid-JWT-Signature of the client (signed digest, jti seen once); returns the client key."""
     if request.headers.get("digest") != digest_of(request.body):
         raise Rejected(problem(400, "Digest non corrispondente al corpo della richiesta"))
     try:
@@ -234,6 +244,11 @@ def check_pdnd(request: Request, suite, *, audience: str, modi: bool) -> dict:  
         raise Rejected(problem(400, "Digest non firmato"))
     if not suite.replay_guard("provider").first_time(claims["jti"], claims["exp"]):
         raise Rejected(problem(409, "Richiesta ripetuta (jti già usato)"))
+    return client_key
+
+
+def _check_tracking_evidence(request: Request, audience: str, voucher: dict, client_key) -> None:
+    """Agid-JWT-TrackingEvidence signed by the client, complete, and the one whose digest the voucher carries."""
     evidence = request.headers.get("agid-jwt-trackingevidence", "")
     try:
         audit = jwt.decode(
@@ -246,7 +261,6 @@ def check_pdnd(request: Request, suite, *, audience: str, modi: bool) -> dict:  
     expected = (voucher.get("digest") or {}).get("value")
     if expected != hashlib.sha256(evidence.encode()).hexdigest():
         raise Rejected(problem(401, "TrackingEvidence non legata al voucher"))
-    return voucher
 
 
 def signed_answer(response: Response, suite, provider: str, *, client_id: str, scenario: str) -> Response:

@@ -18,10 +18,9 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from cse.ambito.models import Impegno, LineaBudget
-from cse.ambito.services import IMPORT_REASON
+from cse.ambito.services import IMPORT_REASON, import_piano_di_zona
 from cse.cartella.fasi import InterventoPianificato, VoceNomenclatore
 from interop.models import ChiamataInterop
-from interop.services import import_piano_di_zona
 from interop.simulators import regionali as sim
 
 

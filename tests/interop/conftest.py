@@ -2,7 +2,7 @@
 
 import pytest
 
-from interop.http import CallContext
+from cse.core.external import CallContext
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ import httpx
 import pytest
 from django.conf import settings
 
+from cse.core.external import BadResponse, InvalidRequest, NotFound, ServiceUnavailable
 from interop.anpr import client as anpr
 from interop.config import pdnd_client_for
-from interop.errors import BadResponse, InvalidRequest, NotFound, ServiceUnavailable
 from interop.models import ChiamataInterop
 from interop.pdnd.modi import build_request, json_body
 from interop.simulators.data import CF_SCENARIO, PERSONE

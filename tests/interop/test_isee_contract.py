@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from cse.cartella.glossary import TipoIsee
-from interop.errors import BadResponse, InvalidRequest, NotFound, ServiceUnavailable
+from cse.core.external import BadResponse, InvalidRequest, NotFound, ServiceUnavailable
 from interop.glossary import fascia_isee
 from interop.isee import client as isee
 from interop.models import ChiamataInterop

@@ -7,9 +7,9 @@ import uuid
 import httpx
 import pytest
 
+from cse.core.external import BadResponse
 from interop.anpr import client as anpr
 from interop.config import pdnd_client_for
-from interop.errors import BadResponse
 from interop.pdnd.assertion import body_digest
 from interop.pdnd.modi import verify_response
 from interop.simulators.data import PERSONE

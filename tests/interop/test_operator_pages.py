@@ -83,7 +83,7 @@ def test_circuit_state_and_last_outcome_per_e_service(simulators, world, calls, 
     anpr_row = text.split('data-circuito="anpr_C030"')[1].split("</tr>")[0]
     assert "chiuso (funziona)" in anpr_row and "Riuscita" in anpr_row
     # a real call through the adapter lands in the log of the caller's ente
-    from interop.http import CallContext
+    from cse.core.external import CallContext
 
     ctx = CallContext(operatore=world.user("A1", "assistente_sociale"), ente=world.enti["A1"], motivo="BA-1")
     anpr.consulta(PERSONE[0].codice_fiscale, ctx)

@@ -9,8 +9,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 
+from cse.core.external import InvalidRequest
 from interop.config import pdnd_client_for
-from interop.errors import InvalidRequest
 from interop.models import ChiamataInterop
 from interop.pdnd import assertion
 from interop.pdnd.voucher import ASSERTION_TYPE, get_voucher

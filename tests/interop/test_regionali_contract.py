@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from interop.errors import BadResponse, InvalidRequest, NotFound, ServiceUnavailable
+from cse.core.external import BadResponse, InvalidRequest, NotFound, ServiceUnavailable
 from interop.regionali import client as regionali
 from interop.simulators.data import CF_SCENARIO, PERSONE
 

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from interop.errors import NotFound, ServiceUnavailable
+from cse.core.external import NotFound, ServiceUnavailable
 from interop.http import breaker, call
 from interop.models import ChiamataInterop
 

@@ -21,11 +21,11 @@ from django.urls import reverse
 
 from cse.cartella.models import Assistito
 from cse.cartella.relay import relay_outbox
+from cse.core.external import CallContext
 from cse.core.middleware import RECENT_AUTH_KEY
 from cse.regionale.dss import dss_export, id_lotto_for
 from cse.regionale.ingest import ingest_event
 from cse.regionale.models import EventoRegionale, LottoDss, StatoLotto
-from interop.http import CallContext
 from interop.models import ChiamataInterop
 from interop.regionali import client as regionali
 

@@ -1,5 +1,7 @@
 """ "Once only" for the operator: ask ANPR and INPS about a codice fiscale, propose what to take, and record where
-each accepted fact came from and when. Any external failure becomes a message; the form keeps what was typed."""
+each accepted fact came from and when. Any external failure becomes a message; the form keeps what was typed.
+
+The registry, INPS, the regional systems and the provenance table are reached through cse.cartella.ports."""
 
 from __future__ import annotations
 
@@ -12,20 +14,13 @@ from decimal import Decimal
 from codicefiscale import codicefiscale
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cse.cartella import anagrafica
+from cse.cartella import anagrafica, ports
 from cse.cartella.glossary import TipoIsee
+from cse.core.external import CallContext, FonteDato, InteropError, NotFound
 from cse.core.models import Comune
-
-from .anpr import client as anpr
-from .errors import InteropError, NotFound, ServiceUnavailable
-from .glossary import LEGAME_ANPR, LEGAME_ANPR_LABEL, FonteDato, fascia_isee
-from .http import CallContext
-from .isee import client as isee
-from .models import ProvenienzaDato
 
 SALT = "interop.proposta"
 MAX_AGE = 3600
@@ -83,54 +78,48 @@ def _isee_types(nascita: date | None) -> list[str]:
     return types
 
 
-def proposta_from_sources(*, codice_fiscale: str, user, ente, motivo: str, assistito_id: int | None = None) -> Proposta:
-    """ANPR (C030 → C015, C020, C021) then the INPS ISEE indicators; each failure is a message, never an exception."""
-    cf = "".join(codice_fiscale.split()).upper()
-    proposta = Proposta(codice_fiscale=cf, consultata_il=timezone.now().isoformat())
-    if not cf or not codicefiscale.is_valid(cf):
-        proposta.errori.append("Indicare un codice fiscale valido per consultare ANPR e INPS.")
-        return proposta
-    ctx = _ctx(user, ente, motivo, assistito_id)
-    nascita = None
+def _add_anpr(proposta: Proposta, ctx: CallContext) -> date | None:
+    """Identity and household from the registry into the proposal; the birth date (for the ISEE types) or None."""
     try:
-        scheda = anpr.consulta(cf, ctx)
+        scheda = ports.anagrafe().consulta(proposta.codice_fiscale, ctx)
     except NotFound as exc:
         proposta.avvisi.append(exc.message)
+        return None
     except InteropError as exc:
         proposta.errori.append(exc.message)
-    else:
-        nascita = scheda.data_nascita
-        luogo = Comune.objects.filter(codice_istat=scheda.luogo_nascita_istat).values_list(
-            "codice_catastale", flat=True
-        )
-        proposta.anpr = {
-            "cognome": scheda.cognome,
-            "nome": scheda.nome,
-            "sesso": scheda.sesso,
-            "data_nascita": scheda.data_nascita.isoformat(),
-            "luogo_nascita": luogo.first() or "",
-            "comune_residenza": scheda.comune_residenza_istat,
-            "indirizzo_residenza": scheda.indirizzo_residenza,
+        return None
+    luogo = Comune.objects.filter(codice_istat=scheda.luogo_nascita_istat).values_list("codice_catastale", flat=True)
+    anpr = {
+        "cognome": scheda.cognome,
+        "nome": scheda.nome,
+        "sesso": scheda.sesso,
+        "data_nascita": scheda.data_nascita.isoformat(),
+        "luogo_nascita": luogo.first() or "",
+        "comune_residenza": scheda.comune_residenza_istat,
+        "indirizzo_residenza": scheda.indirizzo_residenza,
+    }
+    proposta.anpr = {k: v for k, v in anpr.items() if v}
+    proposta.famiglia = [
+        {
+            "nominativo": f"{m.cognome} {m.nome}",
+            "codice_fiscale": m.codice_fiscale,
+            "data_nascita": m.data_nascita.isoformat() if m.data_nascita else "",
+            "legame": m.legame,
+            "tipo": m.tipo_relazione,
         }
-        proposta.anpr = {k: v for k, v in proposta.anpr.items() if v}
-        proposta.famiglia = [
-            {
-                "nominativo": f"{m.cognome} {m.nome}",
-                "codice_fiscale": m.codice_fiscale,
-                "data_nascita": m.data_nascita.isoformat() if m.data_nascita else "",
-                "legame": LEGAME_ANPR_LABEL.get(m.codice_legame, m.codice_legame),
-                "tipo": LEGAME_ANPR.get(m.codice_legame) or "altro_parente",
-            }
-            for m in scheda.famiglia
-        ]
+        for m in scheda.famiglia
+    ]
+    return scheda.data_nascita
+
+
+def _add_isee(proposta: Proposta, ctx: CallContext, nascita: date | None) -> None:
+    """The ISEE attestations in force, type by type; the first failure other than "not found" stops the round."""
+    banca_dati = ports.banca_dati_isee()
     for tipo in _isee_types(nascita):
         try:
-            att = isee.consulta(cf, tipo, ctx)
+            att = banca_dati.consulta(proposta.codice_fiscale, tipo, ctx)
         except NotFound:
             continue
-        except ServiceUnavailable as exc:
-            proposta.errori.append(exc.message)
-            break
         except InteropError as exc:
             proposta.errori.append(exc.message)
             break
@@ -139,13 +128,25 @@ def proposta_from_sources(*, codice_fiscale: str, user, ente, motivo: str, assis
                 "tipo": str(att.tipo),
                 "tipo_label": TipoIsee(att.tipo).label,
                 "valore": str(att.valore),
-                "fascia": fascia_isee(att.valore),
+                "fascia": att.fascia,
                 "protocollo_dsu": att.protocollo_dsu,
                 "data_presentazione": att.data_presentazione.isoformat(),
                 "valida_dal": att.data_presentazione.isoformat(),
                 "valida_al": att.valida_al.isoformat(),
             }
         )
+
+
+def proposta_from_sources(*, codice_fiscale: str, user, ente, motivo: str, assistito_id: int | None = None) -> Proposta:
+    """ANPR (C030 → C015, C020, C021) then the INPS ISEE indicators; each failure is a message, never an exception."""
+    cf = "".join(codice_fiscale.split()).upper()
+    proposta = Proposta(codice_fiscale=cf, consultata_il=timezone.now().isoformat())
+    if not cf or not codicefiscale.is_valid(cf):
+        proposta.errori.append("Indicare un codice fiscale valido per consultare ANPR e INPS.")
+        return proposta
+    ctx = _ctx(user, ente, motivo, assistito_id)
+    nascita = _add_anpr(proposta, ctx)
+    _add_isee(proposta, ctx, nascita)
     return proposta
 
 
@@ -161,21 +162,10 @@ def valore_corrente(assistito, campo: str) -> str:
     return value.isoformat() if isinstance(value, date) else str(value or "")
 
 
-@transaction.atomic
-def proposta_apply(  # noqa: C901 - to split (complexity debt)
-    *,
-    assistito,
-    proposta: Proposta | None,
-    isee_scelti: list[int],
-    familiari_scelti: list[int],
-    by,
-    campi: set[str] | None = None,
+def _record_identity(
+    registro: ports.RegistroProvenienze, *, assistito, proposta: Proposta | None, campi: set[str] | None, by
 ) -> None:
-    """Record the source of each identity fact (ANPR when the stored value is ANPR's, else typed by hand), and
-    add the chosen ISEE attestations and household members through the cartella's own services. `campi` limits
-    the identity facts recorded (an edit records only what changed or what ANPR confirmed)."""
-    if proposta is not None and proposta.codice_fiscale != assistito.codice_fiscale:
-        proposta = None  # the CF was changed after the consultation: nothing from it is about this person
+    """Source of each identity fact: ANPR when the stored value is ANPR's, else typed by hand."""
     ora = timezone.now()
     consultata = datetime.fromisoformat(proposta.consultata_il) if proposta else ora
     for campo in CAMPI_ANPR:
@@ -183,7 +173,7 @@ def proposta_apply(  # noqa: C901 - to split (complexity debt)
         if not valore or (campi is not None and campo not in campi):
             continue
         da_anpr = proposta is not None and proposta.anpr.get(campo, "").casefold() == valore.casefold()
-        ProvenienzaDato.objects.create(
+        registro.registra(
             assistito=assistito,
             campo=campo,
             fonte=FonteDato.ANPR if da_anpr else FonteDato.MANUALE,
@@ -191,9 +181,12 @@ def proposta_apply(  # noqa: C901 - to split (complexity debt)
             impronta=impronta(campo, valore),
             operatore=by,
         )
-    if proposta is None:
-        return
-    for index in isee_scelti:
+
+
+def _take_isee(registro: ports.RegistroProvenienze, *, assistito, proposta: Proposta, scelti: list[int], by) -> None:
+    """Add the chosen ISEE attestations (not those taken on an earlier consultation), each with its INPS source."""
+    consultata = datetime.fromisoformat(proposta.consultata_il)
+    for index in scelti:
         if not 0 <= index < len(proposta.isee):
             continue
         att = proposta.isee[index]
@@ -211,7 +204,7 @@ def proposta_apply(  # noqa: C901 - to split (complexity debt)
             },
             by=by,
         )
-        ProvenienzaDato.objects.create(
+        registro.registra(
             assistito=assistito,
             campo="isee",
             fonte=FonteDato.INPS,
@@ -220,7 +213,14 @@ def proposta_apply(  # noqa: C901 - to split (complexity debt)
             isee=record,
             operatore=by,
         )
-    for index in familiari_scelti:
+
+
+def _take_familiari(
+    registro: ports.RegistroProvenienze, *, assistito, proposta: Proposta, scelti: list[int], by
+) -> None:
+    """Add the chosen household members as relations (not those already there), each with its ANPR source."""
+    consultata = datetime.fromisoformat(proposta.consultata_il)
+    for index in scelti:
         if not 0 <= index < len(proposta.famiglia):
             continue
         membro = proposta.famiglia[index]
@@ -236,7 +236,7 @@ def proposta_apply(  # noqa: C901 - to split (complexity debt)
             },
             by=by,
         )
-        ProvenienzaDato.objects.create(
+        registro.registra(
             assistito=assistito,
             campo="relazione",
             fonte=FonteDato.ANPR,
@@ -245,6 +245,29 @@ def proposta_apply(  # noqa: C901 - to split (complexity debt)
             relazione=relazione,
             operatore=by,
         )
+
+
+@transaction.atomic
+def proposta_apply(
+    *,
+    assistito,
+    proposta: Proposta | None,
+    isee_scelti: list[int],
+    familiari_scelti: list[int],
+    by,
+    campi: set[str] | None = None,
+) -> None:
+    """Record the source of each identity fact (ANPR when the stored value is ANPR's, else typed by hand), and
+    add the chosen ISEE attestations and household members through the cartella's own services. `campi` limits
+    the identity facts recorded (an edit records only what changed or what ANPR confirmed)."""
+    if proposta is not None and proposta.codice_fiscale != assistito.codice_fiscale:
+        proposta = None  # the CF was changed after the consultation: nothing from it is about this person
+    registro = ports.registro_provenienze()
+    _record_identity(registro, assistito=assistito, proposta=proposta, campi=campi, by=by)
+    if proposta is None:
+        return
+    _take_isee(registro, assistito=assistito, proposta=proposta, scelti=isee_scelti, by=by)
+    _take_familiari(registro, assistito=assistito, proposta=proposta, scelti=familiari_scelti, by=by)
 
 
 def provenienze_correnti(assistito) -> dict[str, dict]:
@@ -262,28 +285,6 @@ def provenienze_correnti(assistito) -> dict[str, dict]:
     return result
 
 
-# --- Osservatorio piani di zona → the ambito's budget lines -----------------------------------------------------------
-
-
-def import_piano_di_zona(ambito, anno: int, operator) -> dict[str, int]:
-    """Ask the Osservatorio for the ambito's piano di zona of `anno` and create/update its budget lines.
-
-    The call happens before (outside) the budget transaction; an external failure raises InteropError (Italian
-    message, nothing written: the Ufficio di Piano can keep entering lines by hand), a refused import raises
-    ValidationError (also nothing written)."""
-    from cse.ambito.services import budget_import_pdz
-    from cse.core.permissions import has_capability
-    from cse.core.roles import Capability
-
-    from .regionali import client as regionali
-
-    if not has_capability(operator, Capability.MANAGE_PIANO, ambito.pk) or ambito.ambito_id is None:
-        raise ValidationError("Solo l'Ufficio di Piano dell'ambito importa il piano di zona.")
-    ctx = CallContext(operatore=operator, ente=ambito, motivo=f"piano di zona {anno}", luogo=ambito.nome)
-    interventi = regionali.interventi_piano_di_zona(ambito.ambito.codice, int(anno), ctx)
-    return budget_import_pdz(ambito=ambito, anno=int(anno), interventi=interventi, by=operator)
-
-
 # --- Regional systems about one person: Edotto, Ministero del Lavoro; open calls of Puglia Sociale -------------------
 
 
@@ -291,8 +292,7 @@ def consulta_sistemi_regionali(*, assistito, user, ente) -> dict:
     """Ask Edotto (protected hospital discharges) and the Ministero del Lavoro (employment status) about a person,
     and Puglia Sociale for the open regional calls. Nothing is stored: the operator reads and decides; each failure
     is a message (the operator continues by hand)."""
-    from .regionali import client as regionali
-
+    regionali = ports.sistemi_regionali()
     ctx = _ctx(user, ente, f"assistito {assistito.pk}", assistito_id=assistito.pk)
     result = {"dimissioni": None, "lavoro": None, "avvisi": None, "messaggi": {}}
     cf = assistito.codice_fiscale

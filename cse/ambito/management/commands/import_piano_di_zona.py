@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from cse.ambito.services import import_piano_di_zona
+from cse.core.external import InteropError
 from cse.core.models import Ente
-from interop.errors import InteropError
-from interop.services import import_piano_di_zona
 
 
 class Command(BaseCommand):

@@ -1,0 +1,79 @@
+"""Adapters of the domain's ports (cse/cartella/ports.py, cse/ambito/ports.py) over the interop/ clients.
+
+settings.CSE_ADAPTERS names these classes; each is built with no arguments and keeps no state (the clients keep
+breakers and call log). Errors pass through as they are (cse.core.external).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cse.core.external import CallContext
+
+from .anpr import client as anpr
+from .anpr.client import SchedaAnpr
+from .isee import client as isee
+from .isee.client import AttestazioneIsee
+from .models import ProvenienzaDato
+from .regionali import client as regionali
+
+
+class AnagrafeAnpr:
+    """Port Anagrafe over ANPR (C030 → C015, C020, C021)."""
+
+    def consulta(self, codice_fiscale: str, ctx: CallContext) -> SchedaAnpr:
+        return anpr.consulta(codice_fiscale, ctx)
+
+
+class IseeInps:
+    """Port BancaDatiIsee over INPS ConsultazioneISEE."""
+
+    def consulta(self, codice_fiscale: str, tipo: str, ctx: CallContext) -> AttestazioneIsee:
+        return isee.consulta(codice_fiscale, tipo, ctx)
+
+
+class SistemiRegionaliPuglia:
+    """Port SistemiRegionali over Edotto, the Ministero del Lavoro and Puglia Sociale."""
+
+    def dimissioni_protette(self, codice_fiscale: str, ctx: CallContext) -> list[dict]:
+        return regionali.dimissioni_protette(codice_fiscale, ctx)
+
+    def stato_occupazionale(self, codice_fiscale: str, ctx: CallContext) -> dict:
+        return regionali.stato_occupazionale(codice_fiscale, ctx)
+
+    def avvisi_aperti(self, ctx: CallContext) -> list[dict]:
+        return regionali.avvisi_aperti(ctx)
+
+
+class OsservatorioPuglia:
+    """Port OsservatorioPianiDiZona over the regional Osservatorio."""
+
+    def interventi_piano_di_zona(self, ambito: str, anno: int, ctx: CallContext) -> list[dict]:
+        return regionali.interventi_piano_di_zona(ambito, anno, ctx)
+
+
+class ProvenienzeDb:
+    """Port RegistroProvenienze over the ProvenienzaDato table of interop/."""
+
+    def registra(
+        self,
+        *,
+        assistito,
+        campo: str,
+        fonte: str,
+        acquisito_il: datetime,
+        impronta: str,
+        operatore,
+        isee=None,
+        relazione=None,
+    ) -> None:
+        ProvenienzaDato.objects.create(
+            assistito=assistito,
+            campo=campo,
+            fonte=fonte,
+            acquisito_il=acquisito_il,
+            impronta=impronta,
+            operatore=operatore,
+            isee=isee,
+            relazione=relazione,
+        )

@@ -17,12 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cse.cartella import anagrafica
-from cse.cartella.glossary import TipoIsee
+from cse.core.codelists.isee import TipoIsee, fascia_isee
+from cse.core.codelists.parentela import LEGAME_ANPR, LEGAME_ANPR_LABEL
 from cse.core.models import Comune
 
 from .anpr import client as anpr
 from .errors import InteropError, NotFound, ServiceUnavailable
-from .glossary import LEGAME_ANPR, LEGAME_ANPR_LABEL, FonteDato, fascia_isee
+from .glossary import FonteDato
 from .http import CallContext
 from .isee import client as isee
 from .models import ProvenienzaDato

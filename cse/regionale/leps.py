@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cse.cartella.glossary import ModuloLeps
+from cse.core.codelists.leps import ModuloLeps
 
 from .derivations import DB
 from .models import (

@@ -16,9 +16,10 @@ import httpx
 from defusedxml import ElementTree
 from django.utils import timezone
 
+from cse.core.codelists.isee import INPS_TIPO_INDICATORE, TIPO_INDICATORE_INPS
+
 from ..config import service
 from ..errors import BadResponse, InvalidRequest, NotFound, ServiceUnavailable, unavailable_message
-from ..glossary import INPS_TIPO_INDICATORE, TIPO_INDICATORE_INPS
 from ..http import CallContext
 from ..pdnd.client import call_e_service, standard_status
 

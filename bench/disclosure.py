@@ -32,7 +32,7 @@ STATES = ["inviato", "accolto", "scartato", "da inviare"]
 
 def synthetic_year(prestazioni: int, enti: int, seed: int = 7) -> dict[tuple[str, ...], int]:
     """Count per combination of the published dimensions, in the order of `disclosure.DIMS`."""
-    from cse.cartella.glossary import AreaBisogno
+    from cse.core.codelists.aree import AreaBisogno
     from cse.regionale.disclosure import DIMS
 
     rng = random.Random(seed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from cse.cartella.glossary import FonteFinanziamento
+from cse.core.codelists.fondi import FonteFinanziamento
 from cse.core.forms_util import StyledFormMixin
 
 from .glossary import Priorita, TipoMembro

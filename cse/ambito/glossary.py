@@ -3,14 +3,14 @@
 - Servizi d'ambito: services the piano di zona manages at ambito level (Piano nazionale degli interventi e
   dei servizi sociali 2024-2026 — LEPS SAD, dimissioni protette, pronto intervento sociale, residenza fittizia,
   Dopo di Noi, vita indipendente — and seeds/puglia-piano-regionale-sistemi-informativi.txt §4.2.2). Each maps to
-  the nomenclatore code used for the interventions it creates in the cartella (cse/cartella/nomenclatore.py).
+  the nomenclatore code used for the interventions it creates in the cartella (cse/core/codelists/nomenclatore.py).
 - Membri UVM: composition of the unità di valutazione multidimensionale (social workers of ambito and comune,
   ASL professionals, the person and the family), Piano nazionale 2024-2026, équipe multiprofessionali / PUA.
 """
 
 from django.db import models
 
-from cse.cartella.glossary import ModuloLeps
+from cse.core.codelists.leps import ModuloLeps
 
 
 class TipoServizio(models.TextChoices):
@@ -24,7 +24,7 @@ class TipoServizio(models.TextChoices):
 
 
 # default nomenclatore code of the interventions created in the case when a person is assigned to the service
-# (codes of cse/cartella/nomenclatore.py; an administrator may set another code on the service)
+# (codes of cse/core/codelists/nomenclatore.py; an administrator may set another code on the service)
 VOCE_DEL_SERVIZIO: dict[str, str] = {
     TipoServizio.SAD: "A2.07",  # assistenza domiciliare socio-assistenziale
     TipoServizio.ADI_SOCIALE: "A2.08",  # assistenza domiciliare integrata con servizi sanitari

@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cse.cartella.glossary import FonteFinanziamento
 from cse.cartella.models import Cartella
+from cse.core.codelists.fondi import FonteFinanziamento
 from cse.core.models import Ente
 from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability

@@ -11,19 +11,19 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cse.core.codelists.aree import AreaBisogno
+from cse.core.codelists.fondi import FonteFinanziamento
+from cse.core.codelists.leps import ModuloLeps
+from cse.core.codelists.nomenclatore import Carattere
 from cse.core.validators_dates import validate_period
 
 from .categorie_protette import CategoriaProtetta
 from .glossary import (
-    AreaBisogno,
     CanaleAccesso,
-    Carattere,
     EsitoAccesso,
     EsitoObiettivi,
-    FonteFinanziamento,
     Interlocutore,
     LivelloBisogno,
-    ModuloLeps,
     MotivoChiusura,
     StatoCartella,
     TipoDocumento,
@@ -36,7 +36,7 @@ POSITIVE = [MinValueValidator(Decimal("0"), message="Il valore non può essere n
 
 
 class VoceNomenclatore(models.Model):
-    """One code of the nomenclatore (versioned: valid from/to), seeded from cse/cartella/nomenclatore.py."""
+    """One code of the nomenclatore (versioned: valid from/to), seeded from cse/core/codelists/nomenclatore.py."""
 
     codice = models.CharField(max_length=12)
     denominazione = models.CharField(max_length=200)

@@ -1,36 +1,12 @@
-"""Code lists of the case domain, each with its source.
+"""Code lists of the case process (phases, access, assessment, closure, diary, contacts, transfer), with sources.
 
-- Aree di bisogno: Piano nazionale degli interventi e dei servizi sociali 2024-2026 (seeds/piano-nazionale-…),
-  areas of beneficiaries; mapped to SIUSS AreaUtenza (1 famiglia e minori, 2 disabilità e non autosufficienza,
-  3 povertà ed esclusione sociale) per the INPS PS/PSA/SINA specification (specs/inps-waas-siuss/).
+The lists from the law and the national standards that other layers read too (aree di bisogno, moduli LEPS,
+nomenclatore and carattere, ISEE, parentela, anagrafica, fonti di finanziamento) are in cse.core.codelists.
+
 - Stati della cartella: the five phases of seeds/puglia-piano-regionale-sistemi-informativi.txt §4.2.2.
-- Moduli LEPS: DM 44/2025 (SIOSS, schede LEPS A1-A7; shared/domain.md "SIOSS and the LEPS modules").
 """
 
 from django.db import models
-
-
-class AreaBisogno(models.TextChoices):
-    FAMIGLIA_MINORI = "famiglia_minori", "Famiglia e minori"
-    DISABILITA = "disabilita", "Disabilità"
-    ANZIANI = "anziani", "Anziani"
-    POVERTA = "poverta", "Povertà e disagio adulti"
-    DIPENDENZE_SALUTE_MENTALE = "dipendenze_salute_mentale", "Dipendenze e salute mentale"
-    MULTIUTENZA = "multiutenza", "Multiutenza"
-
-
-SIUSS_AREA_UTENZA: dict[str, int | None] = {
-    AreaBisogno.FAMIGLIA_MINORI: 1,
-    AreaBisogno.DISABILITA: 2,
-    AreaBisogno.ANZIANI: 2,
-    AreaBisogno.POVERTA: 3,
-    AreaBisogno.DIPENDENZE_SALUTE_MENTALE: 3,
-    AreaBisogno.MULTIUTENZA: None,
-}
-
-# Published tables hide cells under 5 instead of 3 where these areas are involved (Sistan code of conduct, sensitive
-# categories; GDPR art. 9: health data — addiction and mental health).
-AREE_SENSIBILI: frozenset[str] = frozenset({AreaBisogno.DIPENDENZE_SALUTE_MENTALE})
 
 
 class StatoCartella(models.TextChoices):
@@ -89,39 +65,7 @@ class Urgenza(models.TextChoices):
     URGENTE = "urgente", "Urgente"
 
 
-# --- Erogazione: funding sources of the piano di zona (issue #4) and SIUSS CaratterePrestazione (1 periodic,
-# 2 occasional; PS_PSA_SINA201812.xsd).
-class FonteFinanziamento(models.TextChoices):
-    FNPS = "fnps", "Fondo nazionale politiche sociali (FNPS)"
-    POVERTA = "poverta", "Fondo povertà"
-    FNA = "fna", "Fondo non autosufficienze (FNA)"
-    DOPO_DI_NOI = "dopo_di_noi", "Fondo Dopo di Noi"
-    PN_INCLUSIONE = "pn_inclusione", "PN Inclusione"
-    PNRR = "pnrr", "PNRR"
-    REGIONALE = "regionale", "Fondi regionali"
-    COMUNALE = "comunale", "Fondi comunali"
-    UTENTE = "utente", "Compartecipazione dell'utente"
-
-
-class ModuloLeps(models.TextChoices):
-    """The LEPS an intervention realises: tagging it at the source is what lets the region count SIOSS modules
-    without guessing from nomenclatore codes (DM 44/2025 modules A1-A7)."""
-
-    A1 = "A1", "A1 — Pronto intervento sociale"
-    A2 = "A2", "A2 — Supervisione del personale dei servizi sociali"
-    A3_1 = "A3.1", "A3.1 — Dimissioni protette a domicilio"
-    A3_2 = "A3.2", "A3.2 — Dimissioni protette in residenza"
-    A4 = "A4", "A4 — Prevenzione dell'allontanamento familiare (P.I.P.P.I.)"
-    A5 = "A5", "A5 — Residenza fittizia"
-    A6 = "A6", "A6 — Progetto Dopo di noi"
-    A7 = "A7", "A7 — Vita indipendente"
-
-
-class Carattere(models.IntegerChoices):
-    PERIODICA = 1, "Periodica"
-    OCCASIONALE = 2, "Occasionale"
-
-
+# --- Erogazione (funding sources, carattere and LEPS modules are in cse.core.codelists).
 class UnitaMisura(models.TextChoices):
     ORE = "ore", "Ore"
     GIORNI = "giorni", "Giorni"
@@ -167,57 +111,6 @@ class TipoDocumento(models.TextChoices):
     PROGETTO_FIRMATO = "progetto_firmato", "Progetto firmato"
     PROVVEDIMENTO = "provvedimento", "Provvedimento dell'autorità giudiziaria"
     ALTRO = "altro", "Altro"
-
-
-# --- Anagrafica (SISO/SIGeSS anagrafica; SIUSS CodiceCittadinanza uses ISTAT 3-digit state codes, 100 = Italia).
-class CondizioneOccupazionale(models.TextChoices):
-    OCCUPATO = "occupato", "Occupato"
-    DISOCCUPATO = "disoccupato", "Disoccupato"
-    IN_CERCA_PRIMA = "in_cerca_prima", "In cerca di prima occupazione"
-    STUDENTE = "studente", "Studente"
-    CASALINGA = "casalinga", "Casalinga/o"
-    PENSIONATO = "pensionato", "Pensionato"
-    INABILE = "inabile", "Inabile al lavoro"
-    ALTRO = "altro", "Altro"
-
-
-class Disabilita(models.TextChoices):
-    NESSUNA = "nessuna", "Nessuna"
-    L104_C1 = "l104_c1", "L. 104/1992 art. 3 c. 1"
-    L104_C3 = "l104_c3", "L. 104/1992 art. 3 c. 3 (gravità)"
-
-
-class Protezione(models.TextChoices):
-    NESSUNA = "nessuna", "Nessuna"
-    TUTORE = "tutore", "Tutore"
-    CURATORE = "curatore", "Curatore"
-    AMMINISTRATORE_SOSTEGNO = "ads", "Amministratore di sostegno"
-
-
-class TipoIsee(models.TextChoices):
-    """TipoIndicatore of the INPS ConsultazioneISEE e-service (domain.md)."""
-
-    ORDINARIO = "ordinario", "Ordinario"
-    MINORENNE = "minorenne", "Minorenni"
-    SOCIOSANITARIO = "sociosanitario", "Socio-sanitario"
-    RESIDENZIALE = "residenziale", "Socio-sanitario residenziale"
-    UNIVERSITARIO = "universitario", "Universitario"
-    CORRENTE = "corrente", "Corrente"
-
-
-class TipoRelazione(models.TextChoices):
-    CONIUGE = "coniuge", "Coniuge o unito civilmente"
-    CONVIVENTE = "convivente", "Convivente"
-    GENITORE = "genitore", "Genitore"
-    FIGLIO = "figlio", "Figlio/a"
-    FRATELLO = "fratello", "Fratello/sorella"
-    NONNO = "nonno", "Nonno/a"
-    NIPOTE = "nipote", "Nipote"
-    ALTRO_PARENTE = "altro_parente", "Altro parente"
-    CAREGIVER = "caregiver", "Caregiver"
-    TUTORE = "tutore", "Tutore o amministratore di sostegno"
-    VICINO = "vicino", "Vicino di casa"
-    AMICO = "amico", "Amico/a"
 
 
 class TipoContattoEsterno(models.TextChoices):

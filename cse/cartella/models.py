@@ -10,13 +10,15 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from cse.core.codelists.anagrafica import CondizioneOccupazionale, Disabilita, Protezione
+from cse.core.codelists.aree import AreaBisogno
 from cse.core.models import Comune, Ente
 from cse.core.permissions import ente_ids_for, non_comune_ente_ids_for
 from cse.core.roles import Capability
 from cse.core.validators import validate_codice_fiscale
 from cse.core.validators_dates import validate_birth_date, validate_period
 
-from .glossary import AreaBisogno, CondizioneOccupazionale, Disabilita, Protezione, StatoCartella
+from .glossary import StatoCartella
 from .identity import search_key
 
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cse.cartella import anagrafica, ports
-from cse.cartella.glossary import TipoIsee
+from cse.core.codelists.isee import TipoIsee
 from cse.core.external import CallContext, FonteDato, InteropError, NotFound
 from cse.core.models import Comune
 

@@ -9,7 +9,10 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from .glossary import TipoContattoEsterno, TipoIsee, TipoRelazione
+from cse.core.codelists.isee import TipoIsee
+from cse.core.codelists.parentela import TipoRelazione
+
+from .glossary import TipoContattoEsterno
 
 
 class Isee(models.Model):

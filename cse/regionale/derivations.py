@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat, ExtractMonth
 
-from cse.cartella.glossary import AREE_SENSIBILI, SIUSS_AREA_UTENZA  # pure code lists, no access to local data
+from cse.core.codelists.aree import AREE_SENSIBILI, SIUSS_AREA_UTENZA
 
 from .bulk import insert_rows
 from .models import CasoCorrente, PrestazioneCorrente, PrestazioneSiuss, TrasmissioneSiuss

@@ -31,7 +31,7 @@ from django.core.cache import cache
 from django.db.models import Count, Subquery
 from django.db.models.functions import ExtractMonth
 
-from cse.cartella.glossary import AREE_SENSIBILI  # pure code list, no access to local data
+from cse.core.codelists.aree import AREE_SENSIBILI
 
 from .derivations import COMPLETENESS_COLUMNS, TABLE_DIMENSIONS, column_of_state, latest_flow_state
 from .models import PrestazioneSiuss

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cse.cartella.glossary import ModuloLeps
+from cse.core.codelists.leps import ModuloLeps
 
 from .derivations import DB
 from .models import (
@@ -83,9 +83,22 @@ def _event_values(anno: int, ambito: str | None) -> dict[tuple[str, str], dict[t
     return _event_values_python(anno, ambito)
 
 
-def _event_values_python(anno: int, ambito: str | None) -> dict[tuple[str, str], dict[tuple[str, str], Decimal]]:  # noqa: C901 - to split (complexity debt)
+Values = dict[tuple[str, str], Decimal]
+
+
+def _event_values_python(anno: int, ambito: str | None) -> dict[tuple[str, str], Values]:
     """(ambito, modulo) → {(misura+dimensione, chiave): value}, from the prestazioni tagged with a LEPS and active
     during the year (current state of each), their cases' area, and the phases the cases reached in the year."""
+    prestazioni = _active_prestazioni(anno, ambito)
+    all_cases = {p["case_key"] for items in prestazioni.values() for p in items}
+    areas = dict(CasoCorrente.objects.exclude(area="").values_list("case_key", "area"))
+    phases = _phases_reached(anno, all_cases)
+    return {key: _module_values(items, areas, phases) for key, items in prestazioni.items()}
+
+
+def _active_prestazioni(anno: int, ambito: str | None) -> dict[tuple[str, str], list[dict]]:
+    """The year's active prestazioni tagged with a LEPS, grouped by (ambito, modulo); one ambito, the unknown one,
+    or all."""
     start, end = date(anno, 1, 1), date(anno, 12, 31)
     active = PrestazioneCorrente.objects.exclude(modulo_leps="").filter(
         Q(data_fine__isnull=True) | Q(data_fine__gte=start), data_inizio__lte=end
@@ -97,34 +110,45 @@ def _event_values_python(anno: int, ambito: str | None) -> dict[tuple[str, str],
     prestazioni: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for p in active.order_by("prestazione_key").values().iterator(chunk_size=10_000):
         prestazioni[(p["ambito"] or UNKNOWN_AMBITO, p["modulo_leps"])].append(p)
-    all_cases = {p["case_key"] for items in prestazioni.values() for p in items}
-    areas = dict(CasoCorrente.objects.exclude(area="").values_list("case_key", "area"))
+    return prestazioni
+
+
+def _phases_reached(anno: int, cases: set[str]) -> dict[str, set[str]]:
+    """case_key → the phases the case moved to during the year (only the given cases)."""
+    start, end = date(anno, 1, 1), date(anno, 12, 31)
     phases: dict[str, set[str]] = defaultdict(set)
     transitions = EventoRegionale.objects.filter(
         event_type="cartella.fase_cambiata", evento_del__gte=start, evento_del__lte=end
     )
     for case_key, target in transitions.values_list("case_key", "payload__data__a").iterator(chunk_size=10_000):
-        if case_key in all_cases:
+        if case_key in cases:
             phases[case_key].add(target)
+    return phases
 
-    result: dict[tuple[str, str], dict[tuple[str, str], Decimal]] = {}
-    for key, items in prestazioni.items():
-        values: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-        people: dict[str, dict] = {}
-        for p in items:
-            people.setdefault(p["soggetto"], {**p, "area": areas.get(p["case_key"]) or "nd"})
-            values[(Misura.INTERVENTI + Dimensione.CODICE, p["codice"])] += 1
-            values[(Misura.IMPORTI + Dimensione.FONTE, p["fonte"])] += p["importo"]
-        for person in people.values():
-            values[(Misura.BENEFICIARI + Dimensione.TOTALE, "")] += 1
-            values[(Misura.BENEFICIARI + Dimensione.SESSO, person["sesso"])] += 1
-            values[(Misura.BENEFICIARI + Dimensione.FASCIA_ETA, person["fascia_eta"])] += 1
-            values[(Misura.BENEFICIARI + Dimensione.AREA, person["area"])] += 1
-        for case_key in {p["case_key"] for p in items}:
-            for fase in phases.get(case_key, ()):
-                values[(Misura.PROCESSI + Dimensione.FASE, fase)] += 1
-        result[key] = dict(values)
-    return result
+
+def _module_values(items: list[dict], areas: dict[str, str], phases: dict[str, set[str]]) -> Values:
+    """The values of one (ambito, modulo): interventions and amounts per prestazione, beneficiaries counted once per
+    person (with the area of the case of their first prestazione), phases counted once per case."""
+    values: Values = defaultdict(Decimal)
+    people: dict[str, dict] = {}
+    for p in items:
+        people.setdefault(p["soggetto"], {**p, "area": areas.get(p["case_key"]) or "nd"})
+        values[(Misura.INTERVENTI + Dimensione.CODICE, p["codice"])] += 1
+        values[(Misura.IMPORTI + Dimensione.FONTE, p["fonte"])] += p["importo"]
+    for person in people.values():
+        _add_beneficiary(values, person)
+    for case_key in {p["case_key"] for p in items}:
+        for fase in phases.get(case_key, ()):
+            values[(Misura.PROCESSI + Dimensione.FASE, fase)] += 1
+    return dict(values)
+
+
+def _add_beneficiary(values: Values, person: dict) -> None:
+    """One beneficiary in the total and in each breakdown (sex, age band, area)."""
+    values[(Misura.BENEFICIARI + Dimensione.TOTALE, "")] += 1
+    values[(Misura.BENEFICIARI + Dimensione.SESSO, person["sesso"])] += 1
+    values[(Misura.BENEFICIARI + Dimensione.FASCIA_ETA, person["fascia_eta"])] += 1
+    values[(Misura.BENEFICIARI + Dimensione.AREA, person["area"])] += 1
 
 
 @transaction.atomic(using=DB)

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from cse.cartella.glossary import ModuloLeps  # pure code lists, no access to local data
+from cse.core.codelists.leps import ModuloLeps
 from cse.core.validators_dates import validate_period
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cse.cartella.glossary import ModuloLeps
+from cse.core.codelists.leps import ModuloLeps
 
 from .derivations import DB
 from .leps import A4_PREFILL_SECTIONS, seed_indicators

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import connections, transaction
 
-from cse.cartella.glossary import SIUSS_AREA_UTENZA
+from cse.core.codelists.aree import SIUSS_AREA_UTENZA
 
 from .models import CasoCorrente, Dimensione, EventoRegionale, Misura, PrestazioneCorrente, PrestazioneSiuss
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from cse.cartella.glossary import ModuloLeps
+from cse.core.codelists.leps import ModuloLeps
 from cse.core.forms_util import add_service_errors
 
 from . import services

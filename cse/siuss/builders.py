@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from lxml import etree
 
-from cse.cartella.glossary import SIUSS_AREA_UTENZA, Carattere, TipoIsee
+from cse.core.codelists.aree import SIUSS_AREA_UTENZA
+from cse.core.codelists.isee import TipoIsee, fascia_isee
+from cse.core.codelists.nomenclatore import Carattere
 from cse.core.pseudonym import pseudonym
-from interop.glossary import fascia_isee
 
 from .glossary import ISTAT_TO_ISO, ITALIA_ISO, NAMESPACE, PresenzaProvaMezzi
 

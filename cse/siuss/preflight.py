@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from cse.cartella.glossary import SIUSS_AREA_UTENZA, AreaBisogno, Carattere
+from cse.core.codelists.aree import SIUSS_AREA_UTENZA, AreaBisogno
+from cse.core.codelists.nomenclatore import Carattere
 from cse.core.validators import is_valid_codice_fiscale
 
 from .builders import age_on, isee_for, presa_in_carico

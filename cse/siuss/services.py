@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from cse.cartella.erogatore import ente_erogatore_default
 from cse.cartella.fasi import Prestazione
-from cse.cartella.glossary import Carattere
 from cse.cartella.rete import Isee
+from cse.core.codelists.nomenclatore import Carattere
 from cse.core.outbox import outbox_append
 
 from .builders import Window, build_ps_xml, build_sinba_xml, cancellation_xml

@@ -14,10 +14,10 @@ from datetime import date
 import httpx
 from django.utils import timezone
 
+from cse.core.codelists.parentela import LEGAME_ANPR, LEGAME_ANPR_LABEL
 from cse.core.external import BadResponse, CallContext, InvalidRequest, NotFound, unavailable_message
 
 from ..config import service
-from ..glossary import LEGAME_ANPR, LEGAME_ANPR_LABEL
 from ..pdnd.client import call_e_service, standard_status
 from ..pdnd.modi import json_body
 

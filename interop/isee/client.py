@@ -16,6 +16,7 @@ import httpx
 from defusedxml import ElementTree
 from django.utils import timezone
 
+from cse.core.codelists.isee import INPS_TIPO_INDICATORE, TIPO_INDICATORE_INPS, fascia_isee
 from cse.core.external import (
     BadResponse,
     CallContext,
@@ -26,7 +27,6 @@ from cse.core.external import (
 )
 
 from ..config import service
-from ..glossary import INPS_TIPO_INDICATORE, TIPO_INDICATORE_INPS, fascia_isee
 from ..pdnd.client import call_e_service, standard_status
 
 NS = "http://inps.it/ConsultazioneISEE"

@@ -5,9 +5,8 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from cse.cartella.glossary import TipoIsee
+from cse.core.codelists.isee import TipoIsee, fascia_isee
 from cse.core.external import BadResponse, InvalidRequest, NotFound, ServiceUnavailable
-from interop.glossary import fascia_isee
 from interop.isee import client as isee
 from interop.models import ChiamataInterop
 from interop.simulators.data import CF_SCENARIO, PERSONE

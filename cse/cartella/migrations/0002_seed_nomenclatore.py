@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from cse.cartella.nomenclatore import SEED, parent_code
+    from cse.core.codelists.nomenclatore import SEED, parent_code
 
     Voce = apps.get_model("cartella", "VoceNomenclatore")
     by_code = {}

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from cse.cartella.glossary import AreaBisogno
 from cse.cartella.models import Assistito, Cartella
+from cse.core.codelists.aree import AreaBisogno
 from cse.core.models import Ambito, Comune, Ente, Operatore, Regione
 from cse.core.roles import ROLES_BY_TIPO_ENTE, Ruolo
 from cse.core.services import (

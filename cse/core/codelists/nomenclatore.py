@@ -3,8 +3,17 @@
 Source: the codes verified in `shared/domain.md` ("Nomenclatore codes (partial)": the prestazioni sociali agevolate
 list used by the INPS ISEE e-services, plus codes named in seeds/faq-siuss-webinar-2023.txt). The full table is longer
 (third-level codes): it is versioned data (model VoceNomenclatore) that an administrator can load and update; this list
-only seeds it. Carattere: 1 periodic, 2 occasional (SIUSS CaratterePrestazione), our default for the form.
+only seeds it. Carattere: 1 periodic, 2 occasional (SIUSS CaratterePrestazione, PS_PSA_SINA201812.xsd), our default
+for the form.
 """
+
+from django.db import models
+
+
+class Carattere(models.IntegerChoices):
+    PERIODICA = 1, "Periodica"
+    OCCASIONALE = 2, "Occasionale"
+
 
 # (code, label, default carattere)
 SEED: list[tuple[str, str, int]] = [
@@ -57,4 +66,5 @@ SEED: list[tuple[str, str, int]] = [
 
 
 def parent_code(code: str) -> str | None:
+    """The code one level up for third-level codes (A9.01.02 → A9.01); None above that level."""
     return code.rsplit(".", 1)[0] if code.count(".") >= 2 else None

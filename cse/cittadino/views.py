@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 from cse.core.exports import csv_response
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Comune
+from cse.core.pdf import render_pdf
 from cse.core.submission import once_per_submission
-from cse.locale.pdf import render_pdf
 
 from .agenda import Cittadino, Prenotazione
 from .auth import citizen_login

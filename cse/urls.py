@@ -4,13 +4,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cse.cittadino import urls_sportello
 from cse.core.health import salute
+from cse.locale import urls as locale_urls
 
 urlpatterns = [
     path("salute/", salute, name="salute"),  # readiness probe (load balancer, production smoke test)
     # The operator shell moved off "/" (issue 9): the citizen portal's home is the site root.
     path("operatore/", include("cse.core.urls")),
-    path("locale/", include("cse.locale.urls")),
+    # the comune's workspace, with the operators' screens of the front-office agenda the citizen portal owns
+    path("locale/", include((locale_urls.urlpatterns + urls_sportello.urlpatterns, "locale"))),
     path("ambito/", include("cse.ambito.urls")),
     path("regionale/", include("cse.regionale.urls")),
     path("siuss/", include("cse.siuss.urls")),

@@ -12,10 +12,6 @@ from .glossary import Priorita, TipoMembro
 from .scale import Scala
 
 
-class MotivoForm(StyledFormMixin, forms.Form):
-    motivo = forms.CharField(label="Motivazione", widget=forms.Textarea(attrs={"rows": 3}))
-
-
 class DecisioneForm(StyledFormMixin, forms.Form):
     """The UdP's decision on a request: accept (note optional) or return with a reason."""
 

@@ -18,17 +18,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cse.cartella import trasferimento
+from cse.cartella.forms import MotivoForm
 from cse.cartella.glossary import StatoTrasferimento
 from cse.cartella.models import Cartella
 from cse.cartella.selectors import get_cartella_for
 from cse.core.forms_util import add_service_errors
 from cse.core.models import AccessLog
 from cse.core.params import int_param_or_default
+from cse.core.pdf import render_pdf
 from cse.core.permissions import ente_ids_for, has_capability
 from cse.core.reauth import has_recent_auth, reauth_redirect
 from cse.core.roles import Capability, TipoEnte
 from cse.core.submission import once_per_submission
-from cse.locale.pdf import render_pdf
 
 from . import forms, selectors, services
 from .glossary import StatoDomanda
@@ -93,7 +94,7 @@ def trasferimento_detail(request, pk: int):
     if request.method == "POST" and not has_recent_auth(request):
         return reauth_redirect(request)
     decision = forms.DecisioneForm(request.POST or None) if richiesta.stato == StatoTrasferimento.RICHIESTO else None
-    hand_back = forms.MotivoForm(request.POST or None) if richiesta.stato == StatoTrasferimento.ACCETTATO else None
+    hand_back = MotivoForm(request.POST or None) if richiesta.stato == StatoTrasferimento.ACCETTATO else None
     if request.method == "POST":
         form = decision or hand_back
         if form is None:

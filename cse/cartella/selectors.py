@@ -217,3 +217,15 @@ def worklists(user, *, today=None) -> dict[str, QuerySet[Cartella]]:
             stato=S.EROGAZIONE, prestazioni__data_fine__gte=today, prestazioni__data_fine__lte=soon
         ).distinct(),
     }
+
+
+def transmission_worklist(user) -> list[dict]:
+    """Per visible case, the problems the transmission to the national system reports (the page "Lavoro").
+
+    A port: the transmission tier owns its models, so the composition root names its reader in
+    settings.CSE_TRANSMISSION_WORKLIST (rows: {"cartella": Cartella, "voci": [{"prestazione", "testo"}]}).
+    """
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    return import_string(settings.CSE_TRANSMISSION_WORKLIST)(user)

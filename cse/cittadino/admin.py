@@ -1,5 +1,5 @@
 """Front-office agendas in the Django admin (/gestione/, superusers only): offices, opening rules, closures, extra
-openings. The office's own operators manage the same rules from "Regole dell'agenda" (views_agenda_regole.py)."""
+openings. The office's own operators manage the same rules from "Regole dell'agenda" (views_sportello_regole.py)."""
 
 from django.contrib import admin
 

@@ -21,10 +21,10 @@ from django.views.decorators.http import require_POST
 from cse.core.exports import csv_response
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Comune
+from cse.core.pdf import render_pdf
 from cse.core.submission import once_per_submission
-from cse.locale.pdf import render_pdf
 
-from .agenda import Cittadino, Prenotazione
+from .agenda import Cittadino, Prenotazione, Slot
 from .auth import citizen_login
 from .forms import AccessoProvaForm, DatiPrenotazioneForm
 from .glossary import Argomento, StatoPrenotazione
@@ -63,18 +63,15 @@ def _by_day(slots) -> OrderedDict:
     return days
 
 
-@once_per_submission
-def prenota(request):  # noqa: C901 - to split (complexity debt)
-    """The booking wizard; each step's choices travel as GET parameters, the last step posts."""
-    cittadino = _cittadino(request)
+def _prenota_choices(request, cittadino: Cittadino | None) -> dict:
+    """The wizard's choices so far, from the GET parameters: comune (the known residence wins), office, topic."""
     known = residenza_nota(cittadino.codice_fiscale) if cittadino else None
     comuni = Comune.objects.filter(ente__sportelli__attivo=True).distinct().order_by("nome")
     comune = known or comuni.filter(pk=_int(request.GET.get("comune"))).first()
     sportelli = sportelli_for_comune(comune)
     sportello = sportelli.filter(pk=_int(request.GET.get("sportello"))).first() if comune else None
     argomento = request.GET.get("argomento") if request.GET.get("argomento") in Argomento.values else ""
-    servizio = _int(request.GET.get("servizio"))
-    context = {
+    return {
         "cittadino": cittadino,
         "known": known,
         "comuni": comuni,
@@ -82,10 +79,50 @@ def prenota(request):  # noqa: C901 - to split (complexity debt)
         "sportelli": sportelli,
         "sportello": sportello,
         "argomento": argomento,
-        "servizio": servizio,
+        "servizio": _int(request.GET.get("servizio")),
     }
-    wanted_sportello = _int(request.GET.get("sportello"))
-    if comune and wanted_sportello and sportello is None:
+
+
+def _dati_form(request, cittadino: Cittadino | None, argomento: str) -> DatiPrenotazioneForm:
+    """Step 3's form, prefilled with the topic chosen and, for a logged-in citizen, their name and e-mail."""
+    initial = {"argomento": argomento}
+    if cittadino:
+        initial.update(nome=cittadino.nome, cognome=cittadino.cognome, email=cittadino.email)
+    return DatiPrenotazioneForm(request.POST or None, initial=initial)
+
+
+def _prenota_submit(request, context: dict, form: DatiPrenotazioneForm, slot_id):
+    """Step 3 posted: the receipt, or a page to answer now (429, 409); None shows the form again with its errors."""
+    if rate_limited(request):
+        context["errore"] = TOO_MANY
+        return render(request, "cittadino/prenota.html", context, status=429)
+    if not form.is_valid():
+        return None
+    try:
+        prenotazione = prenotazione_create(
+            slot_id=slot_id,
+            cittadino=context["cittadino"],
+            comune_residenza=context["comune"],
+            servizio_id=context["servizio"],
+            **form.cleaned_data,
+        )
+    except SlotNonLibero as exc:
+        context.update(step=2, giorni=_by_day(exc.alternatives), errore=exc.messages[0])
+        return render(request, "cittadino/prenota.html", context, status=409)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    remember_in_session(request, prenotazione)
+    return redirect("cittadino:ricevuta", codice=prenotazione.codice)
+
+
+@once_per_submission
+def prenota(request):
+    """The booking wizard; each step's choices travel as GET parameters, the last step posts."""
+    cittadino = _cittadino(request)
+    context = _prenota_choices(request, cittadino)
+    comune, sportello = context["comune"], context["sportello"]
+    if comune and _int(request.GET.get("sportello")) and sportello is None:
         messages.error(request, "Lo sportello indicato non è del tuo comune di residenza: scegli tra quelli proposti.")
     if comune is None or sportello is None:
         context["step"] = 1
@@ -94,35 +131,11 @@ def prenota(request):  # noqa: C901 - to split (complexity debt)
     if not slot_id:
         context.update(step=2, giorni=_by_day(free_times(sportello)))
         return render(request, "cittadino/prenota.html", context)
-    initial = {"argomento": argomento}
-    if cittadino:
-        initial.update(nome=cittadino.nome, cognome=cittadino.cognome, email=cittadino.email)
-    form = DatiPrenotazioneForm(request.POST or None, initial=initial)
+    form = _dati_form(request, cittadino, context["argomento"])
     context.update(step=3, form=form, slot_id=slot_id)
-    if request.method == "POST":
-        if rate_limited(request):
-            context["errore"] = TOO_MANY
-            return render(request, "cittadino/prenota.html", context, status=429)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                prenotazione = prenotazione_create(
-                    slot_id=slot_id,
-                    cittadino=cittadino,
-                    comune_residenza=comune,
-                    servizio_id=servizio,
-                    **data,
-                )
-            except SlotNonLibero as exc:
-                context.update(step=2, giorni=_by_day(exc.alternatives), errore=exc.messages[0])
-                return render(request, "cittadino/prenota.html", context, status=409)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                remember_in_session(request, prenotazione)
-                return redirect("cittadino:ricevuta", codice=prenotazione.codice)
-    from .agenda import Slot
-
+    response = _prenota_submit(request, context, form, slot_id) if request.method == "POST" else None
+    if response is not None:
+        return response
     context["slot"] = Slot.objects.filter(pk=_int(slot_id), sportello=sportello).first()
     return render(request, "cittadino/prenota.html", context, status=400 if form.errors else 200)
 

@@ -41,79 +41,103 @@ def assistiti_list(request):
     return render(request, "locale/assistiti_list.html", {"page": page, "q": query, "can_register": can_register})
 
 
+def _posted(request) -> tuple:
+    """The posted fields (a copy the view may fill in) and the proposal they carry; (None, None) on GET."""
+    if request.method != "POST":
+        return None, None
+    data = request.POST.copy()
+    return data, Proposta.load(data.get("proposta", ""))
+
+
+def _take_chosen(data, proposta: Proposta, *, field: dict[str, str] | None = None) -> None:
+    """The ANPR values the operator chose to take ("prendi") replace what was typed."""
+    for campo in data.getlist("prendi"):
+        if campo in proposta.anpr:
+            data[(field or {}).get(campo, campo)] = proposta.anpr[campo]
+
+
+def _kept_proposta(request, proposta: Proposta, differenze: list[dict]) -> dict:
+    """A failed save keeps the proposal and the operator's choices on the page."""
+    return {
+        "proposta": proposta,
+        "proposta_token": request.POST.get("proposta", ""),
+        "differenze": differenze,
+        "scelti": {k: request.POST.getlist(k) for k in ("prendi", "isee", "familiare")},
+    }
+
+
+def _recupera_for_create(request, data, enti):
+    """Recupera (ANPR, INPS): the sources' proposal fills the empty fields; the differences wait for the operator."""
+    ente = enti.filter(pk=data.get("ente") or 0).first() or enti.first()
+    proposta = proposta_from_sources(
+        codice_fiscale=data.get("codice_fiscale", ""),
+        user=request.user,
+        ente=ente,
+        motivo=f"registrazione {ente.codice}",
+    )
+    differenze = proposta.differenze(data)
+    for campo, valore in proposta.anpr.items():  # prefill what is empty; differences wait for the operator
+        if not data.get(campo):
+            data[campo] = valore
+    form = AssistitoForm(initial=data.dict(), enti=enti)
+    return render(
+        request,
+        "locale/assistito_form.html",
+        {"form": form, "proposta": proposta, "proposta_token": proposta.sign(), "differenze": differenze},
+    )
+
+
+def _register_with_proposta(request, form, proposta: Proposta | None) -> Assistito | None:
+    """The person and the chosen parts of the proposal together, or neither (the refusal goes on the form)."""
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            assistito = assistito_register(
+                confirm_not_duplicate=data["confirm_not_duplicate"],
+                ente=data["ente"],
+                cognome=data["cognome"],
+                nome=data["nome"],
+                sesso=data["sesso"],
+                data_nascita=data["data_nascita"],
+                luogo_nascita=data["luogo_nascita"],
+                codice_fiscale=data["codice_fiscale"],
+                identificativo_temporaneo=data["identificativo_temporaneo"],
+                comune_residenza=data["comune_residenza"],
+                indirizzo_residenza=data["indirizzo_residenza"],
+            )
+            proposta_apply(
+                assistito=assistito,
+                proposta=proposta,
+                isee_scelti=_indexes(request.POST.getlist("isee")),
+                familiari_scelti=_indexes(request.POST.getlist("familiare")),
+                by=request.user,
+            )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    return assistito
+
+
 @login_required
 @once_per_submission
-def assistito_create(request):  # noqa: C901 - to split (complexity debt)
+def assistito_create(request):
     enti = Ente.objects.filter(pk__in=ente_ids_for(request.user, Capability.REGISTER_PERSONE), tipo=TipoEnte.COMUNE)
     if not enti.exists():
         return render(request, "core/forbidden.html", status=404)
-    data = request.POST.copy() if request.method == "POST" else None
-    proposta = Proposta.load(data.get("proposta", "")) if data is not None else None
+    data, proposta = _posted(request)
     if data is not None and data.get("azione") == "recupera":
-        ente = enti.filter(pk=data.get("ente") or 0).first() or enti.first()
-        proposta = proposta_from_sources(
-            codice_fiscale=data.get("codice_fiscale", ""),
-            user=request.user,
-            ente=ente,
-            motivo=f"registrazione {ente.codice}",
-        )
-        differenze = proposta.differenze(data)
-        for campo, valore in proposta.anpr.items():  # prefill what is empty; differences wait for the operator
-            if not data.get(campo):
-                data[campo] = valore
-        form = AssistitoForm(initial=data.dict(), enti=enti)
-        return render(
-            request,
-            "locale/assistito_form.html",
-            {"form": form, "proposta": proposta, "proposta_token": proposta.sign(), "differenze": differenze},
-        )
-    same_person = proposta is not None and data is not None
-    if same_person and "".join(data.get("codice_fiscale", "").split()).upper() == proposta.codice_fiscale:
-        for campo in data.getlist("prendi"):
-            if campo in proposta.anpr:
-                data[campo] = proposta.anpr[campo]
+        return _recupera_for_create(request, data, enti)
+    if proposta is not None and "".join(data.get("codice_fiscale", "").split()).upper() == proposta.codice_fiscale:
+        _take_chosen(data, proposta)
     form = AssistitoForm(data, enti=enti, initial={"ente": enti.first()})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                assistito = assistito_register(
-                    confirm_not_duplicate=data["confirm_not_duplicate"],
-                    ente=data["ente"],
-                    cognome=data["cognome"],
-                    nome=data["nome"],
-                    sesso=data["sesso"],
-                    data_nascita=data["data_nascita"],
-                    luogo_nascita=data["luogo_nascita"],
-                    codice_fiscale=data["codice_fiscale"],
-                    identificativo_temporaneo=data["identificativo_temporaneo"],
-                    comune_residenza=data["comune_residenza"],
-                    indirizzo_residenza=data["indirizzo_residenza"],
-                )
-                proposta_apply(
-                    assistito=assistito,
-                    proposta=proposta,
-                    isee_scelti=_indexes(request.POST.getlist("isee")),
-                    familiari_scelti=_indexes(request.POST.getlist("familiare")),
-                    by=request.user,
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        assistito = _register_with_proposta(request, form, proposta)
+        if assistito is not None:
             messages.success(request, f"{assistito} registrato.")
             return redirect("locale:assistito_detail", pk=assistito.pk)
     context = {"form": form}
     if proposta is not None:  # a failed save keeps the proposal and the operator's choices
-        context.update(
-            proposta=proposta,
-            proposta_token=request.POST.get("proposta", ""),
-            differenze=proposta.differenze(request.POST),
-            scelti={
-                "prendi": request.POST.getlist("prendi"),
-                "isee": request.POST.getlist("isee"),
-                "familiare": request.POST.getlist("familiare"),
-            },
-        )
+        context.update(_kept_proposta(request, proposta, proposta.differenze(request.POST)))
     return render(request, "locale/assistito_form.html", context)
 
 
@@ -169,68 +193,71 @@ def assistito_detail(request, pk: int):
 EDIT_FIELD = {"comune_residenza": "comune_residenza_istat"}
 
 
+def _recupera_for_edit(request, data, assistito: Assistito):
+    """Recupera on a known person: the proposal fills the empty fields; the differences wait for the operator."""
+    numero = (
+        Cartella.objects.filter(assistito=assistito, owner_ente=assistito.owner_ente)
+        .order_by("-aperta_il", "-id")
+        .values_list("numero", flat=True)
+        .first()
+    )
+    proposta = proposta_from_sources(
+        codice_fiscale=assistito.codice_fiscale,
+        user=request.user,
+        ente=assistito.owner_ente,
+        motivo=numero or f"aggiornamento scheda {assistito.pk}",
+        assistito_id=assistito.pk,
+    )
+    differenze = proposta.differenze({c: data.get(EDIT_FIELD.get(c, c), "") for c in CAMPI_ANPR})
+    for campo, valore in proposta.anpr.items():
+        if not data.get(EDIT_FIELD.get(campo, campo)):
+            data[EDIT_FIELD.get(campo, campo)] = valore
+    form = forms.AnagraficaForm(instance=assistito, initial=data.dict(), version=data.get("version"))
+    context = {"proposta": proposta, "proposta_token": proposta.sign(), "differenze": differenze}
+    return render(request, "locale/assistito_edit.html", {"assistito": assistito, "form": form, **context})
+
+
+def _update_with_proposta(request, form, assistito: Assistito, proposta: Proposta | None) -> bool:
+    """The new data and the chosen parts of the proposal together, or neither (the refusal goes on the form)."""
+    cleaned = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "comune_residenza_istat"}}
+    cleaned["comune_residenza"] = form.cleaned_data["comune_residenza_istat"]
+    prima = {c: valore_corrente(assistito, c) for c in CAMPI_ANPR}
+    try:
+        with transaction.atomic():
+            updated = anagrafica.assistito_update(
+                assistito=assistito, data=cleaned, by=request.user, version=form.cleaned_data["version"]
+            )
+            dopo = {c: valore_corrente(updated, c) for c in CAMPI_ANPR}
+            proposta_apply(
+                assistito=updated,
+                proposta=proposta,
+                isee_scelti=_indexes(request.POST.getlist("isee")),
+                familiari_scelti=_indexes(request.POST.getlist("familiare")),
+                by=request.user,
+                campi={c for c in CAMPI_ANPR if dopo[c] != prima[c] or (proposta and c in proposta.anpr)},
+            )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    return True
+
+
 @login_required
-def assistito_edit(request, pk: int):  # noqa: C901 - to split (complexity debt)
+def assistito_edit(request, pk: int):
     assistito = get_assistito_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="modifica anagrafica")
-    data = request.POST.copy() if request.method == "POST" else None
-    proposta = Proposta.load(data.get("proposta", "")) if data is not None else None
+    data, proposta = _posted(request)
     if data is not None and data.get("azione") == "recupera" and assistito.codice_fiscale:
-        numero = (
-            Cartella.objects.filter(assistito=assistito, owner_ente=assistito.owner_ente)
-            .order_by("-aperta_il", "-id")
-            .values_list("numero", flat=True)
-            .first()
-        )
-        proposta = proposta_from_sources(
-            codice_fiscale=assistito.codice_fiscale,
-            user=request.user,
-            ente=assistito.owner_ente,
-            motivo=numero or f"aggiornamento scheda {assistito.pk}",
-            assistito_id=assistito.pk,
-        )
-        differenze = proposta.differenze({c: data.get(EDIT_FIELD.get(c, c), "") for c in CAMPI_ANPR})
-        for campo, valore in proposta.anpr.items():
-            if not data.get(EDIT_FIELD.get(campo, campo)):
-                data[EDIT_FIELD.get(campo, campo)] = valore
-        form = forms.AnagraficaForm(instance=assistito, initial=data.dict(), version=data.get("version"))
-        context = {"proposta": proposta, "proposta_token": proposta.sign(), "differenze": differenze}
-        return render(request, "locale/assistito_edit.html", {"assistito": assistito, "form": form, **context})
-    if proposta is not None and data is not None and proposta.codice_fiscale == assistito.codice_fiscale:
-        for campo in data.getlist("prendi"):
-            if campo in proposta.anpr:
-                data[EDIT_FIELD.get(campo, campo)] = proposta.anpr[campo]
+        return _recupera_for_edit(request, data, assistito)
+    if proposta is not None and proposta.codice_fiscale == assistito.codice_fiscale:
+        _take_chosen(data, proposta, field=EDIT_FIELD)
     form = forms.AnagraficaForm(data, instance=assistito, version=assistito.version)
-    if request.method == "POST" and form.is_valid():
-        cleaned = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "comune_residenza_istat"}}
-        cleaned["comune_residenza"] = form.cleaned_data["comune_residenza_istat"]
-        prima = {c: valore_corrente(assistito, c) for c in CAMPI_ANPR}
-        try:
-            with transaction.atomic():
-                updated = anagrafica.assistito_update(
-                    assistito=assistito, data=cleaned, by=request.user, version=form.cleaned_data["version"]
-                )
-                dopo = {c: valore_corrente(updated, c) for c in CAMPI_ANPR}
-                proposta_apply(
-                    assistito=updated,
-                    proposta=proposta,
-                    isee_scelti=_indexes(request.POST.getlist("isee")),
-                    familiari_scelti=_indexes(request.POST.getlist("familiare")),
-                    by=request.user,
-                    campi={c for c in CAMPI_ANPR if dopo[c] != prima[c] or (proposta and c in proposta.anpr)},
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Anagrafica aggiornata.")
-            return redirect("locale:assistito_detail", pk=assistito.pk)
+    if request.method == "POST" and form.is_valid() and _update_with_proposta(request, form, assistito, proposta):
+        messages.success(request, "Anagrafica aggiornata.")
+        return redirect("locale:assistito_detail", pk=assistito.pk)
     context = {"assistito": assistito, "form": form}
     if proposta is not None:
-        context.update(
-            proposta=proposta,
-            proposta_token=request.POST.get("proposta", ""),
-            differenze=proposta.differenze({c: request.POST.get(EDIT_FIELD.get(c, c), "") for c in CAMPI_ANPR}),
-            scelti={k: request.POST.getlist(k) for k in ("prendi", "isee", "familiare")},
-        )
+        typed = {c: request.POST.get(EDIT_FIELD.get(c, c), "") for c in CAMPI_ANPR}
+        context.update(_kept_proposta(request, proposta, proposta.differenze(typed)))
     return render(request, "locale/assistito_edit.html", context)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cse.cartella import records
 from cse.cartella.fasi import Prestazione, VoceDiario
+from cse.cartella.forms import MotivoForm
 from cse.cartella.glossary import StatoCartella, TipoVoceDiario
 from cse.cartella.selectors import (
     CAN_MANAGE,
@@ -21,11 +22,13 @@ from cse.cartella.selectors import (
     get_child_for,
     get_documento_for,
     get_voce_diario_for,
+    transmission_worklist,
     worklists,
 )
 from cse.cartella.workflow import TRANSITIONS, cartella_transition, refusal, transitions_from
 from cse.core.forms_util import add_service_errors
 from cse.core.models import AccessLog
+from cse.core.pdf import render_pdf
 from cse.core.permissions import ente_ids_for, operators_with
 from cse.core.reauth import require_recent_auth
 from cse.core.roles import Capability
@@ -33,7 +36,6 @@ from cse.core.submission import once_per_submission
 from cse.core.uploads import attachment_response
 
 from . import forms
-from .pdf import render_pdf
 
 PHASES = {
     # record name → (form, capability needed, page title)
@@ -382,12 +384,10 @@ def cartella_pdf(request, pk: int, kind: str):
 @login_required
 def lavoro(request):
     lists = worklists(request.user)
-    from cse.siuss.selectors import siuss_worklist
-
     return render(
         request,
         "locale/lavoro.html",
-        {"lists": {k: v[:50] for k, v in lists.items()}, "siuss": siuss_worklist(request.user)},
+        {"lists": {k: v[:50] for k, v in lists.items()}, "siuss": transmission_worklist(request.user)},
     )
 
 
@@ -396,7 +396,6 @@ def lavoro(request):
 @once_per_submission
 def trasferimento_richiesta(request, pk: int):
     """The comune's case manager asks the ambito to take the case over (cse/cartella/trasferimento.py)."""
-    from cse.ambito.forms import MotivoForm
     from cse.cartella.trasferimento import trasferimento_request
 
     cartella = get_cartella_for(

@@ -43,6 +43,9 @@ CSE_PSEUDONYM_KEY_VERSION = os.environ.get("CSE_PSEUDONYM_KEY_VERSION", "v1")
 CSE_RELAY_INLINE = env_bool("CSE_RELAY_INLINE", CSE_DEMO)
 CSE_REGIONAL_SENDER = os.environ.get("CSE_REGIONAL_SENDER", "cse.regionale.ingest.ingest_event")
 
+# The case worklist's transmission problems (port in cse.cartella.selectors.transmission_worklist): the SIUSS tier.
+CSE_TRANSMISSION_WORKLIST = "cse.siuss.selectors.siuss_worklist"
+
 # Persistent connections are health-checked before reuse: after a database restart each process reconnects on its
 # next request instead of failing it (fault drill in bench/fault_drill.py).
 DATABASES = {

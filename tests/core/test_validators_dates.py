@@ -93,7 +93,7 @@ def test_an_assistito_born_in_the_future_is_refused_by_model_and_form():
 
 
 def test_agenda_forms_refuse_an_end_before_the_start():
-    from cse.locale.forms_agenda import ChiusuraForm, RegolaOrarioForm
+    from cse.cittadino.forms_sportello import ChiusuraForm, RegolaOrarioForm
 
     chiusura = ChiusuraForm({"dal": "2026-12-10", "al": "2026-12-09", "motivo": "Festa patronale"})
     assert not chiusura.is_valid()

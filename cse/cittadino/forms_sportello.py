@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django import forms
 
-from cse.cittadino.agenda import RegolaOrario
 from cse.core.forms_util import StyledFormMixin
 from cse.core.validators_dates import validate_period
+
+from .agenda import RegolaOrario
 
 
 class TimeInput(forms.TimeInput):

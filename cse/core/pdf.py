@@ -1,4 +1,8 @@
-"""PDFs rendered by WeasyPrint from Django templates (simple block/table layout: no nested flex)."""
+"""PDFs rendered by WeasyPrint from Django templates (simple block/table layout: no nested flex).
+
+Generic rendering with no case data: it lives in core so every tier (case PDFs, UVM verbale,
+the citizen's booking receipt) shares it without importing another tier.
+"""
 
 from __future__ import annotations
 

@@ -17,23 +17,24 @@ from django.views.decorators.http import require_POST
 
 from cse.cartella.models import Assistito
 from cse.cartella.services import assistito_register, cartella_open
-from cse.cittadino.selectors import (
-    agenda_rows,
-    get_prenotazione_for_operator,
-    get_sportello_for,
-    sportelli_for_operator,
-)
-from cse.cittadino.services import prenotazione_no_show
 from cse.core.params import InvalidParam, bad_request, parse_date_param
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability
 from cse.core.submission import once_per_submission
 
+from .selectors import (
+    agenda_rows,
+    get_prenotazione_for_operator,
+    get_sportello_for,
+    sportelli_for_operator,
+)
+from .services import prenotazione_no_show
+
 
 @login_required
 def agenda(request):
     sportelli = list(sportelli_for_operator(request.user))
-    return render(request, "locale/agenda_index.html", {"sportelli": sportelli})
+    return render(request, "cittadino/sportello/agenda_index.html", {"sportelli": sportelli})
 
 
 @login_required
@@ -61,14 +62,18 @@ def agenda_sportello(request, pk: int):
         "next": start_day + timedelta(days=days),
         "prenotati": sum(1 for r in rows if r["prenotazione"]),
     }
-    template = "locale/_agenda_table.html" if request.headers.get("HX-Request") else "locale/agenda.html"
+    template = (
+        "cittadino/sportello/_agenda_table.html"
+        if request.headers.get("HX-Request")
+        else "cittadino/sportello/agenda.html"
+    )
     return render(request, template, context)
 
 
 @login_required
 def prenotazione_detail(request, pk: int):
     prenotazione = get_prenotazione_for_operator(request.user, pk)
-    return render(request, "locale/prenotazione_detail.html", {"p": prenotazione})
+    return render(request, "cittadino/sportello/prenotazione_detail.html", {"p": prenotazione})
 
 
 @login_required

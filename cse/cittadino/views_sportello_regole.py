@@ -10,9 +10,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cse.cittadino.agenda import AperturaStraordinaria, Chiusura, RegolaOrario, Sportello
-from cse.cittadino.selectors import get_agenda_rule_for, get_sportello_for
-from cse.cittadino.services_agenda import (
+from cse.core.forms_util import add_service_errors
+from cse.core.submission import once_per_submission
+
+from .agenda import AperturaStraordinaria, Chiusura, RegolaOrario, Sportello
+from .forms_sportello import AperturaStraordinariaForm, ChiusuraForm, RegolaOrarioForm, SportelloSettingsForm
+from .selectors import get_agenda_rule_for, get_sportello_for
+from .services_agenda import (
     PrenotazioniCoinvolte,
     apertura_straordinaria_delete,
     apertura_straordinaria_save,
@@ -23,10 +27,6 @@ from cse.cittadino.services_agenda import (
     regola_orario_save,
     sportello_settings_save,
 )
-from cse.core.forms_util import add_service_errors
-from cse.core.submission import once_per_submission
-
-from .forms_agenda import AperturaStraordinariaForm, ChiusuraForm, RegolaOrarioForm, SportelloSettingsForm
 
 
 def _page(request, sportello: Sportello, *, status: int = 200, coinvolte=None, errore: str = "", **bound):
@@ -52,7 +52,7 @@ def _page(request, sportello: Sportello, *, status: int = 200, coinvolte=None, e
         "chiusura_form": bound.get("chiusura") or ChiusuraForm(prefix="chiusura"),
         "apertura_form": bound.get("apertura") or AperturaStraordinariaForm(prefix="apertura"),
     }
-    return render(request, "locale/agenda_regole.html", context, status=status)
+    return render(request, "cittadino/sportello/agenda_regole.html", context, status=status)
 
 
 def _refused(exc: ValidationError, form) -> list:
@@ -159,7 +159,9 @@ def modifica(request, pk: int, kind: str):
         form = form_class(prefix=kind, initial={f: getattr(obj, f) for f in fields})
     status = 400 if request.method == "POST" else 200
     context = {"obj": obj, "sportello": obj.sportello, "form": form, "label": label, "kind": kind}
-    return render(request, "locale/agenda_regola_form.html", {**context, "coinvolte": coinvolte}, status=status)
+    return render(
+        request, "cittadino/sportello/agenda_regola_form.html", {**context, "coinvolte": coinvolte}, status=status
+    )
 
 
 @login_required

@@ -5,11 +5,20 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cse.core.health import salute
+from interop import views as interop_views
+
+# The operator shell's pages of the other packages, under the same prefix as core's (core imports none of them).
+operatore_urlpatterns = [
+    # external systems (interop/): circuit state, last outcome and the ente's own call log
+    path("ente/<int:pk>/sistemi-esterni/", interop_views.ente_sistemi, name="ente_sistemi"),
+    path("ente/<int:pk>/sistemi-esterni/chiamate.csv", interop_views.ente_chiamate_csv, name="ente_chiamate_csv"),
+]
 
 urlpatterns = [
     path("salute/", salute, name="salute"),  # readiness probe (load balancer, production smoke test)
     # The operator shell moved off "/" (issue 9): the citizen portal's home is the site root.
     path("operatore/", include("cse.core.urls")),
+    path("operatore/", include(operatore_urlpatterns)),
     path("locale/", include("cse.locale.urls")),
     path("ambito/", include("cse.ambito.urls")),
     path("regionale/", include("cse.regionale.urls")),

@@ -19,6 +19,7 @@ urlpatterns = [
     # The operator shell moved off "/" (issue 9): the citizen portal's home is the site root.
     path("operatore/", include("cse.core.urls")),
     path("operatore/", include(operatore_urlpatterns)),
+    path("operatore/", include("cse.cartella.urls")),
     path("locale/", include("cse.locale.urls")),
     path("ambito/", include("cse.ambito.urls")),
     path("regionale/", include("cse.regionale.urls")),

@@ -8,6 +8,6 @@ from cse.ambito.realtime import UVMBoardConsumer  # noqa: E402
 from cse.cittadino.consumers import AgendaConsumer  # noqa: E402
 
 websocket_urlpatterns += [
-    path("ws/uvm/<int:pk>/", UVMBoardConsumer.as_asgi()),  # ambito (issue 4): live UVM board
+    path("ws/uvm/<int:pk>/", UVMBoardConsumer.as_asgi()),  # ambito: live UVM board
     path("ws/agenda/<int:sportello_id>/", AgendaConsumer.as_asgi()),  # citizen bookings → front-office agenda
 ]

@@ -7,13 +7,23 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cse.cittadino import urls_sportello
 from cse.core.health import salute
 from cse.locale import urls as locale_urls
+from interop import views as interop_views
+
+# The operator shell's pages of the other packages, under the same prefix as core's (core imports none of them).
+operatore_urlpatterns = [
+    # external systems (interop/): circuit state, last outcome and the ente's own call log
+    path("ente/<int:pk>/sistemi-esterni/", interop_views.ente_sistemi, name="ente_sistemi"),
+    path("ente/<int:pk>/sistemi-esterni/chiamate.csv", interop_views.ente_chiamate_csv, name="ente_chiamate_csv"),
+]
 
 urlpatterns = [
     path("salute/", salute, name="salute"),  # readiness probe (load balancer, production smoke test)
-    # The operator shell moved off "/" (issue 9): the citizen portal's home is the site root.
+    # The operator shell lives under /operatore/: the citizen portal's home is the site root.
     path("operatore/", include("cse.core.urls")),
     # the comune's workspace, with the operators' screens of the front-office agenda the citizen portal owns
     path("locale/", include((locale_urls.urlpatterns + urls_sportello.urlpatterns, "locale"))),
+    path("operatore/", include(operatore_urlpatterns)),
+    path("operatore/", include("cse.cartella.urls")),
     path("ambito/", include("cse.ambito.urls")),
     path("regionale/", include("cse.regionale.urls")),
     path("siuss/", include("cse.siuss.urls")),

@@ -43,7 +43,7 @@ class EsitoAccesso(models.TextChoices):
     INVIO = "invio", "Invio ad altro servizio"
 
 
-# --- Valutazione del bisogno: dimensions of the multidimensional assessment (issue #3; Piano nazionale 2024-2026).
+# --- Valutazione del bisogno: dimensions of the multidimensional assessment (Piano nazionale 2024-2026).
 class Dimensione(models.TextChoices):
     ECONOMICA = "economica", "Situazione economica"
     ABITATIVA = "abitativa", "Situazione abitativa"
@@ -122,7 +122,7 @@ class TipoContattoEsterno(models.TextChoices):
     ALTRO = "altro", "Altro"
 
 
-# --- Trasferimento di titolarità comune ↔ ambito (issue #4; seeds/puglia-piano-regionale-sistemi-informativi.txt
+# --- Trasferimento di titolarità comune ↔ ambito (Puglia, piano regionale dei sistemi informativi sociali,
 # §4.2.2: the CSE ambito takes in charge the complex cases the comuni transfer to the Ufficio di Piano).
 class StatoTrasferimento(models.TextChoices):
     RICHIESTO = "richiesto", "Richiesto dal comune, in attesa dell'Ufficio di Piano"

@@ -23,13 +23,14 @@ from cse.core.audit import log_access
 from cse.core.models import AccessLog, Ente
 from cse.core.permissions import ente_ids_for, operators_with
 from cse.core.roles import Capability
-from cse.core.tasks import enqueue_with, send_alert_email
+from cse.core.tasks import enqueue_with
 from cse.core.validators import CF_MESSAGE, is_valid_codice_fiscale
 
 from .glossary import StatoCartella
 from .identity import normalise_cf
 from .models import Assistito, Cartella, CartellaUserObjectPermission
 from .services import cartella_grant_access
+from .tasks import send_alert_email
 from .vigilanza_models import AccessoEmergenza, EsitoEmergenza, EsitoRevisione, Segnalazione, TipoSegnalazione
 
 MIN_MOTIVO = 20

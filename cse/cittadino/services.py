@@ -226,9 +226,10 @@ def prenotazione_no_show(*, prenotazione: Prenotazione, by, now: datetime | None
 
 
 def _after_commit(prenotazione: Prenotazione, evento: str, *, notify_citizen: bool = True) -> None:
-    from cse.core.tasks import enqueue_with, send_booking_email
+    from cse.core.tasks import enqueue_with
 
     from .notify import agenda_broadcast
+    from .tasks import send_booking_email
 
     transaction.on_commit(lambda: agenda_broadcast(prenotazione, evento))
     if notify_citizen and prenotazione.email:

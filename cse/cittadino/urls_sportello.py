@@ -9,7 +9,7 @@ from django.urls import path
 from . import views_sportello, views_sportello_regole
 
 urlpatterns = [
-    # Front-office agenda (issue 9)
+    # Front-office agenda
     path("agenda/", views_sportello.agenda, name="agenda"),
     path("agenda/sportelli/<int:pk>/", views_sportello.agenda_sportello, name="agenda_sportello"),
     path("agenda/prenotazioni/<int:pk>/", views_sportello.prenotazione_detail, name="prenotazione"),

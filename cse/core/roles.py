@@ -1,8 +1,8 @@
 """Operator roles and the capabilities each grants within one Ente.
 
 Capabilities are Django permissions declared on the Ente model and granted, through guardian, to the ente's groups
-on the Ente object itself: holding a role in comune A gives nothing in comune B. Source for the roles: issue #2 and
-the services of `seeds/puglia-piano-regionale-sistemi-informativi.txt` §4.2.2 (segretariato sociale, PUA, servizio
+on the Ente object itself: holding a role in comune A gives nothing in comune B. Source for the roles:
+the services of the Puglia regional plan for social information systems §4.2.2 (segretariato sociale, PUA, servizio
 sociale professionale, Ufficio di Piano, UVM).
 """
 

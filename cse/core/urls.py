@@ -1,9 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from interop import views as interop_views
-
-from . import reauth, views, views_vigilanza
+from . import reauth, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,22 +16,5 @@ urlpatterns = [
         "ente/incarichi/<int:pk>/codice-attivazione/",
         views.codice_attivazione_emetti,
         name="codice_attivazione_emetti",
-    ),
-    path("ente/<int:pk>/accessi/", views.ente_accessi, name="ente_accessi"),
-    path("ente/<int:pk>/accessi.csv", views.ente_accessi_csv, name="ente_accessi_csv"),
-    path("ente/<int:pk>/storico/", views.ente_storico, name="ente_storico"),
-    # external systems (interop/): circuit state, last outcome and the ente's own call log
-    path("ente/<int:pk>/sistemi-esterni/", interop_views.ente_sistemi, name="ente_sistemi"),
-    path("ente/<int:pk>/sistemi-esterni/chiamate.csv", interop_views.ente_chiamate_csv, name="ente_chiamate_csv"),
-    # break-the-glass and its review (issue 8)
-    path("emergenza/", views_vigilanza.accesso_emergenza, name="accesso_emergenza"),
-    path("vigilanza/", views_vigilanza.vigilanza_list, name="vigilanza"),
-    path(
-        "vigilanza/accessi/<int:pk>/revisione/",
-        views_vigilanza.accesso_emergenza_revisione,
-        name="accesso_emergenza_revisione",
-    ),
-    path(
-        "vigilanza/segnalazioni/<int:pk>/chiusura/", views_vigilanza.segnalazione_chiusura, name="segnalazione_chiusura"
     ),
 ]

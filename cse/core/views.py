@@ -10,27 +10,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cse.cartella.models import Assistito, Cartella
-
-from .exports import csv_response
 from .forms import CodiceAttivazioneForm, OperatoreCreateForm, OtpTokenForm
 from .forms_util import add_service_errors
-from .models import AccessLog, AuditCheck, Ente, Incarico
+from .models import Ente, Incarico
 from .otp_activation import codice_attivazione_issue, codice_attivazione_redeem, has_confirmed_device
-from .params import int_param_or_default
 from .permissions import ente_ids_for
-from .reauth import require_recent_auth
 from .roles import Capability
 from .services import incarico_revoke, operatore_create
 from .submission import once_per_submission
@@ -127,8 +120,10 @@ def _otp_confirm(request, device: TOTPDevice):
     )
 
 
-def _ente_for(request, pk: int, capability: str) -> Ente:
-    """An ente the user administers with `capability`; any other id is 404 (no hint that it exists)."""
+def ente_for(request, pk: int, capability: str) -> Ente:
+    """An ente the user administers with `capability`; any other id is 404 (no hint that it exists).
+
+    Public: the case domain's screens of the ente administrator (cse.cartella.views_storico) use it too."""
     if pk not in ente_ids_for(request.user, capability):
         raise Http404("Ente non trovato")
     return get_object_or_404(Ente, pk=pk)
@@ -137,7 +132,7 @@ def _ente_for(request, pk: int, capability: str) -> Ente:
 @login_required
 @once_per_submission
 def ente_operatori(request, pk: int):
-    ente = _ente_for(request, pk, Capability.MANAGE_OPERATORS)
+    ente = ente_for(request, pk, Capability.MANAGE_OPERATORS)
     form = OperatoreCreateForm(request.POST or None, tipo_ente=ente.tipo)
     if request.method == "POST" and form.is_valid():
         try:
@@ -184,73 +179,3 @@ def codice_attivazione_emetti(request, pk: int):
         return redirect("ente_operatori", pk=incarico.ente_id)
     context = {"incarico": incarico, "codice": codice, "ore": settings.CSE_OTP_ACTIVATION_HOURS}
     return render(request, "core/codice_attivazione.html", context)
-
-
-def _ente_logs(request, ente: Ente):
-    """The ente's access-log rows, optionally for one person (the `assistito` id a citizen's request names)."""
-    logs = AccessLog.objects.filter(ente=ente).select_related("user")
-    assistito_id = request.GET.get("assistito", "").strip()
-    wanted = int_param_or_default(assistito_id, default=None, low=1, high=2**63 - 1)
-    if wanted is not None:
-        logs = logs.filter(assistito_id=wanted)
-    return logs, assistito_id
-
-
-@login_required
-def ente_accessi(request, pk: int):
-    """Who read which record of this ente, when and why; filterable by person (for a citizen's request)."""
-    ente = _ente_for(request, pk, Capability.VIEW_AUDIT)
-    logs, assistito_id = _ente_logs(request, ente)
-    page = Paginator(logs, 50).get_page(request.GET.get("page"))
-    names = dict(
-        (a.pk, f"{a.cognome} {a.nome}")
-        for a in Assistito.objects.filter(pk__in=[log.assistito_id for log in page]).only("cognome", "nome")
-    )
-    context = {
-        "ente": ente,
-        "page": page,
-        "names": names,
-        "assistito": assistito_id,
-        "verifica": AuditCheck.objects.order_by("-id").first(),  # last run of manage.py verify_audit
-    }
-    return render(request, "core/ente_accessi.html", context)
-
-
-@login_required
-@require_recent_auth
-def ente_accessi_csv(request, pk: int):
-    """The same rows as the page, all of them, as CSV (to answer a citizen's request or an inspection)."""
-    ente = _ente_for(request, pk, Capability.VIEW_AUDIT)
-    logs, assistito_id = _ente_logs(request, ente)
-    suffix = f"-assistito-{assistito_id}" if assistito_id.isdigit() else ""
-    response, writer = csv_response(f"accessi-{ente.codice}{suffix}.csv")
-    writer.writerow(["data_ora", "operatore", "utente", "azione", "oggetto", "id_oggetto", "id_assistito", "finalita"])
-    for log in logs.order_by("id").iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                timezone.localtime(log.at).isoformat(timespec="seconds"),
-                log.user.get_full_name() or log.user.get_username(),
-                log.user.get_username(),
-                log.get_azione_display(),
-                log.oggetto_tipo,
-                log.oggetto_id,
-                log.assistito_id,
-                log.finalita,
-            ]
-        )
-    return response
-
-
-@login_required
-def ente_storico(request, pk: int):
-    """Change history of the ente's people and cases, newest first (history tables stay out of the hot lists)."""
-    ente = _ente_for(request, pk, Capability.VIEW_AUDIT)
-    cartelle = Cartella.history.filter(owner_ente_id=ente.pk).select_related("history_user").order_by("-history_date")
-    assistiti = Assistito.history.filter(owner_ente_id=ente.pk).select_related("history_user").order_by("-history_date")
-    rows = sorted(
-        [("Cartella", h.numero, h) for h in cartelle[:200]]
-        + [("Assistito", f"{h.cognome} {h.nome}", h) for h in assistiti[:200]],
-        key=lambda row: row[2].history_date,
-        reverse=True,
-    )[:200]
-    return render(request, "core/ente_storico.html", {"ente": ente, "rows": rows})

@@ -38,7 +38,7 @@ def book(sportello, email="anna@example.invalid"):
 
 
 def email_tasks(prenotazione=None):
-    tasks = DBTaskResult.objects.filter(task_path="cse.core.tasks.send_booking_email")
+    tasks = DBTaskResult.objects.filter(task_path="cse.cittadino.tasks.send_booking_email")
     return tasks.filter(args_kwargs__args__0=prenotazione.pk) if prenotazione else tasks
 
 
@@ -86,3 +86,20 @@ def test_a_failing_mail_server_is_retried_later(database_tasks, settings, monkey
     assert [r.status for r in retries] == ["FAILED", "READY"]  # the first attempt failed, a second one waits
     assert retries[1].args_kwargs["args"] == [prenotazione.pk, "richiesta", 2]
     assert retries[1].run_after is not None
+
+
+def test_a_row_queued_before_the_task_moved_is_still_run(database_tasks):
+    """The task moved from cse.core.tasks to cse.cittadino.tasks: the migration points the queued rows to it."""
+    import importlib
+
+    from django.apps import apps
+
+    sportello = make_sportello(build_world().enti["A1"])
+    prenotazione = book(sportello)
+    queued = email_tasks(prenotazione).get()
+    DBTaskResult.objects.filter(pk=queued.pk).update(task_path="cse.core.tasks.send_booking_email")  # as queued then
+    migration = importlib.import_module("cse.cittadino.migrations.0004_booking_email_task_path")
+    migration.forwards(apps, None)
+    run_worker()
+    queued.refresh_from_db()
+    assert (queued.task_path, queued.status) == ("cse.cittadino.tasks.send_booking_email", "SUCCESSFUL")

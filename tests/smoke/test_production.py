@@ -147,7 +147,9 @@ def test_a_booking_reaches_the_agenda_live_and_the_citizen_gets_the_email(operat
 
     def email_sent():
         return DBTaskResult.objects.filter(
-            task_path="cse.core.tasks.send_booking_email", args_kwargs__args__0=prenotazione.pk, status="SUCCESSFUL"
+            task_path="cse.cittadino.tasks.send_booking_email",
+            args_kwargs__args__0=prenotazione.pk,
+            status="SUCCESSFUL",
         ).exists()
 
     assert wait_for(email_sent), "il worker dei task non ha inviato l'e-mail della prenotazione"

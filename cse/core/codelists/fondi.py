@@ -1,6 +1,6 @@
 """Fonti di finanziamento of the piano di zona: the national, regional and local funds an intervention draws on.
 
-Source: issue #4 (funding sources of the piano di zona: FNPS, Fondo povertà, FNA, Dopo di Noi, PN Inclusione, PNRR).
+Source: the funding sources a piano di zona draws on (FNPS, Fondo povertà, FNA, Dopo di Noi, PN Inclusione, PNRR).
 """
 
 from django.db import models

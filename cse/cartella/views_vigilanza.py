@@ -1,4 +1,5 @@
-"""Operator shell pages for break-the-glass access and for the responsabile's review of it (issue 8)."""
+"""Operator shell pages for break-the-glass access and for the responsabile's review of it: case-domain
+screens, mounted under /operatore/ by cse/urls.py through cse.cartella.urls."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cse.cartella import vigilanza
-from cse.cartella.models import AccessoEmergenza, EsitoEmergenza, EsitoRevisione
+from cse.core.forms_util import StyledFormMixin, add_service_errors
+from cse.core.permissions import ente_ids_for
+from cse.core.roles import Capability
+from cse.core.submission import once_per_submission
+from cse.core.validators import validate_codice_fiscale
 
-from .forms_util import StyledFormMixin, add_service_errors
-from .permissions import ente_ids_for
-from .roles import Capability
-from .submission import once_per_submission
-from .validators import validate_codice_fiscale
+from . import vigilanza
+from .vigilanza_models import AccessoEmergenza, EsitoEmergenza, EsitoRevisione
 
 
 class AccessoEmergenzaForm(StyledFormMixin, forms.Form):

@@ -1,0 +1,31 @@
+"""The case domain's queued work: the alert e-mails of break-the-glass and unusual access (the queue primitives are
+in `cse.core.tasks`)."""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+from cse.core.tasks import retry_later
+
+from .vigilanza_models import Segnalazione
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def send_alert_email(segnalazione_id: int, attempt: int = 1) -> bool:
+    """The e-mail to the ente's responsabili about a break-the-glass access or an unusual-access alert."""
+    from .vigilanza import email_responsabili  # vigilanza queues this task: imported here to avoid the cycle
+
+    segnalazione = Segnalazione.objects.select_related("ente").filter(pk=segnalazione_id).first()
+    if segnalazione is None:
+        return False
+    try:
+        email_responsabili(segnalazione)
+    except Exception:
+        logger.warning("e-mail della segnalazione non inviata (tentativo %s)", attempt)
+        retry_later(send_alert_email, attempt, segnalazione_id, attempt)
+        raise  # this attempt is recorded as failed; the next one is queued
+    return True

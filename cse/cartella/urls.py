@@ -1,0 +1,23 @@
+"""The case domain's pages of the operator shell, mounted under /operatore/ by cse/urls.py next to core's."""
+
+from django.urls import path
+
+from . import views_storico, views_vigilanza
+
+urlpatterns = [
+    # the ente administrator's record of its cases: access log (by person) and change history
+    path("ente/<int:pk>/accessi/", views_storico.ente_accessi, name="ente_accessi"),
+    path("ente/<int:pk>/accessi.csv", views_storico.ente_accessi_csv, name="ente_accessi_csv"),
+    path("ente/<int:pk>/storico/", views_storico.ente_storico, name="ente_storico"),
+    # break-the-glass and its review
+    path("emergenza/", views_vigilanza.accesso_emergenza, name="accesso_emergenza"),
+    path("vigilanza/", views_vigilanza.vigilanza_list, name="vigilanza"),
+    path(
+        "vigilanza/accessi/<int:pk>/revisione/",
+        views_vigilanza.accesso_emergenza_revisione,
+        name="accesso_emergenza_revisione",
+    ),
+    path(
+        "vigilanza/segnalazioni/<int:pk>/chiusura/", views_vigilanza.segnalazione_chiusura, name="segnalazione_chiusura"
+    ),
+]

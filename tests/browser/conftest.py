@@ -15,11 +15,14 @@ def asgi_server():
 
 
 @pytest.fixture
-def browser(monkeypatch):
+def browser(monkeypatch, settings):
     """Headless Chromium; Playwright's sync API keeps an event loop running in the test thread, and Django refuses
-    ORM calls from such a thread unless allowed — for these tests only."""
+    ORM calls from such a thread unless allowed — for these tests only. The periodic gate recheck of open sockets
+    (tested in tests/core/test_websocket.py) is slowed down here: its reads would race the pages' writes on the
+    lock-intolerant in-memory database (see tests/support/asgi_server.py)."""
     from playwright.sync_api import expect, sync_playwright
 
+    settings.CSE_WS_RECHECK_SECONDS = 600
     expect.set_options(timeout=TIMEOUT_MS)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:

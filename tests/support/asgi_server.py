@@ -3,10 +3,16 @@
 pytest-django's live_server speaks WSGI only; channels' own live server forks a process, which cannot see the
 in-memory SQLite test database. A thread sees it (Django's test database is a shared-cache in-memory URI). The
 Twisted reactor cannot be restarted, so one browser test per process may use this.
+
+A shared-cache in-memory SQLite database does not wait for a lock: a second connection touching a table another one
+is writing fails at once ("database table is locked"). Every request writes its session (SESSION_SAVE_EVERY_REQUEST),
+so two pages of one test (the citizen booking, the front office refreshing its live agenda) would fail now and then.
+The server therefore handles one HTTP request at a time, as the embedded database can (websockets stay concurrent).
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -16,6 +22,19 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def one_request_at_a_time(application):
+    """ASGI wrapper: HTTP requests in turn, websocket connections untouched."""
+    lock = asyncio.Lock()
+
+    async def serialised(scope, receive, send):
+        if scope["type"] != "http":
+            return await application(scope, receive, send)
+        async with lock:
+            return await application(scope, receive, send)
+
+    return serialised
 
 
 class AsgiServerThread:
@@ -39,7 +58,7 @@ class AsgiServerThread:
 
             self._reactor = reactor
             server = Server(
-                application=make_application(static_wrapper=ASGIStaticFilesHandler),
+                application=one_request_at_a_time(make_application(static_wrapper=ASGIStaticFilesHandler)),
                 endpoints=build_endpoint_description_strings(host="127.0.0.1", port=self.port),
                 signal_handlers=False,
             )

@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cse.cartella import urls_cartella
 from cse.cittadino import urls_sportello
 from cse.core.health import salute
 from cse.locale import urls as locale_urls
@@ -16,12 +17,15 @@ operatore_urlpatterns = [
     path("ente/<int:pk>/sistemi-esterni/chiamate.csv", interop_views.ente_chiamate_csv, name="ente_chiamate_csv"),
 ]
 
+# The comune's workspace: its person register, the case workspace shared with the ambito, and the operators' screens
+# of the front-office agenda the citizen portal owns (no tier imports another: they are composed here).
+locale_namespace = locale_urls.urlpatterns + urls_cartella.urlpatterns + urls_sportello.urlpatterns
+
 urlpatterns = [
     path("salute/", salute, name="salute"),  # readiness probe (load balancer, production smoke test)
     # The operator shell lives under /operatore/: the citizen portal's home is the site root.
     path("operatore/", include("cse.core.urls")),
-    # the comune's workspace, with the operators' screens of the front-office agenda the citizen portal owns
-    path("locale/", include((locale_urls.urlpatterns + urls_sportello.urlpatterns, "locale"))),
+    path("locale/", include((locale_namespace, "locale"))),
     path("operatore/", include(operatore_urlpatterns)),
     path("operatore/", include("cse.cartella.urls")),
     path("ambito/", include("cse.ambito.urls")),

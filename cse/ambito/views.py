@@ -1,7 +1,7 @@
 """The Ufficio di Piano's workspace: transferred cases, transfer requests, UVM sessions and board, services and
 waiting lists, piano di zona budgets. Thin views: parse → access helper/selector → service → render.
 
-The case itself is worked with the same case workspace as the comune (cse/locale/views_cartella.py): those views go
+The case itself is worked with the same case workspace as the comune (cse/cartella/views.py): those views go
 through get_cartella_for, which already lets the ambito's operators reach the cases the ambito owns.
 """
 

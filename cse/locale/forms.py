@@ -1,3 +1,5 @@
+"""Forms of the comune's person register: a person, their registry data, ISEE, relations, contacts, merges."""
+
 from __future__ import annotations
 
 import re
@@ -6,8 +8,10 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cse.cartella.models import Sesso
-from cse.core.forms_util import StyledFormMixin
+from cse.cartella.anagrafica import ANAGRAFICA_FIELDS
+from cse.cartella.models import Assistito, Sesso
+from cse.cartella.rete import ContattoEsterno, Isee, Relazione
+from cse.core.forms_util import StyledFormMixin, VersionedFormMixin
 from cse.core.models import Comune, Ente
 from cse.core.services import comune_by_istat
 from cse.core.validators import validate_codice_fiscale
@@ -69,137 +73,6 @@ class AssistitoForm(StyledFormMixin, forms.Form):
 
     def clean_comune_residenza(self) -> Comune | None:
         return comune_from_istat_field(self.cleaned_data["comune_residenza"])
-
-
-# --- the case workspace -------------------------------------------------------------------------------------------
-
-from cse.cartella.fasi import (  # noqa: E402
-    Chiusura,
-    Documento,
-    InterventoPianificato,
-    Prestazione,
-    Progetto,
-    SchedaAccesso,
-    Valutazione,
-    VoceDiario,
-    VoceNomenclatore,
-)
-from cse.cartella.records import MANUAL_DIARY_TYPES  # noqa: E402
-from cse.core.forms_util import VersionedFormMixin  # noqa: E402
-
-
-class SchedaAccessoForm(VersionedFormMixin, forms.ModelForm):
-    class Meta:
-        model = SchedaAccesso
-        fields = ["data_accesso", "canale", "inviante", "interlocutore", "richiesta", "area", "orientamento", "esito"]
-
-
-class ValutazioneForm(VersionedFormMixin, forms.ModelForm):
-    class Meta:
-        model = Valutazione
-        fields = [
-            "data_valutazione",
-            "economica",
-            "economica_note",
-            "abitativa",
-            "abitativa_note",
-            "salute",
-            "salute_note",
-            "familiare",
-            "familiare_note",
-            "lavoro",
-            "lavoro_note",
-            "gravita",
-            "urgenza",
-            "giudizio",
-        ]
-
-
-class ProgettoForm(VersionedFormMixin, forms.ModelForm):
-    class Meta:
-        model = Progetto
-        fields = ["obiettivi", "azioni", "impegni_persona", "data_revisione", "sottoscritto_il"]
-
-
-class ChiusuraForm(VersionedFormMixin, forms.ModelForm):
-    class Meta:
-        model = Chiusura
-        fields = ["esito_obiettivi", "motivo", "valutazione_finale", "follow_up"]
-
-
-def _current_voci():
-    return VoceNomenclatore.objects.filter(valido_al__isnull=True)
-
-
-class InterventoForm(VersionedFormMixin, forms.ModelForm):
-    class Meta:
-        model = InterventoPianificato
-        fields = ["voce", "responsabile", "entro_il", "ore_previste", "importo_previsto", "fonte", "modulo_leps"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["voce"].queryset = _current_voci()
-
-
-class PrestazioneForm(VersionedFormMixin, forms.ModelForm):
-    class Meta:
-        model = Prestazione
-        fields = [
-            "voce",
-            "intervento",
-            "carattere",
-            "data_inizio",
-            "data_fine",
-            "quantita",
-            "unita",
-            "importo",
-            "fonte",
-            "erogatore",
-            "modulo_leps",
-        ]
-
-    def __init__(self, *args, cartella, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["voce"].queryset = _current_voci()
-        self.fields["intervento"].queryset = InterventoPianificato.objects.filter(cartella=cartella)
-        self.fields["intervento"].required = False
-
-
-class PrestazioneFineForm(VersionedFormMixin, forms.Form):
-    data_fine = forms.DateField(
-        label="Data di fine", widget=forms.DateInput, error_messages={"invalid": "Data non valida."}
-    )
-
-
-class VoceDiarioForm(StyledFormMixin, forms.ModelForm):
-    class Meta:
-        model = VoceDiario
-        fields = ["tipo", "data_evento", "testo", "riservata", "categoria"]
-
-    def __init__(self, *args, protette: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not protette:  # the protected categories are not even offered to who may not use them
-            self.fields["categoria"].choices = [("", "---------")]
-        self.fields["tipo"].choices = [
-            (v, label) for v, label in self.fields["tipo"].choices if v in MANUAL_DIARY_TYPES
-        ]
-
-
-class OscuramentoForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label="Riferimento alla richiesta della persona", max_length=100)
-
-
-class DocumentoForm(StyledFormMixin, forms.ModelForm):
-    file = forms.FileField(label="File (PDF, PNG o JPEG, documento di Office o LibreOffice, testo; al massimo 10 MB)")
-
-    class Meta:
-        model = Documento
-        fields = ["tipo"]
-
-
-from cse.cartella.anagrafica import ANAGRAFICA_FIELDS  # noqa: E402
-from cse.cartella.models import Assistito  # noqa: E402
-from cse.cartella.rete import ContattoEsterno, Isee, Relazione  # noqa: E402
 
 
 class _ComuneIstatMixin:
@@ -277,11 +150,3 @@ class UnioneForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["duplicato"].queryset = candidates
-
-
-class CaseManagerForm(VersionedFormMixin, forms.Form):
-    case_manager = forms.ModelChoiceField(label="Case manager", queryset=None, empty_label=None)
-
-    def __init__(self, *args, candidates, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["case_manager"].queryset = candidates

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from . import views, views_cartella
+from . import views
 
+# The person register of the comune. cse/urls.py mounts these under the namespace "locale" together with the case
+# workspace (cse/cartella/urls_cartella.py) and the front-office agenda screens (cse/cittadino/urls_sportello.py).
 app_name = "locale"
 urlpatterns = [
     path("assistiti/", views.assistiti_list, name="assistiti_list"),
@@ -14,23 +16,4 @@ urlpatterns = [
     path("assistiti/<int:pk>/relazioni/", views.relazione_new, name="relazione_nuova"),
     path("assistiti/<int:pk>/contatti/", views.contatto_new, name="contatto_nuovo"),
     path("assistiti/<int:pk>/unione/", views.unione, name="unione"),
-    path("lavoro/", views_cartella.lavoro, name="lavoro"),
-    path("cartelle/<int:pk>/", views_cartella.cartella_detail, name="cartella_detail"),
-    path("cartelle/<int:pk>/accesso/", views_cartella.phase_edit, {"record": "scheda_accesso"}, name="accesso"),
-    path("cartelle/<int:pk>/valutazione/", views_cartella.phase_edit, {"record": "valutazione"}, name="valutazione"),
-    path("cartelle/<int:pk>/progetto/", views_cartella.phase_edit, {"record": "progetto"}, name="progetto"),
-    path("cartelle/<int:pk>/chiusura/", views_cartella.phase_edit, {"record": "chiusura"}, name="chiusura"),
-    path("cartelle/<int:pk>/fase/", views_cartella.transition, name="transizione"),
-    path("cartelle/<int:pk>/case-manager/", views_cartella.case_manager, name="case_manager"),
-    path("cartelle/<int:pk>/riapertura/", views_cartella.reopen, name="riapertura"),
-    path("cartelle/<int:pk>/interventi/nuovo/", views_cartella.intervento_new, name="intervento_nuovo"),
-    path("cartelle/<int:pk>/prestazioni/nuova/", views_cartella.prestazione_new, name="prestazione_nuova"),
-    path("prestazioni/<int:pk>/conclusione/", views_cartella.prestazione_end, name="prestazione_fine"),
-    path("cartelle/<int:pk>/diario/", views_cartella.diario, name="diario"),
-    path("diario/<int:pk>/oscuramento/", views_cartella.diario_obscure, name="diario_oscura"),
-    path("cartelle/<int:pk>/documenti/", views_cartella.documenti, name="documenti"),
-    path("documenti/<int:pk>/", views_cartella.documento_download, name="documento"),
-    path("documenti/<int:pk>/oscuramento/", views_cartella.documento_obscure, name="documento_oscura"),
-    path("cartelle/<int:pk>/pdf/<str:kind>/", views_cartella.cartella_pdf, name="pdf"),
-    path("cartelle/<int:pk>/trasferimento/", views_cartella.trasferimento_richiesta, name="trasferimento"),
 ]

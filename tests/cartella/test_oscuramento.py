@@ -106,7 +106,7 @@ def _get(user, url: str, *, recent_auth: bool = False, pdf: bool = False):
         def html_instead(template, context, *, request=None):
             return render_to_string(template, context, request=request).encode()
 
-        with mock.patch("cse.locale.views_cartella.render_pdf", html_instead):
+        with mock.patch("cse.cartella.views.render_pdf", html_instead):
             response = client.get(url)
     else:
         response = client.get(url)

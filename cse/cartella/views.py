@@ -9,11 +9,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cse.cartella import records
-from cse.cartella.fasi import Prestazione, VoceDiario
-from cse.cartella.forms import MotivoForm
-from cse.cartella.glossary import StatoCartella, TipoVoceDiario
-from cse.cartella.selectors import (
+from cse.core.forms_util import add_service_errors
+from cse.core.models import AccessLog
+from cse.core.pdf import render_pdf
+from cse.core.permissions import ente_ids_for, operators_with
+from cse.core.reauth import require_recent_auth
+from cse.core.roles import Capability
+from cse.core.submission import once_per_submission
+from cse.core.uploads import attachment_response
+
+from . import forms, records
+from .fasi import Prestazione, VoceDiario
+from .forms import MotivoForm
+from .glossary import StatoCartella, TipoVoceDiario
+from .selectors import (
     CAN_MANAGE,
     CAN_WRITE_ACCESS,
     DOCUMENTI_FINALITA,
@@ -25,17 +34,7 @@ from cse.cartella.selectors import (
     transmission_worklist,
     worklists,
 )
-from cse.cartella.workflow import TRANSITIONS, cartella_transition, refusal, transitions_from
-from cse.core.forms_util import add_service_errors
-from cse.core.models import AccessLog
-from cse.core.pdf import render_pdf
-from cse.core.permissions import ente_ids_for, operators_with
-from cse.core.reauth import require_recent_auth
-from cse.core.roles import Capability
-from cse.core.submission import once_per_submission
-from cse.core.uploads import attachment_response
-
-from . import forms
+from .workflow import TRANSITIONS, cartella_transition, refusal, transitions_from
 
 PHASES = {
     # record name → (form, capability needed, page title)

@@ -22,11 +22,12 @@ from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 
 from .models import UsedTokenId
+from .throttle import AtMostEvery
 
 MAX_JTI_LENGTH = 255
-PURGE_INTERVAL_SECONDS = 600  # the table is purged of expired rows at most this often, by the claims themselves
 STORES = ("db", "redis")
-_next_purge = 0.0
+# the table is purged of expired rows by the claims themselves, at most every 10 minutes per process
+_purge = AtMostEvery(600)
 
 
 class TokenRejected(Exception):
@@ -120,16 +121,9 @@ def _claim_db(namespace: str, digest: str, expires: float) -> bool:
             .update(expires_at=expires_at)
         )
         return taken_over == 1
-    _purge_now_and_then(using)
+    if _purge.due():
+        purge_expired_token_ids(using=using)
     return True
-
-
-def _purge_now_and_then(using: str) -> None:
-    global _next_purge
-    if time.monotonic() < _next_purge:
-        return
-    _next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
-    purge_expired_token_ids(using=using)
 
 
 def purge_expired_token_ids(*, using: str | None = None) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import secrets
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -26,14 +25,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from .models import SubmissionToken
+from .throttle import AtMostEvery
 
 FIELD = "submission_token"
 MAX_AGE_SECONDS = 24 * 3600  # a form left open for a working day still goes through
 _SALT = "cse.core.submission"
 ALREADY_SENT = "Il modulo era già stato inviato: nulla è stato registrato due volte. Ecco il risultato del primo invio."
 INVALID_FORM = "Il modulo inviato non è valido o è scaduto: ricaricare la pagina e inviarlo di nuovo."
-PURGE_INTERVAL_SECONDS = 600  # claims purge the expired rows at most this often (no scheduler needed)
-_next_purge = 0.0
+_purge = AtMostEvery(600)  # claims purge the expired rows at most every 10 minutes per process
 
 
 def new_submission_token() -> str:
@@ -84,19 +83,13 @@ def purge_expired_submission_tokens() -> int:
     return deleted
 
 
-def _purge_now_and_then() -> None:
-    global _next_purge
-    if time.monotonic() >= _next_purge:
-        _next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
-        purge_expired_submission_tokens()
-
-
 def _settle(claim: SubmissionToken, response: HttpResponse | None) -> None:
     """Keep the claim with the result a redirect leads to; release it when nothing was created."""
     if response is not None and 300 <= response.status_code < 400 and response.get("Location"):
         claim.result_url = response["Location"][:500]
         claim.save(update_fields=["result_url"])
-        _purge_now_and_then()
+        if _purge.due():
+            purge_expired_submission_tokens()
     else:
         claim.delete()  # errors shown or access refused: the (corrected) form may be sent again
 

@@ -38,11 +38,11 @@ def test_db_store_lets_a_new_token_reuse_the_id_of_an_expired_one(db_store):
     assert claim_token_id("pdnd-voucher", jti, time.time() + 300) is False
 
 
-def test_expired_rows_are_purged_by_the_claims_now_and_then(db_store, monkeypatch):
+def test_expired_rows_are_purged_by_the_claims_now_and_then(db_store):
     old = UsedTokenId.objects.create(
         namespace="pdnd-voucher", token_hash="0" * 64, expires_at=timezone.now() - timedelta(seconds=1)
     )
-    monkeypatch.setattr(replay, "_next_purge", 0.0)
+    replay._purge.reset()
     assert claim_token_id("pdnd-voucher", uuid.uuid4().hex, time.time() + 300)
     assert not UsedTokenId.objects.filter(pk=old.pk).exists()
     assert UsedTokenId.objects.count() == 1

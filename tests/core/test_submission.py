@@ -18,8 +18,8 @@ from cse.cartella.services import cartella_open
 from cse.cittadino.agenda import Prenotazione
 from cse.core.models import SubmissionToken
 from cse.core.submission import ALREADY_SENT, FIELD, INVALID_FORM, purge_expired_submission_tokens
-from cse.demo.synthetic import codice_fiscale_for
 from tests.support.factories import PASSWORD
+from tests.support.people import registration_form
 from tests.support.race import race_office
 from tests.support.submission import fetch_submission_token
 
@@ -27,18 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def person_data(world, **overrides) -> dict:
-    return {
-        "ente": world.enti["A1"].pk,
-        "cognome": "Esposito",
-        "nome": "Gennaro",
-        "sesso": "M",
-        "data_nascita": "1961-07-04",
-        "luogo_nascita": "F284",
-        "codice_fiscale": codice_fiscale_for("Esposito", "Gennaro", "M", date(1961, 7, 4), "F284"),
-        "identificativo_temporaneo": "",
-        "comune_residenza": "072029",
-        **overrides,
-    }
+    return registration_form(world.enti["A1"], **overrides)
 
 
 @pytest.fixture

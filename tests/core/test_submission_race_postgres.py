@@ -15,6 +15,7 @@ from django.urls import reverse
 from cse.cartella.models import Assistito
 from cse.core.submission import FIELD
 from cse.demo.synthetic import codice_fiscale_for
+from tests.support.people import registration_form
 from tests.support.submission import TokenClient, fetch_submission_token
 
 pytestmark = [
@@ -32,18 +33,9 @@ def test_eight_simultaneous_posts_of_one_form_register_one_person(world):
     for client in clients:
         client.force_login(user)
     token = fetch_submission_token(clients[0], url)
-    data = {
-        "ente": world.enti["A1"].pk,
-        "cognome": "Gemelli",
-        "nome": "Carlo",
-        "sesso": "M",
-        "data_nascita": "1950-03-01",
-        "luogo_nascita": "F284",
-        "codice_fiscale": codice_fiscale_for("Gemelli", "Carlo", "M", date(1950, 3, 1), "F284"),
-        "identificativo_temporaneo": "",
-        "comune_residenza": "072029",
-        FIELD: token,
-    }
+    twin = {"cognome": "Gemelli", "nome": "Carlo", "data_nascita": "1950-03-01"}
+    cf = codice_fiscale_for("Gemelli", "Carlo", "M", date(1950, 3, 1), "F284")
+    data = {**registration_form(world.enti["A1"], **twin, codice_fiscale=cf), FIELD: token}
     barrier = threading.Barrier(TWINS)
     lock = threading.Lock()
     answers: Counter = Counter()

@@ -1,28 +1,14 @@
 """Registering a person at the front desk: bad input gets a clear Italian message and nothing is written."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
 from cse.cartella.models import Assistito
-from cse.demo.synthetic import codice_fiscale_for
+from tests.support.people import registration_form
 
 
 def form_data(world, **overrides):
-    data = {
-        "ente": world.enti["A1"].pk,
-        "cognome": "Esposito",
-        "nome": "Gennaro",
-        "sesso": "M",
-        "data_nascita": "1961-07-04",
-        "luogo_nascita": "F284",
-        "codice_fiscale": codice_fiscale_for("Esposito", "Gennaro", "M", date(1961, 7, 4), "F284"),
-        "identificativo_temporaneo": "",
-        "comune_residenza": "072029",
-    }
-    data.update(overrides)
-    return data
+    return registration_form(world.enti["A1"], **overrides)
 
 
 @pytest.fixture

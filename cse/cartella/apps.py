@@ -5,3 +5,11 @@ class CartellaConfig(AppConfig):
     name = "cse.cartella"
     label = "cartella"
     verbose_name = "Cartella sociale"
+
+    def ready(self) -> None:
+        from cse.core.audit import access_logged
+        from cse.core.models import AccessLog
+
+        from .vigilanza import watch_access
+
+        access_logged.connect(watch_access, sender=AccessLog, dispatch_uid="cartella.unusual_access")

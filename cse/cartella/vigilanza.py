@@ -253,8 +253,13 @@ def segnalazione_close(*, segnalazione: Segnalazione, by, nota: str) -> Segnalaz
 # --- unusual access --------------------------------------------------------------------------------------------
 
 
+def watch_access(sender, *, row: AccessLog, **kwargs) -> None:
+    """Receiver of core's `access_logged` signal (connected in apps.py): every logged read passes the watcher."""
+    detect_unusual_access(row)
+
+
 def detect_unusual_access(log: AccessLog) -> Segnalazione | None:
-    """Called by log_access for every read: alert the operator's responsabile when they open more than
+    """For every read: alert the operator's responsabile when they open more than
     CSE_ALERT_DISTINCT_CARTELLE distinct cases not assigned to them (not case manager, no équipe grant) within
     CSE_ALERT_WINDOW_MINUTES, or read cases outside office hours — at most once per window per operator.
 

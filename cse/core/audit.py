@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.dispatch import Signal
 from django.http import HttpRequest
-from django.utils.module_loading import import_string
 
 from .audit_chain import access_log_append
 from .models import AccessLog
+
+# Sent inside the reading request's transaction with the new row: a receiver that raises fails the read, so a watcher
+# can never be skipped silently.
+access_logged = Signal()
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -29,8 +33,8 @@ def log_access(
     """The only writer of the access log: each row joins the hash chain (cse/core/audit_chain.py); then the
     unusual-access watcher looks at it (same transaction, one query).
 
-    The watcher lives in the case domain (it knows case managers and équipe grants), so core calls it by dotted path
-    rather than importing a higher layer, as the outbox does for the relay."""
+    The watcher lives in the case domain (it knows case managers and équipe grants): it subscribes to `access_logged`
+    (cse/cartella/apps.py), so core never names a higher layer."""
     row = access_log_append(
         user=user,
         ente_id=ente_id,
@@ -41,8 +45,6 @@ def log_access(
         finalita=finalita[:200],
         ip=client_ip(request),
     )
-    import_string(UNUSUAL_ACCESS_WATCHER)(row)
+    access_logged.send(sender=AccessLog, row=row)
     return row
 
-
-UNUSUAL_ACCESS_WATCHER = "cse.cartella.vigilanza.detect_unusual_access"

@@ -46,7 +46,7 @@ def ente_accessi(request, pk: int):
         "assistito": assistito_id,
         "verifica": AuditCheck.objects.order_by("-id").first(),  # last run of manage.py verify_audit
     }
-    return render(request, "core/ente_accessi.html", context)
+    return render(request, "cartella/ente_accessi.html", context)
 
 
 @login_required
@@ -86,4 +86,4 @@ def ente_storico(request, pk: int):
         key=lambda row: row[2].history_date,
         reverse=True,
     )[:200]
-    return render(request, "core/ente_storico.html", {"ente": ente, "rows": rows})
+    return render(request, "cartella/ente_storico.html", {"ente": ente, "rows": rows})

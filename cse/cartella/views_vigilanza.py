@@ -71,7 +71,7 @@ def accesso_emergenza(request):
     ).select_related("cartella__assistito", "ente_titolare")
     return render(
         request,
-        "core/accesso_emergenza.html",
+        "cartella/accesso_emergenza.html",
         {"form": form, "attivi": attivi, "minuti": settings.CSE_BREAK_GLASS_MINUTES},
     )
 
@@ -85,7 +85,7 @@ def vigilanza_list(request):
     segnalazioni = vigilanza.segnalazioni_for_review(request.user)
     return render(
         request,
-        "core/vigilanza.html",
+        "cartella/vigilanza.html",
         {
             "accessi": accessi[:200],
             "segnalazioni_aperte": segnalazioni.filter(chiusa_il__isnull=True)[:200],

@@ -8,13 +8,12 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from cse.core.exports import csv_response
 from cse.core.models import Ente
-from cse.core.permissions import ente_ids_for
+from cse.core.permissions import ente_or_404
 from cse.core.reauth import require_recent_auth
 from cse.core.roles import Capability
 
@@ -24,13 +23,6 @@ from .http import breaker_state
 from .models import ChiamataInterop
 
 E_SERVICE_LABELS = {"pdnd": "PDND — voucher", **{e: e.replace("_", " ") for e in E_SERVICES}}
-
-
-def _ente_for(request, pk: int) -> Ente:
-    """An ente whose audit the user may read (responsabile, amministratore); any other id is 404."""
-    if pk not in ente_ids_for(request.user, Capability.VIEW_AUDIT):
-        raise Http404("Ente non trovato")
-    return get_object_or_404(Ente, pk=pk)
 
 
 def _date(value: str) -> date | None:
@@ -82,7 +74,7 @@ def _systems(ente: Ente) -> list[dict]:
 
 @login_required
 def ente_sistemi(request, pk: int):
-    ente = _ente_for(request, pk)
+    ente = ente_or_404(request.user, pk, Capability.VIEW_AUDIT)
     calls, filtri, invalid = _calls(request, ente)
     page = Paginator(calls, 50).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in filtri.items() if v)
@@ -103,7 +95,7 @@ def ente_sistemi(request, pk: int):
 @require_recent_auth
 def ente_chiamate_csv(request, pk: int):
     """The same filtered calls as the page, all of them, as CSV (ids only: no payloads, no names of assistiti)."""
-    ente = _ente_for(request, pk)
+    ente = ente_or_404(request.user, pk, Capability.VIEW_AUDIT)
     calls, _, _ = _calls(request, ente)
     response, writer = csv_response(f"chiamate-sistemi-esterni-{ente.codice}.csv")
     writer.writerow(

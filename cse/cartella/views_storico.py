@@ -12,9 +12,9 @@ from django.utils import timezone
 from cse.core.exports import csv_response
 from cse.core.models import AccessLog, AuditCheck, Ente
 from cse.core.params import int_param_or_default
+from cse.core.permissions import ente_or_404
 from cse.core.reauth import require_recent_auth
 from cse.core.roles import Capability
-from cse.core.views import ente_for
 
 from .models import Assistito, Cartella
 
@@ -32,7 +32,7 @@ def _ente_logs(request, ente: Ente):
 @login_required
 def ente_accessi(request, pk: int):
     """Who read which record of this ente, when and why; filterable by person (for a citizen's request)."""
-    ente = ente_for(request, pk, Capability.VIEW_AUDIT)
+    ente = ente_or_404(request.user, pk, Capability.VIEW_AUDIT)
     logs, assistito_id = _ente_logs(request, ente)
     page = Paginator(logs, 50).get_page(request.GET.get("page"))
     names = dict(
@@ -53,7 +53,7 @@ def ente_accessi(request, pk: int):
 @require_recent_auth
 def ente_accessi_csv(request, pk: int):
     """The same rows as the page, all of them, as CSV (to answer a citizen's request or an inspection)."""
-    ente = ente_for(request, pk, Capability.VIEW_AUDIT)
+    ente = ente_or_404(request.user, pk, Capability.VIEW_AUDIT)
     logs, assistito_id = _ente_logs(request, ente)
     suffix = f"-assistito-{assistito_id}" if assistito_id.isdigit() else ""
     response, writer = csv_response(f"accessi-{ente.codice}{suffix}.csv")
@@ -77,7 +77,7 @@ def ente_accessi_csv(request, pk: int):
 @login_required
 def ente_storico(request, pk: int):
     """Change history of the ente's people and cases, newest first (history tables stay out of the hot lists)."""
-    ente = ente_for(request, pk, Capability.VIEW_AUDIT)
+    ente = ente_or_404(request.user, pk, Capability.VIEW_AUDIT)
     cartelle = Cartella.history.filter(owner_ente_id=ente.pk).select_related("history_user").order_by("-history_date")
     assistiti = Assistito.history.filter(owner_ente_id=ente.pk).select_related("history_user").order_by("-history_date")
     rows = sorted(

@@ -119,6 +119,17 @@ def ente_ids_for(user: User, capability: str | tuple[str, ...]) -> frozenset[int
     return caps.get(capability, frozenset())
 
 
+def ente_or_404(user: User, pk: int, capability: str) -> Ente:
+    """An ente in which the user holds `capability` (its administration or audit screens); any other id is 404, with
+    no hint that it exists."""
+    from django.http import Http404
+
+    ente = Ente.objects.filter(pk=pk).first() if pk in ente_ids_for(user, capability) else None
+    if ente is None:
+        raise Http404("Ente non trovato")
+    return ente
+
+
 def non_comune_ente_ids_for(user: User, capability: str | tuple[str, ...]) -> frozenset[int]:
     """The subset of ente_ids_for() that are ambiti or regioni: they own cases but never register people."""
     caps = _capability_map(user)

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,7 +22,7 @@ from .forms import CodiceAttivazioneForm, OperatoreCreateForm, OtpTokenForm
 from .forms_util import add_service_errors
 from .models import Ente, Incarico
 from .otp_activation import codice_attivazione_issue, codice_attivazione_redeem, has_confirmed_device
-from .permissions import ente_ids_for
+from .permissions import ente_ids_for, ente_or_404
 from .roles import Capability
 from .services import incarico_revoke, operatore_create
 from .submission import once_per_submission
@@ -120,19 +119,10 @@ def _otp_confirm(request, device: TOTPDevice):
     )
 
 
-def ente_for(request, pk: int, capability: str) -> Ente:
-    """An ente the user administers with `capability`; any other id is 404 (no hint that it exists).
-
-    Public: the case domain's screens of the ente administrator (cse.cartella.views_storico) use it too."""
-    if pk not in ente_ids_for(request.user, capability):
-        raise Http404("Ente non trovato")
-    return get_object_or_404(Ente, pk=pk)
-
-
 @login_required
 @once_per_submission
 def ente_operatori(request, pk: int):
-    ente = ente_for(request, pk, Capability.MANAGE_OPERATORS)
+    ente = ente_or_404(request.user, pk, Capability.MANAGE_OPERATORS)
     form = OperatoreCreateForm(request.POST or None, tipo_ente=ente.tipo)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,6 +8,8 @@ per slot, whatever the number of concurrent requests.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -124,6 +126,36 @@ class Chiusura(models.Model):
     def clean(self) -> None:
         message = "La data di fine della chiusura non può precedere quella di inizio."
         validate_period(self.dal, self.al, end_field="al", message=message)
+
+
+class FestaPatronale(models.Model):
+    """The comune's patron saint day: every office of the ente is closed on it each year, like on the national
+    holidays (cse/core/codelists/festivita.py), which need no configuration."""
+
+    ente = models.OneToOneField(Ente, on_delete=models.CASCADE, related_name="festa_patronale")
+    santo = models.CharField("santo patrono", max_length=100)
+    giorno = models.PositiveSmallIntegerField()
+    mese = models.PositiveSmallIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "feste patronali"
+
+    def __str__(self) -> str:
+        return f"{self.santo} ({self.giorno}/{self.mese})"
+
+    def clean(self) -> None:
+        try:
+            date(2024, self.mese, self.giorno)  # a leap year: 29 February is a valid patron day
+        except (TypeError, ValueError):
+            raise ValidationError({"giorno": "Il giorno non esiste nel mese indicato."}) from None
+
+    def in_year(self, year: int) -> date | None:
+        """The day in `year`; None for 29 February in a common year."""
+        try:
+            return date(year, self.mese, self.giorno)
+        except ValueError:
+            return None
 
 
 class AperturaStraordinaria(models.Model):

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from cse.core.models import Ente
 
-from .agenda import Cittadino, RegolaOrario, Sportello
+from .agenda import Cittadino, FestaPatronale, RegolaOrario, Sportello
 from .cms import portale_ensure, sezione_ensure
 from .glossary import Argomento, TipoSportello
 from .pages.notizia import NotiziaPage
@@ -46,6 +46,10 @@ SERVIZI = [
 ]
 
 
+# A configured patron saint day (by codice catastale) so the demo shows it; the other comuni have none yet.
+PATRONI = {"F284": ("Madonna dei Martiri", 8, 9)}  # Molfetta
+
+
 def _sportello(ente: Ente, tipo: str, nome: str, indirizzo: str, rules) -> Sportello:
     sportello, created = Sportello.objects.get_or_create(
         ente=ente, nome=nome, defaults={"tipo": tipo, "indirizzo": indirizzo, "telefono": "080 0000000"}
@@ -63,6 +67,9 @@ def seed_portal(*, enti_comuni: list[Ente], ente_ambito: Ente) -> Cittadino | No
     weekday_mornings = [(d, time(9), time(12), 2) for d in range(5)]
     afternoons = [(1, time(15), time(17), 1), (3, time(15), time(17), 1)]
     for ente in enti_comuni:
+        if ente.codice in PATRONI:
+            santo, giorno, mese = PATRONI[ente.codice]
+            FestaPatronale.objects.get_or_create(ente=ente, defaults={"santo": santo, "giorno": giorno, "mese": mese})
         sezione = sezione_ensure(
             ente=ente, introduzione=f"<p>I servizi sociali del {ente.nome}: cosa offrono e come prenotare.</p>"
         )

@@ -68,3 +68,28 @@ class AperturaStraordinariaForm(StyledFormMixin, forms.Form):
     ora_inizio = forms.TimeField(label="Dalle", widget=TimeInput)
     ora_fine = forms.TimeField(label="Alle", widget=TimeInput)
     posti = forms.IntegerField(label="Operatori in parallelo", min_value=1, initial=1)
+
+
+MESI = [
+    (1, "gennaio"), (2, "febbraio"), (3, "marzo"), (4, "aprile"), (5, "maggio"), (6, "giugno"),
+    (7, "luglio"), (8, "agosto"), (9, "settembre"), (10, "ottobre"), (11, "novembre"), (12, "dicembre"),
+]
+
+
+class FestaPatronaleForm(StyledFormMixin, forms.Form):
+    santo = forms.CharField(
+        label="Santo patrono",
+        max_length=100,
+        required=False,
+        help_text="Lasciare vuoto per non chiudere in quel giorno.",
+    )
+    giorno = forms.IntegerField(label="Giorno", min_value=1, max_value=31, required=False)
+    mese = forms.TypedChoiceField(
+        label="Mese", choices=[("", "—"), *MESI], coerce=int, empty_value=None, required=False
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("santo") and (data.get("giorno") is None or data.get("mese") is None):
+            raise forms.ValidationError("Indicare giorno e mese della festa patronale.")
+        return data

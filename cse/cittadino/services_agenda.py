@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .agenda import AperturaStraordinaria, Chiusura, Prenotazione, RegolaOrario, Slot, Sportello
+from .agenda import AperturaStraordinaria, Chiusura, FestaPatronale, Prenotazione, RegolaOrario, Slot, Sportello
 from .selectors import slot_is_held
 from .slots import SlotsResult, slots_generate
 
@@ -264,3 +264,30 @@ def apertura_straordinaria_delete(*, apertura: AperturaStraordinaria, by, now: d
 def horizon_end(sportello: Sportello, now: datetime | None = None) -> date:
     """Last day whose slots are generated now (for the page's hint about extra openings further ahead)."""
     return timezone.localdate(now or timezone.now()) + timedelta(days=sportello.orizzonte_giorni)
+
+
+# --- the comune's patron saint day ---------------------------------------------------------------------------------
+
+
+def festa_patronale_save(
+    *, sportello: Sportello, santo: str, giorno: int | None, mese: int | None, by, now: datetime | None = None
+) -> FestaPatronale | None:
+    """Set the patron saint day of the office's comune (an empty `santo` removes it). It closes every office of the
+    ente, so all of them are regenerated in one transaction: a booked slot on the new day refuses the whole change."""
+    santo = (santo or "").strip()
+    festa = FestaPatronale.objects.filter(ente_id=sportello.ente_id).first()
+    if santo:
+        festa = festa or FestaPatronale(ente_id=sportello.ente_id)
+        festa.santo, festa.giorno, festa.mese = santo, giorno, mese
+        festa.full_clean(exclude=["ente"])
+    with transaction.atomic():
+        if santo:
+            festa._history_user = by
+            festa.save()
+        elif festa is not None:
+            festa.delete()
+            festa = None
+        reason = f"festa patronale: {santo} {giorno}/{mese}" if santo else "festa patronale rimossa"
+        for office in Sportello.objects.filter(ente_id=sportello.ente_id).order_by("pk"):
+            _apply(office, by=by, now=now, write=lambda: None, reason=reason)
+    return festa

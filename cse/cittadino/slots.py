@@ -1,5 +1,8 @@
 """Slot generation: the office's rules, closures and extra openings materialised as Slot rows within its horizon.
 
+No weekly rule opens on a national holiday or on the comune's patron saint day; an extra opening on such a day is a
+deliberate choice of the office and is honoured. An explicit closure closes everything.
+
 Idempotent: running it again creates only what is missing, re-activates slots that became bookable again and
 deactivates future slots no rule covers any more (a new closure). Booked slots are never deleted (PROTECT).
 """
@@ -12,7 +15,9 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .agenda import Slot, Sportello
+from cse.core.codelists.festivita import festivita_nazionali
+
+from .agenda import FestaPatronale, Slot, Sportello
 
 
 @dataclass
@@ -22,31 +27,75 @@ class SlotsResult:
     deactivated: int = 0
 
 
-def _windows(sportello: Sportello, day: date, rules, closures, extras) -> list[tuple[time, time, int]]:
-    if any(c.dal <= day <= c.al for c in closures):
-        return []
-    windows = [
-        (r.ora_inizio, r.ora_fine, r.posti)
-        for r in rules
-        if r.giorno == day.weekday()
-        and (r.valida_dal is None or r.valida_dal <= day)
-        and (r.valida_al is None or day <= r.valida_al)
-    ]
-    windows += [(e.ora_inizio, e.ora_fine, e.posti) for e in extras if e.data == day]
-    return windows
+def holidays_between(ente_id: int, start: date, end: date) -> dict[date, str]:
+    """National holidays and the ente's patron saint day between `start` and `end` (included), with their names."""
+    patrono = FestaPatronale.objects.filter(ente_id=ente_id).first()
+    days: dict[date, str] = {}
+    for year in range(start.year, end.year + 1):
+        days |= festivita_nazionali(year)
+        day = patrono.in_year(year) if patrono else None
+        if day is not None:
+            days[day] = f"festa patronale ({patrono.santo})"
+    return {day: name for day, name in sorted(days.items()) if start <= day <= end}
+
+
+@dataclass
+class _Calendar:
+    rules: list
+    closures: list
+    extras: list
+    holidays: dict[date, str]
+
+    @classmethod
+    def of(cls, sportello: Sportello, start: date, end: date) -> _Calendar:
+        return cls(
+            rules=list(sportello.regole.all()),
+            closures=list(sportello.chiusure.filter(al__gte=start, dal__lte=end)),
+            extras=list(sportello.aperture_straordinarie.filter(data__gte=start, data__lte=end)),
+            holidays=holidays_between(sportello.ente_id, start, end),
+        )
+
+    def closure(self, day: date) -> str | None:
+        return next((c.motivo for c in self.closures if c.dal <= day <= c.al), None)
+
+    def weekly(self, day: date) -> list[tuple[time, time, int]]:
+        return [
+            (r.ora_inizio, r.ora_fine, r.posti)
+            for r in self.rules
+            if r.giorno == day.weekday()
+            and (r.valida_dal is None or r.valida_dal <= day)
+            and (r.valida_al is None or day <= r.valida_al)
+        ]
+
+    def windows(self, day: date) -> list[tuple[time, time, int]]:
+        if self.closure(day) is not None:
+            return []
+        windows = [] if day in self.holidays else self.weekly(day)
+        return windows + [(e.ora_inizio, e.ora_fine, e.posti) for e in self.extras if e.data == day]
+
+
+def closed_days(sportello: Sportello, start: date, end: date) -> dict[date, str]:
+    """The days on which the office would open by its weekly hours but is closed, with the reason a citizen or an
+    operator is shown (holiday, patron saint, the closure's motivo)."""
+    calendar = _Calendar.of(sportello, start, end)
+    reasons: dict[date, str] = {}
+    day = start
+    while day <= end:
+        if calendar.weekly(day) and not calendar.windows(day):
+            reasons[day] = calendar.closure(day) or calendar.holidays[day]
+        day += timedelta(days=1)
+    return reasons
 
 
 def wanted_slots(sportello: Sportello, start: date, end: date) -> dict[tuple[datetime, int], datetime]:
     """(start time, place) -> end time of every slot the rules ask for between `start` and `end` (included)."""
-    rules = list(sportello.regole.all())
-    closures = list(sportello.chiusure.filter(al__gte=start, dal__lte=end))
-    extras = list(sportello.aperture_straordinarie.filter(data__gte=start, data__lte=end))
+    calendar = _Calendar.of(sportello, start, end)
     step = timedelta(minutes=sportello.durata_slot_minuti)
     tz = timezone.get_current_timezone()
     result: dict[tuple[datetime, int], datetime] = {}
     day = start
     while day <= end:
-        for inizio, fine, posti in _windows(sportello, day, rules, closures, extras):
+        for inizio, fine, posti in calendar.windows(day):
             current = datetime.combine(day, inizio, tzinfo=tz)
             limit = datetime.combine(day, fine, tzinfo=tz)
             while current + step <= limit:

@@ -23,6 +23,11 @@ urlpatterns = [
         name="agenda_impostazioni",
     ),
     path(
+        "agenda/sportelli/<int:pk>/regole/festa-patronale/",
+        views_sportello_regole.festa_patronale,
+        name="agenda_festa_patronale",
+    ),
+    path(
         "agenda/sportelli/<int:pk>/regole/orari/nuovo/",
         views_sportello_regole.aggiungi,
         {"kind": "regola"},

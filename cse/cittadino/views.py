@@ -4,6 +4,7 @@ iCalendar), cancel and move, test login and the personal area. Views parse, call
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from cse.core.models import Comune
 from cse.core.pdf import render_pdf
 from cse.core.submission import once_per_submission
 
-from .agenda import Cittadino, Prenotazione, Slot
+from .agenda import Cittadino, Prenotazione, Slot, Sportello
 from .auth import citizen_login
 from .forms import AccessoProvaForm, DatiPrenotazioneForm
 from .glossary import Argomento, StatoPrenotazione
@@ -41,6 +42,7 @@ from .selectors import (
     sportelli_for_comune,
 )
 from .services import SlotNonLibero, prenotazione_cancel, prenotazione_confirm, prenotazione_create, prenotazione_move
+from .slots import closed_days
 
 TOO_MANY = "Troppi tentativi di prenotazione da questo dispositivo: riprovare tra qualche minuto."
 
@@ -61,6 +63,13 @@ def _by_day(slots) -> OrderedDict:
     for slot in slots:
         days.setdefault(timezone.localtime(slot.inizio).date(), []).append(slot)
     return days
+
+
+def _days(sportello: Sportello, slots) -> dict:
+    """The free times by day, and the days the office is closed although its weekly hours say open (with why)."""
+    today = timezone.localdate()
+    chiusi = closed_days(sportello, today, today + timedelta(days=sportello.orizzonte_giorni))
+    return {"giorni": _by_day(slots), "giorni_chiusi": chiusi}
 
 
 def _prenota_choices(request, cittadino: Cittadino | None) -> dict:
@@ -107,7 +116,7 @@ def _prenota_submit(request, context: dict, form: DatiPrenotazioneForm, slot_id)
             **form.cleaned_data,
         )
     except SlotNonLibero as exc:
-        context.update(step=2, giorni=_by_day(exc.alternatives), errore=exc.messages[0])
+        context.update(step=2, **_days(context["sportello"], exc.alternatives), errore=exc.messages[0])
         return render(request, "cittadino/prenota.html", context, status=409)
     except ValidationError as exc:
         add_service_errors(form, exc)
@@ -129,7 +138,7 @@ def prenota(request):
         return render(request, "cittadino/prenota.html", context)
     slot_id = request.POST.get("slot") or request.GET.get("slot")
     if not slot_id:
-        context.update(step=2, giorni=_by_day(free_times(sportello)))
+        context.update(step=2, **_days(sportello, free_times(sportello)))
         return render(request, "cittadino/prenota.html", context)
     form = _dati_form(request, cittadino, context["argomento"])
     context.update(step=3, form=form, slot_id=slot_id)
@@ -217,11 +226,11 @@ def sposta(request, codice: str):
                 return redirect("cittadino:ricevuta", codice=codice)
             except ValidationError as exc:
                 errore = exc.messages[0]
-    giorni = _by_day(free_times(prenotazione.slot.sportello))
+    sportello = prenotazione.slot.sportello
     return render(
         request,
         "cittadino/sposta.html",
-        {"p": prenotazione, "giorni": giorni, "errore": errore},
+        {"p": prenotazione, **_days(sportello, free_times(sportello)), "errore": errore},
         status=400 if errore else 200,
     )
 

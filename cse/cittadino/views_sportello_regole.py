@@ -8,13 +8,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cse.core.forms_util import add_service_errors
 from cse.core.submission import once_per_submission
 
-from .agenda import AperturaStraordinaria, Chiusura, RegolaOrario, Sportello
-from .forms_sportello import AperturaStraordinariaForm, ChiusuraForm, RegolaOrarioForm, SportelloSettingsForm
+from .agenda import AperturaStraordinaria, Chiusura, FestaPatronale, RegolaOrario, Sportello
+from .forms_sportello import (
+    AperturaStraordinariaForm,
+    ChiusuraForm,
+    FestaPatronaleForm,
+    RegolaOrarioForm,
+    SportelloSettingsForm,
+)
 from .selectors import get_agenda_rule_for, get_sportello_for
 from .services_agenda import (
     PrenotazioniCoinvolte,
@@ -22,11 +29,13 @@ from .services_agenda import (
     apertura_straordinaria_save,
     chiusura_delete,
     chiusura_save,
+    festa_patronale_save,
     horizon_end,
     regola_orario_delete,
     regola_orario_save,
     sportello_settings_save,
 )
+from .slots import closed_days
 
 
 def _page(request, sportello: Sportello, *, status: int = 200, coinvolte=None, errore: str = "", **bound):
@@ -39,8 +48,12 @@ def _page(request, sportello: Sportello, *, status: int = 200, coinvolte=None, e
             "attivo": sportello.attivo,
         },
     )
+    festa = FestaPatronale.objects.filter(ente_id=sportello.ente_id).first()
+    festa_initial = {"santo": festa.santo, "giorno": festa.giorno, "mese": festa.mese} if festa else {}
     context = {
         "sportello": sportello,
+        "giorni_chiusi": closed_days(sportello, timezone.localdate(), horizon_end(sportello)),
+        "festa_form": bound.get("festa") or FestaPatronaleForm(prefix="festa", initial=festa_initial),
         "regole": sportello.regole.all(),
         "chiusure": sportello.chiusure.order_by("dal"),
         "aperture": sportello.aperture_straordinarie.order_by("data", "ora_inizio"),
@@ -83,6 +96,28 @@ def impostazioni(request, pk: int):
             coinvolte = _refused(exc, form)
             return _page(request, sportello, status=400, coinvolte=coinvolte, impostazioni=form)
     return _page(request, sportello, status=400, impostazioni=form)
+
+
+@login_required
+@require_POST
+@once_per_submission
+def festa_patronale(request, pk: int):
+    sportello = get_sportello_for(request.user, pk)
+    form = FestaPatronaleForm(request.POST, prefix="festa")
+    if form.is_valid():
+        try:
+            festa = festa_patronale_save(sportello=sportello, by=request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                f"Festa patronale salvata: gli sportelli del comune sono chiusi il {festa.giorno}/{festa.mese}."
+                if festa
+                else "Festa patronale rimossa.",
+            )
+            return redirect("locale:agenda_regole", pk=pk)
+        except ValidationError as exc:
+            coinvolte = _refused(exc, form)
+            return _page(request, sportello, status=400, coinvolte=coinvolte, festa=form)
+    return _page(request, sportello, status=400, festa=form)
 
 
 # --- add (on the rules page) --------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def demo(args: list[str]) -> int:
         simulators = subprocess.Popen([PY, "manage.py", "run_simulators"], cwd=ROOT, env=env)
     print(f"» CSE demo su http://127.0.0.1:{port}/  (Ctrl+C per fermare)", flush=True)
     try:
-        return subprocess.call([PY, "manage.py", "runserver", port], cwd=ROOT, env=env)
+        return subprocess.call([PY, "manage.py", "runserver", "--insecure", port], cwd=ROOT, env=env)
     finally:
         if simulators is not None:
             simulators.terminate()

@@ -40,4 +40,8 @@ urlpatterns = [
     path("", include(wagtail_urls)),
 ]
 
+# Italian error pages in the look of the area (cse/core/errors.py); CSRF failures too (settings.CSRF_FAILURE_VIEW).
+handler400 = "cse.core.errors.bad_request"
+handler403 = "cse.core.errors.permission_denied"
 handler404 = "cse.core.errors.not_found"
+handler500 = "cse.core.errors.server_error"

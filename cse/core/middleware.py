@@ -111,8 +111,6 @@ class CitizensOutsideOperatorAreaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.http import Http404
-
         user = getattr(request, "user", None)
         if (
             request.path.startswith(OPERATOR_AREA)
@@ -122,9 +120,9 @@ class CitizensOutsideOperatorAreaMiddleware:
         ):
             match = request.resolver_match or _resolve(request.path_info)
             if match is None or match.url_name not in {"login", "logout"}:
-                from cse.core.errors import not_found
+                from cse.core.errors import operators_only
 
-                return not_found(request, Http404())
+                return operators_only(request)
         return self.get_response(request)
 
 

@@ -135,6 +135,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cse.urls"
+CSRF_FAILURE_VIEW = "cse.core.errors.csrf_failure"
 ASGI_APPLICATION = "cse.asgi.application"
 WSGI_APPLICATION = None
 

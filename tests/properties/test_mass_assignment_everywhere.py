@@ -629,6 +629,16 @@ def r_chiusura_nuova(w):
     )
 
 
+def r_festa_patronale(w):
+    day = timezone.localdate() + timedelta(days=20)  # beyond the 14-day horizon: no booked slot
+    return Post(
+        _u(w, "A1", "responsabile"),
+        reverse("locale:agenda_festa_patronale", kwargs={"pk": _sportello(w).pk}),
+        _prefixed("festa", santo="San Corrado", giorno=day.day, mese=day.month),
+        prefix="festa",
+    )
+
+
 def r_apertura_nuova(w):
     day = (timezone.localdate() + timedelta(days=20)).isoformat()  # beyond the horizon: kept for later
     return Post(
@@ -1171,6 +1181,7 @@ RECIPES: dict[str, Callable] = {
     "locale:agenda_apertura_nuova": r_apertura_nuova,
     "locale:agenda_chiusura": r_chiusura_agenda,
     "locale:agenda_chiusura_nuova": r_chiusura_nuova,
+    "locale:agenda_festa_patronale": r_festa_patronale,
     "locale:agenda_impostazioni": r_impostazioni,
     "locale:agenda_regola": r_regola,
     "locale:agenda_regola_elimina": r_regola_elimina,

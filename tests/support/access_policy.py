@@ -94,6 +94,7 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
             "agenda_impostazioni",
             "agenda_regola_nuova",
             "agenda_chiusura_nuova",
+            "agenda_festa_patronale",
             "agenda_apertura_nuova",
             "agenda_regola",
             "agenda_regola_elimina",

@@ -85,6 +85,7 @@ OBJECT_URLS = {
     "locale:agenda_impostazioni": "sportello",
     "locale:agenda_regola_nuova": "sportello",
     "locale:agenda_chiusura_nuova": "sportello",
+    "locale:agenda_festa_patronale": "sportello",
     "locale:agenda_apertura_nuova": "sportello",
     "locale:agenda_regola": "regola_orario",
     "locale:agenda_regola_elimina": "regola_orario",

@@ -14,9 +14,10 @@ pytestmark = [
 ]
 
 
-def test_two_hundred_clients_twenty_slots(world, settings):
+def test_two_hundred_clients_twenty_slots(db, settings):
+    neighbour = neighbour_comune()
     settings.CSE_BOOKING_RATE_LIMIT = 10_000
-    result = run_race(world.enti["A2"], clients=200, slots=20, pool=40)
+    result = run_race(neighbour, clients=200, slots=20, pool=40)
     assert result.errors == []
     assert result.bookings == 20
     assert result.double_booked_slots == 0

@@ -37,17 +37,20 @@ def _citizen(world, key: str):
     return cittadino_ensure(codice_fiscale=person.codice_fiscale, nome=person.nome, cognome=person.cognome)
 
 
-def test_the_citizen_sees_who_read_their_records_in_every_comune_and_nothing_else(world, client, letture):
+def test_the_citizen_sees_who_read_their_records_in_every_comune_and_nothing_else(comune, client, letture):
+    other_comune = foreign_comune()
+    neighbour = neighbour_comune()
+    neighbour_person = resident(neighbour, cognome="Scarcelli", nome="Anna", sesso="F")
     client.force_login(_citizen(world, "A1").user)
     html = client.get(reverse("cittadino:chi_ha_consultato")).content.decode()
-    assert letture["A1"] in html and world.enti["A1"].nome in html
-    assert letture["B1"] in html and world.enti["B1"].nome in html
-    assert letture["A2"] not in html and world.enti["A2"].nome not in html
-    assert world.assistiti["A2"].cognome not in html
+    assert letture["A1"] in html and comune.nome in html
+    assert letture["B1"] in html and other_comune.nome in html
+    assert letture["A2"] not in html and neighbour.nome not in html
+    assert neighbour_person.cognome not in html
     assert "Consultazione" in html
 
 
-def test_the_csv_carries_the_same_rows_and_no_one_elses(world, client, letture):
+def test_the_csv_carries_the_same_rows_and_no_one_elses(db, client, letture):
     client.force_login(_citizen(world, "A1").user)
     response = client.get(reverse("cittadino:chi_ha_consultato_csv"))
     assert response["Content-Type"].startswith("text/csv")
@@ -57,21 +60,20 @@ def test_the_csv_carries_the_same_rows_and_no_one_elses(world, client, letture):
     assert letture["A1"] in body and letture["B1"] in body and letture["A2"] not in body
 
 
-def test_another_citizen_sees_only_the_reads_of_their_own_record(world, client, letture):
+def test_another_citizen_sees_only_the_reads_of_their_own_record(db, client, letture):
     client.force_login(_citizen(world, "A2").user)
     html = client.get(reverse("cittadino:chi_ha_consultato")).content.decode()
     assert letture["A2"] in html and letture["A1"] not in html and letture["B1"] not in html
 
 
-def test_the_purpose_text_written_for_operators_is_not_shown(world, client):
+def test_the_purpose_text_written_for_operators_is_not_shown(worker, person, case, client):
     from cse.core.audit import log_access
 
-    person = world.assistiti["A1"]
     log_access(
-        user=world.user("A1", "assistente_sociale"),
+        user=worker,
         assistito_id=person.pk,
         oggetto_tipo="cartella",
-        oggetto_id=world.cartelle["A1"].pk,
+        oggetto_id=case.pk,
         ente_id=person.owner_ente_id,
         finalita="verifica segnalazione riservata",
     )
@@ -80,14 +82,14 @@ def test_the_purpose_text_written_for_operators_is_not_shown(world, client):
     assert "segnalazione riservata" not in client.get(reverse("cittadino:chi_ha_consultato_csv")).content.decode()
 
 
-def test_without_a_citizen_login_the_page_asks_to_sign_in(world, client):
+def test_without_a_citizen_login_the_page_asks_to_sign_in(worker, client):
     for name in ("cittadino:chi_ha_consultato", "cittadino:chi_ha_consultato_csv"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and reverse("cittadino:accesso") in response["Location"]
-    client.force_login(world.user("A1", "assistente_sociale"))  # an operator is not a citizen
+    client.force_login(worker)  # an operator is not a citizen
     assert client.get(reverse("cittadino:chi_ha_consultato")).status_code == 302
 
 
-def test_the_personal_area_links_to_the_page(world, client):
+def test_the_personal_area_links_to_the_page(db, client):
     client.force_login(_citizen(world, "A1").user)
     assert reverse("cittadino:chi_ha_consultato") in client.get(reverse("cittadino:area_personale")).content.decode()

@@ -102,8 +102,8 @@ def test_missing_or_invalid_identity_claims_are_refused_and_nothing_is_created(o
     assert get_user_model().objects.count() == users
 
 
-def test_an_operators_codice_fiscale_cannot_log_in_as_a_citizen(op, client, world):
-    operatore = world.user("A1", "assistente_sociale").operatore
+def test_an_operators_codice_fiscale_cannot_log_in_as_a_citizen(op, client, worker):
+    operatore = worker.operatore
     op.citizen = {CF_CLAIM: f"TINIT-{operatore.codice_fiscale}", "given_name": "X", "family_name": "Y"}
     response = client.get(start(client))
     assert response.status_code == 403 and "account di operatore" in response.content.decode()

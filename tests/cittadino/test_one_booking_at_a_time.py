@@ -37,7 +37,7 @@ def same_hour(world):
 
 
 @pytest.mark.django_db
-def test_a_second_booking_at_the_same_hour_is_refused_and_nothing_is_written(world, same_hour):
+def test_a_second_booking_at_the_same_hour_is_refused_and_nothing_is_written(db, same_hour):
     cittadino, places, later = same_hour
     assert len(places) == 2
     _book(world, cittadino, places[0])
@@ -49,7 +49,7 @@ def test_a_second_booking_at_the_same_hour_is_refused_and_nothing_is_written(wor
 
 
 @pytest.mark.django_db
-def test_moving_onto_the_hour_of_another_own_booking_is_refused(world, same_hour):
+def test_moving_onto_the_hour_of_another_own_booking_is_refused(db, same_hour):
     cittadino, places, later = same_hour
     _book(world, cittadino, places[0])
     second = _book(world, cittadino, later)

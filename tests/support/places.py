@@ -73,3 +73,15 @@ def case_moved_to_ambito(case: Cartella, *, by, keep_access: bool = True) -> Car
     return cartella_move_ownership(
         cartella=case, to_ente=ambito, by=by, reason="caso complesso", keep_access_for=[by] if keep_access else []
     )
+
+
+def every_role(*enti: Ente) -> list[tuple[Ente, str, object]]:
+    """One operator per role each ente type has (cse.core.roles.ROLES_BY_TIPO_ENTE), as (ente, ruolo, user)."""
+    from cse.core.roles import ROLES_BY_TIPO_ENTE
+    from tests.support.factories import OperatoreFactory
+
+    return [
+        (ente, ruolo, OperatoreFactory(ente=ente, ruolo=ruolo))
+        for ente in enti
+        for ruolo in ROLES_BY_TIPO_ENTE[ente.tipo]
+    ]

@@ -7,10 +7,10 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 
-from cse.cittadino.agenda import Sportello
 from cse.cittadino.selectors import free_slots
 from cse.cittadino.services import prenotazione_create
 from tests.support.agenda import booking_kwargs
+from tests.support.factories import OperatoreFactory, make_sportello
 from tests.support.ws import RECEIVE_TIMEOUT, connect
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -21,11 +21,11 @@ async def _connect(user, sportello_id):
     return communicator, connected
 
 
-def test_only_the_comunes_front_office_joins_and_receives_bookings(comune, worker):
-    other_comune = foreign_comune()
+def test_only_the_comunes_front_office_joins_and_receives_bookings(comune, other_comune):
+    worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
     front_desk = OperatoreFactory(ente=comune, ruolo="segretariato")
     foreign_front_desk = OperatoreFactory(ente=other_comune, ruolo="segretariato")
-    sportello = Sportello.objects.get(ente=comune)
+    sportello = make_sportello(comune)
     slot_id = free_slots(sportello).first().pk
 
     async def scenario():

@@ -25,25 +25,15 @@ from cse.cittadino.services import (
 )
 from cse.cittadino.slots import slots_generate
 from tests.support.agenda import booking_kwargs
-from tests.support.factories import CartellaFactory, OperatoreFactory, make_sportello
+from tests.support.factories import OperatoreFactory, make_sportello
 from tests.support.places import foreign_comune, resident
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
 def person(comune):
     return resident(comune, cognome="Quaranta", nome="Luca", sesso="M")
-
-
-@pytest.fixture
-def case(person, worker):
-    return CartellaFactory(assistito=person, by=worker)
 
 
 def test_slots_follow_rules_closures_and_extra_openings(comune):

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 
 from cse.core.models import CodiceAttivazione
 from cse.core.otp_activation import codice_attivazione_redeem
-from tests.support.factories import PASSWORD, CartellaFactory, OperatoreFactory
-from tests.support.places import home_comune, neighbour_comune, resident
+from tests.support.factories import PASSWORD, OperatoreFactory
+from tests.support.places import home_comune, neighbour_comune
 
 pytestmark = pytest.mark.django_db
 
@@ -22,21 +22,6 @@ CODE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b")
 @pytest.fixture
 def comune(db):
     return home_comune()
-
-
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def person(comune):
-    return resident(comune)
-
-
-@pytest.fixture
-def case(person, worker):
-    return CartellaFactory(assistito=person, by=worker)
 
 
 @pytest.fixture

@@ -13,25 +13,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cse.core.models import CodiceAttivazione
 from cse.core.otp_activation import codice_attivazione_issue
-from tests.support.factories import CartellaFactory, OperatoreFactory
-from tests.support.places import foreign_comune, home_comune, resident
+from tests.support.factories import OperatoreFactory
+from tests.support.places import foreign_comune, home_comune
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def person(comune):
-    return resident(comune)
-
-
-@pytest.fixture
-def case(person, worker):
-    return CartellaFactory(assistito=person, by=worker)
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ tests/conftest.py)."""
 import pytest
 
 from cse.core.external import CallContext
-from tests.support.factories import OperatoreFactory
-from tests.support.places import home_comune
+from tests.support.factories import CartellaFactory, OperatoreFactory
+from tests.support.places import home_comune, resident
 
 
 @pytest.fixture
@@ -16,6 +16,16 @@ def comune(db):
 @pytest.fixture
 def worker(comune):
     return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def person(comune):
+    return resident(comune)
+
+
+@pytest.fixture
+def case(person, worker):
+    return CartellaFactory(assistito=person, by=worker)
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from cse.regionale.models import EventoRegionale, LottoDss, StatoLotto
 from interop.models import ChiamataInterop
 from interop.regionali import client as regionali
 from tests.support.factories import CartellaFactory, OperatoreFactory, add_case_content, ensure_reference_data
-from tests.support.places import home_ambito, home_comune, neighbour_comune, regione, resident
+from tests.support.places import foreign_comune, home_ambito, home_comune, neighbour_comune, regione, resident
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
 
@@ -45,12 +45,14 @@ def analyst(region):
 
 
 def casework() -> None:
-    """Two comuni's casework, a case each with a note, a document and a prestazione: the events of two cases."""
+    """Three comuni's casework, a case each with a note, a document and a prestazione: the events of three cases."""
     ensure_reference_data()  # a transactional test before this one may have flushed the nomenclatore
-    for comune, name in (
+    people = (
         (home_comune(), {"cognome": "Quaranta", "nome": "Luca", "sesso": "M"}),
         (neighbour_comune(), {}),
-    ):
+        (foreign_comune(), {}),
+    )
+    for comune, name in people:
         worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
         add_case_content(CartellaFactory(assistito=resident(comune, **name), by=worker), by=worker)
 

@@ -70,7 +70,7 @@ def test_a_small_scenario_gives_the_expected_siuss_rows_and_rebuilds_identically
     assert sensitive == set()
 
 
-def test_the_analyst_dashboard_suppresses_small_cells_and_only_analysts_see_it(worker, person, client):
+def test_the_analyst_dashboard_suppresses_small_cells_and_only_analysts_see_it(comune, worker, person, client):
     region = regione()
     analyst = OperatoreFactory(ente=region, ruolo="analista_regionale")
     case = to_erogazione(cartella_open(assistito=person, by=worker), worker)

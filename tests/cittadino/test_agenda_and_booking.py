@@ -175,11 +175,10 @@ def test_cancel_frees_the_slot_and_move_swaps_it_until_the_cutoff(comune, agende
 
 
 def test_no_show_only_after_the_start_of_a_confirmed_booking(comune, person, agende):
-    front_desk = OperatoreFactory(ente=comune, ruolo="segretariato")
+    operator = OperatoreFactory(ente=comune, ruolo="segretariato")
     cittadino = cittadino_ensure(codice_fiscale=person.codice_fiscale, nome="Luca", cognome="Quaranta")
     slot = agende.first_free()
     p = prenotazione_create(slot_id=slot.pk, cittadino=cittadino, **booking_kwargs(comune))
-    operator = front_desk
     with pytest.raises(ValidationError, match="non è ancora iniziato"):
         prenotazione_no_show(prenotazione=p, by=operator)
     p = prenotazione_no_show(prenotazione=p, by=operator, now=slot.inizio + timedelta(minutes=10))

@@ -191,8 +191,7 @@ def test_the_platform_admin_cannot_store_an_operator_with_a_wrong_check_characte
 @pytest.mark.django_db
 def test_the_emergency_access_form_refuses_a_wrong_check_character_and_writes_nothing(db, client):
     other_comune = foreign_comune()
-    foreign_worker = OperatoreFactory(ente=other_comune, ruolo="assistente_sociale")
-    operatore = foreign_worker
+    operatore = OperatoreFactory(ente=other_comune, ruolo="assistente_sociale")
     client.force_login(operatore)
     accessi_before = AccessoEmergenza.objects.count()
     data = {

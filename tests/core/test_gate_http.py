@@ -79,8 +79,7 @@ def test_portal_and_waas_keep_their_own_credentials(comune, client, settings):
 
 def test_an_operator_without_any_active_incarico_is_refused_but_may_log_out(db, client):
     neighbour = neighbour_comune()
-    neighbour_front_desk = OperatoreFactory(ente=neighbour, ruolo="segretariato")
-    user = neighbour_front_desk
+    user = OperatoreFactory(ente=neighbour, ruolo="segretariato")
     client.force_login(user)
     assert client.get(reverse("home")).status_code == 200
     for incarico in Incarico.objects.filter(operatore__user=user):

@@ -78,7 +78,7 @@ def test_ambito_staff_never_register_people(db):
 def test_role_groups_follow_roles_py_after_a_capability_is_added_or_removed(comune, monkeypatch):
     """An installation made before a role gained (or lost) a capability catches up at the next migrate."""
     neighbour = neighbour_comune()
-    front_desk = OperatoreFactory(ente=comune, ruolo="segretariato")
+    user = OperatoreFactory(ente=comune, ruolo="segretariato")
     neighbour_front_desk = OperatoreFactory(ente=neighbour, ruolo="segretariato")
     responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
     from django.core.management import call_command
@@ -86,7 +86,6 @@ def test_role_groups_follow_roles_py_after_a_capability_is_added_or_removed(comu
     from cse.core import roles
     from cse.core.models import EnteGroupObjectPermission
 
-    user = front_desk
     ente = comune
     EnteGroupObjectPermission.objects.filter(
         group__name=f"ente-{ente.pk}:segretariato", permission__codename=Capability.MANAGE_AGENDA

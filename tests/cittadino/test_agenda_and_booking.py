@@ -26,7 +26,7 @@ from cse.cittadino.services import (
 from cse.cittadino.slots import slots_generate
 from tests.support.agenda import booking_kwargs
 from tests.support.factories import OperatoreFactory, make_sportello
-from tests.support.places import foreign_comune, resident
+from tests.support.places import resident
 
 pytestmark = pytest.mark.django_db
 
@@ -75,8 +75,7 @@ def test_logged_in_booking_is_confirmed_with_receipt_email_and_ics(
     assert slot not in free_slots(agende.a1)
 
 
-def test_residence_known_to_the_system_wins_over_the_declared_one(comune, agende):
-    other_comune = foreign_comune()
+def test_residence_known_to_the_system_wins_over_the_declared_one(comune, other_comune, agende):
     foreign_person = resident(other_comune, cognome="Lamanna", nome="Vito", sesso="M")
     cittadino = cittadino_ensure(codice_fiscale=foreign_person.codice_fiscale, nome="Vito", cognome="Lamanna")
     foreign_person.comune_residenza = other_comune.comune

@@ -18,7 +18,7 @@ from cse.cittadino.services import prenotazione_cancel, prenotazione_confirm, pr
 from cse.cittadino.services_agenda import PrenotazioniCoinvolte, regola_orario_delete
 from tests.support.agenda import booking_kwargs
 from tests.support.factories import OperatoreFactory, make_sportello
-from tests.support.places import foreign_comune, neighbour_comune
+from tests.support.places import neighbour_comune
 
 pytestmark = pytest.mark.django_db
 
@@ -244,8 +244,9 @@ def test_changes_are_post_only(client, pua, operatore):
     assert RegolaOrario.objects.filter(pk=regola.pk).exists()
 
 
-def test_another_comune_and_colleagues_without_the_agenda_role_get_404_on_every_new_url(comune, worker, client, pua):
-    other_comune = foreign_comune()
+def test_another_comune_and_colleagues_without_the_agenda_role_get_404_on_every_new_url(
+    comune, other_comune, worker, client, pua
+):
     neighbour = neighbour_comune()
     foreign_front_desk = OperatoreFactory(ente=other_comune, ruolo="segretariato")
     neighbour_responsabile = OperatoreFactory(ente=neighbour, ruolo="responsabile")

@@ -13,7 +13,7 @@ from cse.cittadino.glossary import StatoPrenotazione
 from cse.cittadino.services import cittadino_ensure, prenotazione_create
 from tests.support.agenda import booking_kwargs
 from tests.support.factories import CartellaFactory, OperatoreFactory, add_case_content
-from tests.support.places import foreign_comune, neighbour_comune, resident
+from tests.support.places import neighbour_comune, resident
 from tests.support.portal import portal_for
 
 pytestmark = pytest.mark.django_db
@@ -196,8 +196,7 @@ def test_opening_the_cartella_from_a_booking_registers_nobody_when_the_case_cann
     assert not Assistito.objects.filter(codice_fiscale="FRRGLI85M41F284Z").exists()  # no half-registered person
 
 
-def test_operator_of_another_comune_gets_404_on_agenda_and_booking(comune, agende, client):
-    other_comune = foreign_comune()
+def test_operator_of_another_comune_gets_404_on_agenda_and_booking(comune, other_comune, agende, client):
     foreign_front_desk = OperatoreFactory(ente=other_comune, ruolo="segretariato")
     p = prenotazione_create(slot_id=agende.first_free().pk, **booking_kwargs(comune))
     client.force_login(foreign_front_desk)

@@ -90,10 +90,10 @@ def test_another_citizen_sees_only_the_reads_of_their_own_record(neighbour_perso
 
 
 def test_the_purpose_text_written_for_operators_is_not_shown(person, client):
-    worker = OperatoreFactory(ente=person.owner_ente, ruolo="assistente_sociale")
-    case = CartellaFactory(assistito=person, by=worker)
     from cse.core.audit import log_access
 
+    worker = OperatoreFactory(ente=person.owner_ente, ruolo="assistente_sociale")
+    case = CartellaFactory(assistito=person, by=worker)
     log_access(
         user=worker,
         assistito_id=person.pk,

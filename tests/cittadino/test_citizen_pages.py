@@ -181,9 +181,9 @@ def test_front_office_sees_the_booking_in_the_agenda_and_opens_the_cartella(comu
 
 
 def test_opening_the_cartella_from_a_booking_registers_nobody_when_the_case_cannot_be_opened(comune, agende, client):
-    front_desk = OperatoreFactory(ente=comune, ruolo="segretariato")
     from unittest import mock
 
+    front_desk = OperatoreFactory(ente=comune, ruolo="segretariato")
     from django.core.exceptions import ValidationError
 
     cittadino = cittadino_ensure(codice_fiscale="FRRGLI85M41F284Z", nome="Giulia", cognome="Ferri")

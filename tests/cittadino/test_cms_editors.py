@@ -214,9 +214,9 @@ def test_the_section_cannot_be_moved_to_another_ente(comune, other_comune):
 
 
 def test_editors_upload_and_choose_media_in_their_own_collection_only(comune, other_comune, client):
-    editor = OperatoreFactory(ente=comune, ruolo="redattore_portale")
     from wagtail.documents.models import Document
 
+    editor = OperatoreFactory(ente=comune, ruolo="redattore_portale")
     molfetta, altamura = _sections(comune, other_comune)
     assert molfetta.collezione_id and altamura.collezione_id and molfetta.collezione_id != altamura.collezione_id
     foreign_doc = Document.objects.create(

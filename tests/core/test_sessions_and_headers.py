@@ -126,10 +126,10 @@ def test_the_confirmation_never_sends_to_another_site(comune, client):
 
 
 def test_an_operator_with_a_second_factor_confirms_with_the_code_too(comune, client, monkeypatch):
-    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
     user = responsabile
     device = TOTPDevice.objects.create(user=user, name="telefono", confirmed=True)
     _login(client, user)

@@ -161,9 +161,9 @@ def test_esiti_ok_stores_the_siuss_id_and_an_error_reopens_the_item_for_the_oper
 
 @pytest.mark.django_db
 def test_correcting_an_acquired_flow_cancels_it_with_c_then_inserts_anew(comune, case, a1, pdnd, client):
-    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
     from cse.siuss.xsd import xsd_errors
 
+    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
     _ready_flows(case, 1)
     flussi_expose(ente=comune)
     original = Flusso.objects.get(ente=comune)
@@ -227,7 +227,7 @@ def _shape(response) -> tuple:
 
 
 @pytest.mark.django_db
-def test_every_refused_voucher_gets_the_same_byte_identical_401(db, a1, pdnd, client):
+def test_every_refused_voucher_gets_the_same_byte_identical_401(a1, pdnd, client):
     answers = _refusals(client, a1)
     reference = answers.pop("expired")
     assert reference.status_code == 401 and reference["Content-Type"] == "application/problem+json"
@@ -237,7 +237,7 @@ def test_every_refused_voucher_gets_the_same_byte_identical_401(db, a1, pdnd, cl
 
 
 @pytest.mark.django_db
-def test_a_voucher_is_refused_the_second_time_even_after_the_cache_is_emptied(db, a1, pdnd, client):
+def test_a_voucher_is_refused_the_second_time_even_after_the_cache_is_emptied(a1, pdnd, client):
     """The jti lives in the replay store (DB table here), not in a per-process cache that forgets it."""
     from django.core.cache import cache
 
@@ -249,14 +249,14 @@ def test_a_voucher_is_refused_the_second_time_even_after_the_cache_is_emptied(db
 
 
 @pytest.mark.django_db
-def test_a_voucher_with_a_string_exp_is_a_401_not_a_server_error(db, a1, pdnd, client):
+def test_a_voucher_with_a_string_exp_is_a_401_not_a_server_error(a1, pdnd, client):
     url = reverse("siuss:waas_flussi", kwargs={"codice": "F284"})
     for claim in ({"exp": str(int(time.time()) + 300)}, {"iat": str(int(time.time()))}, {"nbf": "0"}):
         assert client.get(url, {"since": 0}, **_auth(a1, claims=claim)).status_code == 401, claim
 
 
 @pytest.mark.django_db
-def test_vouchers_issued_in_the_future_or_lasting_too_long_are_refused(db, a1, pdnd, client, settings):
+def test_vouchers_issued_in_the_future_or_lasting_too_long_are_refused(a1, pdnd, client, settings):
     url = reverse("siuss:waas_flussi", kwargs={"codice": "F284"})
     settings.SIUSS_VOUCHER_MAX_LIFETIME_SECONDS = 600
     assert client.get(url, {"since": 0}, **_auth(a1, ttl=601)).status_code == 401
@@ -266,10 +266,10 @@ def test_vouchers_issued_in_the_future_or_lasting_too_long_are_refused(db, a1, p
 
 
 @pytest.mark.django_db
-def test_a_voucher_for_one_ente_opens_nothing_of_another_and_unknown_enti_look_the_same(db, a1, pdnd, client):
-    other_comune = foreign_comune()
+def test_a_voucher_for_one_ente_opens_nothing_of_another_and_unknown_enti_look_the_same(a1, pdnd, client):
     from tests.support.siuss import eservice_for
 
+    other_comune = foreign_comune()
     b1 = eservice_for(other_comune)
     voucher_a = _auth(a1)
     other = client.get(reverse("siuss:waas_flussi", kwargs={"codice": b1.ente.codice}), {"since": 0}, **voucher_a)
@@ -279,7 +279,7 @@ def test_a_voucher_for_one_ente_opens_nothing_of_another_and_unknown_enti_look_t
 
 
 @pytest.mark.django_db
-def test_bad_parameters_and_bodies_get_problem_json_400(db, a1, pdnd, client):
+def test_bad_parameters_and_bodies_get_problem_json_400(a1, pdnd, client):
     for params in ({}, {"since": "-1"}, {"since": "abc"}, {"since": 0, "limit": 101}, {"since": 0, "limit": "x"}):
         response = client.get(reverse("siuss:waas_flussi", kwargs={"codice": "F284"}), params, **_auth(a1))
         assert response.status_code == 400 and response["Content-Type"] == "application/problem+json", params
@@ -294,7 +294,7 @@ def test_bad_parameters_and_bodies_get_problem_json_400(db, a1, pdnd, client):
 
 
 @pytest.mark.django_db
-def test_rate_limit_answers_429_with_retry_after(db, a1, pdnd, client):
+def test_rate_limit_answers_429_with_retry_after(a1, pdnd, client):
     from django.core.cache import cache
 
     cache.clear()
@@ -315,7 +315,7 @@ def test_status_is_problem_json(client):
 
 
 @pytest.mark.django_db
-def test_an_esito_with_a_nul_character_is_stored_not_a_server_error(db, a1, pdnd, client):
+def test_an_esito_with_a_nul_character_is_stored_not_a_server_error(a1, pdnd, client):
     # found by schemathesis on PostgreSQL (text and jsonb cannot hold U+0000)
     esito = {"id_flusso": "X\x00", "tipo": "SINBA", "ts_flusso": "2026-11-20T10:00:00Z"}
     esito |= {"ts_acquisizione": "2026-11-21T10:00:00Z", "codice_esito": "OK", "descrizione_esito": "\x00"}

@@ -1,7 +1,8 @@
 """The few places a test lives in: a home comune with the ISTAT and cadastral codes of Molfetta (the forms, the
 SIUSS flows and the synthetic codici fiscali use F284 / 072029), a neighbour comune of the same ambito (Giovinazzo)
-and a foreign comune of another ambito (Altamura), plus their ambiti and the region. Each helper builds through the
-factories and returns the Ente; calling it twice returns the same Ente (codes are unique)."""
+and a foreign comune of another ambito (Altamura), plus their ambiti and the region, each built through the factories
+(calling a place helper twice returns the same Ente: codes are unique); and what lives there: a resident, a case
+handed to the ambito, one operator per role."""
 
 from __future__ import annotations
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import pytest
 
 from cse.cittadino.agenda import Sportello
+from tests.support.factories import make_sportello
+from tests.support.places import foreign_comune, home_comune
 
 
 @dataclass
@@ -26,8 +28,19 @@ class Agende:
 
 
 @pytest.fixture
-def agende(world) -> Agende:
-    return Agende(a1=Sportello.objects.get(ente=world.enti["A1"]), b1=Sportello.objects.get(ente=world.enti["B1"]))
+def comune(db):
+    return home_comune()
+
+
+@pytest.fixture
+def other_comune(db):
+    return foreign_comune()
+
+
+@pytest.fixture
+def agende(comune, other_comune) -> Agende:
+    """The segretariato of the home comune (a1) and of a comune of another ambito (b1), open every day 9-12."""
+    return Agende(a1=make_sportello(comune), b1=make_sportello(other_comune))
 
 
 @pytest.fixture(autouse=True)

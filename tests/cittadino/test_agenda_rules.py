@@ -17,9 +17,15 @@ from cse.cittadino.selectors import free_slots, free_times
 from cse.cittadino.services import prenotazione_cancel, prenotazione_confirm, prenotazione_create
 from cse.cittadino.services_agenda import PrenotazioniCoinvolte, regola_orario_delete
 from tests.support.agenda import booking_kwargs
-from tests.support.factories import make_sportello
+from tests.support.factories import OperatoreFactory, make_sportello
+from tests.support.places import neighbour_comune
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def worker(comune):
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
 
 
 def _next(weekday: int) -> date:
@@ -32,9 +38,9 @@ def _on(day: date, sportello: Sportello) -> list[Slot]:
     return [s for s in free_slots(sportello) if timezone.localtime(s.inizio).date() == day]
 
 
-def _confirmed_booking(world, sportello: Sportello, day: date) -> Prenotazione:
+def _confirmed_booking(sportello: Sportello, day: date) -> Prenotazione:
     slot = _on(day, sportello)[0]
-    p = prenotazione_create(slot_id=slot.pk, **booking_kwargs(world))
+    p = prenotazione_create(slot_id=slot.pk, **booking_kwargs(sportello.ente))
     return prenotazione_confirm(codice=p.codice)
 
 
@@ -50,19 +56,19 @@ def _rows() -> tuple[int, ...]:
 
 
 @pytest.fixture
-def pua(world) -> Sportello:
+def pua(comune) -> Sportello:
     """Molfetta's PUA, open Monday to Friday 9-12: no Saturday, no Sunday."""
-    return make_sportello(world.enti["A1"], nome="PUA Molfetta", days=range(5))
+    return make_sportello(comune, nome="PUA Molfetta", days=range(5))
 
 
 @pytest.fixture
-def operatore(world, client):
-    user = world.user("A1", "segretariato")
+def operatore(comune, client):
+    user = OperatoreFactory(ente=comune, ruolo="segretariato")
     client.force_login(user)
     return user
 
 
-def test_the_operator_opens_on_saturday_mornings_and_citizens_see_the_new_times(world, client, pua, operatore):
+def test_the_operator_opens_on_saturday_mornings_and_citizens_see_the_new_times(client, pua, operatore):
     saturday = _next(5)
     assert _on(saturday, pua) == []
     agenda = client.get(reverse("locale:agenda_sportello", kwargs={"pk": pua.pk})).content.decode()
@@ -86,10 +92,10 @@ def test_the_operator_opens_on_saturday_mornings_and_citizens_see_the_new_times(
     assert "sabato" in client.get(reverse("locale:agenda_regole", kwargs={"pk": pua.pk})).content.decode()
 
 
-def test_a_closure_over_a_confirmed_booking_is_refused_with_the_booking_listed(world, client, operatore):
-    segretariato = Sportello.objects.get(ente=world.enti["A1"], nome="Segretariato sociale")
+def test_a_closure_over_a_confirmed_booking_is_refused_with_the_booking_listed(comune, client, operatore):
+    segretariato = make_sportello(comune)  # open every day 9-12
     day = timezone.localdate() + timedelta(days=3)
-    booking = _confirmed_booking(world, segretariato, day)
+    booking = _confirmed_booking(segretariato, day)
     before = _rows()
     url = reverse("locale:agenda_chiusura_nuova", kwargs={"pk": segretariato.pk})
     closure = {"chiusura-dal": day - timedelta(days=1), "chiusura-al": day, "chiusura-motivo": "Festa patronale"}
@@ -111,10 +117,10 @@ def test_a_closure_over_a_confirmed_booking_is_refused_with_the_booking_listed(w
     assert Chiusura.objects.filter(sportello=segretariato, motivo="Festa patronale").count() == 1
 
 
-def test_removing_or_narrowing_the_hours_of_a_booked_day_is_refused_too(world, client, operatore):
-    segretariato = Sportello.objects.get(ente=world.enti["A1"], nome="Segretariato sociale")
+def test_removing_or_narrowing_the_hours_of_a_booked_day_is_refused_too(comune, client, operatore):
+    segretariato = make_sportello(comune)  # open every day 9-12
     day = timezone.localdate() + timedelta(days=4)
-    booking = _confirmed_booking(world, segretariato, day)  # 9:00
+    booking = _confirmed_booking(segretariato, day)  # 9:00
     regola = segretariato.regole.get(giorno=day.weekday())
     before = _rows()
 
@@ -139,7 +145,7 @@ def test_removing_or_narrowing_the_hours_of_a_booked_day_is_refused_too(world, c
     assert time(12, 30) in {timezone.localtime(s.inizio).time() for s in _on(day, segretariato)}
 
 
-def test_an_extra_opening_on_sunday_gives_bookable_slots_and_can_be_removed(world, client, pua, operatore):
+def test_an_extra_opening_on_sunday_gives_bookable_slots_and_can_be_removed(client, pua, operatore):
     sunday = _next(6)
     response = client.post(
         reverse("locale:agenda_apertura_nuova", kwargs={"pk": pua.pk}),
@@ -153,7 +159,7 @@ def test_an_extra_opening_on_sunday_gives_bookable_slots_and_can_be_removed(worl
     assert _on(sunday, pua) == []
 
 
-def test_settings_change_the_slot_length_and_the_horizon(world, client, pua, operatore):
+def test_settings_change_the_slot_length_and_the_horizon(client, pua, operatore):
     monday = _next(0)
     response = client.post(
         reverse("locale:agenda_impostazioni", kwargs={"pk": pua.pk}),
@@ -238,7 +244,13 @@ def test_changes_are_post_only(client, pua, operatore):
     assert RegolaOrario.objects.filter(pk=regola.pk).exists()
 
 
-def test_another_comune_and_colleagues_without_the_agenda_role_get_404_on_every_new_url(world, client, pua):
+def test_another_comune_and_colleagues_without_the_agenda_role_get_404_on_every_new_url(
+    comune, other_comune, worker, client, pua
+):
+    neighbour = neighbour_comune()
+    foreign_front_desk = OperatoreFactory(ente=other_comune, ruolo="segretariato")
+    neighbour_responsabile = OperatoreFactory(ente=neighbour, ruolo="responsabile")
+    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
     regola = pua.regole.first()
     chiusura = Chiusura.objects.create(sportello=pua, dal=date(2099, 1, 1), al=date(2099, 1, 2), motivo="prova")
     apertura = AperturaStraordinaria.objects.create(
@@ -259,11 +271,7 @@ def test_another_comune_and_colleagues_without_the_agenda_role_get_404_on_every_
     }
     before = _rows()
     # Altamura's front office (another ambito), Molfetta's social worker (no agenda role), Giovinazzo's responsabile
-    for user in (
-        world.user("B1", "segretariato"),
-        world.user("A1", "assistente_sociale"),
-        world.user("A2", "responsabile"),
-    ):
+    for user in (foreign_front_desk, worker, neighbour_responsabile):
         client.force_login(user)
         for name, pk in urls.items():
             # a change is refused exactly like one on an office that does not exist; a page is simply not there
@@ -273,5 +281,5 @@ def test_another_comune_and_colleagues_without_the_agenda_role_get_404_on_every_
             assert absent in (404, 405)
     assert _rows() == before
     # ...while Molfetta's responsabile (who holds the agenda role) reaches them
-    client.force_login(world.user("A1", "responsabile"))
+    client.force_login(responsabile)
     assert client.get(reverse("locale:agenda_chiusura", kwargs={"pk": chiusura.pk})).status_code == 200

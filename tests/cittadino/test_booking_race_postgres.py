@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from tests.support.places import neighbour_comune
 from tests.support.race import run_race
 
 pytestmark = [
@@ -14,9 +15,9 @@ pytestmark = [
 ]
 
 
-def test_two_hundred_clients_twenty_slots(world, settings):
+def test_two_hundred_clients_twenty_slots(db, settings):
     settings.CSE_BOOKING_RATE_LIMIT = 10_000
-    result = run_race(world.enti["A2"], clients=200, slots=20, pool=40)
+    result = run_race(neighbour_comune(), clients=200, slots=20, pool=40)
     assert result.errors == []
     assert result.bookings == 20
     assert result.double_booked_slots == 0

@@ -17,9 +17,18 @@ from wagtail.test.utils.form_data import querydict_from_html
 from cse.cittadino.pages.notizia import NotiziaPage
 from cse.cittadino.pages.servizio import ServizioPage
 from cse.cittadino.pages.sezione import SezioneEntePage
+from tests.support.factories import OperatoreFactory, make_sportello
+from tests.support.places import regione
+from tests.support.portal import portal_for
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def portal(comune, other_comune):
+    """Every test here works on the portal with the sections of two comuni of different ambiti."""
+    portal_for(comune, other_comune)
 
 
 def _servizio(sezione, title):
@@ -33,12 +42,13 @@ def _servizio(sezione, title):
     return page
 
 
-def test_editor_edits_own_section_and_not_another_entes(world, client):
-    molfetta = SezioneEntePage.objects.get(ente=world.enti["A1"])
-    altamura = SezioneEntePage.objects.get(ente=world.enti["B1"])
+def test_editor_edits_own_section_and_not_another_entes(comune, other_comune, client):
+    editor = OperatoreFactory(ente=comune, ruolo="redattore_portale")
+    molfetta = SezioneEntePage.objects.get(ente=comune)
+    altamura = SezioneEntePage.objects.get(ente=other_comune)
     own = _servizio(molfetta, "Assistenza domiciliare")
     foreign = _servizio(altamura, "Assistenza domiciliare Altamura")
-    client.force_login(world.user("A1", "redattore_portale"))
+    client.force_login(editor)
 
     assert client.get(reverse("wagtailadmin_home")).status_code == 200
     assert client.get(reverse("wagtailadmin_pages:edit", args=[own.pk])).status_code == 200
@@ -59,18 +69,17 @@ def test_editor_edits_own_section_and_not_another_entes(world, client):
     assert client.get(add_own).status_code == 200
 
 
-def test_other_operators_have_no_cms_access(world, client):
-    client.force_login(world.user("A1", "assistente_sociale"))
+def test_other_operators_have_no_cms_access(comune, client):
+    client.force_login(OperatoreFactory(ente=comune, ruolo="assistente_sociale"))
     response = client.get(reverse("wagtailadmin_home"))
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_published_service_page_is_served_with_prenota_link(world, client):
-    sezione = SezioneEntePage.objects.get(ente=world.enti["A1"])
-    from cse.cittadino.agenda import Sportello
+def test_published_service_page_is_served_with_prenota_link(comune, client):
+    sezione = SezioneEntePage.objects.get(ente=comune)
 
     page = _servizio(sezione, "Segretariato sociale")
-    page.sportello = Sportello.objects.get(ente=world.enti["A1"])
+    page.sportello = make_sportello(comune)
     page.argomento = "non_autosufficienza"
     page.save_revision().publish()
     html = client.get(page.url).content.decode()
@@ -83,8 +92,8 @@ def test_published_service_page_is_served_with_prenota_link(world, client):
 # --- per-ente scoping through every admin action, field bounds, media collections --------------------------------
 
 
-def _sections(world):
-    return SezioneEntePage.objects.get(ente=world.enti["A1"]), SezioneEntePage.objects.get(ente=world.enti["B1"])
+def _sections(comune, other_comune):
+    return SezioneEntePage.objects.get(ente=comune), SezioneEntePage.objects.get(ente=other_comune)
 
 
 def _edit_data(client, page, **changes) -> dict:
@@ -96,8 +105,9 @@ def _edit_data(client, page, **changes) -> dict:
     return data
 
 
-def test_editor_cannot_publish_unpublish_delete_or_move_another_entes_pages(world, client):
-    molfetta, altamura = _sections(world)
+def test_editor_cannot_publish_unpublish_delete_or_move_another_entes_pages(comune, other_comune, client):
+    editor = OperatoreFactory(ente=comune, ruolo="redattore_portale")
+    molfetta, altamura = _sections(comune, other_comune)
     own = _servizio(molfetta, "Assistenza domiciliare")
     live = _servizio(altamura, "Servizio pubblicato di Altamura")
     draft = altamura.add_child(
@@ -106,7 +116,7 @@ def test_editor_cannot_publish_unpublish_delete_or_move_another_entes_pages(worl
         )
     )
     draft.save_revision()
-    client.force_login(world.user("A1", "redattore_portale"))
+    client.force_login(editor)
 
     attempts = [
         reverse("wagtailadmin_pages:unpublish", args=[live.pk]),
@@ -133,14 +143,14 @@ def test_editor_cannot_publish_unpublish_delete_or_move_another_entes_pages(worl
     assert altamura.live and SezioneEntePage.objects.filter(pk=altamura.pk).exists()
 
 
-def test_a_service_cannot_book_at_another_entes_front_office(world, client):
-    from cse.cittadino.agenda import Sportello
+def test_a_service_cannot_book_at_another_entes_front_office(comune, other_comune, client):
+    editor = OperatoreFactory(ente=comune, ruolo="redattore_portale")
 
-    molfetta, _ = _sections(world)
+    molfetta, _ = _sections(comune, other_comune)
     page = _servizio(molfetta, "Segretariato sociale")
-    foreign = Sportello.objects.get(ente=world.enti["B1"])
-    own = Sportello.objects.get(ente=world.enti["A1"])
-    client.force_login(world.user("A1", "redattore_portale"))
+    foreign = make_sportello(other_comune)
+    own = make_sportello(comune)
+    client.force_login(editor)
 
     html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
     offered = [o.get("value") for o in WagtailTestUtils.get_soup(html).select('select[name="sportello"] option')]
@@ -171,10 +181,11 @@ def test_a_service_cannot_book_at_another_entes_front_office(world, client):
     ("value", "message"),
     [("-1", "non può essere negativa"), ("100000.01", "non può superare 100.000 euro")],
 )
-def test_the_isee_threshold_stays_between_zero_and_100000(world, client, value, message):
-    molfetta, _ = _sections(world)
+def test_the_isee_threshold_stays_between_zero_and_100000(comune, other_comune, client, value, message):
+    editor = OperatoreFactory(ente=comune, ruolo="redattore_portale")
+    molfetta, _ = _sections(comune, other_comune)
     page = _servizio(molfetta, "Contributi economici")
-    client.force_login(world.user("A1", "redattore_portale"))
+    client.force_login(editor)
     response = client.post(
         reverse("wagtailadmin_pages:edit", args=[page.pk]),
         _edit_data(client, page, soglia_isee=value, **{"action-publish": "publish"}),
@@ -186,30 +197,31 @@ def test_the_isee_threshold_stays_between_zero_and_100000(world, client, value, 
     page.full_clean()
 
 
-def test_a_news_date_must_be_plausible(world):
-    molfetta, _ = _sections(world)
+def test_a_news_date_must_be_plausible(comune, other_comune):
+    molfetta, _ = _sections(comune, other_comune)
     news = NotiziaPage(title="Notizia", sommario="s", testo="<p>t</p>", data=date(1900, 1, 1))
     with pytest.raises(ValidationError, match="dal 2000"):
         molfetta.add_child(instance=news)
     assert not NotiziaPage.objects.child_of(molfetta).filter(title="Notizia").exists()
 
 
-def test_the_section_cannot_be_moved_to_another_ente(world):
-    molfetta, _ = _sections(world)
-    molfetta.ente = world.enti["REG"]  # an ente without a section: the unique link would not stop it
+def test_the_section_cannot_be_moved_to_another_ente(comune, other_comune):
+    region = regione()
+    molfetta, _ = _sections(comune, other_comune)
+    molfetta.ente = region  # an ente without a section: the unique link would not stop it
     with pytest.raises(ValidationError, match="non si può cambiare"):
         molfetta.full_clean()
 
 
-def test_editors_upload_and_choose_media_in_their_own_collection_only(world, client):
+def test_editors_upload_and_choose_media_in_their_own_collection_only(comune, other_comune, client):
     from wagtail.documents.models import Document
 
-    molfetta, altamura = _sections(world)
+    editor = OperatoreFactory(ente=comune, ruolo="redattore_portale")
+    molfetta, altamura = _sections(comune, other_comune)
     assert molfetta.collezione_id and altamura.collezione_id and molfetta.collezione_id != altamura.collezione_id
     foreign_doc = Document.objects.create(
         title="Modulo di Altamura", file=SimpleUploadedFile("altamura.pdf", PDF), collection=altamura.collezione
     )
-    editor = world.user("A1", "redattore_portale")
     client.force_login(editor)
 
     for collection in (altamura.collezione, molfetta.collezione):
@@ -230,30 +242,30 @@ def test_editors_upload_and_choose_media_in_their_own_collection_only(world, cli
     assert [c.pk for c in images.collections_user_has_permission_for(editor, "add")] == [molfetta.collezione_id]
 
 
-def test_editor_rights_are_resynchronised_from_one_place(world):
+def test_editor_rights_are_resynchronised_from_one_place(comune, other_comune):
     """A permission granted by hand on another ente's section or collection is removed by the next sync."""
     from django.contrib.auth.models import Group, Permission
     from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
     from cse.cittadino.cms import portale_editori_ensure
 
-    molfetta, altamura = _sections(world)
-    group = Group.objects.get(name=f"ente-{world.enti['A1'].pk}:redattore_portale")
+    molfetta, altamura = _sections(comune, other_comune)
+    group = Group.objects.get(name=f"ente-{comune.pk}:redattore_portale")
     GroupPagePermission.objects.create(
         group=group, page=altamura, permission=Permission.objects.get(codename="change_page")
     )
     GroupCollectionPermission.objects.create(
         group=group, collection=altamura.collezione, permission=Permission.objects.get(codename="add_document")
     )
-    portale_editori_ensure(ente=world.enti["A1"])
+    portale_editori_ensure(ente=comune)
     assert set(GroupPagePermission.objects.filter(group=group).values_list("page_id", flat=True)) == {molfetta.pk}
     assert set(GroupCollectionPermission.objects.filter(group=group).values_list("collection_id", flat=True)) == {
         molfetta.collezione_id
     }
 
 
-def test_publishing_an_older_copy_of_the_section_keeps_its_collection(world):
-    molfetta, _ = _sections(world)
+def test_publishing_an_older_copy_of_the_section_keeps_its_collection(comune, other_comune):
+    molfetta, _ = _sections(comune, other_comune)
     collezione = molfetta.collezione_id
     stale = SezioneEntePage.objects.get(pk=molfetta.pk)
     stale.collezione = None  # as in a revision saved before the collection existed

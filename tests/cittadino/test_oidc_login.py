@@ -17,6 +17,7 @@ from cse.cittadino.agenda import Cittadino
 from cse.cittadino.oidc import ACR_SESSION_KEY, CitizenRefused, codice_fiscale_from_claims, spid_level
 from cse.demo.synthetic import codice_fiscale_for
 from cse.settings.checks import check_citizen_oidc_settings
+from tests.support.factories import OperatoreFactory
 
 CF = codice_fiscale_for("Prova", "Giulia", "F", datetime.date(1985, 3, 12), "F284")
 CF_CLAIM = "https://attributes.eid.gov.it/fiscal_number"
@@ -102,8 +103,8 @@ def test_missing_or_invalid_identity_claims_are_refused_and_nothing_is_created(o
     assert get_user_model().objects.count() == users
 
 
-def test_an_operators_codice_fiscale_cannot_log_in_as_a_citizen(op, client, world):
-    operatore = world.user("A1", "assistente_sociale").operatore
+def test_an_operators_codice_fiscale_cannot_log_in_as_a_citizen(op, client, comune):
+    operatore = OperatoreFactory(ente=comune, ruolo="assistente_sociale").operatore
     op.citizen = {CF_CLAIM: f"TINIT-{operatore.codice_fiscale}", "given_name": "X", "family_name": "Y"}
     response = client.get(start(client))
     assert response.status_code == 403 and "account di operatore" in response.content.decode()

@@ -13,13 +13,13 @@ from cse.cittadino.services import cittadino_ensure, prenotazione_create, prenot
 from tests.support.factories import make_sportello
 
 
-def _book(world, cittadino, slot):
+def _book(cittadino, slot):
     return prenotazione_create(
         slot_id=slot.pk,
         nome=cittadino.nome,
         cognome=cittadino.cognome,
         email="mara@example.invalid",
-        comune_residenza=world.enti["A1"].comune,
+        comune_residenza=slot.sportello.ente.comune,
         argomento="informazioni",
         motivo="Informazioni",
         cittadino=cittadino,
@@ -27,8 +27,8 @@ def _book(world, cittadino, slot):
 
 
 @pytest.fixture
-def same_hour(world):
-    sportello = make_sportello(world.enti["A1"], nome="Sportello centro", posti=2)
+def same_hour(comune):
+    sportello = make_sportello(comune, nome="Sportello centro", posti=2)
     start = free_slots(sportello).filter(inizio__gte=timezone.now() + timedelta(days=2)).order_by("inizio").first()
     places = list(free_slots(sportello).filter(inizio=start.inizio).order_by("posto"))
     later = free_slots(sportello).filter(inizio__gte=start.fine).order_by("inizio").first()
@@ -37,22 +37,22 @@ def same_hour(world):
 
 
 @pytest.mark.django_db
-def test_a_second_booking_at_the_same_hour_is_refused_and_nothing_is_written(world, same_hour):
+def test_a_second_booking_at_the_same_hour_is_refused_and_nothing_is_written(same_hour):
     cittadino, places, later = same_hour
     assert len(places) == 2
-    _book(world, cittadino, places[0])
+    _book(cittadino, places[0])
     before = Prenotazione.objects.count()
     with pytest.raises(ValidationError, match="già un appuntamento a quell'ora"):
-        _book(world, cittadino, places[1])
+        _book(cittadino, places[1])
     assert Prenotazione.objects.count() == before
-    assert _book(world, cittadino, later).slot == later  # another hour is fine
+    assert _book(cittadino, later).slot == later  # another hour is fine
 
 
 @pytest.mark.django_db
-def test_moving_onto_the_hour_of_another_own_booking_is_refused(world, same_hour):
+def test_moving_onto_the_hour_of_another_own_booking_is_refused(same_hour):
     cittadino, places, later = same_hour
-    _book(world, cittadino, places[0])
-    second = _book(world, cittadino, later)
+    _book(cittadino, places[0])
+    second = _book(cittadino, later)
     with pytest.raises(ValidationError, match="già un appuntamento a quell'ora"):
         prenotazione_move(prenotazione=second, slot_id=places[1].pk)
     second.refresh_from_db()

@@ -9,23 +9,24 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cse.cittadino.agenda import Slot, Sportello
+from cse.cittadino.agenda import Slot
 from cse.cittadino.selectors import booking_token, free_slots
 from cse.cittadino.services import prenotazione_create
+from tests.support.factories import make_sportello
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def prenotazione(world):
-    sportello = Sportello.objects.get(ente=world.enti["A1"])
+def prenotazione(comune):
+    sportello = make_sportello(comune)
     slot = free_slots(sportello).filter(inizio__gte=timezone.now() + timedelta(hours=3)).order_by("inizio").first()
     return prenotazione_create(
         slot_id=slot.pk,
         nome="Giulia",
         cognome="Ferri",
         email="giulia.ferri@example.invalid",
-        comune_residenza=world.enti["A1"].comune,
+        comune_residenza=comune.comune,
         argomento="informazioni",
         motivo="Informazioni sull'assistenza domiciliare",
     )

@@ -23,16 +23,32 @@ from cse.core.audit_chain import (
     verify_access_chain,
 )
 from cse.core.models import AccessLog, AuditAnchor, AuditCheck
+from tests.support.factories import CartellaFactory, OperatoreFactory
+from tests.support.places import home_comune, neighbour_comune, resident
 
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="triggers exist on PostgreSQL only")
 
 
-def _read(world, n: int, *, who=("A1", "assistente_sociale")) -> list[AccessLog]:
-    """n reads of the A1 person by an operator, as the selectors log them."""
-    person = world.assistiti["A1"]
+@pytest.fixture
+def comune(db):
+    return home_comune()
+
+
+@pytest.fixture
+def worker(comune):
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def person(comune):
+    return resident(comune)
+
+
+def _read(person, worker, n: int) -> list[AccessLog]:
+    """n reads of the person by an operator, as the selectors log them."""
     return [
         log_access(
-            user=world.user(*who),
+            user=worker,
             assistito_id=person.pk,
             oggetto_tipo="assistito",
             oggetto_id=person.pk,
@@ -72,10 +88,11 @@ def _sql(statement: str, params=()) -> None:
 # --- the chain ---------------------------------------------------------------------------------------------------
 
 
-def test_normal_use_leaves_a_chain_that_verifies_with_an_italian_count(world, client):
-    client.force_login(world.user("A1", "assistente_sociale"))
-    client.get(reverse("locale:cartella_detail", kwargs={"pk": world.cartelle["A1"].pk}))
-    client.get(reverse("locale:assistito_detail", kwargs={"pk": world.assistiti["A1"].pk}))
+def test_normal_use_leaves_a_chain_that_verifies_with_an_italian_count(person, worker, client):
+    case = CartellaFactory(assistito=person, by=worker)
+    client.force_login(worker)
+    client.get(reverse("locale:cartella_detail", kwargs={"pk": case.pk}))
+    client.get(reverse("locale:assistito_detail", kwargs={"pk": person.pk}))
     first, second = AccessLog.objects.order_by("id")
     assert first.prev_hash == "" and second.prev_hash == first.hash and len(second.hash) == 64
     assert "Registro degli accessi integro: 2 righe verificate." in _verify()
@@ -83,14 +100,14 @@ def test_normal_use_leaves_a_chain_that_verifies_with_an_italian_count(world, cl
     assert check.ok and check.righe == 2 and check.last_id == second.pk
 
 
-def test_the_walk_reads_in_batches_and_still_sees_every_row(world):
-    _read(world, 7)
+def test_the_walk_reads_in_batches_and_still_sees_every_row(person, worker):
+    _read(person, worker, 7)
     report = verify_access_chain(batch_size=2)
     assert report.ok and report.righe == 7
 
 
-def test_a_row_altered_by_raw_sql_is_named(world):
-    rows = _read(world, 4)
+def test_a_row_altered_by_raw_sql_is_named(person, worker):
+    rows = _read(person, worker, 4)
     with _trigger_off():
         _sql("UPDATE core_accesslog SET finalita = %s WHERE id = %s", ["ritoccata", rows[2].pk])
         with pytest.raises(CommandError, match=f"Riga {rows[2].pk} alterata"):
@@ -98,23 +115,23 @@ def test_a_row_altered_by_raw_sql_is_named(world):
     assert not AuditCheck.objects.get().ok
 
 
-def test_a_timestamp_moved_by_one_microsecond_is_caught(world):
-    rows = _read(world, 3)
+def test_a_timestamp_moved_by_one_microsecond_is_caught(person, worker):
+    rows = _read(person, worker, 3)
     with _trigger_off():
         _sql("UPDATE core_accesslog SET at = %s WHERE id = %s", [rows[1].at + dt.timedelta(microseconds=1), rows[1].pk])
         assert verify_access_chain().broken_id == rows[1].pk
 
 
-def test_a_row_deleted_in_the_middle_breaks_the_chain_at_the_next_row(world):
-    rows = _read(world, 5)
+def test_a_row_deleted_in_the_middle_breaks_the_chain_at_the_next_row(person, worker):
+    rows = _read(person, worker, 5)
     with _trigger_off():
         _sql("DELETE FROM core_accesslog WHERE id = %s", [rows[2].pk])
         with pytest.raises(CommandError, match=f"Catena interrotta alla riga {rows[3].pk}.*dopo la riga {rows[1].pk}"):
             _verify()
 
 
-def test_two_rows_swapped_are_caught(world):
-    rows = _read(world, 4)
+def test_two_rows_swapped_are_caught(person, worker):
+    rows = _read(person, worker, 4)
     a, b = rows[1], rows[2]
     with _trigger_off():
         for row, other in ((a, b), (b, a)):
@@ -125,8 +142,8 @@ def test_two_rows_swapped_are_caught(world):
         assert verify_access_chain().broken_id == a.pk
 
 
-def test_rows_cut_from_the_end_after_a_verification_are_caught(world):
-    rows = _read(world, 4)
+def test_rows_cut_from_the_end_after_a_verification_are_caught(person, worker):
+    rows = _read(person, worker, 4)
     _verify()
     with _trigger_off():
         _sql("DELETE FROM core_accesslog WHERE id >= %s", [rows[2].pk])
@@ -134,36 +151,39 @@ def test_rows_cut_from_the_end_after_a_verification_are_caught(world):
             _verify()
 
 
-def test_the_ente_admin_sees_the_chain_status_and_downloads_the_log_as_csv(world, client):
-    _read(world, 2)
-    _read(world, 1, who=("A2", "assistente_sociale"))  # logged against A1's person: still A1's log
-    client.force_login(world.user("A1", "amministratore_ente"))
-    url = reverse("ente_accessi", kwargs={"pk": world.enti["A1"].pk})
+def test_the_ente_admin_sees_the_chain_status_and_downloads_the_log_as_csv(comune, person, worker, client):
+    other_comune = neighbour_comune()
+    other_worker = OperatoreFactory(ente=other_comune, ruolo="assistente_sociale")
+    other_person = resident(other_comune)
+    _read(person, worker, 2)
+    _read(person, other_worker, 1)  # logged against the comune's person: still the comune's log
+    client.force_login(OperatoreFactory(ente=comune, ruolo="amministratore_ente"))
+    url = reverse("ente_accessi", kwargs={"pk": comune.pk})
     assert "non è ancora stata verificata" in client.get(url).content.decode()
     _verify()
     assert "integro: 3 righe verificate" in client.get(url).content.decode()
-    csv_url = reverse("ente_accessi_csv", kwargs={"pk": world.enti["A1"].pk})
-    body = client.get(csv_url, {"assistito": world.assistiti["A1"].pk}).content.decode()
+    csv_url = reverse("ente_accessi_csv", kwargs={"pk": comune.pk})
+    body = client.get(csv_url, {"assistito": person.pk}).content.decode()
     lines = body.strip().splitlines()
     assert lines[0].startswith("data_ora;operatore") and len(lines) == 4
-    assert world.user("A1", "assistente_sociale").get_username() in body
-    assert client.get(csv_url, {"assistito": world.assistiti["A2"].pk}).content.decode().count("\n") == 1
-    assert client.get(reverse("ente_accessi_csv", kwargs={"pk": world.enti["A2"].pk})).status_code == 404
+    assert worker.get_username() in body
+    assert client.get(csv_url, {"assistito": other_person.pk}).content.decode().count("\n") == 1
+    assert client.get(reverse("ente_accessi_csv", kwargs={"pk": other_comune.pk})).status_code == 404
 
 
 # --- retention ---------------------------------------------------------------------------------------------------
 
 
-def _old_reads(world, n: int, years_ago: int = 3) -> list[AccessLog]:
+def _old_reads(person, worker, n: int, years_ago: int = 3) -> list[AccessLog]:
     """Reads written `years_ago` years back: the clock, not the rows, is moved (rows cannot be updated)."""
     then = timezone.now() - dt.timedelta(days=365 * years_ago)
     with mock.patch.object(timezone, "now", return_value=then):
-        return _read(world, n)
+        return _read(person, worker, n)
 
 
-def test_purge_refuses_a_cutoff_younger_than_24_months_and_deletes_nothing(world, settings):
-    _old_reads(world, 2)
-    _read(world, 2)
+def test_purge_refuses_a_cutoff_younger_than_24_months_and_deletes_nothing(person, worker, settings):
+    _old_reads(person, worker, 2)
+    _read(person, worker, 2)
     before = AccessLog.objects.count()
     with pytest.raises(CommandError, match="almeno 24 mesi"):
         call_command("purge_audit", "--months", "12")
@@ -179,12 +199,12 @@ def test_purge_refuses_a_cutoff_younger_than_24_months_and_deletes_nothing(world
     assert AccessLog.objects.count() == before and not AuditAnchor.objects.exists()
 
 
-def test_purge_removes_only_old_rows_and_the_chain_verifies_from_the_anchor(world):
-    old = _old_reads(world, 3)
-    person = Assistito.objects.get(pk=world.assistiti["A1"].pk)
+def test_purge_removes_only_old_rows_and_the_chain_verifies_from_the_anchor(person, worker):
+    old = _old_reads(person, worker, 3)
+    person = Assistito.objects.get(pk=person.pk)
     person._history_date = timezone.now() - dt.timedelta(days=365 * 3)
     person.save()  # one history row three years old (simple-history takes the date from the instance)
-    young = _read(world, 2)
+    young = _read(person, worker, 2)
     history = Assistito.history.count()
     out = StringIO()
     call_command("purge_audit", stdout=out)
@@ -194,21 +214,21 @@ def test_purge_removes_only_old_rows_and_the_chain_verifies_from_the_anchor(worl
     anchor = AuditAnchor.objects.get()
     assert (anchor.last_id, anchor.hash, anchor.righe_eliminate) == (old[-1].pk, old[-1].hash, 3)
     assert "integro: 2 righe verificate" in _verify()
-    _read(world, 1)
+    _read(person, worker, 1)
     assert "integro: 3 righe verificate" in _verify()
 
 
-def test_purge_of_everything_old_keeps_linking_new_rows_to_the_anchor(world):
-    old = _old_reads(world, 2)
+def test_purge_of_everything_old_keeps_linking_new_rows_to_the_anchor(person, worker):
+    old = _old_reads(person, worker, 2)
     call_command("purge_audit", stdout=StringIO())
     assert not AccessLog.objects.exists()
-    (new,) = _read(world, 1)
+    (new,) = _read(person, worker, 1)
     assert new.prev_hash == old[-1].hash
     assert "integro: 1 righe verificate" in _verify()
 
 
-def test_purge_is_refused_while_the_chain_is_broken(world):
-    rows = _old_reads(world, 3)
+def test_purge_is_refused_while_the_chain_is_broken(person, worker):
+    rows = _old_reads(person, worker, 3)
     with _trigger_off():
         _sql("UPDATE core_accesslog SET finalita = %s WHERE id = %s", ["x", rows[0].pk])
         with pytest.raises(CommandError, match="la catena non è integra"):
@@ -227,8 +247,8 @@ def test_months_before_clamps_to_the_end_of_the_month():
 
 
 @on_postgres
-def test_postgres_refuses_update_and_delete_of_access_log_rows_whatever_the_client(world):
-    (row,) = _read(world, 1)
+def test_postgres_refuses_update_and_delete_of_access_log_rows_whatever_the_client(person, worker):
+    (row,) = _read(person, worker, 1)
     for statement in (
         "UPDATE core_accesslog SET finalita = 'x' WHERE id = %s",
         "DELETE FROM core_accesslog WHERE id = %s",
@@ -239,7 +259,7 @@ def test_postgres_refuses_update_and_delete_of_access_log_rows_whatever_the_clie
 
 
 @on_postgres
-def test_postgres_refuses_to_change_or_delete_young_history_rows(world):
+def test_postgres_refuses_to_change_or_delete_young_history_rows(person):
     assert Assistito.history.model._meta.db_table == "cartella_historicalassistito"
     row = Assistito.history.order_by("history_id").first()
     for statement in (
@@ -252,9 +272,9 @@ def test_postgres_refuses_to_change_or_delete_young_history_rows(world):
 
 
 @on_postgres
-def test_postgres_lets_only_rows_older_than_24_months_be_deleted(world):
-    (old,) = _old_reads(world, 1)
-    (young,) = _read(world, 1)
+def test_postgres_lets_only_rows_older_than_24_months_be_deleted(person, worker):
+    (old,) = _old_reads(person, worker, 1)
+    (young,) = _read(person, worker, 1)
     _sql("DELETE FROM core_accesslog WHERE id = %s", [old.pk])
     with pytest.raises(DatabaseError, match="più recenti di 24 mesi"), transaction.atomic():
         _sql("DELETE FROM core_accesslog WHERE id = %s", [young.pk])
@@ -268,15 +288,15 @@ def test_every_history_table_of_the_project_carries_the_trigger(db):
 
 
 @on_postgres
-def test_verify_reports_a_disabled_trigger(world):
-    _read(world, 1)
+def test_verify_reports_a_disabled_trigger(person, worker):
+    _read(person, worker, 1)
     _sql("SET CONSTRAINTS ALL IMMEDIATE")
     _sql(f"ALTER TABLE cartella_historicalcartella DISABLE TRIGGER {TRIGGER_NAME}")
     with pytest.raises(CommandError, match="cartella_historicalcartella"):
         _verify()
 
 
-def test_without_database_triggers_verify_says_the_protection_is_only_in_the_application(world):
+def test_without_database_triggers_verify_says_the_protection_is_only_in_the_application(db):
     if connection.vendor == "postgresql":
         assert "Trigger in sola aggiunta attivi" in _verify()
     else:

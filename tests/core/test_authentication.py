@@ -7,12 +7,18 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cse.core.otp_activation import codice_attivazione_issue
-from tests.support.factories import PASSWORD
+from tests.support.factories import PASSWORD, OperatoreFactory
+from tests.support.places import home_comune
 
 
 @pytest.fixture
-def operator(world):
-    return world.user("A1", "assistente_sociale")
+def comune(db):
+    return home_comune()
+
+
+@pytest.fixture
+def operator(db):
+    return OperatoreFactory(ente=home_comune(), ruolo="assistente_sociale")
 
 
 def test_the_login_page_logs_an_operator_in(operator, client):
@@ -39,7 +45,8 @@ def token_for(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def test_outside_demo_mode_an_operator_must_enrol_and_pass_a_totp_code(world, operator, client, settings):
+def test_outside_demo_mode_an_operator_must_enrol_and_pass_a_totp_code(comune, operator, client, settings):
+    admin = OperatoreFactory(ente=comune, ruolo="amministratore_ente")
     settings.CSE_REQUIRE_OTP = True
     client.post(reverse("login"), {"username": operator.username, "password": PASSWORD})
     cartella_url = reverse("locale:assistiti_list")
@@ -50,7 +57,7 @@ def test_outside_demo_mode_an_operator_must_enrol_and_pass_a_totp_code(world, op
     codice = codice_attivazione_issue(
         operatore=operator.operatore,
         ente=operator.operatore.incarichi.get().ente,
-        by=world.user("A1", "amministratore_ente"),
+        by=admin,
     )
     client.post(reverse("otp_setup"), {"codice": codice})
     device = TOTPDevice.objects.get(user=operator, confirmed=False)

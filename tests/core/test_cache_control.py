@@ -11,14 +11,30 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cse.cartella.services import cartella_open
-from cse.cittadino.agenda import Sportello
 from cse.cittadino.selectors import free_slots
 from cse.cittadino.services import cittadino_ensure, prenotazione_create
 from cse.core.middleware import NoStoreForPersonalDataMiddleware
+from tests.support.factories import OperatoreFactory, make_sportello
+from tests.support.places import home_comune, resident
 
 pytestmark = pytest.mark.django_db
 
 STATIC_POLICY = "max-age=315360000, public, immutable"
+
+
+@pytest.fixture
+def comune(db):
+    return home_comune()
+
+
+@pytest.fixture
+def worker(comune):
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def person(comune):
+    return resident(comune)
 
 
 def _no_store(response) -> bool:
@@ -26,8 +42,8 @@ def _no_store(response) -> bool:
     return {"no-store", "private"} <= directives
 
 
-def _booking(world, cittadino=None):
-    sportello = Sportello.objects.get(ente=world.enti["A1"])
+def _booking(comune, cittadino=None):
+    sportello = make_sportello(comune)
     slot = free_slots(sportello).filter(inizio__gte=timezone.now() + timedelta(hours=3)).order_by("inizio").first()
     return prenotazione_create(
         slot_id=slot.pk,
@@ -35,29 +51,28 @@ def _booking(world, cittadino=None):
         nome="Giulia",
         cognome="Ferri",
         email="giulia.ferri@example.invalid",
-        comune_residenza=world.enti["A1"].comune,
+        comune_residenza=comune.comune,
         argomento="informazioni",
         motivo="Informazioni sull'assistenza domiciliare",
     )
 
 
-def test_an_operator_page_is_not_stored(world, client):
-    client.force_login(world.user("A1", "assistente_sociale"))
+def test_an_operator_page_is_not_stored(worker, client):
+    client.force_login(worker)
     response = client.get(reverse("locale:assistiti_list"))
     assert response.status_code == 200 and _no_store(response)
 
 
-def test_a_case_pdf_is_not_stored(world, client):
-    worker = world.user("A1", "assistente_sociale")
-    case = cartella_open(assistito=world.assistiti["A1"], by=worker)
+def test_a_case_pdf_is_not_stored(worker, person, client):
+    case = cartella_open(assistito=person, by=worker)
     client.force_login(worker)
     response = client.get(reverse("locale:pdf", kwargs={"pk": case.pk, "kind": "riepilogo"}))
     assert response["Content-Type"] == "application/pdf" and _no_store(response)
 
 
-def test_the_citizens_own_bookings_and_receipt_pdf_are_not_stored(world, client):
-    cittadino = cittadino_ensure(codice_fiscale=world.assistiti["A1"].codice_fiscale, nome="Luca", cognome="Quaranta")
-    prenotazione = _booking(world, cittadino)
+def test_the_citizens_own_bookings_and_receipt_pdf_are_not_stored(comune, person, client):
+    cittadino = cittadino_ensure(codice_fiscale=person.codice_fiscale, nome=person.nome, cognome=person.cognome)
+    prenotazione = _booking(comune, cittadino)
     client.force_login(cittadino.user)
     area = client.get(reverse("cittadino:area_personale"))
     assert prenotazione.codice in area.content.decode() and _no_store(area)
@@ -65,10 +80,10 @@ def test_the_citizens_own_bookings_and_receipt_pdf_are_not_stored(world, client)
     assert pdf["Content-Type"] == "application/pdf" and _no_store(pdf)
 
 
-def test_a_receipt_opened_from_the_e_mail_link_without_a_session_is_not_stored(world, client):
+def test_a_receipt_opened_from_the_e_mail_link_without_a_session_is_not_stored(comune, client):
     from cse.cittadino.selectors import booking_token
 
-    prenotazione = _booking(world)
+    prenotazione = _booking(comune)
     url = reverse("cittadino:ricevuta", kwargs={"codice": prenotazione.codice})
     response = client.get(url, {"t": booking_token(prenotazione)})
     assert response.status_code == 200 and _no_store(response)
@@ -91,13 +106,13 @@ def _through_middleware(path: str, user) -> HttpResponse:
     return NoStoreForPersonalDataMiddleware(static_handler)(request)
 
 
-def test_static_files_stay_cacheable_even_for_a_logged_in_operator(world, settings):
-    response = _through_middleware(f"{settings.STATIC_URL}css/cse.css", world.user("A1", "assistente_sociale"))
+def test_static_files_stay_cacheable_even_for_a_logged_in_operator(worker, settings):
+    response = _through_middleware(f"{settings.STATIC_URL}css/cse.css", worker)
     assert response["Cache-Control"] == STATIC_POLICY
 
 
-def test_a_public_page_seen_without_a_session_stays_cacheable(world):
+def test_a_public_page_seen_without_a_session_stays_cacheable(worker):
     from django.contrib.auth.models import AnonymousUser
 
     assert _through_middleware("/servizi/", AnonymousUser())["Cache-Control"] == STATIC_POLICY
-    assert _no_store(_through_middleware("/servizi/", world.user("A1", "assistente_sociale")))
+    assert _no_store(_through_middleware("/servizi/", worker))

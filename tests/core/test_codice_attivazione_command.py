@@ -11,11 +11,17 @@ from django.core.management import CommandError, call_command
 
 from cse.core.models import CodiceAttivazione
 from cse.core.otp_activation import codice_attivazione_redeem
-from tests.support.factories import PASSWORD
+from tests.support.factories import PASSWORD, OperatoreFactory
+from tests.support.places import home_comune, neighbour_comune
 
 pytestmark = pytest.mark.django_db
 
 CODE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b")
+
+
+@pytest.fixture
+def comune(db):
+    return home_comune()
 
 
 @pytest.fixture
@@ -29,13 +35,13 @@ def _run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_the_superuser_issues_a_code_printed_once_that_the_administrator_can_redeem(world, superuser):
-    admin = world.user("A1", "amministratore_ente")
+def test_the_superuser_issues_a_code_printed_once_that_the_administrator_can_redeem(comune, superuser):
+    admin = OperatoreFactory(ente=comune, ruolo="amministratore_ente")
     output = _run(admin.username, "--da", superuser.username)
     codes = CODE.findall(output)
     assert len(codes) == 1
     stored = CodiceAttivazione.objects.get(operatore=admin.operatore)
-    assert stored.emesso_da == superuser and stored.ente == world.enti["A1"]
+    assert stored.emesso_da == superuser and stored.ente == comune
     assert codes[0] not in stored.codice_hash
     device = codice_attivazione_redeem(user=admin, codice=codes[0])
     assert device.user == admin and not device.confirmed
@@ -50,15 +56,17 @@ def test_the_superuser_issues_a_code_printed_once_that_the_administrator_can_red
         ("own-account", "va chiesto a un altro amministratore"),
     ],
 )
-def test_the_command_refuses_in_italian_and_writes_nothing(world, superuser, case, message):
-    admin = world.user("A1", "amministratore_ente")
+def test_the_command_refuses_in_italian_and_writes_nothing(comune, superuser, case, message):
+    neighbour = neighbour_comune()
+    admin = OperatoreFactory(ente=comune, ruolo="amministratore_ente")
+    neighbour_admin = OperatoreFactory(ente=neighbour, ruolo="amministratore_ente")
     args = [admin.username, "--da", superuser.username]
     if case == "not-superuser":
-        args[2] = world.user("A2", "amministratore_ente").username
+        args[2] = neighbour_admin.username
     elif case == "unknown-operator":
         args[0] = "nessuno"
     elif case == "wrong-ente":
-        args += ["--ente", world.enti["A2"].codice]
+        args += ["--ente", neighbour.codice]
     elif case == "own-account":
         args[2] = admin.username
         get_user_model().objects.filter(pk=admin.pk).update(is_superuser=True)

@@ -25,13 +25,19 @@ from cse.core.validators import (
     validate_codice_fiscale,
 )
 from cse.demo.synthetic import codice_fiscale_for
-from tests.support.factories import PASSWORD
+from tests.support.factories import PASSWORD, OperatoreFactory
+from tests.support.places import foreign_comune, home_comune
 
 BAD_CHECK = "RSSMRA80A01F284X"  # right shape, right date and place; only the last character is wrong
 ITALIAN_MESSAGES = {CF_MESSAGE, CF_LENGTH_MESSAGE, PIVA_MESSAGE}
 CF_FIELD_NAME = re.compile(r"^(codice_fiscale(_\w+)?|cf|cf_\w+|\w+_cf)$")
 
 SYNTHETIC_CF = codice_fiscale_for("Ferri", "Sara", "F", date(1985, 5, 20), "F284")
+
+
+@pytest.fixture
+def comune(db):
+    return home_comune()
 
 
 def _with_check_character(partial: str) -> str:
@@ -131,8 +137,9 @@ def _counts() -> tuple[int, int, int]:
 
 
 @pytest.mark.django_db
-def test_the_ente_admin_cannot_create_an_operator_with_a_wrong_check_character(world, client):
-    client.force_login(world.user("A1", "amministratore_ente"))
+def test_the_ente_admin_cannot_create_an_operator_with_a_wrong_check_character(comune, client):
+    admin = OperatoreFactory(ente=comune, ruolo="amministratore_ente")
+    client.force_login(admin)
     before = _counts()
     data = {
         "username": "sara.ferri",
@@ -144,14 +151,14 @@ def test_the_ente_admin_cannot_create_an_operator_with_a_wrong_check_character(w
         "ruolo": "assistente_sociale",
         "password": "Una-Password-Lunga-2026",
     }
-    response = client.post(reverse("ente_operatori", kwargs={"pk": world.enti["A1"].pk}), data)
+    response = client.post(reverse("ente_operatori", kwargs={"pk": comune.pk}), data)
     assert response.status_code == 200
     assert CF_MESSAGE in response.content.decode()
     assert _counts() == before
 
 
 @pytest.mark.django_db
-def test_the_operator_service_refuses_a_wrong_check_character_and_writes_nothing(world):
+def test_the_operator_service_refuses_a_wrong_check_character_and_writes_nothing(comune):
     """seed_demo and any future caller go through operatore_create, not only the form."""
     before = _counts()
     with pytest.raises(ValidationError) as exc:
@@ -162,7 +169,7 @@ def test_the_operator_service_refuses_a_wrong_check_character_and_writes_nothing
             last_name="Ferri",
             email="sara@example.invalid",
             codice_fiscale=BAD_CHECK,
-            ente=world.enti["A1"],
+            ente=comune,
             ruolo="assistente_sociale",
         )
     assert exc.value.message_dict["codice_fiscale"] == [CF_MESSAGE]
@@ -182,8 +189,9 @@ def test_the_platform_admin_cannot_store_an_operator_with_a_wrong_check_characte
 
 
 @pytest.mark.django_db
-def test_the_emergency_access_form_refuses_a_wrong_check_character_and_writes_nothing(world, client):
-    operatore = world.user("B1", "assistente_sociale")
+def test_the_emergency_access_form_refuses_a_wrong_check_character_and_writes_nothing(db, client):
+    other_comune = foreign_comune()
+    operatore = OperatoreFactory(ente=other_comune, ruolo="assistente_sociale")
     client.force_login(operatore)
     accessi_before = AccessoEmergenza.objects.count()
     data = {

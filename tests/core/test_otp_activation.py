@@ -13,18 +13,25 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cse.core.models import CodiceAttivazione
 from cse.core.otp_activation import codice_attivazione_issue
+from tests.support.factories import OperatoreFactory
+from tests.support.places import foreign_comune, home_comune
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def operator(world):
-    return world.user("A1", "assistente_sociale")
+def comune(db):
+    return home_comune()
 
 
 @pytest.fixture
-def admin(world):
-    return world.user("A1", "amministratore_ente")
+def operator(comune):
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def admin(comune):
+    return OperatoreFactory(ente=comune, ruolo="amministratore_ente")
 
 
 @pytest.fixture
@@ -50,7 +57,7 @@ def test_without_a_code_the_enrolment_page_shows_no_secret_and_creates_no_device
     assert not TOTPDevice.objects.filter(user=operator).exists()
 
 
-def test_the_admin_issues_a_code_shown_once_and_stored_hashed(world, operator, admin, client):
+def test_the_admin_issues_a_code_shown_once_and_stored_hashed(db, operator, admin, client):
     client.force_login(admin)
     incarico = operator.operatore.incarichi.get()
     page = client.post(reverse("codice_attivazione_emetti", kwargs={"pk": incarico.pk})).content.decode()
@@ -84,8 +91,9 @@ def test_the_right_code_unlocks_the_qr_code_and_a_totp_code_completes_the_enrolm
     ],
 )
 def test_a_wrong_expired_reused_or_foreign_code_is_refused_in_italian(
-    world, operator, admin, client, settings, case, message
+    comune, operator, admin, client, settings, case, message
 ):
+    front_desk = OperatoreFactory(ente=comune, ruolo="segretariato")
     settings.CSE_REQUIRE_OTP = True
     codice = _issue(operator, admin)
     if case == "sbagliato":
@@ -97,7 +105,7 @@ def test_a_wrong_expired_reused_or_foreign_code_is_refused_in_italian(
         first.force_login(operator)
         assert first.post(reverse("otp_setup"), {"codice": codice}).status_code == 302
     elif case == "di-un-altro":
-        other = world.user("A1", "segretariato")
+        other = front_desk
         codice = _issue(other, admin)
     elif case == "sostituito":
         _issue(operator, admin)  # a newer code replaces the one the operator holds
@@ -126,14 +134,17 @@ def test_no_code_for_an_operator_whose_second_factor_is_active(operator, admin, 
     assert not CodiceAttivazione.objects.exists()
 
 
-def test_the_administrator_of_another_comune_gets_404(world, operator, client):
-    client.force_login(world.user("B1", "amministratore_ente"))
+def test_the_administrator_of_another_comune_gets_404(db, operator, client):
+    other_comune = foreign_comune()
+    foreign_admin = OperatoreFactory(ente=other_comune, ruolo="amministratore_ente")
+    client.force_login(foreign_admin)
     incarico = operator.operatore.incarichi.get()
     assert client.post(reverse("codice_attivazione_emetti", kwargs={"pk": incarico.pk})).status_code == 404
     assert not CodiceAttivazione.objects.exists()
 
 
-def test_a_worker_without_the_admin_role_cannot_issue_codes(world, operator, client):
-    client.force_login(world.user("A1", "segretariato"))
+def test_a_worker_without_the_admin_role_cannot_issue_codes(comune, operator, client):
+    front_desk = OperatoreFactory(ente=comune, ruolo="segretariato")
+    client.force_login(front_desk)
     incarico = operator.operatore.incarichi.get()
     assert client.post(reverse("codice_attivazione_emetti", kwargs={"pk": incarico.pk})).status_code == 404

@@ -5,28 +5,50 @@ import pytest
 from cse.core.permissions import ente_ids_for, forget_cached_capabilities
 from cse.core.roles import Capability, capabilities_of
 from cse.core.services import incarico_assign, incarico_revoke
+from tests.support.factories import OperatoreFactory
+from tests.support.places import (
+    every_role,
+    foreign_ambito,
+    foreign_comune,
+    home_ambito,
+    home_comune,
+    neighbour_comune,
+    regione,
+)
+
+
+@pytest.fixture
+def comune(db):
+    return home_comune()
+
+
+@pytest.fixture
+def worker(comune):
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
 
 
 @pytest.mark.django_db
-def test_each_role_holds_exactly_its_capabilities_in_its_own_ente_only(world):
-    for (key, ruolo), user in world.all_users():
+def test_each_role_holds_exactly_its_capabilities_in_its_own_ente_only(db):
+    enti = (home_comune(), neighbour_comune(), foreign_comune(), home_ambito(), foreign_ambito(), regione())
+    for ente, ruolo, user in every_role(*enti):
         for capability in Capability:
-            expected = {world.enti[key].pk} if capability in capabilities_of(ruolo, world.enti[key].tipo) else set()
-            assert ente_ids_for(user, capability) == expected, (key, ruolo, capability)
+            expected = {ente.pk} if capability in capabilities_of(ruolo, ente.tipo) else set()
+            assert ente_ids_for(user, capability) == expected, (ente.codice, ruolo, capability)
 
 
 @pytest.mark.django_db
-def test_an_operator_with_roles_in_two_enti_keeps_them_apart(world):
-    user = world.user("A1", "segretariato")
-    incarico_assign(operatore=user.operatore, ente=world.enti["A2"], ruolo="responsabile")
+def test_an_operator_with_roles_in_two_enti_keeps_them_apart(comune):
+    neighbour = neighbour_comune()
+    user = OperatoreFactory(ente=comune, ruolo="segretariato")
+    incarico_assign(operatore=user.operatore, ente=neighbour, ruolo="responsabile")
     forget_cached_capabilities(user)
-    assert ente_ids_for(user, Capability.VIEW_AUDIT) == {world.enti["A2"].pk}
-    assert ente_ids_for(user, Capability.REGISTER_PERSONE) == {world.enti["A1"].pk, world.enti["A2"].pk}
+    assert ente_ids_for(user, Capability.VIEW_AUDIT) == {neighbour.pk}
+    assert ente_ids_for(user, Capability.REGISTER_PERSONE) == {comune.pk, neighbour.pk}
 
 
 @pytest.mark.django_db
-def test_revoking_an_incarico_removes_its_access_at_once(world):
-    user = world.user("A1", "assistente_sociale")
+def test_revoking_an_incarico_removes_its_access_at_once(worker):
+    user = worker
     incarico = user.operatore.incarichi.get()
     incarico_revoke(incarico=incarico)
     forget_cached_capabilities(user)
@@ -35,8 +57,8 @@ def test_revoking_an_incarico_removes_its_access_at_once(world):
 
 
 @pytest.mark.django_db
-def test_capabilities_are_resolved_once_per_request(world, django_assert_num_queries):
-    user = world.user("A1", "assistente_sociale")
+def test_capabilities_are_resolved_once_per_request(worker, django_assert_num_queries):
+    user = worker
     forget_cached_capabilities(user)
     with django_assert_num_queries(3):
         for capability in Capability:
@@ -44,22 +66,27 @@ def test_capabilities_are_resolved_once_per_request(world, django_assert_num_que
 
 
 @pytest.mark.django_db
-def test_ambito_staff_never_register_people(world):
+def test_ambito_staff_never_register_people(db):
+    ambito = home_ambito()
     for ruolo in ("assistente_sociale", "responsabile"):
-        assert ente_ids_for(world.user("AMB_A", ruolo), Capability.REGISTER_PERSONE) == frozenset()
-        assert ente_ids_for(world.user("AMB_A", ruolo), Capability.MANAGE_CARTELLE) == {world.enti["AMB_A"].pk}
+        staff = OperatoreFactory(ente=ambito, ruolo=ruolo)
+        assert ente_ids_for(staff, Capability.REGISTER_PERSONE) == frozenset()
+        assert ente_ids_for(staff, Capability.MANAGE_CARTELLE) == {ambito.pk}
 
 
 @pytest.mark.django_db
-def test_role_groups_follow_roles_py_after_a_capability_is_added_or_removed(world, monkeypatch):
+def test_role_groups_follow_roles_py_after_a_capability_is_added_or_removed(comune, monkeypatch):
     """An installation made before a role gained (or lost) a capability catches up at the next migrate."""
+    neighbour = neighbour_comune()
+    user = OperatoreFactory(ente=comune, ruolo="segretariato")
+    neighbour_front_desk = OperatoreFactory(ente=neighbour, ruolo="segretariato")
+    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
     from django.core.management import call_command
 
     from cse.core import roles
     from cse.core.models import EnteGroupObjectPermission
 
-    user = world.user("A1", "segretariato")
-    ente = world.enti["A1"]
+    ente = comune
     EnteGroupObjectPermission.objects.filter(
         group__name=f"ente-{ente.pk}:segretariato", permission__codename=Capability.MANAGE_AGENDA
     ).delete()  # as if the role had gained manage_agenda after this group was created
@@ -73,5 +100,5 @@ def test_role_groups_follow_roles_py_after_a_capability_is_added_or_removed(worl
     forget_cached_capabilities(user)
     assert ente_ids_for(user, Capability.MANAGE_AGENDA) == {ente.pk}
     assert ente_ids_for(user, Capability.VIEW_PERSONE) == frozenset()
-    assert ente_ids_for(world.user("A2", "segretariato"), Capability.VIEW_PERSONE) == frozenset()
-    assert ente_ids_for(world.user("A1", "responsabile"), Capability.VIEW_PERSONE) == {ente.pk}
+    assert ente_ids_for(neighbour_front_desk, Capability.VIEW_PERSONE) == frozenset()
+    assert ente_ids_for(responsabile, Capability.VIEW_PERSONE) == {ente.pk}

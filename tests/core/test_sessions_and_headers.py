@@ -17,11 +17,33 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from tests.support.factories import PASSWORD
+from tests.support.ambito_work import pending_transfer
+from tests.support.factories import PASSWORD, CartellaFactory, OperatoreFactory
+from tests.support.places import home_ambito, home_comune, neighbour_comune, regione, resident
 from tests.support.submission import TokenClient
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
+
+
+@pytest.fixture
+def comune(db):
+    return home_comune()
+
+
+@pytest.fixture
+def worker(comune):
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def person(comune):
+    return resident(comune)
+
+
+@pytest.fixture
+def case(person, worker):
+    return CartellaFactory(assistito=person, by=worker)
 
 
 def _login(client, user):
@@ -38,18 +60,18 @@ def _later(monkeypatch, seconds: float) -> None:
 # --- session lifecycle ------------------------------------------------------------------------------------------------
 
 
-def test_login_gives_a_new_session_key_and_the_pre_login_one_is_gone(world, client):
+def test_login_gives_a_new_session_key_and_the_pre_login_one_is_gone(worker, client):
     before = client.session
     before["visitato"] = True
     before.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = before.session_key
-    after = _login(client, world.user("A1", "assistente_sociale"))
+    after = _login(client, worker)
     assert after != before.session_key
     assert not Session.objects.filter(session_key=before.session_key).exists()
 
 
-def test_logout_deletes_the_session_row_and_the_old_cookie_opens_nothing(world, client):
-    key = _login(client, world.user("A1", "assistente_sociale"))
+def test_logout_deletes_the_session_row_and_the_old_cookie_opens_nothing(worker, client):
+    key = _login(client, worker)
     assert Session.objects.filter(session_key=key).exists()
     client.post(reverse("logout"))
     assert not Session.objects.filter(session_key=key).exists()
@@ -64,9 +86,9 @@ def test_idle_sessions_expire_and_every_request_renews_the_window():
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and settings.SESSION_COOKIE_HTTPONLY
 
 
-def test_an_active_session_still_ends_ten_hours_after_login(world, client, monkeypatch):
+def test_an_active_session_still_ends_ten_hours_after_login(worker, client, monkeypatch):
     assert settings.CSE_SESSION_ABSOLUTE_SECONDS == 10 * 3600
-    key = _login(client, world.user("A1", "assistente_sociale"))
+    key = _login(client, worker)
     _later(monkeypatch, 9 * 3600)
     assert client.get(reverse("locale:assistiti_list")).status_code == 200
     _later(monkeypatch, 10 * 3600 + 60)
@@ -78,10 +100,11 @@ def test_an_active_session_still_ends_ten_hours_after_login(world, client, monke
 # --- re-authentication ------------------------------------------------------------------------------------------------
 
 
-def test_an_export_needs_the_password_again_after_ten_minutes_and_returns_to_it(world, client, monkeypatch):
+def test_an_export_needs_the_password_again_after_ten_minutes_and_returns_to_it(comune, client, monkeypatch):
+    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
     assert settings.CSE_REAUTH_MINUTES == 10
-    _login(client, world.user("A1", "responsabile"))
-    export = reverse("siuss:dashboard_csv", kwargs={"pk": world.enti["A1"].pk})
+    _login(client, responsabile)
+    export = reverse("siuss:dashboard_csv", kwargs={"pk": comune.pk})
     assert client.get(export).status_code == 200  # logging in counts as entering the password
     _later(monkeypatch, 11 * 60)
     response = client.get(export)
@@ -95,20 +118,22 @@ def test_an_export_needs_the_password_again_after_ten_minutes_and_returns_to_it(
     assert client.get(export).status_code == 200
 
 
-def test_the_confirmation_never_sends_to_another_site(world, client):
-    _login(client, world.user("A1", "responsabile"))
+def test_the_confirmation_never_sends_to_another_site(comune, client):
+    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
+    _login(client, responsabile)
     response = client.post(reverse("reauth"), {"password": PASSWORD, "next": "https://evil.example.invalid/"})
     assert response.status_code == 302 and response["Location"] == reverse("home")
 
 
-def test_an_operator_with_a_second_factor_confirms_with_the_code_too(world, client, monkeypatch):
+def test_an_operator_with_a_second_factor_confirms_with_the_code_too(comune, client, monkeypatch):
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    user = world.user("A1", "responsabile")
+    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
+    user = responsabile
     device = TOTPDevice.objects.create(user=user, name="telefono", confirmed=True)
     _login(client, user)
-    export = reverse("siuss:dashboard_csv", kwargs={"pk": world.enti["A1"].pk})
+    export = reverse("siuss:dashboard_csv", kwargs={"pk": comune.pk})
     _later(monkeypatch, 11 * 60)
     url = client.get(export)["Location"]
     page = client.get(url).content.decode()
@@ -134,26 +159,31 @@ def test_an_operator_with_a_second_factor_confirms_with_the_code_too(world, clie
     assert client.get(export).status_code == 200
 
 
-def test_transfers_and_regional_exports_need_a_recent_password_too(world, client, monkeypatch):
-    _login(client, world.user("A1", "assistente_sociale"))
+def test_transfers_and_regional_exports_need_a_recent_password_too(worker, case, client, monkeypatch):
+    neighbour = neighbour_comune()
+    neighbour_worker = OperatoreFactory(ente=neighbour, ruolo="assistente_sociale")
+    request = pending_transfer(CartellaFactory(assistito=resident(neighbour), by=neighbour_worker), by=neighbour_worker)
+    planner = OperatoreFactory(ente=home_ambito(), ruolo="ufficio_di_piano")
+    analyst = OperatoreFactory(ente=regione(), ruolo="analista_regionale")
+    _login(client, worker)
     _later(monkeypatch, 11 * 60)
-    request_page = client.get(reverse("locale:trasferimento", kwargs={"pk": world.cartelle["A1"].pk}))
+    request_page = client.get(reverse("locale:trasferimento", kwargs={"pk": case.pk}))
     assert request_page.status_code == 302 and request_page["Location"].startswith(reverse("reauth"))
 
     client.logout()
     monkeypatch.undo()
-    _login(client, world.user("AMB_A", "ufficio_di_piano"))
+    _login(client, planner)
     _later(monkeypatch, 11 * 60)
-    decision = reverse("ambito:trasferimento", kwargs={"pk": world.richieste["A2"].pk})
+    decision = reverse("ambito:trasferimento", kwargs={"pk": request.pk})
     assert client.get(decision).status_code == 200  # reading the request needs nothing more
     response = client.post(decision, {"decisione": "accetta", "motivo": "ok"})
     assert response.status_code == 302 and response["Location"].startswith(reverse("reauth"))
-    world.richieste["A2"].refresh_from_db()
-    assert world.richieste["A2"].stato == "richiesto"
+    request.refresh_from_db()
+    assert request.stato == "richiesto"
 
     client.logout()
     monkeypatch.undo()
-    _login(client, world.user("REG", "analista_regionale"))
+    _login(client, analyst)
     _later(monkeypatch, 11 * 60)
     response = client.get(reverse("regionale:cruscotto"), {"formato": "csv"})
     assert response.status_code == 302 and response["Location"].startswith(reverse("reauth"))

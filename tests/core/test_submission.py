@@ -18,21 +18,39 @@ from cse.cartella.services import cartella_open
 from cse.cittadino.agenda import Prenotazione
 from cse.core.models import SubmissionToken
 from cse.core.submission import ALREADY_SENT, FIELD, INVALID_FORM, purge_expired_submission_tokens
-from tests.support.factories import PASSWORD
+from tests.support.ambito_work import uvm_session
+from tests.support.factories import PASSWORD, CartellaFactory, OperatoreFactory
 from tests.support.people import registration_form
+from tests.support.places import case_moved_to_ambito, foreign_comune, home_ambito, home_comune, resident
 from tests.support.race import race_office
 from tests.support.submission import fetch_submission_token
 
 pytestmark = pytest.mark.django_db
 
 
-def person_data(world, **overrides) -> dict:
-    return registration_form(world.enti["A1"], **overrides)
+@pytest.fixture
+def comune(db):
+    return home_comune()
 
 
 @pytest.fixture
-def desk(world, client):
-    client.force_login(world.user("A1", "assistente_sociale"))
+def worker(comune):
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def person(comune):
+    return resident(comune)
+
+
+@pytest.fixture
+def case(person, worker):
+    return CartellaFactory(assistito=person, by=worker)
+
+
+@pytest.fixture
+def desk(worker, client):
+    client.force_login(worker)
     return client
 
 
@@ -43,23 +61,23 @@ def _post_twice(client, url: str, data: dict):
     return first, second
 
 
-def test_a_person_posted_twice_is_registered_once_and_the_repeat_shows_the_first(world, desk):
-    first, second = _post_twice(desk, reverse("locale:assistito_create"), person_data(world))
+def test_a_person_posted_twice_is_registered_once_and_the_repeat_shows_the_first(comune, desk):
+    first, second = _post_twice(desk, reverse("locale:assistito_create"), registration_form(comune))
     assert first.status_code == 302 and Assistito.objects.filter(cognome="Esposito").count() == 1
     assert second.status_code == 302 and second["Location"] == first["Location"]
     assert ALREADY_SENT in [str(m) for m in get_messages(second.wsgi_request)]
 
 
-def test_a_diary_note_posted_twice_is_written_once(world, desk):
-    case = cartella_open(assistito=world.assistiti["A1"], by=world.user("A1", "assistente_sociale"))
+def test_a_diary_note_posted_twice_is_written_once(worker, person, desk):
+    case = cartella_open(assistito=person, by=worker)
     note = {"tipo": "colloquio", "data_evento": "2026-11-02", "testo": "Colloquio con la figlia"}
     first, second = _post_twice(desk, reverse("locale:diario", kwargs={"pk": case.pk}), note)
     assert VoceDiario.objects.filter(cartella=case, testo="Colloquio con la figlia").count() == 1
     assert second.status_code == 302 and second["Location"] == first["Location"]
 
 
-def test_a_citizen_booking_posted_twice_books_once(world, client):
-    ente = world.enti["A1"]
+def test_a_citizen_booking_posted_twice_books_once(comune, client):
+    ente = comune
     sportello, slots = race_office(ente, slots=2)
     url = reverse("cittadino:prenota") + f"?comune={ente.comune_id}&sportello={sportello.pk}&slot={slots[0].pk}"
     data = {"argomento": "informazioni", "motivo": "Assistenza domiciliare", "nome": "Giulia", "cognome": "Ferri"}
@@ -69,57 +87,63 @@ def test_a_citizen_booking_posted_twice_books_once(world, client):
     assert second.status_code == 302 and second["Location"] == first["Location"]
 
 
-def test_a_post_without_a_token_is_refused_with_400_and_creates_nothing(world):
+def test_a_post_without_a_token_is_refused_with_400_and_creates_nothing(comune, worker):
     plain = Client()  # a script posting the fields without the form
-    plain.force_login(world.user("A1", "assistente_sociale"))
-    response = plain.post(reverse("locale:assistito_create"), person_data(world))
+    plain.force_login(worker)
+    response = plain.post(reverse("locale:assistito_create"), registration_form(comune))
     assert response.status_code == 400 and INVALID_FORM in response.content.decode()
     assert not Assistito.objects.filter(cognome="Esposito").exists()
 
 
 @pytest.mark.parametrize("token", ["inventato", "abc:def:ghi", "x" * 500], ids=["libero", "firma-falsa", "lungo"])
-def test_a_token_not_issued_by_the_server_is_refused(world, token):
+def test_a_token_not_issued_by_the_server_is_refused(comune, worker, token):
     plain = Client()
-    plain.force_login(world.user("A1", "assistente_sociale"))
-    response = plain.post(reverse("locale:assistito_create"), {**person_data(world), FIELD: token})
+    plain.force_login(worker)
+    response = plain.post(reverse("locale:assistito_create"), {**registration_form(comune), FIELD: token})
     assert response.status_code == 400
     assert not Assistito.objects.filter(cognome="Esposito").exists()
 
 
-def test_a_form_with_errors_frees_its_token_for_the_corrected_post(world, desk):
+def test_a_form_with_errors_frees_its_token_for_the_corrected_post(comune, desk):
     url = reverse("locale:assistito_create")
     token = fetch_submission_token(desk, url)
-    wrong = desk.post(url, {**person_data(world, comune_residenza="999999"), FIELD: token})
+    wrong = desk.post(url, {**registration_form(comune, comune_residenza="999999"), FIELD: token})
     assert wrong.status_code == 200 and not SubmissionToken.objects.filter(token=token).exists()
-    corrected = desk.post(url, {**person_data(world), FIELD: token})
+    corrected = desk.post(url, {**registration_form(comune), FIELD: token})
     assert corrected.status_code == 302 and Assistito.objects.filter(cognome="Esposito").count() == 1
 
 
-def test_someone_else_replaying_a_token_is_not_shown_the_first_result(world, desk, client):
+def test_someone_else_replaying_a_token_is_not_shown_the_first_result(comune, desk, client):
+    front_desk = OperatoreFactory(ente=comune, ruolo="segretariato")
     url = reverse("locale:assistito_create")
     token = fetch_submission_token(desk, url)
-    first = desk.post(url, {**person_data(world), FIELD: token})
+    first = desk.post(url, {**registration_form(comune), FIELD: token})
     other = Client()
-    other.force_login(world.user("A1", "segretariato"))
-    replay = other.post(url, {**person_data(world), FIELD: token})
+    other.force_login(front_desk)
+    replay = other.post(url, {**registration_form(comune), FIELD: token})
     assert replay.status_code == 302 and replay["Location"] != first["Location"]
     assert Assistito.objects.filter(cognome="Esposito").count() == 1
 
 
-def test_an_emergency_access_posted_twice_opens_one_access(world, client):
-    client.force_login(world.user("B1", "assistente_sociale"))
+def test_an_emergency_access_posted_twice_opens_one_access(comune, worker, person, case, client):
+    case_moved_to_ambito(CartellaFactory(assistito=person, by=worker), by=worker)  # the person's second open case
+    other_comune = foreign_comune()
+    foreign_worker = OperatoreFactory(ente=other_comune, ruolo="assistente_sociale")
+    client.force_login(foreign_worker)
     reason = "Pronto intervento sociale notturno: persona trovata in strada, serve sapere chi la segue."
-    data = {"codice_fiscale": world.assistiti["A1"].codice_fiscale, "motivo": reason, "password": PASSWORD}
+    data = {"codice_fiscale": person.codice_fiscale, "motivo": reason, "password": PASSWORD}
     first, second = _post_twice(client, reverse("accesso_emergenza"), data)
     assert first.status_code == 302 and second["Location"] == first["Location"]
     assert ALREADY_SENT in [str(m) for m in get_messages(second.wsgi_request)]
-    opened = AccessoEmergenza.objects.filter(operatore=world.user("B1", "assistente_sociale"))
+    opened = AccessoEmergenza.objects.filter(operatore=foreign_worker)
     assert opened.count() == 2  # one per open case of the person (comune A1 and ambito A), not four
 
 
-def test_a_uvm_project_posted_twice_keeps_one_budget(world, client):
-    sessione = world.sessioni["AMB_A"]
-    client.force_login(world.user("AMB_A", "coordinatore_uvm"))
+def test_a_uvm_project_posted_twice_keeps_one_budget(comune, worker, client):
+    coordinator = OperatoreFactory(ente=home_ambito(), ruolo="coordinatore_uvm")
+    ambito_case = case_moved_to_ambito(CartellaFactory(assistito=resident(comune), by=worker), by=worker)
+    sessione = uvm_session(ambito_case, coordinator=coordinator)
+    client.force_login(coordinator)
     project = {
         "obiettivi": "Permanenza a domicilio in sicurezza",
         "interventi": "SAD, sollievo al caregiver",
@@ -139,10 +163,10 @@ def test_a_uvm_project_posted_twice_keeps_one_budget(world, client):
     assert sessione.progetto.budget.count() == 1 and sessione.progetto.budget_totale == Decimal("3000.00")
 
 
-def test_claims_older_than_a_token_can_live_are_purged_and_recent_ones_kept(world, desk):
+def test_claims_older_than_a_token_can_live_are_purged_and_recent_ones_kept(comune, desk):
     url = reverse("locale:assistito_create")
     token = fetch_submission_token(desk, url)
-    desk.post(url, {**person_data(world), FIELD: token})
+    desk.post(url, {**registration_form(comune), FIELD: token})
     old = SubmissionToken.objects.create(token="vecchio", result_url="/x/", user=None)
     SubmissionToken.objects.filter(pk=old.pk).update(claimed_at=timezone.now() - timedelta(hours=25))
     assert purge_expired_submission_tokens() == 1

@@ -23,7 +23,7 @@ from cse.core.gate import CLOSE_NOT_AUTHENTICATED, CLOSE_NOT_AUTHORISED
 from cse.core.models import Incarico
 from cse.core.services import ente_for_comune, incarico_revoke
 from cse.routing import websocket_urlpatterns
-from tests.support.factories import ComuneFactory, make_operator
+from tests.support.factories import ComuneFactory, ensure_reference_data, make_operator
 from tests.support.ws import closed_with, connect, session_key_for
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -35,22 +35,29 @@ def _path(route: str, kwargs: dict) -> str:
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
 
 
-def _targets(world) -> dict:
+def _targets() -> dict:
     """route -> (a user who may open it, its URL kwargs). A new route without an entry fails the walk below."""
-    from cse.cittadino.agenda import Sportello
+    from tests.support.ambito_work import uvm_session
+    from tests.support.factories import CartellaFactory, OperatoreFactory, make_sportello
+    from tests.support.places import case_moved_to_ambito, home_ambito, home_comune, resident
 
+    ensure_reference_data()  # a transactional test before this one may have flushed the nomenclatore
+    comune = home_comune()
+    worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+    ambito_case = case_moved_to_ambito(CartellaFactory(assistito=resident(comune), by=worker), by=worker)
+    coordinator = OperatoreFactory(ente=home_ambito(), ruolo="coordinatore_uvm")
     return {
-        "ws/uvm/<int:pk>/": (world.user("AMB_A", "coordinatore_uvm"), {"pk": world.sessioni["AMB_A"].pk}),
+        "ws/uvm/<int:pk>/": (coordinator, {"pk": uvm_session(ambito_case, coordinator=coordinator).pk}),
         "ws/agenda/<int:sportello_id>/": (
-            world.user("A1", "segretariato"),
-            {"sportello_id": Sportello.objects.get(ente=world.enti["A1"]).pk},
+            OperatoreFactory(ente=comune, ruolo="segretariato"),
+            {"sportello_id": make_sportello(comune).pk},
         ),
     }
 
 
-def test_every_route_refuses_password_only_sessions_and_accepts_verified_ones(world, settings):
+def test_every_route_refuses_password_only_sessions_and_accepts_verified_ones(db, settings):
     settings.CSE_REQUIRE_OTP = True
-    targets = _targets(world)
+    targets = _targets()
     routes = [str(p.pattern) for p in websocket_urlpatterns]
     assert routes and set(routes) <= set(targets), f"rotte websocket senza caso di prova: {set(routes) - set(targets)}"
     answers = {}

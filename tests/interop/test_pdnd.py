@@ -14,6 +14,7 @@ from interop.config import pdnd_client_for
 from interop.models import ChiamataInterop
 from interop.pdnd import assertion
 from interop.pdnd.voucher import ASSERTION_TYPE, get_voucher
+from tests.support.places import neighbour_comune
 
 
 def _token(assertion_jwt: str, client_id: str) -> httpx.Response:
@@ -28,8 +29,8 @@ def _token(assertion_jwt: str, client_id: str) -> httpx.Response:
     )
 
 
-def test_client_assertion_carries_the_pdnd_claims_and_kid(world, ctx):
-    client = pdnd_client_for(world.enti["A1"])
+def test_client_assertion_carries_the_pdnd_claims_and_kid(comune, ctx):
+    client = pdnd_client_for(comune)
     token = assertion.client_assertion(client, audience="aud-x", purpose_id="p-1", audit_jws="audit.jwt.x")
     header = jwt.get_unverified_header(token)
     claims = jwt.decode(token, options={"verify_signature": False})
@@ -40,21 +41,22 @@ def test_client_assertion_carries_the_pdnd_claims_and_kid(world, ctx):
     assert claims["digest"] == {"alg": "SHA256", "value": assertion.audit_digest("audit.jwt.x")["value"]}
 
 
-def test_each_ente_has_its_own_client_id(world):
-    assert pdnd_client_for(world.enti["A1"]).client_id != pdnd_client_for(world.enti["A2"]).client_id
+def test_each_ente_has_its_own_client_id(comune):
+    neighbour = neighbour_comune()
+    assert pdnd_client_for(comune).client_id != pdnd_client_for(neighbour).client_id
 
 
-def test_voucher_is_cached_until_it_expires(simulators, world, ctx):
-    client = pdnd_client_for(world.enti["A1"])
+def test_voucher_is_cached_until_it_expires(simulators, comune, ctx):
+    client = pdnd_client_for(comune)
     first = get_voucher(client, "edotto", ctx=ctx)
     assert get_voucher(client, "edotto", ctx=ctx) == first
     assert ChiamataInterop.objects.filter(e_service="pdnd", esito="ok").count() == 1
 
 
-def test_expired_voucher_is_never_served_from_the_cache(simulators, world, ctx):
+def test_expired_voucher_is_never_served_from_the_cache(simulators, comune, ctx):
     simulators.voucher_lifetime = 31  # shorter than the skew: unusable at once, must not be cached
     try:
-        client = pdnd_client_for(world.enti["A1"])
+        client = pdnd_client_for(comune)
         first = get_voucher(client, "edotto", ctx=ctx)
         second = get_voucher(client, "edotto", ctx=ctx)
     finally:
@@ -63,8 +65,8 @@ def test_expired_voucher_is_never_served_from_the_cache(simulators, world, ctx):
     assert ChiamataInterop.objects.filter(e_service="pdnd", esito="ok").count() == 2
 
 
-def test_pdnd_refuses_a_replayed_assertion(simulators, world):
-    client = pdnd_client_for(world.enti["A1"])
+def test_pdnd_refuses_a_replayed_assertion(simulators, comune):
+    client = pdnd_client_for(comune)
     token = assertion.client_assertion(
         client, audience=settings.CSE_INTEROP_SERVICES["pdnd"]["audience"], purpose_id=client.purposes["edotto"]
     )
@@ -73,8 +75,8 @@ def test_pdnd_refuses_a_replayed_assertion(simulators, world):
     assert replay.status_code == 401 and replay.json()["error"] == "invalid_client"
 
 
-def test_pdnd_refuses_wrong_audience_unknown_key_expired_and_foreign_purpose(simulators, world):
-    client = pdnd_client_for(world.enti["A1"])
+def test_pdnd_refuses_wrong_audience_unknown_key_expired_and_foreign_purpose(simulators, comune):
+    client = pdnd_client_for(comune)
     aud = settings.CSE_INTEROP_SERVICES["pdnd"]["audience"]
     purpose = client.purposes["edotto"]
     wrong_aud = assertion.client_assertion(client, audience="altro-server", purpose_id=purpose)
@@ -118,13 +120,13 @@ def test_pdnd_refuses_wrong_audience_unknown_key_expired_and_foreign_purpose(sim
     assert _token(foreign_purpose, client.client_id).status_code == 400
 
 
-def test_a_refused_voucher_request_is_an_error_for_the_operator_and_logged(simulators, world, ctx, settings):
+def test_a_refused_voucher_request_is_an_error_for_the_operator_and_logged(simulators, comune, ctx, settings):
     settings.CSE_INTEROP_SERVICES = {
         **settings.CSE_INTEROP_SERVICES,
         "pdnd": {**settings.CSE_INTEROP_SERVICES["pdnd"], "audience": "audience-sbagliata"},
     }
     with pytest.raises(InvalidRequest) as exc:
-        get_voucher(pdnd_client_for(world.enti["A1"]), "edotto", ctx=ctx)
+        get_voucher(pdnd_client_for(comune), "edotto", ctx=ctx)
     assert "PDND" in exc.value.message
     log = ChiamataInterop.objects.get(e_service="pdnd")
     assert log.esito == "richiesta_invalida" and log.operatore == ctx.operatore and log.tentativi == 1

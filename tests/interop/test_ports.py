@@ -83,24 +83,24 @@ def test_the_default_adapters_are_the_interop_ones_and_satisfy_the_ports():
         assert all(callable(getattr(adapter(name), m)) for m in methods), name
 
 
-def test_a_swapped_adapter_is_the_one_the_domain_asks(world):
+def test_a_swapped_adapter_is_the_one_the_domain_asks(comune, worker):
     with _with(anagrafe=f"{__name__}.AnagrafeFinta", isee=f"{__name__}.IseeSoloOrdinario"):
         proposta = proposta_from_sources(
             codice_fiscale=MARIO.codice_fiscale,
-            user=world.user("A1", "assistente_sociale"),
-            ente=world.enti["A1"],
+            user=worker,
+            ente=comune,
             motivo="test",
         )
     assert proposta.anpr["cognome"] == "Finto" and proposta.famiglia[0]["tipo"] == "coniuge"
     assert [i["protocollo_dsu"] for i in proposta.isee] == ["DSU-FINTO"] and not proposta.errori
 
 
-def test_a_port_failure_is_a_message_not_an_exception(world):
+def test_a_port_failure_is_a_message_not_an_exception(comune, worker):
     with _with(anagrafe=f"{__name__}.AnagrafeFinta", isee=f"{__name__}.IseeGiu"):
         proposta = proposta_from_sources(
             codice_fiscale=MARIO.codice_fiscale,
-            user=world.user("A1", "assistente_sociale"),
-            ente=world.enti["A1"],
+            user=worker,
+            ente=comune,
             motivo="test",
         )
     assert proposta.anpr and proposta.isee == [] and proposta.errori == ["INPS non risponde."]

@@ -9,36 +9,45 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cse.cartella.models import Assistito
 from cse.cartella.relay import relay_outbox
 from cse.regionale.derivations import derive_siuss_prestazioni
 from cse.regionale.ingest import ingest_event
 from cse.regionale.leps import derive_sioss_leps_counts
 from cse.regionale.models import IndicatoreLeps, SchedaLeps, StatoScheda, ValoreLeps
+from tests.support.factories import CartellaFactory, OperatoreFactory
+from tests.support.places import (
+    every_role,
+    foreign_comune,
+    home_ambito,
+    home_comune,
+    neighbour_comune,
+    regione,
+    resident,
+)
 from tests.support.regionale import prestazione, to_erogazione
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
 
 
 @pytest.fixture
-def analyst(world, client):
-    client.force_login(world.user("REG", "analista_regionale"))
+def analyst(db, client):
+    client.force_login(OperatoreFactory(ente=regione(), ruolo="analista_regionale"))
     return client
 
 
-def deliver(world, key, area, prestazioni):
-    """One case of comune `key` in `area` with the given (code, month) prestazioni, relayed and derived."""
-    Assistito.objects.filter(pk=world.assistiti[key].pk).update(comune_residenza=world.enti[key].comune)
-    worker = world.user(key, "assistente_sociale")
-    case = to_erogazione(world.cartelle[key], worker, area=area)
+def deliver(comune, area, prestazioni, sesso="M"):
+    """One case of a resident of `comune` in `area` with the given (code, month) prestazioni, relayed and derived."""
+    worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+    person = resident(comune, sesso=sesso)
+    case = to_erogazione(CartellaFactory(assistito=person, by=worker), worker, area=area)
     for codice, month in prestazioni:
         prestazione(case, worker, codice, date(2026, month, 1), "10.00", modulo_leps="A1")
     relay_outbox(sender=ingest_event)
     derive_siuss_prestazioni(2026)
 
 
-def test_any_two_dimensions_with_a_chart_and_the_same_figures_in_csv_and_xlsx(world, analyst):
-    deliver(world, "A1", "anziani", [("A2.07", 1), ("A2.07", 2), ("A2.07", 2), ("A1.04", 5)])
+def test_any_two_dimensions_with_a_chart_and_the_same_figures_in_csv_and_xlsx(analyst):
+    deliver(home_comune(), "anziani", [("A2.07", 1), ("A2.07", 2), ("A2.07", 2), ("A1.04", 5)])
     page = analyst.get(reverse("regionale:cruscotto"), {"anno": 2026, "righe": "area", "colonne": "trimestre"})
     html = page.content.decode()
     # Q2 has 1, so Q1's 3 is hidden too: the total 4 alone gives neither back (nor does any other table)
@@ -57,9 +66,9 @@ def test_any_two_dimensions_with_a_chart_and_the_same_figures_in_csv_and_xlsx(wo
     assert csv_text.splitlines()[1] == "anziani;n.d.;n.d.;4"
 
 
-def test_cells_of_a_sensitive_area_need_five_to_be_published(world, analyst):
-    deliver(world, "A1", "dipendenze_salute_mentale", [("A2.07", 1)] * 4)
-    deliver(world, "A2", "poverta", [("A2.07", 1)] * 4)
+def test_cells_of_a_sensitive_area_need_five_to_be_published(analyst):
+    deliver(home_comune(), "dipendenze_salute_mentale", [("A2.07", 1)] * 4)
+    deliver(neighbour_comune(), "poverta", [("A2.07", 1)] * 4, sesso="F")
     csv_text = analyst.get(
         reverse("regionale:cruscotto"), {"anno": 2026, "righe": "area", "colonne": "codice", "formato": "csv"}
     ).content.decode()
@@ -68,13 +77,13 @@ def test_cells_of_a_sensitive_area_need_five_to_be_published(world, analyst):
     assert "poverta;n.d.;n.d." in csv_text and "totale;8;8" in csv_text
 
 
-def test_an_unknown_dimension_falls_back_instead_of_failing(world, analyst):
+def test_an_unknown_dimension_falls_back_instead_of_failing(analyst):
     response = analyst.get(reverse("regionale:cruscotto"), {"righe": "soggetto", "colonne": "soggetto"})
     assert response.status_code == 200 and "soggetto" not in response.content.decode().split("<table")[1]
 
 
-def test_the_analyst_derives_finalises_and_reopens_schede_through_the_pages(world, analyst):
-    deliver(world, "A1", "anziani", [("A2.07", 1)])
+def test_the_analyst_derives_finalises_and_reopens_schede_through_the_pages(analyst):
+    deliver(home_comune(), "anziani", [("A2.07", 1)])
     response = analyst.post(reverse("regionale:sioss_ricalcola"), {"anno": 2026})
     assert response.status_code == 302
     listing = analyst.get(reverse("regionale:sioss"), {"anno": 2026}).content.decode()
@@ -107,7 +116,7 @@ def test_the_analyst_derives_finalises_and_reopens_schede_through_the_pages(worl
     assert "modificata da un altro utente" in stale.content.decode()
 
 
-def test_the_a4_import_reports_every_bad_row_and_writes_nothing(world, analyst):
+def test_the_a4_import_reports_every_bad_row_and_writes_nothing(analyst):
     bad = b"anno;ambito;sezione;voce;valore\n2026;BA01;3;famiglie;2\n2026;BA01;7;x;1\n"
     response = analyst.post(
         reverse("regionale:sioss_import_a4"), {"file": SimpleUploadedFile("rpm.csv", bad)}, follow=True
@@ -116,14 +125,15 @@ def test_the_a4_import_reports_every_bad_row_and_writes_nothing(world, analyst):
     assert not ValoreLeps.objects.exists()
 
 
-def test_nobody_but_the_analysts_reaches_the_regional_pages(world, client):
+def test_nobody_but_the_analysts_reaches_the_regional_pages(db, client):
+    staff = every_role(home_comune(), neighbour_comune(), foreign_comune(), home_ambito(), regione())
     derive_sioss_leps_counts(2026, ambito="BA01")
     scheda = SchedaLeps.objects.first()
     urls = [reverse("regionale:cruscotto"), reverse("regionale:sioss"), reverse("regionale:scheda", args=[scheda.pk])]
-    for (key, ruolo), user in world.all_users():
+    for ente, ruolo, user in staff:
         client.force_login(user)
-        allowed = (key, ruolo) == ("REG", "analista_regionale")
+        allowed = (ente.tipo, ruolo) == ("regione", "analista_regionale")
         for url in urls:
-            assert (client.get(url).status_code == 200) == allowed, (key, ruolo, url)
+            assert (client.get(url).status_code == 200) == allowed, (ente.codice, ruolo, url)
         posted = client.post(reverse("regionale:sioss_ricalcola"), {"anno": 2027})
         assert (posted.status_code == 302) == allowed

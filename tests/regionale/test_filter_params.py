@@ -6,15 +6,28 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.support.factories import OperatoreFactory
+from tests.support.places import home_ambito, home_comune, regione
+
+
+@pytest.fixture
+def comune(db):
+    return home_comune()
+
 
 @pytest.mark.django_db(databases=["default", "regionale"])
 @pytest.mark.parametrize("value", ["²²²²", "²", "9" * 40])
-def test_an_implausible_filter_opens_the_page_unfiltered(world, client, value):
+def test_an_implausible_filter_opens_the_page_unfiltered(comune, client, value):
+    region = regione()
+    ambito = home_ambito()
+    analyst = OperatoreFactory(ente=region, ruolo="analista_regionale")
+    ambito_planner = OperatoreFactory(ente=ambito, ruolo="ufficio_di_piano")
+    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
     pages = [
-        (world.user("REG", "analista_regionale"), reverse("regionale:cruscotto"), "anno"),
-        (world.user("REG", "analista_regionale"), reverse("regionale:sioss"), "anno"),
-        (world.user("AMB_A", "ufficio_di_piano"), reverse("ambito:budget"), "anno"),
-        (world.user("A1", "responsabile"), reverse("ente_accessi", kwargs={"pk": world.enti["A1"].pk}), "assistito"),
+        (analyst, reverse("regionale:cruscotto"), "anno"),
+        (analyst, reverse("regionale:sioss"), "anno"),
+        (ambito_planner, reverse("ambito:budget"), "anno"),
+        (responsabile, reverse("ente_accessi", kwargs={"pk": comune.pk}), "assistito"),
     ]
     for user, url, name in pages:
         client.force_login(user)

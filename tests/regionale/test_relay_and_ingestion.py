@@ -16,17 +16,20 @@ from cse.core.event_schema import EventSchemaError, validate_event
 from cse.core.models import OutboxEvent
 from cse.regionale.ingest import ingest_event
 from cse.regionale.models import EventoRegionale, LacunaSequenza
-from tests.support.factories import register_person
+from tests.support.factories import CartellaFactory, OperatoreFactory, register_person
+from tests.support.places import home_comune, resident
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
 
 
-def many_events(world, cases: int = 40, notes_per_case: int = 12):
-    worker = world.user("A1", "assistente_sociale")
+def many_events(cases: int = 40, notes_per_case: int = 12):
+    """`cases` cases of a comune, each with `notes_per_case` diary notes: the outbox holds their events only."""
+    comune = home_comune()
+    worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
     rng = random.Random(3)
     for n in range(cases):
         person = register_person(
-            world.enti["A1"],
+            comune,
             cognome=f"Sintetico{chr(65 + n % 26)}",
             nome="Prova",
             sesso=rng.choice("MF"),
@@ -57,8 +60,8 @@ class FlakyTransport:
             raise TimeoutError("risposta persa dopo l'invio")
 
 
-def test_relay_crashes_lose_nothing_and_duplicate_nothing(world):
-    total = many_events(world, cases=50, notes_per_case=40)
+def test_relay_crashes_lose_nothing_and_duplicate_nothing(db):
+    total = many_events(cases=50, notes_per_case=40)
     assert total > 2000
     transport = FlakyTransport(seed=11)
     for _ in range(200):
@@ -79,8 +82,8 @@ def test_relay_crashes_lose_nothing_and_duplicate_nothing(world):
     assert Counter(EventoRegionale.objects.values_list("event_type", flat=True)) == local_counts
 
 
-def test_nothing_identifiable_reaches_the_region_and_pseudonyms_resist_a_dictionary(world, settings):
-    many_events(world, cases=8, notes_per_case=2)
+def test_nothing_identifiable_reaches_the_region_and_pseudonyms_resist_a_dictionary(settings):
+    many_events(cases=8, notes_per_case=2)
     relay_outbox(sender=ingest_event)
     dump = json.dumps(list(EventoRegionale.objects.values("payload", "soggetto", "case_key", "ente", "event_type")))
     from cse.cartella.models import Assistito
@@ -108,8 +111,8 @@ def test_nothing_identifiable_reaches_the_region_and_pseudonyms_resist_a_diction
         assert not guesses & pseudonyms
 
 
-def test_the_schema_refuses_any_field_outside_the_allow_list_at_both_ends(world):
-    many_events(world, cases=1, notes_per_case=0)
+def test_the_schema_refuses_any_field_outside_the_allow_list_at_both_ends(db):
+    many_events(cases=1, notes_per_case=0)
     from cse.cartella.regional_events import build_regional_event
 
     event = build_regional_event(OutboxEvent.objects.first())
@@ -127,8 +130,8 @@ def test_the_schema_refuses_any_field_outside_the_allow_list_at_both_ends(world)
     assert EventoRegionale.objects.count() == 0
 
 
-def test_ingestion_is_idempotent_and_detects_gaps_until_they_are_filled(world):
-    many_events(world, cases=1, notes_per_case=3)
+def test_ingestion_is_idempotent_and_detects_gaps_until_they_are_filled(db):
+    many_events(cases=1, notes_per_case=3)
     from cse.cartella.regional_events import build_regional_event
 
     last = OutboxEvent.objects.order_by("-id").first()  # the case just opened, with its three notes
@@ -146,8 +149,8 @@ def test_ingestion_is_idempotent_and_detects_gaps_until_they_are_filled(world):
     assert EventoRegionale.objects.count() == 3
 
 
-def test_an_undeliverable_event_holds_back_the_later_events_of_its_case_only(world):
-    many_events(world, cases=2, notes_per_case=2)
+def test_an_undeliverable_event_holds_back_the_later_events_of_its_case_only(db):
+    many_events(cases=2, notes_per_case=2)
     first_case = OutboxEvent.objects.order_by("id").first()
 
     def refuses_first_case(event):
@@ -164,11 +167,11 @@ def test_an_undeliverable_event_holds_back_the_later_events_of_its_case_only(wor
     assert EventoRegionale.objects.count() == OutboxEvent.objects.filter(sent_at__isnull=False).count()
 
 
-def test_the_bulk_path_stores_each_event_once_whatever_the_order_and_repeats(world):
+def test_the_bulk_path_stores_each_event_once_whatever_the_order_and_repeats(db):
     from cse.cartella.regional_events import build_regional_event
     from cse.regionale.ingest import ingest_batch
 
-    total = many_events(world, cases=12, notes_per_case=6)
+    total = many_events(cases=12, notes_per_case=6)
     events = [build_regional_event(e) for e in OutboxEvent.objects.order_by("id")]
     rng = random.Random(5)
     shuffled = events + rng.sample(events, 30)  # 30 repeats, out of order
@@ -182,11 +185,11 @@ def test_the_bulk_path_stores_each_event_once_whatever_the_order_and_repeats(wor
     assert ingest_batch(events).stored == 0
 
 
-def test_one_bad_event_refuses_its_whole_batch(world):
+def test_one_bad_event_refuses_its_whole_batch(db):
     from cse.cartella.regional_events import build_regional_event
     from cse.regionale.ingest import ingest_batch
 
-    many_events(world, cases=2, notes_per_case=2)
+    many_events(cases=2, notes_per_case=2)
     events = [build_regional_event(e) for e in OutboxEvent.objects.order_by("id")]
     events[-1] = {**events[-1], "data": {**events[-1]["data"], "testo": "nota libera"}}
     with pytest.raises(EventSchemaError):
@@ -194,15 +197,16 @@ def test_one_bad_event_refuses_its_whole_batch(world):
     assert EventoRegionale.objects.count() == 0
 
 
-def test_current_state_is_the_same_whatever_the_arrival_order_and_equals_a_rebuild(world):
+def test_current_state_is_the_same_whatever_the_arrival_order_and_equals_a_rebuild(db):
     from cse.cartella.regional_events import build_regional_event
     from cse.regionale.ingest import ingest_batch
     from cse.regionale.models import CasoCorrente, PrestazioneCorrente
     from cse.regionale.projections import rebuild_projections
     from tests.support.regionale import prestazione, to_erogazione
 
-    worker = world.user("A1", "assistente_sociale")
-    case = to_erogazione(world.cartelle["A1"], worker, area="anziani")
+    comune = home_comune()
+    worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+    case = to_erogazione(CartellaFactory(assistito=resident(comune), by=worker), worker, area="anziani")
     first = prestazione(case, worker, "A2.07", date(2026, 2, 1), "480.00")
     records.prestazione_end(prestazione=first, data_fine=date(2026, 6, 30), by=worker, version=None)
     events = [build_regional_event(e) for e in OutboxEvent.objects.order_by("id")]

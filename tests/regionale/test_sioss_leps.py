@@ -2,16 +2,18 @@
 
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from cse.cartella.models import Assistito
 from cse.cartella.relay import relay_outbox
 from cse.regionale.ingest import ingest_event
 from cse.regionale.leps import derive_sioss_leps_counts
 from cse.regionale.models import IndicatoreLeps, SchedaLeps, StatoScheda, ValoreLeps
 from cse.regionale.services import a4_prefill_import, scheda_finalise, scheda_reopen, valore_manuale_set
+from tests.support.factories import CartellaFactory, OperatoreFactory
+from tests.support.places import foreign_comune, home_comune, neighbour_comune, resident
 from tests.support.regionale import prestazione, to_erogazione
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
@@ -22,26 +24,31 @@ def values(anno, ambito, modulo) -> dict[tuple[str, str], Decimal]:
     return {(v.indicatore.codice, v.chiave): v.valore for v in rows.select_related("indicatore")}
 
 
+def _case_in(comune, **person):
+    """A resident of `comune` (who lives in the comune that takes care of them) with a case and its social worker."""
+    worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+    return CartellaFactory(assistito=resident(comune, **person), by=worker), worker
+
+
 @pytest.fixture
-def scenario(world):
+def scenario(db):
     """Molfetta (BA01): Luca, 76, anziani, two dimissioni protette prestazioni in 2026 + one that ended in 2025 + one
     untagged; Giovinazzo (BA01): Anna, residenza fittizia; Altamura (BA05): Vito, pronto intervento sociale."""
-    for key in ("A1", "A2", "B1"):  # each lives in the comune that takes care of them
-        Assistito.objects.filter(pk=world.assistiti[key].pk).update(comune_residenza=world.enti[key].comune)
-    a1 = world.user("A1", "assistente_sociale")
-    case = to_erogazione(world.cartelle["A1"], a1, area="anziani")
+    case, a1 = _case_in(home_comune(), nome="Luca", sesso="M")
+    case = to_erogazione(case, a1, area="anziani")
     prestazione(case, a1, "A2.07", date(2026, 2, 1), "480.00", modulo_leps="A3.1")
     prestazione(case, a1, "A2.08", date(2026, 3, 1), "200.00", modulo_leps="A3.1", fonte="fna")
     prestazione(case, a1, "A2.07", date(2025, 5, 1), "90.00", modulo_leps="A3.1", fine=date(2025, 12, 31))
     prestazione(case, a1, "A1.04", date(2026, 4, 1), "70.00", carattere=2)  # no LEPS: not in any scheda
-    a2 = world.user("A2", "assistente_sociale")
-    case = to_erogazione(world.cartelle["A2"], a2, area="poverta")
+    molfetta = SimpleNamespace(case=case, worker=a1)
+    case, a2 = _case_in(neighbour_comune(), nome="Anna", sesso="F")
+    case = to_erogazione(case, a2, area="poverta")
     prestazione(case, a2, "A1.05", date(2026, 1, 10), "100.00", carattere=2, modulo_leps="A5", fonte="comunale")
-    b1 = world.user("B1", "assistente_sociale")
-    case = to_erogazione(world.cartelle["B1"], b1, area="poverta")
+    case, b1 = _case_in(foreign_comune(), nome="Vito", sesso="M")
+    case = to_erogazione(case, b1, area="poverta")
     prestazione(case, b1, "A1.04", date(2026, 6, 1), "50.00", carattere=2, modulo_leps="A1", fonte="poverta")
     relay_outbox(sender=ingest_event)
-    return world
+    return molfetta
 
 
 def test_a_small_scenario_gives_the_hand_computed_leps_figures(scenario):
@@ -92,8 +99,8 @@ def test_a_finalised_scheda_is_frozen_until_reopened_with_a_reason(scenario):
     assert scheda.stato == StatoScheda.FINALIZZATA
 
     # a late event does not change a finalised scheda …
-    a1 = scenario.user("A1", "assistente_sociale")
-    prestazione(scenario.cartelle["A1"], a1, "A2.07", date(2026, 9, 1), "10.00", modulo_leps="A3.1")
+    a1 = scenario.worker
+    prestazione(scenario.case, a1, "A2.07", date(2026, 9, 1), "10.00", modulo_leps="A3.1")
     relay_outbox(sender=ingest_event)
     derive_sioss_leps_counts(2026)
     assert values(2026, "BA01", "A3.1")[("interventi_tipo", "A2.07")] == 1

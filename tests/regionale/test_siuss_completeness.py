@@ -13,10 +13,35 @@ from cse.regionale.ingest import ingest_event
 from cse.siuss.glossary import StatoFlusso
 from cse.siuss.models import Flusso
 from cse.siuss.services import esiti_record, flussi_expose, flussi_prepare, flusso_correct
+from tests.support.factories import OperatoreFactory
+from tests.support.places import (
+    every_role,
+    foreign_comune,
+    home_ambito,
+    home_comune,
+    neighbour_comune,
+    regione,
+    resident,
+)
 from tests.support.regionale import prestazione, to_erogazione
 from tests.support.siuss import TODAY, add_isee, dati, eservice_for, with_residence
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
+
+
+@pytest.fixture
+def comune(db):
+    return home_comune()
+
+
+@pytest.fixture
+def worker(comune):
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def person(comune):
+    return resident(comune)
 
 
 def _local_truth(ente) -> dict:
@@ -27,10 +52,13 @@ def _local_truth(ente) -> dict:
     return latest
 
 
-def test_the_region_sees_erogated_transmitted_and_acquired_per_ente_as_the_ente_does(world, client):
-    worker, ente = world.user("A1", "assistente_sociale"), world.enti["A1"]
+def test_the_region_sees_erogated_transmitted_and_acquired_per_ente_as_the_ente_does(comune, worker, person, client):
+    region = regione()
+    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
+    analyst = OperatoreFactory(ente=region, ruolo="analista_regionale")
+    worker, ente = worker, comune
     eservice_for(ente)
-    person = with_residence(world.assistiti["A1"])
+    person = with_residence(person)
     add_isee(person)
     case = to_erogazione(cartella_open(assistito=person, by=worker), worker)
     ready = [prestazione(case, worker, "A1.04", date(2026, month, 5), "300.00", carattere=2) for month in (2, 3, 4, 5)]
@@ -55,7 +83,7 @@ def test_the_region_sees_erogated_transmitted_and_acquired_per_ente_as_the_ente_
     assert local == sorted([StatoFlusso.ACQUISITO, StatoFlusso.ERRORE, StatoFlusso.ESPOSTO, StatoFlusso.ESPOSTO])
 
     # the operator corrects the rejected flow: withdrawn, a new insert is ready — the Region follows
-    flusso_correct(flusso=ko, reason="codice corretto", by=world.user("A1", "responsabile"), today=TODAY)
+    flusso_correct(flusso=ko, reason="codice corretto", by=responsabile, today=TODAY)
     relay_outbox(sender=ingest_event)
     assert siuss_completeness(2026) == [{**row, "pronte": 1, "in_errore": 0, "quota_acquisite": 20.0}]
     assert siuss_completeness(2025) == []
@@ -63,7 +91,7 @@ def test_the_region_sees_erogated_transmitted_and_acquired_per_ente_as_the_ente_
     # the SIUSS table counts the prestazioni under their ente erogatore, and the analyst gets both as pages/files,
     # small cells suppressed like every regional table (its ente totals are the SIUSS tables' ones)
     assert derive_siuss_prestazioni(2026) == 5
-    client.force_login(world.user("REG", "analista_regionale"))
+    client.force_login(analyst)
     page = client.get(reverse("regionale:completezza"), {"anno": 2026}).content.decode()
     row_start = f'<tr data-ente="{ente.codice}"><th scope="row">{ente.codice}</th>'
     assert f"{row_start}<td>5</td><td>n.d.</td><td>n.d.</td>" in page
@@ -71,8 +99,8 @@ def test_the_region_sees_erogated_transmitted_and_acquired_per_ente_as_the_ente_
     assert csv.splitlines()[1] == f"{ente.codice};5;n.d.;n.d.;n.d.;n.d.;0;n.d."
 
 
-def test_only_analysts_see_the_completeness_table(world, client):
-    for (key, ruolo), user in world.all_users():
+def test_only_analysts_see_the_completeness_table(db, client):
+    for ente, ruolo, user in every_role(home_comune(), neighbour_comune(), foreign_comune(), home_ambito(), regione()):
         client.force_login(user)
         status = client.get(reverse("regionale:completezza")).status_code
-        assert status == (200 if ruolo == "analista_regionale" else 404), (key, ruolo)
+        assert status == (200 if ruolo == "analista_regionale" else 404), (ente.codice, ruolo)

@@ -11,14 +11,30 @@ from cse.cartella.services import cartella_open
 from cse.regionale.derivations import derive_siuss_prestazioni, siuss_table
 from cse.regionale.ingest import ingest_event
 from cse.regionale.models import PrestazioneSiuss
+from tests.support.factories import OperatoreFactory
+from tests.support.places import home_ambito, home_comune, regione, resident
 from tests.support.regionale import prestazione, to_erogazione
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
 
 
-def test_a_small_scenario_gives_the_expected_siuss_rows_and_rebuilds_identically(world):
-    worker = world.user("A1", "assistente_sociale")
-    case = to_erogazione(cartella_open(assistito=world.assistiti["A1"], by=worker), worker)
+@pytest.fixture
+def comune(db):
+    return home_comune()
+
+
+@pytest.fixture
+def worker(comune):
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def person(comune):
+    return resident(comune)
+
+
+def test_a_small_scenario_gives_the_expected_siuss_rows_and_rebuilds_identically(comune, worker, person):
+    case = to_erogazione(cartella_open(assistito=person, by=worker), worker)
     sad = prestazione(case, worker, "A2.07", date(2026, 2, 1), "480.00")
     prestazione(case, worker, "A1.04", date(2026, 3, 5), "300.00", carattere=2)
     prestazione(case, worker, "A2.07", date(2025, 11, 1), "200.00")  # another year
@@ -31,7 +47,7 @@ def test_a_small_scenario_gives_the_expected_siuss_rows_and_rebuilds_identically
     assert rows["A2.07"].importo == Decimal("480.00") and rows["A1.04"].carattere == 2
     assert {r.presa_in_carico for r in rows.values()} == {1}
     assert {r.area_utenza for r in rows.values()} == {2}  # anziani → disabilità e non autosufficienza
-    assert {r.ente for r in rows.values()} == {world.enti["A1"].codice}
+    assert {r.ente for r in rows.values()} == {comune.codice}
     assert derive_siuss_prestazioni(2025) == 1
 
     snapshot = sorted(
@@ -49,27 +65,32 @@ def test_a_small_scenario_gives_the_expected_siuss_rows_and_rebuilds_identically
         == snapshot
     )
     rows_, cols, cells, sensitive = siuss_table(2026)
-    assert rows_ == [world.enti["A1"].codice] and cols == ["A1.04", "A2.07"]
-    assert cells == {(world.enti["A1"].codice, "A1.04"): 1, (world.enti["A1"].codice, "A2.07"): 1}
+    assert rows_ == [comune.codice] and cols == ["A1.04", "A2.07"]
+    assert cells == {(comune.codice, "A1.04"): 1, (comune.codice, "A2.07"): 1}
     assert sensitive == set()
 
 
-def test_the_analyst_dashboard_suppresses_small_cells_and_only_analysts_see_it(world, client):
-    worker = world.user("A1", "assistente_sociale")
-    case = to_erogazione(cartella_open(assistito=world.assistiti["A1"], by=worker), worker)
+def test_the_analyst_dashboard_suppresses_small_cells_and_only_analysts_see_it(comune, worker, person, client):
+    region = regione()
+    analyst = OperatoreFactory(ente=region, ruolo="analista_regionale")
+    case = to_erogazione(cartella_open(assistito=person, by=worker), worker)
     for month in (1, 2, 3):
         prestazione(case, worker, "A2.07", date(2026, month, 1), "100.00")
     prestazione(case, worker, "A1.04", date(2026, 4, 1), "50.00", carattere=2)
     relay_outbox(sender=ingest_event)
     derive_siuss_prestazioni(2026)
 
-    client.force_login(world.user("REG", "analista_regionale"))
+    client.force_login(analyst)
     html = client.get("/regionale/", {"anno": 2026}).content.decode()
     assert "n.d." in html  # A1.04: one prestazione, suppressed
     csv_text = client.get("/regionale/", {"anno": 2026, "formato": "csv"}).content.decode()
     # A2.07's 3 is hidden too: beside the published total 4 it would give A1.04's 1 back
     assert csv_text.splitlines()[1:] == ["F284;n.d.;n.d.;4", "totale;n.d.;n.d.;4"]
 
-    for key, ruolo in (("A1", "assistente_sociale"), ("AMB_A", "ufficio_di_piano"), ("REG", "amministratore_ente")):
-        client.force_login(world.user(key, ruolo))
+    for ente, ruolo in (
+        (comune, "assistente_sociale"),
+        (home_ambito(), "ufficio_di_piano"),
+        (region, "amministratore_ente"),
+    ):
+        client.force_login(OperatoreFactory(ente=ente, ruolo=ruolo))
         assert client.get("/regionale/", {"anno": 2026}).status_code == 404

@@ -1,18 +1,39 @@
-"""A comune (A1 Molfetta) that transmits to SIUSS: e-service configured, people with residence, ISEE, prestazioni."""
+"""A comune (Molfetta, F284) that transmits to SIUSS: e-service configured, a resident with ISEE, a case in charge."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.support.factories import CartellaFactory, OperatoreFactory
+from tests.support.places import home_comune, resident
 from tests.support.siuss import add_isee, eservice_for, take_in_charge, with_residence
 
 
 @pytest.fixture
-def a1(world):
-    """Molfetta's e-service, Luca Quaranta resident with a valid ISEE and a case taken in charge."""
-    ente = world.enti["A1"]
-    eservice = eservice_for(ente)
-    person = with_residence(world.assistiti["A1"])
+def comune(db):
+    return home_comune()
+
+
+@pytest.fixture
+def worker(comune):
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def person(comune):
+    return resident(comune)
+
+
+@pytest.fixture
+def case(person, worker):
+    return CartellaFactory(assistito=person, by=worker)
+
+
+@pytest.fixture
+def a1(comune, person, case):
+    """Molfetta's e-service; its resident with a valid ISEE and a case taken in charge."""
+    eservice = eservice_for(comune)
+    with_residence(person)
     add_isee(person)
-    take_in_charge(world.cartelle["A1"])
+    take_in_charge(case)
     return eservice

@@ -15,15 +15,15 @@ from tests.support.waas import ISSUER, esito_for, voucher_headers
 
 
 @pytest.fixture
-def exposed(world, a1, settings):
+def exposed(comune, case, a1, settings):
     from django.core.cache import cache
 
     cache.clear()
     settings.SIUSS_PDND_JWKS = ISSUER.jwks()
-    dati(prestazione(world.cartelle["A1"], importo="300.00"))
-    flussi_prepare(ente=world.enti["A1"], today=TODAY)
-    flussi_expose(ente=world.enti["A1"])
-    return Flusso.objects.get(ente=world.enti["A1"], stato="esposto")
+    dati(prestazione(case, importo="300.00"))
+    flussi_prepare(ente=comune, today=TODAY)
+    flussi_expose(ente=comune)
+    return Flusso.objects.get(ente=comune, stato="esposto")
 
 
 def _post(client, eservice, body: str):

@@ -13,7 +13,7 @@ from cse.siuss.glossary import StatoFlusso, TipoFlusso
 from cse.siuss.models import Flusso
 from cse.siuss.services import flussi_prepare
 from cse.siuss.xsd import xsd_errors
-from tests.support.siuss import TODAY, dati, minor_case, prestazione, sina
+from tests.support.siuss import TODAY, dati, minor_case_in, prestazione, sina
 
 NS = {"c": "http://inps.it/Casellario"}
 
@@ -28,10 +28,11 @@ def _assert_valid(flusso):
 
 
 @pytest.mark.django_db
-def test_occasional_prestazione_gives_one_valid_flow_with_dsu_and_quotas(world, a1):
-    p = prestazione(world.cartelle["A1"], codice="A1.04", importo="300.00")
+def test_occasional_prestazione_gives_one_valid_flow_with_dsu_and_quotas(comune, person, case, a1):
+    prestazione(case)  # delivered, no SIUSS data yet
+    p = prestazione(case, codice="A1.04", importo="300.00")
     dati(p, quota_ente=Decimal("250"), quota_utente=Decimal("50"))
-    result = flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    result = flussi_prepare(ente=comune, today=TODAY)
     flows = Flusso.objects.filter(prestazione=p)
     assert [f.tipo for f in flows] == [TipoFlusso.PS_PSA_SINA]
     flusso = flows.get()
@@ -39,7 +40,7 @@ def test_occasional_prestazione_gives_one_valid_flow_with_dsu_and_quotas(world, 
     assert flusso.id_flusso == "F284.PS.20261120.0000001" and flusso.stato == StatoFlusso.PRONTO
     root, ps = _ps(flusso)
     assert root.find("c:IdentificazioneFlusso", NS).get("Nome") == flusso.id_flusso
-    assert root.find("c:Beneficiario", NS).get("CodiceFiscale") == world.assistiti["A1"].codice_fiscale
+    assert root.find("c:Beneficiario", NS).get("CodiceFiscale") == person.codice_fiscale
     address = root.find("c:Beneficiario/c:Indirizzo", NS)
     assert (address.get("CodiceComune"), address.get("CodiceRegione"), address.get("CodiceNazione")) == (
         "072029",
@@ -55,12 +56,12 @@ def test_occasional_prestazione_gives_one_valid_flow_with_dsu_and_quotas(world, 
     )
     assert Decimal(ps.get("ImportoQuotaEnte")) + Decimal(ps.get("ImportoQuotaUtente")) == Decimal("300")
     assert (ps.get("PresaCarico"), ps.get("AreaUtenza")) == ("1", "3")  # taken in charge, povertà
-    assert result.created and result.checked >= 2  # the world's own prestazione was checked too (and has problems)
+    assert result.created and result.checked >= 2  # the prestazione without SIUSS data was checked too
 
 
 @pytest.mark.django_db
-def test_periodic_prestazione_is_reported_per_completed_quarter_with_sina(world, a1):
-    cartella = world.cartelle["A1"]
+def test_periodic_prestazione_is_reported_per_completed_quarter_with_sina(comune, case, a1):
+    cartella = case
     sina(cartella)
     p = prestazione(cartella, codice="A2.07", carattere=1, inizio=date(2026, 2, 15), fine=None, importo="0")
     dati(
@@ -70,7 +71,7 @@ def test_periodic_prestazione_is_reported_per_completed_quarter_with_sina(world,
         quota_utente=Decimal("50"),
         ore_servizio_mensile=20,
     )
-    flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    flussi_prepare(ente=comune, today=TODAY)
     flows = list(Flusso.objects.filter(prestazione=p).order_by("periodo"))
     assert [f.periodo for f in flows] == ["2026Q1", "2026Q2", "2026Q3"]  # Q4 not over on 20 November
     for f in flows:
@@ -85,9 +86,9 @@ def test_periodic_prestazione_is_reported_per_completed_quarter_with_sina(world,
     sina_el = q1.find("c:SINA", NS)
     assert sina_el.get("StrumentoValutazione") == "1" and sina_el.find("c:InvaliditaCivile/c:InvCiv", NS).text == "2"
     # re-running is idempotent; once Q4 is over its flow appears, alone
-    flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    flussi_prepare(ente=comune, today=TODAY)
     assert Flusso.objects.filter(prestazione=p).count() == 3
-    flussi_prepare(ente=world.enti["A1"], today=date(2027, 1, 2))
+    flussi_prepare(ente=comune, today=date(2027, 1, 2))
     assert sorted(Flusso.objects.filter(prestazione=p).values_list("periodo", flat=True)) == [
         "2026Q1",
         "2026Q2",
@@ -97,11 +98,11 @@ def test_periodic_prestazione_is_reported_per_completed_quarter_with_sina(world,
 
 
 @pytest.mark.django_db
-def test_minor_gets_ps_and_sinba_flows_with_a_stable_pseudonym_not_the_cf(world, a1):
-    cartella = minor_case(world)
+def test_minor_gets_ps_and_sinba_flows_with_a_stable_pseudonym_not_the_cf(comune, worker, a1):
+    cartella = minor_case_in(comune, by=worker)
     p = prestazione(cartella, codice="A2.02", importo="120.00")
     dati(p, presenza_prova_mezzi="4")
-    flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    flussi_prepare(ente=comune, today=TODAY)
     flows = {f.tipo: f for f in Flusso.objects.filter(prestazione=p)}
     assert set(flows) == {TipoFlusso.PS_PSA_SINA, TipoFlusso.SINBA}
     for f in flows.values():
@@ -122,16 +123,16 @@ def test_minor_gets_ps_and_sinba_flows_with_a_stable_pseudonym_not_the_cf(world,
     # the same child, another prestazione: the same pseudonym
     other = prestazione(cartella, codice="A1.09", importo="80.00")
     dati(other, presenza_prova_mezzi="4")
-    flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    flussi_prepare(ente=comune, today=TODAY)
     again = Flusso.objects.get(prestazione=other, tipo=TipoFlusso.SINBA)
     assert etree.fromstring(bytes(again.xml)).find("c:SINBA", NS).get("IDBeneficiario") == element.get("IDBeneficiario")
 
 
 @pytest.mark.django_db
-def test_the_validator_really_rejects_what_the_schema_forbids(world, a1):
-    p = prestazione(world.cartelle["A1"])
+def test_the_validator_really_rejects_what_the_schema_forbids(comune, case, a1):
+    p = prestazione(case)
     dati(p)
-    flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    flussi_prepare(ente=comune, today=TODAY)
     xml = bytes(Flusso.objects.get(prestazione=p).xml)
     broken = xml.replace(b'PresaCarico="1"', b'PresaCarico="7"')
     assert broken != xml and xsd_errors(broken, TipoFlusso.PS_PSA_SINA)
@@ -139,10 +140,10 @@ def test_the_validator_really_rejects_what_the_schema_forbids(world, a1):
 
 
 @pytest.mark.django_db
-def test_sinba_carries_the_isee_band_derived_from_the_attested_value(world, a1):
+def test_sinba_carries_the_isee_band_derived_from_the_attested_value(comune, worker, a1):
     from cse.cartella.rete import Isee
 
-    cartella = minor_case(world)
+    cartella = minor_case_in(comune, by=worker)
     child = cartella.assistito
     Isee.objects.create(
         assistito=child,
@@ -155,7 +156,7 @@ def test_sinba_carries_the_isee_band_derived_from_the_attested_value(world, a1):
     )
     p = prestazione(cartella, codice="A2.02", importo="120.00")
     dati(p, presenza_prova_mezzi="4")
-    flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    flussi_prepare(ente=comune, today=TODAY)
     sinba = Flusso.objects.get(prestazione=p, tipo=TipoFlusso.SINBA)
     _assert_valid(sinba)
     assert etree.fromstring(bytes(sinba.xml)).find("c:SINBA", NS).get("FasciaISEEBeneficiario") == "6"  # 12-15k
@@ -171,7 +172,7 @@ def test_sinba_carries_the_isee_band_derived_from_the_attested_value(world, a1):
     )
     other = prestazione(cartella, codice="A1.09", importo="80.00")
     dati(other, presenza_prova_mezzi="4")
-    flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    flussi_prepare(ente=comune, today=TODAY)
     again = Flusso.objects.get(prestazione=other, tipo=TipoFlusso.SINBA)
     _assert_valid(again)
     assert etree.fromstring(bytes(again.xml)).find("c:SINBA", NS).get("FasciaISEEBeneficiario") == "2"

@@ -22,6 +22,8 @@ from cse.cartella.fasi import VoceNomenclatore
 from cse.siuss.glossary import SPECS_DIR
 from cse.siuss.services import flussi_expose, flussi_prepare
 from cse.siuss.voucher import LocalIssuer
+from tests.support.factories import CartellaFactory, OperatoreFactory
+from tests.support.places import home_comune, resident
 from tests.support.siuss import add_isee, dati, eservice_for, prestazione, take_in_charge, with_residence
 
 schema = schemathesis.openapi.from_path(SPECS_DIR / "api-comuni.yaml")
@@ -31,7 +33,6 @@ ISSUER = LocalIssuer(kid="schemathesis")
 @pytest.fixture
 def waas_server(live_server, django_db_setup, django_db_blocker, settings):
     settings.SIUSS_PDND_JWKS = ISSUER.jwks()
-    from tests.support.factories import build_world
 
     with django_db_blocker.unblock():
         if not VoceNomenclatore.objects.exists():  # a transactional test before this one flushed the seed rows
@@ -40,15 +41,16 @@ def waas_server(live_server, django_db_setup, django_db_blocker, settings):
             from django.apps import apps
 
             importlib.import_module("cse.cartella.migrations.0002_seed_nomenclatore").seed(apps, None)
-        world = build_world()
-        eservice = eservice_for(world.enti["A1"], rate_limit_per_minute=100_000)
-        person = with_residence(world.assistiti["A1"])
+        comune = home_comune()
+        case = CartellaFactory(assistito=resident(comune), by=OperatoreFactory(ente=comune))
+        eservice = eservice_for(comune, rate_limit_per_minute=100_000)
+        person = with_residence(case.assistito)
         add_isee(person)
-        take_in_charge(world.cartelle["A1"])
+        take_in_charge(case)
         for i in range(3):
-            dati(prestazione(world.cartelle["A1"], importo=f"{50 + i}.00"))
-        flussi_prepare(ente=world.enti["A1"], today=date(2026, 11, 20))
-        flussi_expose(ente=world.enti["A1"])
+            dati(prestazione(case, importo=f"{50 + i}.00"))
+        flussi_prepare(ente=comune, today=date(2026, 11, 20))
+        flussi_expose(ente=comune)
     return f"{live_server.url}/siuss/waas/{eservice.ente.codice}", eservice
 
 

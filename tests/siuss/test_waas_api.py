@@ -14,6 +14,8 @@ from cse.siuss.glossary import StatoFlusso
 from cse.siuss.models import EsitoRicevuto, Flusso
 from cse.siuss.services import flussi_expose, flussi_prepare, flusso_correct
 from cse.siuss.voucher import LocalIssuer
+from tests.support.factories import OperatoreFactory
+from tests.support.places import foreign_comune
 from tests.support.siuss import TODAY, dati, prestazione
 
 ISSUER = LocalIssuer(kid="test-key")
@@ -40,17 +42,19 @@ def _poll(client, eservice, since, limit=None):
     return client.get(reverse("siuss:waas_flussi", kwargs={"codice": eservice.ente.codice}), params, **_auth(eservice))
 
 
-def _ready_flows(world, n):
+def _ready_flows(case, n):
     for i in range(n):
-        p = prestazione(world.cartelle["A1"], importo=f"{100 + i}.00")
+        p = prestazione(case, importo=f"{100 + i}.00")
         dati(p)
-    flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    flussi_prepare(ente=case.owner_ente, today=TODAY)
 
 
 @pytest.mark.django_db
-def test_polling_returns_every_flow_exactly_once_in_order_even_when_flows_arrive_between_polls(world, a1, pdnd, client):
-    _ready_flows(world, 7)
-    flussi_expose(ente=world.enti["A1"])
+def test_polling_returns_every_flow_exactly_once_in_order_even_when_flows_arrive_between_polls(
+    comune, case, a1, pdnd, client
+):
+    _ready_flows(case, 7)
+    flussi_expose(ente=comune)
     seen, since, polls = [], 0, 0
     while True:
         response = _poll(client, a1, since, limit=3)
@@ -59,8 +63,8 @@ def test_polling_returns_every_flow_exactly_once_in_order_even_when_flows_arrive
         batch = response.json()["elenco_flussi"]
         polls += 1
         if polls == 2:  # new flows are exposed while INPS is half-way through
-            _ready_flows(world, 4)
-            flussi_expose(ente=world.enti["A1"])
+            _ready_flows(case, 4)
+            flussi_expose(ente=comune)
         if not batch:
             break
         assert len(batch) <= 3
@@ -69,9 +73,7 @@ def test_polling_returns_every_flow_exactly_once_in_order_even_when_flows_arrive
         since = int(Flusso.objects.get(id_flusso=batch[-1]["id_flusso"]).esposto_ms)
         assert last.endswith("Z")
     ids = [e["id_flusso"] for e in seen]
-    exposed = list(
-        Flusso.objects.filter(ente=world.enti["A1"]).order_by("esposto_ms").values_list("id_flusso", flat=True)
-    )
+    exposed = list(Flusso.objects.filter(ente=comune).order_by("esposto_ms").values_list("id_flusso", flat=True))
     assert len(ids) == len(set(ids)) == 11 and ids == exposed
     xml = base64.b64decode(seen[0]["flusso"])
     assert xml.startswith(b"<?xml") and seen[0]["codice_ente"] == "F284" and seen[0]["tipo"] == "PS_PSA_SINA"
@@ -79,10 +81,10 @@ def test_polling_returns_every_flow_exactly_once_in_order_even_when_flows_arrive
 
 
 @pytest.mark.django_db
-def test_since_is_the_ms_timestamp_of_ts_flusso_and_ties_never_happen(world, a1, pdnd, client):
-    _ready_flows(world, 5)
-    flussi_expose(ente=world.enti["A1"])
-    instants = list(Flusso.objects.filter(ente=world.enti["A1"]).values_list("esposto_ms", flat=True))
+def test_since_is_the_ms_timestamp_of_ts_flusso_and_ties_never_happen(comune, case, a1, pdnd, client):
+    _ready_flows(case, 5)
+    flussi_expose(ente=comune)
+    instants = list(Flusso.objects.filter(ente=comune).values_list("esposto_ms", flat=True))
     assert len(set(instants)) == len(instants)  # all in the same millisecond would otherwise tie
     entries = _poll(client, a1, 0, limit=100).json()["elenco_flussi"]
     from datetime import datetime
@@ -95,11 +97,11 @@ def test_since_is_the_ms_timestamp_of_ts_flusso_and_ties_never_happen(world, a1,
 
 
 @pytest.mark.django_db
-def test_invalid_prestazione_never_reaches_flussi(world, a1, pdnd, client):
-    bad = prestazione(world.cartelle["A1"], importo="300.00")
+def test_invalid_prestazione_never_reaches_flussi(comune, case, a1, pdnd, client):
+    bad = prestazione(case, importo="300.00")
     dati(bad, quota_ente=Decimal("100"), quota_utente=Decimal("0"))  # quotas do not add up
-    flussi_prepare(ente=world.enti["A1"], today=TODAY)
-    flussi_expose(ente=world.enti["A1"])
+    flussi_prepare(ente=comune, today=TODAY)
+    flussi_expose(ente=comune)
     assert not Flusso.objects.filter(prestazione=bad).exists()
     assert _poll(client, a1, 0, limit=100).json() == {"elenco_flussi": []}
 
@@ -125,10 +127,13 @@ def _post_esiti(client, eservice, esiti, **auth):
 
 
 @pytest.mark.django_db
-def test_esiti_ok_stores_the_siuss_id_and_an_error_reopens_the_item_for_the_operator(world, a1, pdnd, client):
-    _ready_flows(world, 2)
-    flussi_expose(ente=world.enti["A1"])
-    ok, ko = Flusso.objects.filter(ente=world.enti["A1"]).order_by("pk")
+def test_esiti_ok_stores_the_siuss_id_and_an_error_reopens_the_item_for_the_operator(
+    comune, case, worker, a1, pdnd, client
+):
+    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
+    _ready_flows(case, 2)
+    flussi_expose(ente=comune)
+    ok, ko = Flusso.objects.filter(ente=comune).order_by("pk")
     response = _post_esiti(
         client,
         a1,
@@ -142,41 +147,42 @@ def test_esiti_ok_stores_the_siuss_id_and_an_error_reopens_the_item_for_the_oper
     assert (ok.stato, ok.id_acquisizione_siuss) == (StatoFlusso.ACQUISITO, "22738")
     assert ko.stato == StatoFlusso.ERRORE
     # the operator's worklist shows the rejection in Italian
-    client.force_login(world.user("A1", "assistente_sociale"))
+    client.force_login(worker)
     page = client.get(reverse("locale:lavoro")).content.decode()
     assert f"flusso {ko.id_flusso} respinto dal SIUSS: Codice prestazione errato" in page
     # re-posting the same esiti changes nothing but the log
     assert _post_esiti(client, a1, [_esito(ok, "OK", id_acquisizione_siuss="22738")]).status_code == 204
     assert EsitoRicevuto.objects.count() == 3
     # the operator fixes and resends: the rejected flow is withdrawn and a new insert is built
-    created = flusso_correct(flusso=ko, reason="codice corretto", by=world.user("A1", "responsabile"), today=TODAY)
+    created = flusso_correct(flusso=ko, reason="codice corretto", by=responsabile, today=TODAY)
     ko.refresh_from_db()
     assert ko.stato == StatoFlusso.ANNULLATO and len(created) == 1 and created[0].stato == StatoFlusso.PRONTO
 
 
 @pytest.mark.django_db
-def test_correcting_an_acquired_flow_cancels_it_with_c_then_inserts_anew(world, a1, pdnd, client):
+def test_correcting_an_acquired_flow_cancels_it_with_c_then_inserts_anew(comune, case, a1, pdnd, client):
     from cse.siuss.xsd import xsd_errors
 
-    _ready_flows(world, 1)
-    flussi_expose(ente=world.enti["A1"])
-    original = Flusso.objects.get(ente=world.enti["A1"])
+    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
+    _ready_flows(case, 1)
+    flussi_expose(ente=comune)
+    original = Flusso.objects.get(ente=comune)
     _post_esiti(client, a1, [_esito(original, "OK", id_acquisizione_siuss="1")])
     [cancel] = flusso_correct(
         flusso=Flusso.objects.get(pk=original.pk),
         reason="codice errato",
-        by=world.user("A1", "responsabile"),
+        by=responsabile,
         today=TODAY,
     )
     assert cancel.tipo_operazione == "C" and xsd_errors(bytes(cancel.xml), cancel.tipo) == []
     body_old = bytes(original.xml).replace(original.id_flusso.encode(), b"X").replace(b'TipoOperazione="I"', b"")
     body_new = bytes(cancel.xml).replace(cancel.id_flusso.encode(), b"X").replace(b'TipoOperazione="C"', b"")
     assert body_old == body_new  # other fields unchanged
-    flussi_expose(ente=world.enti["A1"])
+    flussi_expose(ente=comune)
     _post_esiti(client, a1, [_esito(cancel, "OK", id_acquisizione_siuss="2")])
     original.refresh_from_db()
     assert original.stato == StatoFlusso.ANNULLATO
-    flussi_prepare(ente=world.enti["A1"], today=TODAY)
+    flussi_prepare(ente=comune, today=TODAY)
     reinsert = Flusso.objects.filter(prestazione=original.prestazione, tipo_operazione="I", stato=StatoFlusso.PRONTO)
     assert reinsert.count() == 1
 
@@ -221,7 +227,7 @@ def _shape(response) -> tuple:
 
 
 @pytest.mark.django_db
-def test_every_refused_voucher_gets_the_same_byte_identical_401(world, a1, pdnd, client):
+def test_every_refused_voucher_gets_the_same_byte_identical_401(a1, pdnd, client):
     answers = _refusals(client, a1)
     reference = answers.pop("expired")
     assert reference.status_code == 401 and reference["Content-Type"] == "application/problem+json"
@@ -231,7 +237,7 @@ def test_every_refused_voucher_gets_the_same_byte_identical_401(world, a1, pdnd,
 
 
 @pytest.mark.django_db
-def test_a_voucher_is_refused_the_second_time_even_after_the_cache_is_emptied(world, a1, pdnd, client):
+def test_a_voucher_is_refused_the_second_time_even_after_the_cache_is_emptied(a1, pdnd, client):
     """The jti lives in the replay store (DB table here), not in a per-process cache that forgets it."""
     from django.core.cache import cache
 
@@ -243,14 +249,14 @@ def test_a_voucher_is_refused_the_second_time_even_after_the_cache_is_emptied(wo
 
 
 @pytest.mark.django_db
-def test_a_voucher_with_a_string_exp_is_a_401_not_a_server_error(world, a1, pdnd, client):
+def test_a_voucher_with_a_string_exp_is_a_401_not_a_server_error(a1, pdnd, client):
     url = reverse("siuss:waas_flussi", kwargs={"codice": "F284"})
     for claim in ({"exp": str(int(time.time()) + 300)}, {"iat": str(int(time.time()))}, {"nbf": "0"}):
         assert client.get(url, {"since": 0}, **_auth(a1, claims=claim)).status_code == 401, claim
 
 
 @pytest.mark.django_db
-def test_vouchers_issued_in_the_future_or_lasting_too_long_are_refused(world, a1, pdnd, client, settings):
+def test_vouchers_issued_in_the_future_or_lasting_too_long_are_refused(a1, pdnd, client, settings):
     url = reverse("siuss:waas_flussi", kwargs={"codice": "F284"})
     settings.SIUSS_VOUCHER_MAX_LIFETIME_SECONDS = 600
     assert client.get(url, {"since": 0}, **_auth(a1, ttl=601)).status_code == 401
@@ -260,10 +266,11 @@ def test_vouchers_issued_in_the_future_or_lasting_too_long_are_refused(world, a1
 
 
 @pytest.mark.django_db
-def test_a_voucher_for_one_ente_opens_nothing_of_another_and_unknown_enti_look_the_same(world, a1, pdnd, client):
+def test_a_voucher_for_one_ente_opens_nothing_of_another_and_unknown_enti_look_the_same(a1, pdnd, client):
     from tests.support.siuss import eservice_for
 
-    b1 = eservice_for(world.enti["B1"])
+    other_comune = foreign_comune()
+    b1 = eservice_for(other_comune)
     voucher_a = _auth(a1)
     other = client.get(reverse("siuss:waas_flussi", kwargs={"codice": b1.ente.codice}), {"since": 0}, **voucher_a)
     missing = client.get(reverse("siuss:waas_flussi", kwargs={"codice": "Z999"}), {"since": 0}, **_auth(a1))
@@ -272,7 +279,7 @@ def test_a_voucher_for_one_ente_opens_nothing_of_another_and_unknown_enti_look_t
 
 
 @pytest.mark.django_db
-def test_bad_parameters_and_bodies_get_problem_json_400(world, a1, pdnd, client):
+def test_bad_parameters_and_bodies_get_problem_json_400(a1, pdnd, client):
     for params in ({}, {"since": "-1"}, {"since": "abc"}, {"since": 0, "limit": 101}, {"since": 0, "limit": "x"}):
         response = client.get(reverse("siuss:waas_flussi", kwargs={"codice": "F284"}), params, **_auth(a1))
         assert response.status_code == 400 and response["Content-Type"] == "application/problem+json", params
@@ -287,7 +294,7 @@ def test_bad_parameters_and_bodies_get_problem_json_400(world, a1, pdnd, client)
 
 
 @pytest.mark.django_db
-def test_rate_limit_answers_429_with_retry_after(world, a1, pdnd, client):
+def test_rate_limit_answers_429_with_retry_after(a1, pdnd, client):
     from django.core.cache import cache
 
     cache.clear()
@@ -308,7 +315,7 @@ def test_status_is_problem_json(client):
 
 
 @pytest.mark.django_db
-def test_an_esito_with_a_nul_character_is_stored_not_a_server_error(world, a1, pdnd, client):
+def test_an_esito_with_a_nul_character_is_stored_not_a_server_error(a1, pdnd, client):
     # found by schemathesis on PostgreSQL (text and jsonb cannot hold U+0000)
     esito = {"id_flusso": "X\x00", "tipo": "SINBA", "ts_flusso": "2026-11-20T10:00:00Z"}
     esito |= {"ts_acquisizione": "2026-11-21T10:00:00Z", "codice_esito": "OK", "descrizione_esito": "\x00"}

@@ -100,14 +100,18 @@ def sina(cartella) -> ValutazioneSina:
 
 
 def minor_case(world):
-    """A 9-year-old in Molfetta with a SINBA record and a prestazione of socio-educational support."""
+    """A 9-year-old in Molfetta (the world's A1) with a SINBA record."""
+    return minor_case_in(world.enti["A1"], by=world.user("A1", "assistente_sociale"))
+
+
+def minor_case_in(comune, *, by):
+    """A 9-year-old in Molfetta, registered by `comune` (Molfetta's ente), with a case opened by `by` and a SINBA
+    record."""
     from cse.cartella.services import cartella_open
 
-    child = register_person(
-        world.enti["A1"], cognome="Quaranta", nome="Giulia", sesso="F", data_nascita=date(2017, 5, 2)
-    )
+    child = register_person(comune, cognome="Quaranta", nome="Giulia", sesso="F", data_nascita=date(2017, 5, 2))
     with_residence(child)
-    cartella = cartella_open(assistito=child, by=world.user("A1", "assistente_sociale"))
+    cartella = cartella_open(assistito=child, by=by)
     SchedaSinba.objects.create(
         cartella=cartella,
         minore_straniero_non_accompagnato="2",

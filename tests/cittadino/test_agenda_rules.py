@@ -16,7 +16,7 @@ from cse.cittadino.glossary import StatoPrenotazione
 from cse.cittadino.selectors import free_slots, free_times
 from cse.cittadino.services import prenotazione_cancel, prenotazione_confirm, prenotazione_create
 from cse.cittadino.services_agenda import PrenotazioniCoinvolte, regola_orario_delete
-from tests.support.agenda import booking_kwargs
+from tests.support.agenda import booking_kwargs, open_day
 from tests.support.factories import OperatoreFactory, make_sportello
 from tests.support.places import neighbour_comune
 
@@ -26,12 +26,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def worker(comune):
     return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-def _next(weekday: int) -> date:
-    """The next such weekday strictly after today (always within the 14-day horizon)."""
-    today = timezone.localdate()
-    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
 
 
 def _on(day: date, sportello: Sportello) -> list[Slot]:
@@ -69,7 +63,7 @@ def operatore(comune, client):
 
 
 def test_the_operator_opens_on_saturday_mornings_and_citizens_see_the_new_times(client, pua, operatore):
-    saturday = _next(5)
+    saturday = open_day(weekday=5)
     assert _on(saturday, pua) == []
     agenda = client.get(reverse("locale:agenda_sportello", kwargs={"pk": pua.pk})).content.decode()
     assert reverse("locale:agenda_regole", kwargs={"pk": pua.pk}) in agenda
@@ -94,7 +88,7 @@ def test_the_operator_opens_on_saturday_mornings_and_citizens_see_the_new_times(
 
 def test_a_closure_over_a_confirmed_booking_is_refused_with_the_booking_listed(comune, client, operatore):
     segretariato = make_sportello(comune)  # open every day 9-12
-    day = timezone.localdate() + timedelta(days=3)
+    day = open_day(at_least_days=3)
     booking = _confirmed_booking(segretariato, day)
     before = _rows()
     url = reverse("locale:agenda_chiusura_nuova", kwargs={"pk": segretariato.pk})
@@ -119,7 +113,7 @@ def test_a_closure_over_a_confirmed_booking_is_refused_with_the_booking_listed(c
 
 def test_removing_or_narrowing_the_hours_of_a_booked_day_is_refused_too(comune, client, operatore):
     segretariato = make_sportello(comune)  # open every day 9-12
-    day = timezone.localdate() + timedelta(days=4)
+    day = open_day(at_least_days=4)
     booking = _confirmed_booking(segretariato, day)  # 9:00
     regola = segretariato.regole.get(giorno=day.weekday())
     before = _rows()
@@ -146,7 +140,7 @@ def test_removing_or_narrowing_the_hours_of_a_booked_day_is_refused_too(comune, 
 
 
 def test_an_extra_opening_on_sunday_gives_bookable_slots_and_can_be_removed(client, pua, operatore):
-    sunday = _next(6)
+    sunday = open_day(weekday=6)
     response = client.post(
         reverse("locale:agenda_apertura_nuova", kwargs={"pk": pua.pk}),
         {"apertura-data": sunday, "apertura-ora_inizio": "10:00", "apertura-ora_fine": "11:00", "apertura-posti": 1},
@@ -160,7 +154,7 @@ def test_an_extra_opening_on_sunday_gives_bookable_slots_and_can_be_removed(clie
 
 
 def test_settings_change_the_slot_length_and_the_horizon(client, pua, operatore):
-    monday = _next(0)
+    monday = open_day(weekday=0)
     response = client.post(
         reverse("locale:agenda_impostazioni", kwargs={"pk": pua.pk}),
         {"impostazioni-durata_slot_minuti": 60, "impostazioni-orizzonte_giorni": 21, "impostazioni-attivo": "on"},

@@ -40,15 +40,16 @@ class Transition:
 
 @dataclass(frozen=True)
 class StateMachine:
-    """`states` gives the labels (a TextChoices class); `may(obj, by, capability)` checks the actor; `illegal(obj, t)`
-    replaces the default message for a step not allowed from the current state (e.g. a workflow's own wording)."""
+    """`states` gives the labels (a TextChoices class); `may(obj, by, capability)` checks the actor, refused with
+    `refuse_actor` (a message, or one per transition); `illegal(obj, t)` replaces the default message for a step not
+    allowed from the current state (a workflow's own wording)."""
 
     name: str
     field: str
     transitions: tuple[Transition, ...]
     states: Callable[[str], Any] | None = None
     may: Callable[[Any, Any, Capability], bool] | None = None
-    refuse_actor: str = "Non si è abilitati a questo passaggio."
+    refuse_actor: str | Callable[[Transition], str] = "Non si è abilitati a questo passaggio."
     illegal: Callable[[Any, Transition], list[str]] | None = None
 
     def __post_init__(self) -> None:
@@ -96,7 +97,8 @@ class StateMachine:
         if self.may is None or transition is None or transition.capability is None:
             return
         if not self.may(obj, by, transition.capability):
-            raise ValidationError(self.refuse_actor)
+            refuse = self.refuse_actor
+            raise ValidationError(refuse if isinstance(refuse, str) else refuse(transition))
 
     def apply(self, obj: Any, name: str, *, by: Any, payload: dict | None = None, aggregate: Any = None) -> Transition:
         """Check actor and guard, set the state field, record the event (on `aggregate`, default `obj`). No save."""

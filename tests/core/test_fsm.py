@@ -93,6 +93,13 @@ def test_the_capability_is_checked_through_the_given_callable_before_anything_el
     assert pratica.stato == Stato.CHIUSA
 
 
+def test_the_actor_refusal_may_be_worded_per_transition():
+    machine = _machine(may=lambda obj, by, capability: False, refuse_actor=lambda t: f"Non puoi: {t.label.lower()}.")
+    with pytest.raises(ValidationError) as refused:
+        machine.apply(_pratica(), "invia", by="chiunque")
+    assert refused.value.messages == ["Non puoi: invia."]
+
+
 def test_transition_names_are_unique_and_events_must_be_registered():
     with pytest.raises(ValueError, match="ripetuti"):
         StateMachine("x", "stato", (Transition("a", "s", "t", "A"), Transition("a", "t", "s", "A")))
@@ -113,7 +120,11 @@ def test_apply_records_the_transition_event_on_the_aggregate_in_the_callers_tran
     before = OutboxEvent.objects.filter(aggregate_id=persona.pk, aggregate_type="cartella.assistito").count()
     machine.apply(pratica, "aggiungi", by=None, payload={"tipo": "telefono"}, aggregate=persona)
     event = OutboxEvent.objects.filter(aggregate_id=persona.pk, aggregate_type="cartella.assistito").latest("sequence")
-    assert (event.event_type, event.payload, event.sequence) == ("assistito.contatto_aggiunto", {"tipo": "telefono"}, before + 1)
+    assert (event.event_type, event.payload, event.sequence) == (
+        "assistito.contatto_aggiunto",
+        {"tipo": "telefono"},
+        before + 1,
+    )
     assert pratica.stato == Stato.INVIATA
 
 

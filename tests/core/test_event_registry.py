@@ -17,13 +17,13 @@ from cse.core.outbox import outbox_append
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENT_NAME = re.compile(r"^(cartella|assistito|siuss)\.[a-z_]+$")
-DOMAINS = ("cartella.", "assistito.", "siuss.")
 
 
 def _product_trees():
+    registry = ROOT / "cse" / "core" / "events.py"  # the registry's own names prove nothing
     for package in ("cse", "interop"):
         for path in sorted((ROOT / package).rglob("*.py")):
-            if "migrations" not in path.parts:
+            if "migrations" not in path.parts and path != registry:
                 yield path, ast.parse(path.read_text(encoding="utf-8"))
 
 
@@ -33,22 +33,32 @@ def _pattern(node: ast.JoinedStr) -> str:
     return "^" + "".join(parts) + "$"
 
 
+def _not_events() -> set[str]:
+    """Dotted names that look like events but are models ("cartella.cartella") or permissions."""
+    names = set()
+    for model in apps.get_models():
+        meta = model._meta
+        names.add(meta.label_lower)
+        names.update(f"{meta.app_label}.{action}_{meta.model_name}" for action in meta.default_permissions)
+        names.update(f"{meta.app_label}.{codename}" for codename, _ in meta.permissions)
+    return names
+
+
+def _looks_like_event(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(EVENT_NAME.match(node.value))
+
+
 def _emitted() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """Literal event names, name prefixes (ending in "_") and f-string patterns in product code, each with a place."""
-    labels = {m._meta.label_lower for m in apps.get_models()}  # "cartella.cartella" is a model, not an event
+    """Literal event names and name prefixes (ending in "_") anywhere in product code, and the f-string patterns given
+    as `event_type=` or `event=`, each with the place it was found."""
+    not_events = _not_events()
     literals, prefixes, patterns = {}, {}, {}
     for path, tree in _product_trees():
-        inside_fstrings = set()
         for node in ast.walk(tree):
-            if isinstance(node, ast.JoinedStr):
-                inside_fstrings.update(id(v) for v in node.values)
-                head = node.values[0]
-                if isinstance(head, ast.Constant) and str(head.value).startswith(DOMAINS):
-                    patterns[_pattern(node)] = f"{path.relative_to(ROOT)}:{node.lineno}"
-        for node in ast.walk(tree):
-            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or id(node) in inside_fstrings:
-                continue
-            if EVENT_NAME.match(node.value) and node.value not in labels:
+            if isinstance(node, ast.keyword) and node.arg in ("event_type", "event"):
+                if isinstance(node.value, ast.JoinedStr):
+                    patterns[_pattern(node.value)] = f"{path.relative_to(ROOT)}:{node.value.lineno}"
+            elif _looks_like_event(node) and node.value not in not_events:
                 bucket = prefixes if node.value.endswith("_") else literals
                 bucket[node.value] = f"{path.relative_to(ROOT)}:{node.lineno}"
     return literals, prefixes, patterns

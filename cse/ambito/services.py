@@ -16,6 +16,7 @@ from cse.cartella.glossary import TipoVoceDiario
 from cse.cartella.models import Cartella
 from cse.cartella.services import cartella_grant_access
 from cse.core.external import CallContext
+from cse.core.fsm import StateMachine, Transition
 from cse.core.outbox import outbox_append
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability, TipoEnte
@@ -87,11 +88,41 @@ def uvm_convene(
     return sessione
 
 
+SESSION_CLOSED = "La sessione è conclusa: il verbale non si modifica più."
+ONLY_COORDINATOR = "Solo il coordinatore UVM dell'ambito conduce la sessione."
+
+
+def _guard_decisions(sessione: SessioneUVM) -> list[str]:
+    return [] if sessione.decisioni else ["Registrare le decisioni della UVM prima di chiudere il verbale."]
+
+
+# The UVM session: convened (created so by uvm_convene), then concluded once its decisions are recorded.
+SESSIONE = StateMachine(
+    "la sessione UVM",
+    "stato",
+    (
+        Transition(
+            "concludi",
+            StatoSessione.CONVOCATA,
+            StatoSessione.CONCLUSA,
+            "Chiudi il verbale",
+            _guard_decisions,
+            capability=Capability.MANAGE_UVM,
+            event="cartella.uvm_conclusa",
+        ),
+    ),
+    states=StatoSessione,
+    may=lambda sessione, by, capability: has_capability(by, capability, sessione.ambito_id),
+    refuse_actor=ONLY_COORDINATOR,
+    illegal=lambda sessione, transition: [SESSION_CLOSED],
+)
+
+
 def _lock_session(sessione: SessioneUVM, by, *, open_only: bool = True) -> SessioneUVM:
     locked = SessioneUVM.objects.select_for_update().select_related("cartella", "ambito").get(pk=sessione.pk)
-    _require(by, Capability.MANAGE_UVM, locked.ambito_id, "Solo il coordinatore UVM dell'ambito conduce la sessione.")
+    _require(by, Capability.MANAGE_UVM, locked.ambito_id, ONLY_COORDINATOR)
     if open_only and locked.stato != StatoSessione.CONVOCATA:
-        raise ValidationError("La sessione è conclusa: il verbale non si modifica più.")
+        raise ValidationError(SESSION_CLOSED)
     return locked
 
 
@@ -149,7 +180,7 @@ def uvm_attendance(*, membro: MembroUVM, presente: bool, by) -> MembroUVM:
     if membro.user_id != by.pk:
         _require(by, Capability.MANAGE_UVM, sessione.ambito_id, "Solo il coordinatore registra le presenze altrui.")
     if sessione.stato != StatoSessione.CONVOCATA:
-        raise ValidationError("La sessione è conclusa: il verbale non si modifica più.")
+        raise ValidationError(SESSION_CLOSED)
     membro.presente = presente
     membro.save()
     _broadcast(sessione)
@@ -227,13 +258,10 @@ def uvm_progetto_save(
 
 @transaction.atomic
 def uvm_close(*, sessione: SessioneUVM, by) -> SessioneUVM:
-    locked = _lock_session(sessione, by)
-    if not locked.decisioni:
-        raise ValidationError("Registrare le decisioni della UVM prima di chiudere il verbale.")
-    locked.stato = StatoSessione.CONCLUSA
+    locked = SessioneUVM.objects.select_for_update().select_related("cartella", "ambito").get(pk=sessione.pk)
+    SESSIONE.apply(locked, "concludi", by=by, aggregate=locked.cartella)
     locked.save()
     _diary(locked.cartella, by, "UVM conclusa: verbale chiuso.")
-    outbox_append(aggregate=locked.cartella, event_type="cartella.uvm_conclusa", payload={})
     _broadcast(locked)
     return locked
 
@@ -246,6 +274,24 @@ def _broadcast(sessione: SessioneUVM) -> None:
 
 
 # --- Servizi d'ambito e liste d'attesa -------------------------------------------------------------------------------
+
+
+# A request for an ambito service: waiting, then assigned a place (the Ufficio di Piano's step, checked by the caller).
+DOMANDA = StateMachine(
+    "la domanda di servizio",
+    "stato",
+    (
+        Transition(
+            "assegna",
+            StatoDomanda.IN_ATTESA,
+            StatoDomanda.ASSEGNATA,
+            "Assegna al servizio",
+            capability=Capability.MANAGE_PIANO,
+        ),
+    ),
+    states=StatoDomanda,
+    illegal=lambda domanda, transition: ["La domanda non è più in lista d'attesa."],
+)
 
 
 @transaction.atomic
@@ -283,8 +329,9 @@ def servizio_assign(
     domanda = DomandaServizio.objects.select_for_update().select_related("servizio").get(pk=domanda.pk)
     servizio = ServizioAmbito.objects.select_for_update().select_related("voce").get(pk=domanda.servizio_id)
     _require(by, Capability.MANAGE_PIANO, servizio.ambito_id, "Solo l'Ufficio di Piano assegna i posti dei servizi.")
-    if domanda.stato != StatoDomanda.IN_ATTESA:
-        raise ValidationError("La domanda non è più in lista d'attesa.")
+    problems = DOMANDA.refusal(domanda, "assegna")
+    if problems:
+        raise ValidationError(problems)
     if not servizio.erogatori.filter(pk=erogatore.pk).exists():
         raise ValidationError({"erogatore": ["Questo erogatore non gestisce il servizio."]})
     occupati = servizio.posti_occupati()
@@ -321,7 +368,7 @@ def servizio_assign(
     )
     assegnazione.full_clean()
     assegnazione.save()
-    domanda.stato = StatoDomanda.ASSEGNATA
+    DOMANDA.apply(domanda, "assegna", by=by)
     domanda.save()
     _diary(domanda.cartella, by, f"Assegnata al servizio {servizio} ({erogatore}), impegno {_euro(importo)}.")
     return assegnazione

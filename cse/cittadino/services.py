@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cse.core.fsm import StateMachine, Transition
 from cse.core.models import Comune
 
 from .agenda import Cittadino, Prenotazione, Slot
@@ -27,6 +28,30 @@ class SlotNonLibero(ValidationError):
     def __init__(self, alternatives: list[Slot]):
         super().__init__(SLOT_TAKEN)
         self.alternatives = alternatives
+
+
+P = StatoPrenotazione
+_NOT_FROM_HERE = {
+    "conferma": "La richiesta è scaduta o annullata: l'orario è stato liberato. Prenotare di nuovo.",
+    "annulla": "La prenotazione non è attiva.",
+    "segna_assente": "Si può segnare l'assenza solo di una prenotazione confermata.",
+    "scade": "La prenotazione non è in attesa di conferma.",
+}
+
+# The booking: created «in attesa» (or «confermata» after login); the times (cutoff, start) are checked by the
+# services, which know `now`; who may act is checked by the views (the citizen's own booking, the office's operator).
+PRENOTAZIONE = StateMachine(
+    "la prenotazione",
+    "stato",
+    (
+        Transition("conferma", P.IN_ATTESA, P.CONFERMATA, "Conferma via e-mail"),
+        Transition("annulla", (P.IN_ATTESA, P.CONFERMATA), P.ANNULLATA, "Annulla"),
+        Transition("segna_assente", P.CONFERMATA, P.ASSENTE, "Segna l'assenza"),
+        Transition("scade", P.IN_ATTESA, P.SCADUTA, "Riserva scaduta senza conferma"),
+    ),
+    states=P,
+    illegal=lambda prenotazione, transition: [_NOT_FROM_HERE[transition.name]],
+)
 
 
 def new_code() -> str:
@@ -86,7 +111,7 @@ def _take(prenotazione: Prenotazione, slot: Slot, now: datetime) -> None:
     for stale in Prenotazione.objects.select_for_update().filter(
         slot=slot, stato=StatoPrenotazione.IN_ATTESA, trattenuta_fino__lt=now
     ):
-        stale.stato = StatoPrenotazione.SCADUTA
+        PRENOTAZIONE.apply(stale, "scade", by=None)
         stale._change_reason = "riserva scaduta senza conferma"
         stale.save()
     prenotazione.slot = slot
@@ -158,11 +183,12 @@ def prenotazione_confirm(*, codice: str, now: datetime | None = None) -> Prenota
     prenotazione = Prenotazione.objects.select_for_update().select_related("slot__sportello").get(codice=codice)
     if prenotazione.stato == StatoPrenotazione.CONFERMATA:
         return prenotazione
-    if prenotazione.stato != StatoPrenotazione.IN_ATTESA:
-        raise ValidationError("La richiesta è scaduta o annullata: l'orario è stato liberato. Prenotare di nuovo.")
+    problems = PRENOTAZIONE.refusal(prenotazione, "conferma")
+    if problems:
+        raise ValidationError(problems)
     if prenotazione.slot.inizio <= now:
         raise ValidationError("L'orario della richiesta è ormai passato: prenotare di nuovo.")
-    prenotazione.stato = StatoPrenotazione.CONFERMATA
+    PRENOTAZIONE.apply(prenotazione, "conferma", by=None)
     prenotazione.confermata_at = now
     prenotazione.trattenuta_fino = None
     prenotazione.save()
@@ -185,7 +211,7 @@ def prenotazione_cancel(*, prenotazione: Prenotazione, now: datetime | None = No
     now = now or timezone.now()
     locked = Prenotazione.objects.select_for_update().select_related("slot__sportello").get(pk=prenotazione.pk)
     _check_cutoff(locked, now)
-    locked.stato = StatoPrenotazione.ANNULLATA
+    PRENOTAZIONE.apply(locked, "annulla", by=None)
     locked.annullata_at = now
     locked.save()
     _after_commit(locked, "annullata")
@@ -214,11 +240,12 @@ def prenotazione_no_show(*, prenotazione: Prenotazione, by, now: datetime | None
     """The operator records that the citizen did not come (only once the appointment has started)."""
     now = now or timezone.now()
     locked = Prenotazione.objects.select_for_update().select_related("slot__sportello").get(pk=prenotazione.pk)
-    if locked.stato != StatoPrenotazione.CONFERMATA:
-        raise ValidationError("Si può segnare l'assenza solo di una prenotazione confermata.")
+    problems = PRENOTAZIONE.refusal(locked, "segna_assente")
+    if problems:
+        raise ValidationError(problems)
     if locked.slot.inizio > now:
         raise ValidationError("L'appuntamento non è ancora iniziato.")
-    locked.stato = StatoPrenotazione.ASSENTE
+    PRENOTAZIONE.apply(locked, "segna_assente", by=by)
     locked._change_reason = f"assenza registrata da {by.get_username()}"
     locked.save()
     _after_commit(locked, "assente", notify_citizen=False)

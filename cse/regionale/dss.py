@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cse.core.event_schema import EventSchemaError, validate_event
 from cse.core.external import CallContext, InteropError, ServiceUnavailable
+from cse.core.fsm import StateMachine, Transition
 from interop.regionali import client as regionali
 
 from .models import EventoRegionale, LottoDss, StatoLotto
@@ -104,10 +105,27 @@ def _prossimo_lotto(dimensione: int) -> LottoDss | None:
         return lotto
 
 
-def _record(lotto: LottoDss, **fields) -> None:
+_PENDING = (StatoLotto.DA_INVIARE, StatoLotto.NON_INVIATO)
+
+# A batch's delivery: pending until the DSS receives or refuses it; an unreachable DSS leaves it pending (resent as is).
+LOTTO = StateMachine(
+    "il lotto DSS",
+    "stato",
+    (
+        Transition("ricevuto", _PENDING, StatoLotto.INVIATO, "Ricevuto dal DSS"),
+        Transition("non_raggiungibile", _PENDING, StatoLotto.NON_INVIATO, "DSS non raggiungibile"),
+        Transition("rifiutato", _PENDING, StatoLotto.RIFIUTATO, "Rifiutato"),
+    ),
+    states=StatoLotto,
+)
+
+
+def _record(lotto: LottoDss, step: str, **fields) -> None:
+    """One delivery attempt: the LOTTO step, counted, in its own transaction."""
+    LOTTO.apply(lotto, step, by=fields.get("operatore"))
     with transaction.atomic(using=DB):
         LottoDss.objects.using(DB).filter(pk=lotto.pk).update(
-            tentativi=lotto.tentativi + 1, ultimo_tentativo_il=timezone.now(), **fields
+            tentativi=lotto.tentativi + 1, ultimo_tentativo_il=timezone.now(), stato=lotto.stato, **fields
         )
 
 
@@ -131,7 +149,7 @@ def dss_export(*, ente, operatore, max_lotti: int | None = None, dimensione: int
             # never sent: a stored event outside the allow-list is a defect of the regional tier, not of the DSS
             _record(
                 lotto,
-                stato=StatoLotto.RIFIUTATO,
+                "rifiutato",
                 esito="Lotto non inviato: contiene un evento fuori dallo schema consentito (nessun dato è partito).",
                 codice_errore="evento_non_conforme",
                 operatore=username,
@@ -142,19 +160,19 @@ def dss_export(*, ente, operatore, max_lotti: int | None = None, dimensione: int
             risposta = regionali.dss_invia_lotto(lotto.id_lotto, eventi, ctx)
         except ServiceUnavailable as exc:
             failed = {"esito": exc.message[:300], "codice_errore": exc.code, "operatore": username}
-            _record(lotto, stato=StatoLotto.NON_INVIATO, **failed)
+            _record(lotto, "non_raggiungibile", **failed)
             reason = exc.message.split(". ")[0]
             esito.errore = f"Lotto {lotto.id_lotto} non inviato: {reason}. Si può ritentare più tardi."
             break
         except InteropError as exc:
             failed = {"esito": exc.message[:300], "codice_errore": exc.code, "operatore": username}
-            _record(lotto, stato=StatoLotto.RIFIUTATO, **failed)
+            _record(lotto, "rifiutato", **failed)
             esito.errore = f"Lotto {lotto.id_lotto} rifiutato dal DSS: {exc.message}"
             break
         ricevuti = int(risposta.get("ricevuti") or 0) if isinstance(risposta, dict) else 0
         _record(
             lotto,
-            stato=StatoLotto.INVIATO,
+            "ricevuto",
             ricevuti=ricevuti,
             esito=f"ricevuti {ricevuti} eventi su {lotto.n_eventi}",
             codice_errore="",

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cse.core.codelists.leps import ModuloLeps
+from cse.core.fsm import StateMachine, Transition
 
 from .derivations import DB
 from .leps import A4_PREFILL_SECTIONS, seed_indicators
@@ -30,12 +31,51 @@ def _lock(scheda: SchedaLeps, version: int | None) -> SchedaLeps:
     return locked
 
 
-def _move(scheda: SchedaLeps, target: str, operatore: str, motivo: str = "") -> SchedaLeps:
+def _has_values(scheda: SchedaLeps) -> bool:
+    return scheda.valori.filter(valore__gt=0).exists()
+
+
+def _guard_with_values(scheda: SchedaLeps) -> list[str]:
+    if _has_values(scheda):
+        return []
+    return ["La scheda non contiene dati: per finalizzarla vuota indica il motivo."]
+
+
+def _guard_empty(scheda: SchedaLeps) -> list[str]:
+    if _has_values(scheda):
+        return ["La scheda contiene dati: il motivo si indica solo per una scheda vuota."]
+    return []
+
+
+def _already(scheda: SchedaLeps, transition: Transition) -> list[str]:
+    return ["La scheda è già in bozza." if transition.target == StatoScheda.BOZZA else "La scheda è già finalizzata."]
+
+
+# LEPS finalisation (DM 44/2025): the regional tier has no outbox; each step is recorded in PassaggioScheda.
+SCHEDA = StateMachine(
+    "la scheda LEPS",
+    "stato",
+    (
+        Transition("finalizza", StatoScheda.BOZZA, StatoScheda.FINALIZZATA, "Finalizza", _guard_with_values),
+        Transition(
+            "finalizza_vuota", StatoScheda.BOZZA, StatoScheda.FINALIZZATA_VUOTA, "Finalizza vuota", _guard_empty
+        ),
+        Transition(
+            "riapri", (StatoScheda.FINALIZZATA, StatoScheda.FINALIZZATA_VUOTA), StatoScheda.BOZZA, "Riapri in bozza"
+        ),
+    ),
+    states=StatoScheda,
+    illegal=_already,
+)
+
+
+def _move(scheda: SchedaLeps, name: str, operatore: str, motivo: str = "") -> SchedaLeps:
+    source = scheda.stato
+    SCHEDA.apply(scheda, name, by=operatore)
     PassaggioScheda.objects.using(DB).create(
-        scheda=scheda, da_stato=scheda.stato, a_stato=target, operatore=operatore, motivo=motivo
+        scheda=scheda, da_stato=source, a_stato=scheda.stato, operatore=operatore, motivo=motivo
     )
-    scheda.stato = target
-    scheda.motivo_vuota = motivo if target == StatoScheda.FINALIZZATA_VUOTA else ""
+    scheda.motivo_vuota = motivo if scheda.stato == StatoScheda.FINALIZZATA_VUOTA else ""
     scheda.version += 1
     scheda.save(using=DB)
     return scheda
@@ -45,27 +85,17 @@ def _move(scheda: SchedaLeps, target: str, operatore: str, motivo: str = "") -> 
 def scheda_finalise(*, scheda: SchedaLeps, operatore: str, motivo_vuota: str = "", version: int | None) -> SchedaLeps:
     """Draft → finalised; a scheda without any value may only be finalised empty, with its reason (DM 44/2025)."""
     locked = _lock(scheda, version)
-    if locked.stato != StatoScheda.BOZZA:
-        raise ValidationError("La scheda è già finalizzata.")
     motivo_vuota = motivo_vuota.strip()
-    has_values = locked.valori.filter(valore__gt=0).exists()
-    if has_values and motivo_vuota:
-        raise ValidationError("La scheda contiene dati: il motivo si indica solo per una scheda vuota.")
-    if not has_values and not motivo_vuota:
-        raise ValidationError("La scheda non contiene dati: per finalizzarla vuota indica il motivo.")
-    return _move(
-        locked, StatoScheda.FINALIZZATA_VUOTA if motivo_vuota else StatoScheda.FINALIZZATA, operatore, motivo_vuota
-    )
+    return _move(locked, "finalizza_vuota" if motivo_vuota else "finalizza", operatore, motivo_vuota)
 
 
 @transaction.atomic(using=DB)
 def scheda_reopen(*, scheda: SchedaLeps, operatore: str, motivo: str, version: int | None) -> SchedaLeps:
     locked = _lock(scheda, version)
-    if locked.stato == StatoScheda.BOZZA:
-        raise ValidationError("La scheda è già in bozza.")
-    if not motivo.strip():
-        raise ValidationError("Indica il motivo della riapertura.")
-    return _move(locked, StatoScheda.BOZZA, operatore, motivo.strip())
+    problems = SCHEDA.refusal(locked, "riapri") or ([] if motivo.strip() else ["Indica il motivo della riapertura."])
+    if problems:
+        raise ValidationError(problems)
+    return _move(locked, "riapri", operatore, motivo.strip())
 
 
 @transaction.atomic(using=DB)

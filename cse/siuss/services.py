@@ -1,8 +1,9 @@
 """SIUSS services: prepare flows from valid prestazioni, expose them to INPS, record esiti, correct (C + reinsert).
 
-Each state change of a flow is explicit (TRANSITIONS), saved with its history row and an outbox event on the case, in
-one transaction. Periodic prestazioni are reported per calendar quarter once the quarter (or the prestazione) is over:
-at least quarterly, as FAQ 2.10 asks, with start and end dates in the same year as the XSD annotations require."""
+Each state change of a flow is a named step of the FLUSSO state machine (cse.core.fsm), saved with its history row
+and an outbox event on the case, in one transaction. Periodic prestazioni are reported per calendar quarter once the
+quarter (or the prestazione) is over: at least quarterly, as FAQ 2.10 asks, with start and end dates in the same year
+as the XSD annotations require."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from cse.cartella.erogatore import ente_erogatore_default
 from cse.cartella.fasi import Prestazione
 from cse.cartella.rete import Isee
 from cse.core.codelists.nomenclatore import Carattere
+from cse.core.fsm import StateMachine, Transition
 from cse.core.outbox import outbox_append
 
 from .builders import Window, build_ps_xml, build_sinba_xml, cancellation_xml
@@ -28,40 +30,65 @@ from .preflight import is_minor, prestazione_problems
 from .xsd import xsd_errors
 
 S = StatoFlusso
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.PRONTO: frozenset({S.ESPOSTO, S.ANNULLATO}),
-    S.ESPOSTO: frozenset({S.ACQUISITO, S.ERRORE}),
-    S.ERRORE: frozenset({S.ACQUISITO, S.ANNULLATO}),
-    S.ACQUISITO: frozenset({S.DA_CORREGGERE, S.ANNULLATO}),
-    S.DA_CORREGGERE: frozenset({S.ANNULLATO}),
-    S.ANNULLATO: frozenset(),
-}
 
 
-def _event(flusso: Flusso, stato: str) -> None:
-    outbox_append(
-        aggregate=flusso.cartella,
-        event_type=f"siuss.flusso_{stato}",
-        payload={
-            "prestazione": flusso.prestazione_id,
-            "ente_erogatore": flusso.ente.codice,
-            "codice": flusso.prestazione.voce.codice,
-            "tipo": flusso.tipo,
-            "operazione": flusso.tipo_operazione,
-        },
-    )
+def _refused(flusso: Flusso, target: str) -> list[str]:
+    return [f"Il flusso {flusso.id_flusso} è «{S(flusso.stato).label}»: non può diventare «{S(target).label}»."]
+
+
+# Every state change of a flow: named, with the outbox event that carries the flow's new state to the case.
+FLUSSO = StateMachine(
+    "il flusso SIUSS",
+    "stato",
+    (
+        Transition("esponi", S.PRONTO, S.ESPOSTO, "Esponi a INPS", event="siuss.flusso_esposto"),
+        Transition(
+            "acquisisci", (S.ESPOSTO, S.ERRORE), S.ACQUISITO, "Acquisito da SIUSS", event="siuss.flusso_acquisito"
+        ),
+        Transition("respingi", S.ESPOSTO, S.ERRORE, "Respinto da SIUSS", event="siuss.flusso_errore"),
+        Transition(
+            "chiedi_correzione",
+            S.ACQUISITO,
+            S.DA_CORREGGERE,
+            "Correggi (cancellazione)",
+            event="siuss.flusso_da_correggere",
+        ),
+        Transition(
+            "annulla",
+            (S.PRONTO, S.ERRORE, S.ACQUISITO, S.DA_CORREGGERE),
+            S.ANNULLATO,
+            "Annulla o sostituisci",
+            event="siuss.flusso_annullato",
+        ),
+    ),
+    states=S,
+    illegal=lambda flusso, transition: _refused(flusso, transition.target),
+)
+
+
+def _payload(flusso: Flusso) -> dict:
+    return {
+        "prestazione": flusso.prestazione_id,
+        "ente_erogatore": flusso.ente.codice,
+        "codice": flusso.prestazione.voce.codice,
+        "tipo": flusso.tipo,
+        "operazione": flusso.tipo_operazione,
+    }
+
+
+def _created(flusso: Flusso) -> None:
+    """A new flow is born «pronto»: no transition leads there, the event says so."""
+    outbox_append(aggregate=flusso.cartella, event_type="siuss.flusso_pronto", payload=_payload(flusso))
 
 
 def flusso_move(flusso: Flusso, stato: str, *, reason: str) -> Flusso:
-    """The one place a flow changes state; refuses any step not in TRANSITIONS."""
-    if stato not in TRANSITIONS[flusso.stato]:
-        raise ValidationError(
-            f"Il flusso {flusso.id_flusso} è «{S(flusso.stato).label}»: non può diventare «{S(stato).label}»."
-        )
-    flusso.stato = stato
+    """The one place a flow changes state: the FLUSSO step that leads to `stato`, refused if there is none."""
+    transition = FLUSSO.find(flusso.stato, stato)
+    if transition is None:
+        raise ValidationError(_refused(flusso, stato))
+    FLUSSO.apply(flusso, transition.name, by=None, payload=_payload(flusso), aggregate=flusso.cartella)
     flusso._change_reason = reason[:100]
     flusso.save()
-    _event(flusso, stato)
     return flusso
 
 
@@ -168,7 +195,7 @@ def _new_flusso(p: Prestazione, eservice: EserviceWaas, tipo: str, window: Windo
         id_flusso=nome,
         xml=xml,
     )
-    _event(flusso, S.PRONTO)
+    _created(flusso)
     return flusso
 
 
@@ -290,7 +317,7 @@ def esiti_record(*, ente, esiti: list[dict]) -> None:
             continue
         ok = esito["codice_esito"] == CodiceEsito.OK
         target = S.ACQUISITO if ok else S.ERRORE
-        if flusso.stato == target or target not in TRANSITIONS[flusso.stato]:
+        if flusso.stato == target or FLUSSO.find(flusso.stato, target) is None:
             continue
         flusso.codice_esito = esito["codice_esito"]
         flusso.descrizione_esito = esito.get("descrizione_esito") or ""
@@ -358,7 +385,7 @@ def _cancellation_of(original: Flusso, eservice: EserviceWaas, today: date) -> F
         xml=xml,
         annulla=original,
     )
-    _event(flusso, S.PRONTO)
+    _created(flusso)
     return flusso
 
 

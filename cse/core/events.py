@@ -1,0 +1,166 @@
+"""The event-type registry: every event the product appends to the outbox, with the payload fields it carries.
+
+`outbox_append` refuses a type that is not listed here, so a new event cannot reach the outbox (and the region)
+without a line in this registry and in the generated table of docs/events.md. `fields` are the payload keys the relay
+lets through to the regional tier: each is allow-listed by `event_schema.DATA_FIELDS`, or is one of the internal ids of
+`LOCAL_IDS` that the relay replaces with a keyed pseudonym. `local` are payload keys read only in the local tier
+(the relay drops them: they never leave).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# internal ids in outbox payloads → the pseudonymised key the relay sends instead (a DATA_FIELDS entry)
+LOCAL_IDS: dict[str, str] = {
+    "prestazione": "prestazione_key",
+    "intervento": "intervento_key",
+    "voce": "voce_key",
+    "documento": "documento_key",
+}
+
+REGISTRY_NAME = "cse.core.events.EVENTS"
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    aggregate: str  # the model whose outbox sequence the event joins: "cartella" or "assistito"
+    fields: tuple[str, ...]
+    description: str
+    local: tuple[str, ...] = ()
+
+
+_PRESTAZIONE = (
+    "prestazione",
+    "codice",
+    "carattere",
+    "data_inizio",
+    "data_fine",
+    "quantita",
+    "unita",
+    "importo",
+    "fonte",
+    "modulo_leps",
+    "ente_erogatore",
+)
+_FLUSSO = ("prestazione", "ente_erogatore", "codice", "tipo", "operazione")
+_FLUSSO_STATI = {
+    "pronto": "flusso SIUSS validato e pronto per l'esposizione a INPS",
+    "esposto": "flusso SIUSS esposto a INPS",
+    "acquisito": "flusso SIUSS acquisito da INPS (esito OK)",
+    "errore": "flusso SIUSS respinto da INPS",
+    "da_correggere": "flusso SIUSS da correggere: cancellazione in corso",
+    "annullato": "flusso SIUSS annullato o sostituito",
+}
+
+_TYPES: list[EventType] = [
+    # case lifecycle
+    EventType("cartella.aperta", "cartella", ("area", "aperta_il"), "cartella aperta", ("owner_ente",)),
+    EventType("cartella.fase_cambiata", "cartella", ("da", "a", "area", "data"), "passaggio di fase della cartella"),
+    EventType("cartella.riaperta", "cartella", ("area", "data"), "cartella riaperta come nuovo episodio"),
+    EventType("cartella.titolarita_trasferita", "cartella", ("da_ente", "a_ente"), "titolarità passata ad altro ente"),
+    EventType(
+        "cartella.trasferimento_richiesto", "cartella", ("da_ente", "a_ente"), "trasferimento chiesto all'ambito"
+    ),
+    EventType(
+        "cartella.trasferimento_respinto", "cartella", ("da_ente", "a_ente"), "trasferimento respinto dall'ambito"
+    ),
+    # phase records
+    EventType(
+        "cartella.scheda_accesso_aggiornata",
+        "cartella",
+        ("canale", "area", "esito", "data_accesso"),
+        "scheda di accesso registrata o modificata",
+    ),
+    EventType(
+        "cartella.valutazione_aggiornata",
+        "cartella",
+        ("economica", "abitativa", "salute", "familiare", "lavoro", "gravita", "urgenza", "data"),
+        "valutazione del bisogno registrata o modificata",
+    ),
+    EventType(
+        "cartella.progetto_aggiornata",
+        "cartella",
+        ("data_revisione", "sottoscritto"),
+        "progetto individuale registrato o modificato",
+    ),
+    EventType(
+        "cartella.chiusura_aggiornata",
+        "cartella",
+        ("esito_obiettivi", "motivo"),
+        "valutazione finale e chiusura registrate o modificate",
+    ),
+    # interventions, prestazioni, ente erogatore
+    EventType(
+        "cartella.intervento_pianificato",
+        "cartella",
+        ("intervento", "codice", "fonte", "modulo_leps", "ore_previste", "importo_previsto"),
+        "intervento pianificato nel progetto",
+    ),
+    EventType("cartella.prestazione_erogata", "cartella", _PRESTAZIONE, "prestazione erogata registrata"),
+    EventType("cartella.prestazione_conclusa", "cartella", _PRESTAZIONE, "prestazione conclusa (data di fine)"),
+    EventType(
+        "cartella.ente_erogatore_cambiato", "cartella", ("codice",), "ente erogatore di una voce cambiato", ("ente",)
+    ),
+    # diario and documents (retractions carry only the key)
+    EventType("cartella.diario_voce", "cartella", ("tipo", "data", "voce"), "voce di diario registrata"),
+    EventType("cartella.diario_voce_ritirata", "cartella", ("voce",), "voce di diario oscurata: ritirata in regione"),
+    EventType("cartella.documento_caricato", "cartella", ("tipo", "documento"), "documento caricato"),
+    EventType("cartella.documento_ritirato", "cartella", ("documento",), "documento oscurato: ritirato in regione"),
+    # ambito: UVM, waiting lists, budget
+    EventType("cartella.uvm_convocata", "cartella", ("data",), "UVM convocata sulla cartella"),
+    EventType(
+        "cartella.uvm_valutazione", "cartella", (), "scala di valutazione compilata in UVM", ("scala", "punteggio")
+    ),
+    EventType(
+        "cartella.progetto_personalizzato",
+        "cartella",
+        ("importo_previsto", "data"),
+        "progetto personalizzato definito in UVM",
+    ),
+    EventType("cartella.uvm_conclusa", "cartella", (), "sessione UVM conclusa (verbale chiuso)"),
+    EventType("cartella.lista_attesa", "cartella", ("codice",), "inserimento in lista d'attesa di un servizio"),
+    EventType("cartella.impegno_spesa", "cartella", ("intervento", "fonte", "importo"), "impegno di spesa"),
+    # SIUSS
+    *(EventType(f"siuss.flusso_{stato}", "cartella", _FLUSSO, descr) for stato, descr in _FLUSSO_STATI.items()),
+    EventType("siuss.dati_aggiornati", "cartella", ("codice",), "dati SIUSS di una prestazione aggiornati"),
+    EventType("siuss.scheda_aggiornata", "cartella", ("tipo",), "scheda SINA o SINBA aggiornata"),
+    # the person
+    EventType(
+        "assistito.aggiornato",
+        "assistito",
+        ("comune_residenza", "cittadinanza", "condizione_occupazionale", "disabilita"),
+        "anagrafica aggiornata",
+    ),
+    EventType(
+        "assistito.isee_registrato", "assistito", ("tipo", "valore", "valida_dal", "valida_al"), "ISEE registrato"
+    ),
+    EventType("assistito.relazione_aggiunta", "assistito", ("tipo", "convivente"), "relazione familiare aggiunta"),
+    EventType("assistito.contatto_aggiunto", "assistito", ("tipo",), "contatto esterno aggiunto"),
+    EventType("assistito.unificato", "assistito", (), "scheda duplicata unita a questa", ("unito",)),
+]
+
+EVENTS: dict[str, EventType] = {t.name: t for t in _TYPES}
+
+
+def check_registered(event_type: str) -> EventType:
+    """The registered type, or ValueError naming the registry (an unlisted event never reaches the outbox)."""
+    try:
+        return EVENTS[event_type]
+    except KeyError:
+        raise ValueError(
+            f"Tipo di evento «{event_type}» non registrato: aggiungerlo a {REGISTRY_NAME} (e a docs/events.md)."
+        ) from None
+
+
+def markdown_table() -> str:
+    """The table of docs/events.md, generated from the registry (a test keeps the two equal)."""
+    rows = [
+        "| Evento | Aggregato | Campi verso la regione | Campi solo locali | Descrizione |",
+        "|---|---|---|---|---|",
+    ]
+    for t in sorted(EVENTS.values(), key=lambda t: t.name):
+        regional = ", ".join(LOCAL_IDS.get(f, f) for f in t.fields) or "—"
+        rows.append(f"| `{t.name}` | {t.aggregate} | {regional} | {', '.join(t.local) or '—'} | {t.description} |")
+    return "\n".join(rows) + "\n"

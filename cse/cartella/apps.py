@@ -12,4 +12,4 @@ class CartellaConfig(AppConfig):
 
         from .vigilanza import watch_access
 
-        access_logged.connect(watch_access, sender=AccessLog, dispatch_uid="cartella.unusual_access")
+        access_logged.connect(watch_access, sender=AccessLog, dispatch_uid="unusual-access-watcher")

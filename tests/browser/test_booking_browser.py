@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from tests.support.chromium import needs_chromium, new_page
-from tests.support.factories import PASSWORD, build_world
+from tests.support.factories import PASSWORD
+from tests.support.territory import build_territory
 
 pytestmark = [
     needs_chromium,
@@ -26,7 +27,7 @@ def test_citizen_books_and_the_front_office_sees_it_live(asgi_server, browser):
     from cse.cittadino.pages.sezione import SezioneEntePage
     from cse.cittadino.selectors import free_slots
 
-    world = build_world()
+    world = build_territory()
     person = world.assistiti["A1"]
     person.comune_residenza = world.enti["A1"].comune
     person.save()

@@ -15,7 +15,8 @@ import pytest
 from django.utils import timezone
 
 from tests.support.chromium import needs_chromium, submit
-from tests.support.factories import PASSWORD, build_world
+from tests.support.factories import PASSWORD
+from tests.support.territory import build_territory
 
 SCREENSHOT = Path(tempfile.gettempdir()) / "cse_case_closed.png"  # for a human look, never committed
 
@@ -46,7 +47,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
 
     from cse.cartella.fasi import InterventoPianificato, Prestazione, Transizione
 
-    world = build_world()
+    world = build_territory()
     person = world.assistiti["A1"]
     today = timezone.localdate()
     prossimo_passo = page.get_by_role("region", name="Prossimo passo")

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from interop.simulators.data import PERSONE
 from tests.support.chromium import needs_chromium, submit
-from tests.support.factories import PASSWORD, build_world
+from tests.support.factories import PASSWORD
+from tests.support.territory import build_territory
 
 pytestmark = [
     needs_chromium,
@@ -23,7 +24,7 @@ def test_operator_registers_a_person_with_data_from_anpr_and_inps(live_server, p
 
     from cse.cartella.models import Assistito
 
-    build_world()
+    build_territory()
     page.goto(f"{live_server.url}/operatore/accesso/")
     page.fill("#id_username", "a1.assistente_sociale")
     page.fill("#id_password", PASSWORD)

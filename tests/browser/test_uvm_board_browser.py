@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cse.ambito import services
 from tests.support.chromium import needs_chromium, watch_csp
-from tests.support.factories import build_world
+from tests.support.territory import build_territory
 
 pytestmark = [
     needs_chromium,
@@ -40,7 +40,7 @@ def _session_cookie(user, url: str) -> dict:
 def test_two_members_see_each_other_update_within_one_second(daphne_url, browser):
     from playwright.sync_api import expect
 
-    world = build_world()
+    world = build_territory()
     sessione = world.sessioni["AMB_A"]
     coordinatore = world.user("AMB_A", "coordinatore_uvm")
     asl = get_user_model().objects.create_user("asl.fisiatra", first_name="Marco", last_name="Lorusso")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cse.cartella.models import AccessoEmergenza, Segnalazione
 from cse.cartella.vigilanza import accesso_emergenza_review, segnalazione_close
-from tests.support.factories import past_emergency_access
+from tests.support.territory import past_emergency_access
 
 pytestmark = pytest.mark.django_db
 

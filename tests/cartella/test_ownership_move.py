@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from cse.cartella import services
 from cse.cartella.models import Cartella
 from cse.core.models import OutboxEvent
-from tests.support.factories import build_world
+from tests.support.territory import build_territory
 
 
 @pytest.fixture
 def world(db):
-    return build_world()
+    return build_territory()
 
 
 def visible_pks(user):

@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from cse.cartella.records import diario_add
 from cse.core.models import OutboxEvent
-from tests.support.factories import build_world
+from tests.support.territory import build_territory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"])
 
 
 def test_a_diary_note_outside_a_transaction_is_written_with_its_event():
-    world = build_world()
+    world = build_territory()
     cartella = world.cartelle["A1"]
     before = OutboxEvent.objects.filter(event_type="cartella.diario_voce").count()
     voce = diario_add(
@@ -37,7 +37,7 @@ def test_obscuring_a_document_outside_a_transaction_hides_it_with_its_entry_and_
     from cse.cartella.records import DOCUMENT_RETRACTION_EVENT, documento_obscure, documento_upload
     from tests.support.factories import TINY_PDF
 
-    world = build_world()
+    world = build_territory()
     worker = world.user("A1", "assistente_sociale")
     upload = SimpleUploadedFile("referto.pdf", TINY_PDF, content_type="application/pdf")
     documento = documento_upload(cartella=world.cartelle["A1"], tipo="sanitario", upload=upload, by=worker)

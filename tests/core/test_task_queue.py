@@ -12,7 +12,8 @@ from django_tasks_db.models import DBTaskResult
 
 from cse.cittadino.selectors import free_slots
 from cse.cittadino.services import prenotazione_create
-from tests.support.factories import build_world, make_sportello
+from tests.support.factories import make_sportello
+from tests.support.territory import build_territory
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
 
@@ -52,7 +53,7 @@ def run_worker():
 
 
 def test_the_email_is_queued_with_the_booking_and_sent_by_the_worker(database_tasks):
-    sportello = make_sportello(build_world().enti["A1"])
+    sportello = make_sportello(build_territory().enti["A1"])
     prenotazione = book(sportello)
     queued = email_tasks(prenotazione).get()
     assert queued.args_kwargs["args"][:2] == [prenotazione.pk, "richiesta"]  # ids only, no personal data
@@ -65,7 +66,7 @@ def test_the_email_is_queued_with_the_booking_and_sent_by_the_worker(database_ta
 
 
 def test_a_rolled_back_booking_queues_nothing(database_tasks):
-    sportello = make_sportello(build_world().enti["A1"])
+    sportello = make_sportello(build_territory().enti["A1"])
     before = email_tasks().count()
     with pytest.raises(RuntimeError), transaction.atomic():
         book(sportello)
@@ -74,7 +75,7 @@ def test_a_rolled_back_booking_queues_nothing(database_tasks):
 
 
 def test_a_failing_mail_server_is_retried_later(database_tasks, settings, monkeypatch):
-    sportello = make_sportello(build_world().enti["A1"])
+    sportello = make_sportello(build_territory().enti["A1"])
     prenotazione = book(sportello)
 
     def refuse(*args, **kwargs):
@@ -94,7 +95,7 @@ def test_a_row_queued_before_the_task_moved_is_still_run(database_tasks):
 
     from django.apps import apps
 
-    sportello = make_sportello(build_world().enti["A1"])
+    sportello = make_sportello(build_territory().enti["A1"])
     prenotazione = book(sportello)
     queued = email_tasks(prenotazione).get()
     DBTaskResult.objects.filter(pk=queued.pk).update(task_path="cse.core.tasks.send_booking_email")  # as queued then

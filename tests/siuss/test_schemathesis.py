@@ -31,7 +31,7 @@ ISSUER = LocalIssuer(kid="schemathesis")
 @pytest.fixture
 def waas_server(live_server, django_db_setup, django_db_blocker, settings):
     settings.SIUSS_PDND_JWKS = ISSUER.jwks()
-    from tests.support.factories import build_world
+    from tests.support.territory import build_territory
 
     with django_db_blocker.unblock():
         if not VoceNomenclatore.objects.exists():  # a transactional test before this one flushed the seed rows
@@ -40,7 +40,7 @@ def waas_server(live_server, django_db_setup, django_db_blocker, settings):
             from django.apps import apps
 
             importlib.import_module("cse.cartella.migrations.0002_seed_nomenclatore").seed(apps, None)
-        world = build_world()
+        world = build_territory()
         eservice = eservice_for(world.enti["A1"], rate_limit_per_minute=100_000)
         person = with_residence(world.assistiti["A1"])
         add_isee(person)

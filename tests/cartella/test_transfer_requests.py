@@ -12,7 +12,8 @@ from cse.cartella.glossary import StatoTrasferimento
 from cse.cartella.models import Cartella, CartellaUserObjectPermission, RichiestaTrasferimento
 from cse.cartella.services import cartella_open
 from cse.core.models import OutboxEvent
-from tests.support.ambito import ambito_case, pending_transfer
+from tests.support.ambito import ambito_case
+from tests.support.ambito_work import pending_transfer
 from tests.support.factories import (
     AmbitoEnteFactory,
     CartellaFactory,

@@ -1,11 +1,11 @@
 """Oscuramento: an episode the person asked to obscure and one that never existed look the same on every surface.
 
-Each test runs two worlds from the same starting state, each inside savepoints on both databases that are rolled
+Each test plays two timelines from the same starting state, each inside savepoints on both databases that are rolled
 back afterwards: in one an operator records an episode and later obscures it at the person's request (through the
 page, as in real use); in the other the episode never existed and the operator only reads the diario as many times
-as the obscuring page logs a read. Then the same user reads the same surface in both worlds, and the two answers
+as the obscuring page logs a read. Then the same user reads the same surface in both timelines, and the two answers
 must be identical: status and body, after removing the per-request CSRF token and CSP nonce (`_body` of the
-isolation matrix), the clock times (HH:MM[:SS], the two worlds run a few milliseconds apart) and the case's
+isolation matrix), the clock times (HH:MM[:SS], the two timelines run a few milliseconds apart) and the case's
 optimistic-lock version (any write to the case bumps it, as the episode's creation did long before the person asked
 to obscure it; that counter says "something was written", never what). DPCM 178/2015 art. 8; Garante: the fact of
 hiding must not be inferable from counts, numbering, 403 vs 404 or messages (/work/shared/domain.md).
@@ -264,7 +264,7 @@ DOCUMENT_NAME = "referto-che-la-persona-chiede-di-oscurare.pdf"
 
 def _document_episode(via: str):
     """Upload a document through the page, then obscure it at the person's request: from the documents page
-    ("documento") or from the diary entry that records the upload ("diario"). The never-existed world reads the same
+    ("documento") or from the diary entry that records the upload ("diario"). The never-existed timeline reads the same
     pages as many times: the upload page once (one finalità for reading and uploading), then the obscuring page's."""
     obscure_route, read_route = {
         "documento": ("locale:documento_oscura", "locale:documenti"),

@@ -22,6 +22,7 @@ from tests.support.factories import (
     make_sportello,
     register_person,
 )
+from tests.support.vigilanza import expired_emergency_access, out_of_hours_alert
 
 
 @dataclass
@@ -144,49 +145,19 @@ def add_ambito_content(territory: Territory) -> None:
     )
 
 
-def past_emergency_access(territory: Territory, *, by: tuple[str, str], to_ente: str, days_ago: int = 1):
-    """A granted, already expired two-hour emergency access of operator `by` (ente key, ruolo) to `to_ente`'s case."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from cse.cartella.models import AccessoEmergenza
-
-    past = timezone.now() - timedelta(days=days_ago)
-    return AccessoEmergenza.objects.create(
-        operatore=territory.user(*by),
-        ente_origine=territory.enti[by[0]],
-        ente_titolare=territory.enti[to_ente],
-        codice_fiscale=territory.assistiti[to_ente].codice_fiscale,
-        assistito=territory.assistiti[to_ente],
-        cartella=territory.cartelle[to_ente],
-        motivo="Pronto intervento notturno per una persona senza dimora",
-        esito="concesso",
-        dal=past,
-        al=past + timedelta(hours=2),
-    )
-
-
 def add_vigilanza_content(territory: Territory) -> None:
     """Rows for the isolation matrix of the review pages: a past (expired, no live grant) emergency access of a B1
-    operator to A1's case, and an alert per comune. Their operators are responsabili, so the scenario tests, which
-    use other roles, start from a clean slate."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from cse.cartella.models import Segnalazione
-
-    past = timezone.now() - timedelta(days=2)
-    territory.emergenze = {"A1": past_emergency_access(territory, by=("B1", "responsabile"), to_ente="A1", days_ago=2)}
-    territory.segnalazioni = {
-        key: Segnalazione.objects.create(
-            ente=territory.enti[key],
-            tipo="fuori_orario",
-            operatore=territory.user(key, "responsabile"),
-            descrizione="Consultazione di cartelle fuori dall'orario di servizio.",
-            creata_il=past,
+    operator to A1's case, and an alert per comune. Their operators are responsabili."""
+    territory.emergenze = {
+        "A1": expired_emergency_access(
+            operatore=territory.user("B1", "responsabile"),
+            ente_origine=territory.enti["B1"],
+            cartella=territory.cartelle["A1"],
+            days_ago=2,
         )
+    }
+    territory.segnalazioni = {
+        key: out_of_hours_alert(ente=territory.enti[key], operatore=territory.user(key, "responsabile"), days_ago=2)
         for key in ("A1", "B1")
     }
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.support.factories import build_world
+from tests.support.territory import build_territory
 
 
 @pytest.fixture(autouse=True)
@@ -23,8 +23,11 @@ def client():
 
 
 @pytest.fixture
-def world(db):
-    return build_world()
+def territory(db):
+    """Every ente, role and kind of object (tests/support/territory.py). Only the suites that try every role against
+    every route and object use it (the isolation matrix, the authorization crawl, the property crawls of every route):
+    any other test builds the few objects its scenario needs with tests/support/factories.py."""
+    return build_territory()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 classified in tests/access_policy.py, and every role is tried against it: whoever the policy keeps out gets the
 deny answer (operator login for anonymous, 404 for operators without the capability and for citizens), never a 200.
 Foreign objects of id-taking URLs are the isolation matrix's job (test_isolation_matrix.py); here id-taking URLs are
-tried by anonymous visitors, citizens and an expired external UVM member against every object of the world."""
+tried by anonymous visitors, citizens and an expired external UVM member against every object of the territory."""
 
 from __future__ import annotations
 
@@ -60,28 +60,28 @@ def test_every_route_websocket_and_api_operation_has_a_rule():
 # --- roles ------------------------------------------------------------------------------------------------------------
 
 
-def _roles(world) -> dict[tuple[str, str], object]:
-    """Every operator of the world, a citizen, an expired external UVM member and the anonymous visitor (None)."""
-    roles = dict(world.all_users())
-    person = world.assistiti["A1"]
+def _roles(territory) -> dict[tuple[str, str], object]:
+    """Every operator of the territory, a citizen, an expired external UVM member and the anonymous visitor (None)."""
+    roles = dict(territory.all_users())
+    person = territory.assistiti["A1"]
     roles[("CIT", "cittadino")] = cittadino_ensure(
         codice_fiscale=person.codice_fiscale, nome=person.nome, cognome=person.cognome
     ).user
-    roles[("ASL", "membro_uvm_scaduto")] = expired_uvm_member(world)
+    roles[("ASL", "membro_uvm_scaduto")] = expired_uvm_member(territory)
     roles[("ANON", "anonimo")] = None
     return roles
 
 
-def expired_uvm_member(world):
+def expired_uvm_member(territory):
     """An ASL professional added to ambito A's UVM session whose access ended an hour ago."""
     from cse.ambito.services import uvm_member_add
     from cse.cartella.models import CartellaUserObjectPermission
 
     user = get_user_model().objects.create_user("asl.scaduto", first_name="Ezio", last_name="Scaduto")
-    sessione = world.sessioni["AMB_A"]
+    sessione = territory.sessioni["AMB_A"]
     membro = uvm_member_add(
         sessione=sessione,
-        by=world.user("AMB_A", "coordinatore_uvm"),
+        by=territory.user("AMB_A", "coordinatore_uvm"),
         tipo="asl",
         user=user,
         qualifica="Geriatra",
@@ -93,7 +93,7 @@ def expired_uvm_member(world):
     return user
 
 
-def _allowed(rule: str, key: tuple[str, str], world) -> bool:
+def _allowed(rule: str, key: tuple[str, str], territory) -> bool:
     ente_key, ruolo = key
     if rule == "public":
         return True
@@ -102,14 +102,14 @@ def _allowed(rule: str, key: tuple[str, str], world) -> bool:
     if rule == OPERATOR_RULE:
         return ente_key not in {"CIT", "ANON"}
     if rule in {"analyst", "superuser", "wagtail-admin"} or rule.startswith("operator:"):
-        if ente_key not in world.enti:
+        if ente_key not in territory.enti:
             return False
         if rule == "wagtail-admin":
             return ruolo == "redattore_portale"
         if rule == "superuser":
             return False
         capability = "view_regional_data" if rule == "analyst" else rule.split(":", 1)[1]
-        return capability in capabilities_of(ruolo, world.enti[ente_key].tipo)
+        return capability in capabilities_of(ruolo, territory.enti[ente_key].tipo)
     raise AssertionError(f"regola sconosciuta {rule}")
 
 
@@ -143,14 +143,14 @@ def _call(client, method: str, url: str):
 
 
 @pytest.mark.django_db(databases=["default", "regionale"])
-def test_every_role_and_method_on_every_route_without_ids(world, client):
+def test_every_role_and_method_on_every_route_without_ids(territory, client):
     routes = [
         (n, r)
         for n, r, p in all_routes()
         if not p.pattern.converters and "(" not in r and "^" not in r  # regular-expression routes: not literal URLs
     ]
     tried, leaks = 0, []
-    for key, user in _roles(world).items():
+    for key, user in _roles(territory).items():
         _login(client, user)
         for name, route in routes:
             for method in ("get", "post"):  # the HTML routes; the API's own methods are tried below
@@ -165,7 +165,7 @@ def test_every_role_and_method_on_every_route_without_ids(world, client):
                     tried += 1
                 if response.status_code >= 500 and name not in FRAMEWORK_ERRORS:
                     leaks.append((key, name, method, response.status_code))
-                elif not _allowed(rule, key, world) and not _denied_as_expected(rule, key, response):
+                elif not _allowed(rule, key, territory) and not _denied_as_expected(rule, key, response):
                     leaks.append((key, name, method, response.status_code, response.get("Location", "")))
                 if user is not None and "_auth_user_id" not in client.session:  # a logout route ended the session
                     _login(client, user)
@@ -174,20 +174,20 @@ def test_every_role_and_method_on_every_route_without_ids(world, client):
     assert leaks == []
 
 
-def _every_object(world) -> dict[str, list]:
-    """Each kind of object of the world, whoever owns it (the union of what is foreign to A1 and to B1)."""
+def _every_object(territory) -> dict[str, list]:
+    """Each kind of object of the territory, whoever owns it (the union of what is foreign to A1 and to B1)."""
     objects: dict[str, set] = {}
     for ente_key in ("A1", "B1", "AMB_B"):
-        user = world.user(ente_key, "assistente_sociale")
-        for kind, values in foreign_objects(world, ente_key, "assistente_sociale", user).items():
+        user = territory.user(ente_key, "assistente_sociale")
+        for kind, values in foreign_objects(territory, ente_key, "assistente_sociale", user).items():
             objects.setdefault(kind, set()).update(values)
     return {kind: sorted(values, key=str) for kind, values in objects.items()}
 
 
 @pytest.mark.django_db(databases=["default", "regionale"])
-def test_anonymous_citizens_and_expired_members_are_kept_out_of_every_object(world, client):
-    roles = _roles(world)
-    objects = _every_object(world)
+def test_anonymous_citizens_and_expired_members_are_kept_out_of_every_object(territory, client):
+    roles = _roles(territory)
+    objects = _every_object(territory)
     tried, leaks = 0, []
     for key in (("ANON", "anonimo"), ("CIT", "cittadino"), ("ASL", "membro_uvm_scaduto")):
         _login(client, roles[key])
@@ -225,14 +225,14 @@ def _ws_allowed(route: str, key: tuple[str, str], target: str) -> bool:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"])
-def test_websockets_accept_only_the_users_the_policy_allows(world):
+def test_websockets_accept_only_the_users_the_policy_allows(territory):
     from cse.cittadino.agenda import Sportello
 
-    roles = _roles(world)
+    roles = _roles(territory)
     targets = {
-        "ws/uvm/<int:pk>/": {"own": world.sessioni["AMB_A"].pk, "missing": 99_999_999},
+        "ws/uvm/<int:pk>/": {"own": territory.sessioni["AMB_A"].pk, "missing": 99_999_999},
         "ws/agenda/<int:sportello_id>/": {
-            "own": Sportello.objects.get(ente=world.enti["A1"]).pk,
+            "own": Sportello.objects.get(ente=territory.enti["A1"]).pk,
             "missing": 99_999_999,
         },
     }
@@ -260,7 +260,7 @@ def test_websockets_accept_only_the_users_the_policy_allows(world):
 
 
 @pytest.mark.django_db
-def test_waas_api_answers_a_foreign_ente_exactly_like_a_missing_one(world, client, settings):
+def test_waas_api_answers_a_foreign_ente_exactly_like_a_missing_one(territory, client, settings):
     """A valid voucher for A1's e-service, used on B1's e-service and on an ente code that does not exist: same
     status, same problem+json body (no hint about which enti exist); without a voucher, the same again."""
     from django.core.cache import cache
@@ -271,8 +271,8 @@ def test_waas_api_answers_a_foreign_ente_exactly_like_a_missing_one(world, clien
     issuer = LocalIssuer(kid="crawl-key")
     settings.SIUSS_PDND_JWKS = issuer.jwks()
     cache.clear()
-    a1 = eservice_for(world.enti["A1"])
-    eservice_for(world.enti["B1"], codice_siuss="A225", belfiore_sede="A225")
+    a1 = eservice_for(territory.enti["A1"])
+    eservice_for(territory.enti["B1"], codice_siuss="A225", belfiore_sede="A225")
 
     def voucher() -> dict:  # vouchers are single-use (jti): a fresh one per call
         return {"HTTP_AUTHORIZATION": f"Bearer {issuer.issue(audience=a1.audience, purpose_id='purpose-inps-siuss')}"}
@@ -282,7 +282,7 @@ def test_waas_api_answers_a_foreign_ente_exactly_like_a_missing_one(world, clien
         name = {"/flussi": "siuss:waas_flussi", "/esiti": "siuss:waas_esiti", "/status": "siuss:waas_status"}[operation]
         answers = {}
         for target in ("B1", "missing"):
-            codice = world.enti["B1"].codice if target == "B1" else "99999999"
+            codice = territory.enti["B1"].codice if target == "B1" else "99999999"
             for auth in (voucher(), {}):
                 kwargs = {"content_type": "application/json", "data": "[]"} if method == "post" else {}
                 response = getattr(client, method)(reverse(name, kwargs={"codice": codice}), **kwargs, **auth)
@@ -295,7 +295,7 @@ def test_waas_api_answers_a_foreign_ente_exactly_like_a_missing_one(world, clien
                 assert foreign[0] == 401 and foreign[1] == "application/problem+json"
         # and the voucher does open its own ente's e-service, so the comparison above is not vacuous
         own = getattr(client, method)(
-            reverse(name, kwargs={"codice": world.enti["A1"].codice}),
+            reverse(name, kwargs={"codice": territory.enti["A1"].codice}),
             **({"content_type": "application/json", "data": "[]"} if method == "post" else {}),
             **voucher(),
         )

@@ -23,12 +23,12 @@ def test_every_id_taking_url_has_an_isolation_rule():
 
 
 @pytest.mark.django_db(databases=["default", "regionale"])
-def test_foreign_objects_answer_404_for_every_role_url_and_method(world, client):
+def test_foreign_objects_answer_404_for_every_role_url_and_method(territory, client):
     tried = 0
     leaks = []
-    for (ente_key, ruolo), user in world.all_users():
+    for (ente_key, ruolo), user in territory.all_users():
         client.force_login(user)
-        foreign = foreign_objects(world, ente_key, ruolo, user)
+        foreign = foreign_objects(territory, ente_key, ruolo, user)
         for name, kind in OBJECT_URLS.items():
             key, missing = KIND_KWARG.get(kind, ("pk", 99_999_999))
             for method in ("get", "post"):
@@ -46,20 +46,24 @@ def test_foreign_objects_answer_404_for_every_role_url_and_method(world, client)
 
 
 @pytest.mark.django_db
-def test_own_objects_are_reachable_so_the_matrix_is_not_vacuous(world, client):
-    client.force_login(world.user("A1", "assistente_sociale"))
-    assert client.get(reverse("locale:cartella_detail", kwargs={"pk": world.cartelle["A1"].pk})).status_code == 200
-    assert client.get(reverse("locale:assistito_detail", kwargs={"pk": world.assistiti["A1"].pk})).status_code == 200
-    client.force_login(world.user("AMB_A", "ufficio_di_piano"))
-    assert client.get(reverse("ambito:cartella_detail", kwargs={"pk": world.cartelle["AMB_A"].pk})).status_code == 200
-    client.force_login(world.user("A1", "amministratore_ente"))
-    assert client.get(reverse("ente_operatori", kwargs={"pk": world.enti["A1"].pk})).status_code == 200
+def test_own_objects_are_reachable_so_the_matrix_is_not_vacuous(territory, client):
+    client.force_login(territory.user("A1", "assistente_sociale"))
+    assert client.get(reverse("locale:cartella_detail", kwargs={"pk": territory.cartelle["A1"].pk})).status_code == 200
+    assert (
+        client.get(reverse("locale:assistito_detail", kwargs={"pk": territory.assistiti["A1"].pk})).status_code == 200
+    )
+    client.force_login(territory.user("AMB_A", "ufficio_di_piano"))
+    assert (
+        client.get(reverse("ambito:cartella_detail", kwargs={"pk": territory.cartelle["AMB_A"].pk})).status_code == 200
+    )
+    client.force_login(territory.user("A1", "amministratore_ente"))
+    assert client.get(reverse("ente_operatori", kwargs={"pk": territory.enti["A1"].pk})).status_code == 200
 
 
 @pytest.mark.django_db
-def test_forbidden_and_nonexistent_look_the_same(world, client):
-    client.force_login(world.user("A1", "assistente_sociale"))
-    foreign = client.get(reverse("locale:assistito_detail", kwargs={"pk": world.assistiti["B1"].pk}))
+def test_forbidden_and_nonexistent_look_the_same(territory, client):
+    client.force_login(territory.user("A1", "assistente_sociale"))
+    foreign = client.get(reverse("locale:assistito_detail", kwargs={"pk": territory.assistiti["B1"].pk}))
     missing = client.get(reverse("locale:assistito_detail", kwargs={"pk": 999999}))
     assert foreign.status_code == missing.status_code == 404
     assert page_body(foreign) == page_body(missing)
@@ -70,8 +74,8 @@ SURNAMES = {"A1": "Quaranta", "A2": "Scarcelli", "B1": "Lamanna"}
 
 
 @pytest.mark.django_db
-def test_lists_searches_and_counts_never_include_foreign_people(world, client):
-    for (ente_key, ruolo), user in world.all_users():
+def test_lists_searches_and_counts_never_include_foreign_people(territory, client):
+    for (ente_key, ruolo), user in territory.all_users():
         client.force_login(user)
         listing = client.get(reverse("locale:assistiti_list")).content.decode()
         for comune, surname in SURNAMES.items():
@@ -85,17 +89,17 @@ def test_lists_searches_and_counts_never_include_foreign_people(world, client):
 
 
 @pytest.mark.django_db
-def test_ambito_list_shows_only_the_ambito_own_cases(world, client):
-    client.force_login(world.user("AMB_B", "ufficio_di_piano"))
-    assert world.cartelle["AMB_A"].numero not in client.get(reverse("ambito:cartelle_list")).content.decode()
-    client.force_login(world.user("AMB_A", "ufficio_di_piano"))
+def test_ambito_list_shows_only_the_ambito_own_cases(territory, client):
+    client.force_login(territory.user("AMB_B", "ufficio_di_piano"))
+    assert territory.cartelle["AMB_A"].numero not in client.get(reverse("ambito:cartelle_list")).content.decode()
+    client.force_login(territory.user("AMB_A", "ufficio_di_piano"))
     page = client.get(reverse("ambito:cartelle_list")).content.decode()
-    assert world.cartelle["AMB_A"].numero in page and "1 cartelle" in page
+    assert territory.cartelle["AMB_A"].numero in page and "1 cartelle" in page
 
 
 @pytest.mark.django_db
-def test_django_admin_is_closed_to_every_operator(world, client):
-    for _key, user in world.all_users():
+def test_django_admin_is_closed_to_every_operator(territory, client):
+    for _key, user in territory.all_users():
         client.force_login(user)
         response = client.get("/gestione/core/comune/")
         assert response.status_code == 302 and "/gestione/login/" in response["Location"]

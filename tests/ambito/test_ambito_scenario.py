@@ -21,12 +21,14 @@ from cse.cartella.regional_events import build_regional_event
 from cse.cartella.services import cartella_open
 from cse.cartella.workflow import cartella_transition
 from cse.core.models import AccessLog, OutboxEvent
+from tests.support.ambito import sad_service
+from tests.support.factories import AssistitoFactory, OperatoreFactory
+from tests.support.places import home_ambito, home_comune
 
 
-def _in_valutazione(world) -> Cartella:
+def _in_valutazione(comune, worker) -> Cartella:
     """A case of Molfetta already taken into care by the comune (access done, assessment under way)."""
-    worker = world.user("A1", "assistente_sociale")
-    case = cartella_open(assistito=world.assistiti["A1"], by=worker)
+    case = cartella_open(assistito=AssistitoFactory(ente=comune), by=worker)
     records.phase_record_save(
         cartella=case,
         record="scheda_accesso",
@@ -51,11 +53,13 @@ def _as(client, user):
     return client
 
 
-def test_transfer_uvm_project_service_budget_and_hand_back(world, client, asl_doctor, monkeypatch):
-    worker = world.user("A1", "assistente_sociale")
-    udp = world.user("AMB_A", "ufficio_di_piano")
-    coordinatore = world.user("AMB_A", "coordinatore_uvm")
-    case = _in_valutazione(world)
+def test_transfer_uvm_project_service_budget_and_hand_back(client, asl_doctor, monkeypatch):
+    ambito, comune = home_ambito(), home_comune()
+    worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+    udp = OperatoreFactory(ente=ambito, ruolo="ufficio_di_piano")
+    coordinatore = OperatoreFactory(ente=ambito, ruolo="coordinatore_uvm")
+    servizio = sad_service(ambito, nome="SAD Molfetta")  # with a 10.000 euro budget line and one provider
+    case = _in_valutazione(comune, worker)
 
     # 1. the comune's case manager asks for the transfer, with a reason
     page = _as(client, worker).get(reverse("locale:cartella_detail", args=[case.pk])).content.decode()
@@ -69,7 +73,7 @@ def test_transfer_uvm_project_service_budget_and_hand_back(world, client, asl_do
     response = client.post(reverse("ambito:trasferimento", args=[richiesta.pk]), {"decisione": "accetta", "motivo": ""})
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.owner_ente == world.enti["AMB_A"]
+    assert case.owner_ente == ambito
     assert client.get(reverse("ambito:cartella_detail", args=[case.pk])).status_code == 200
 
     # 3. the coordinator convenes the UVM and adds the ASL geriatrician with access for two hours, and the family
@@ -160,7 +164,6 @@ def test_transfer_uvm_project_service_budget_and_hand_back(world, client, asl_do
     assert case.stato == S.PROGETTO
 
     # 8. waiting list and assignment: an intervention appears in the case, the budget residual goes down
-    servizio = world.servizi["AMB_A"]
     linea = servizio.linea_budget
     assert linea.residuo() == Decimal("10000")
     client.post(reverse("ambito:servizio", args=[servizio.pk]), {"cartella": case.pk, "priorita": "1"})
@@ -173,7 +176,7 @@ def test_transfer_uvm_project_service_budget_and_hand_back(world, client, asl_do
     intervento = InterventoPianificato.objects.get(cartella=case)
     assert (intervento.voce.codice, intervento.importo_previsto, intervento.fonte) == ("A2.07", Decimal("3000"), "fna")
     assert Impegno.objects.get(intervento=intervento).linea == linea
-    assert Assegnazione.objects.get(cartella=case).erogatore.denominazione == "Cooperativa AMB_A"
+    assert Assegnazione.objects.get(cartella=case).erogatore.denominazione == "Cooperativa SAD Molfetta"
     linea.refresh_from_db()
     assert linea.residuo() == Decimal("7000") and linea.impegnato() == Decimal("3000")
     assert "7.000,00" in client.get(reverse("ambito:budget")).content.decode()
@@ -182,7 +185,7 @@ def test_transfer_uvm_project_service_budget_and_hand_back(world, client, asl_do
     richiesta.refresh_from_db()
     client.post(reverse("ambito:trasferimento", args=[richiesta.pk]), {"motivo": "Progetto avviato, torna al comune"})
     case.refresh_from_db()
-    assert case.owner_ente == world.enti["A1"]
+    assert case.owner_ente == comune
     assert _as(client, worker).get(reverse("locale:valutazione", args=[case.pk])).status_code == 200
     diario = " | ".join(VoceDiario.objects.filter(cartella=case).values_list("testo", flat=True))
     for step in ("Chiesto il trasferimento", "accettato il trasferimento", "Convocata la UVM", "ADL", "Assegnata al"):

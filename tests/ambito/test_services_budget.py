@@ -18,16 +18,18 @@ from cse.cartella.glossary import StatoCartella
 from cse.cartella.models import Cartella
 from cse.cartella.services import cartella_move_ownership, cartella_open
 from cse.core.models import OutboxEvent
-from tests.support.factories import register_person
+from tests.support.ambito import sad_service
+from tests.support.factories import OperatoreFactory, register_person
+from tests.support.places import foreign_ambito, home_ambito, home_comune
 
 
-def _ambito_case(world, cognome: str) -> Cartella:
-    """Another Molfetta resident's case, owned by ambito A and at the project phase."""
-    worker = world.user("A1", "assistente_sociale")
-    person = register_person(world.enti["A1"], cognome=cognome, nome="Rosa", comune_residenza=world.enti["A1"].comune)
+def _ambito_case(worker, cognome: str) -> Cartella:
+    """Another Molfetta resident's case, opened by the comune's `worker`, owned by the ambito, at the project phase."""
+    comune = home_comune()
+    person = register_person(comune, cognome=cognome, nome="Rosa", comune_residenza=comune.comune)
     case = cartella_open(assistito=person, by=worker)
     Cartella.objects.filter(pk=case.pk).update(stato=StatoCartella.PROGETTO)
-    return cartella_move_ownership(cartella=case, to_ente=world.enti["AMB_A"], by=worker, reason="UVM")
+    return cartella_move_ownership(cartella=case, to_ente=home_ambito(), by=worker, reason="UVM")
 
 
 def _counts():
@@ -42,13 +44,24 @@ def _counts():
 
 
 @pytest.fixture
-def udp(world):
-    return world.user("AMB_A", "ufficio_di_piano")
+def ambito(db):
+    return home_ambito()
 
 
-def test_over_commitment_is_refused_with_a_message_and_nothing_is_written(world, udp, client):
-    servizio = world.servizi["AMB_A"]
-    case = _ambito_case(world, "Amato")
+@pytest.fixture
+def worker(ambito):
+    """A social worker of Molfetta, a comune of the ambito, who opens the cases the ambito takes over."""
+    return OperatoreFactory(ente=home_comune(), ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def udp(ambito):
+    return OperatoreFactory(ente=ambito, ruolo="ufficio_di_piano")
+
+
+def test_over_commitment_is_refused_with_a_message_and_nothing_is_written(ambito, worker, udp, client):
+    servizio = sad_service(ambito)
+    case = _ambito_case(worker, "Amato")
     domanda = services.servizio_waitlist_add(servizio=servizio, cartella=case, priorita=2, motivazione="", by=udp)
     erogatore = servizio.erogatori.get()
     before = _counts()
@@ -76,10 +89,11 @@ def test_over_commitment_is_refused_with_a_message_and_nothing_is_written(world,
     assert servizio.linea_budget.residuo() == Decimal("0")
 
 
-def test_committed_and_liquidated_follow_the_cartelle(world, udp):
-    servizio = world.servizi["AMB_A"]
+def test_committed_and_liquidated_follow_the_cartelle(ambito, worker, udp):
+    other_line = sad_service(foreign_ambito()).linea_budget
+    servizio = sad_service(ambito)
     linea = servizio.linea_budget
-    case = _ambito_case(world, "Bruno")
+    case = _ambito_case(worker, "Bruno")
     domanda = services.servizio_waitlist_add(servizio=servizio, cartella=case, priorita=3, motivazione="", by=udp)
     assegnazione = services.servizio_assign(
         domanda=domanda, erogatore=servizio.erogatori.get(), dal=date(2026, 2, 1), importo=Decimal("2400"), by=udp
@@ -100,12 +114,12 @@ def test_committed_and_liquidated_follow_the_cartelle(world, udp):
     )
     assert linea.liquidato() == Decimal("450.50")
     # another ambito's line is untouched
-    assert world.servizi["AMB_B"].linea_budget.impegnato() == Decimal("0")
+    assert other_line.impegnato() == Decimal("0")
 
 
-def test_capacity_and_priority_of_the_waiting_list(world, udp):
-    servizio = world.servizi["AMB_A"]  # 2 places, 10 000 €
-    cases = [_ambito_case(world, name) for name in ("Carli", "Dota", "Esposito")]
+def test_capacity_and_priority_of_the_waiting_list(ambito, worker, udp):
+    servizio = sad_service(ambito)  # 2 places, 10 000 €
+    cases = [_ambito_case(worker, name) for name in ("Carli", "Dota", "Esposito")]
     ordinary = services.servizio_waitlist_add(servizio=servizio, cartella=cases[0], priorita=3, motivazione="", by=udp)
     urgent = services.servizio_waitlist_add(servizio=servizio, cartella=cases[1], priorita=1, motivazione="", by=udp)
     third = services.servizio_waitlist_add(servizio=servizio, cartella=cases[2], priorita=2, motivazione="", by=udp)
@@ -124,33 +138,37 @@ def test_capacity_and_priority_of_the_waiting_list(world, udp):
         services.servizio_waitlist_add(servizio=servizio, cartella=cases[0], priorita=1, motivazione="", by=udp)
 
 
-def test_only_the_ufficio_di_piano_of_the_ambito_manages_services_and_budget(world):
-    servizio = world.servizi["AMB_A"]
-    for user in (world.user("AMB_A", "coordinatore_uvm"), world.user("AMB_B", "ufficio_di_piano")):
+def test_only_the_ufficio_di_piano_of_the_ambito_manages_services_and_budget(ambito, worker):
+    servizio = sad_service(ambito)
+    case = _ambito_case(worker, "Galli")
+    coordinator = OperatoreFactory(ente=ambito, ruolo="coordinatore_uvm")
+    other_udp = OperatoreFactory(ente=foreign_ambito(), ruolo="ufficio_di_piano")
+    for user in (coordinator, other_udp):
         with pytest.raises(ValidationError):
-            services.servizio_waitlist_add(
-                servizio=servizio, cartella=world.cartelle["AMB_A"], priorita=1, motivazione="", by=user
-            )
+            services.servizio_waitlist_add(servizio=servizio, cartella=case, priorita=1, motivazione="", by=user)
         with pytest.raises(ValidationError):
             services.budget_line_create(
-                ambito=world.enti["AMB_A"], anno=2026, fonte="fnps", intervento_pdz="x", programmato=1, by=user
+                ambito=ambito, anno=2026, fonte="fnps", intervento_pdz="x", programmato=1, by=user
             )
-    assert LineaBudget.objects.filter(ambito=world.enti["AMB_A"]).count() == 1
+    assert LineaBudget.objects.filter(ambito=ambito).count() == 1
 
 
-def test_budget_dashboard_shows_only_the_own_ambito_with_a_chart(world, client):
-    client.force_login(world.user("AMB_B", "ufficio_di_piano"))
+def test_budget_dashboard_shows_only_the_own_ambito_with_a_chart(ambito, client):
+    sad_service(ambito)  # the home ambito's FNA line, which the other ambito must not see
+    other_ambito = foreign_ambito()
+    sad_service(other_ambito)  # its own FNA line
+    client.force_login(OperatoreFactory(ente=other_ambito, ruolo="ufficio_di_piano"))
     LineaBudget.objects.create(
-        ambito=world.enti["AMB_B"], anno=2026, fonte="pnrr", intervento_pdz="Housing first", programmato=5000
+        ambito=other_ambito, anno=2026, fonte="pnrr", intervento_pdz="Housing first", programmato=5000
     )
     page = client.get(reverse("ambito:budget")).content.decode()
     assert "Housing first" in page and "<svg" in page and page.count("<rect") == 3 * 2
-    assert page.count("Assistenza domiciliare") == 1  # its own FNA line only, not ambito A's
+    assert page.count("Assistenza domiciliare") == 1  # its own FNA line only, not the home ambito's
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_simultaneous_commitments_cannot_both_pass_the_residual_check(world, monkeypatch):
+def test_two_simultaneous_commitments_cannot_both_pass_the_residual_check(monkeypatch):
     """Each commitment reads the residual, then (slowly) writes; the row lock on the line makes the second wait and
     see the first one's commitment. Without select_for_update both would pass and over-commit the line."""
     import threading
@@ -160,12 +178,12 @@ def test_two_simultaneous_commitments_cannot_both_pass_the_residual_check(world,
 
     from cse.cartella.fasi import VoceNomenclatore
 
-    udp = world.user("AMB_A", "ufficio_di_piano")
-    linea = world.servizi["AMB_A"].linea_budget  # 10 000 €
+    ambito = home_ambito()
+    udp = OperatoreFactory(ente=ambito, ruolo="ufficio_di_piano")
+    linea = sad_service(ambito).linea_budget  # 10 000 €
+    case = _ambito_case(OperatoreFactory(ente=home_comune(), ruolo="assistente_sociale"), "Gallo")
     interventi = [
-        InterventoPianificato.objects.create(
-            cartella=world.cartelle["AMB_A"], voce=VoceNomenclatore.objects.get(codice="A2.07")
-        )
+        InterventoPianificato.objects.create(cartella=case, voce=VoceNomenclatore.objects.get(codice="A2.07"))
         for _ in range(2)
     ]
     original = LineaBudget.residuo
@@ -199,11 +217,11 @@ def test_two_simultaneous_commitments_cannot_both_pass_the_residual_check(world,
     assert original(LineaBudget.objects.get(pk=linea.pk)) == Decimal("4000")
 
 
-def test_a_service_that_realises_a_leps_tags_the_intervention_it_creates(world, udp):
-    servizio = world.servizi["AMB_A"]
+def test_a_service_that_realises_a_leps_tags_the_intervention_it_creates(ambito, worker, udp):
+    servizio = sad_service(ambito)
     type(servizio).objects.filter(pk=servizio.pk).update(tipo="pronto_intervento")
     servizio.refresh_from_db()
-    case = _ambito_case(world, "Ferrante")
+    case = _ambito_case(worker, "Ferrante")
     domanda = services.servizio_waitlist_add(servizio=servizio, cartella=case, priorita=1, motivazione="", by=udp)
     assegnazione = services.servizio_assign(
         domanda=domanda, erogatore=servizio.erogatori.get(), dal=date(2026, 2, 1), importo=Decimal("100"), by=udp

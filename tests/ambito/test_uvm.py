@@ -15,7 +15,43 @@ from django.utils import timezone
 from cse.ambito import services
 from cse.ambito.scale import KATZ_ADL, LAWTON_IADL, SCALES, VULNERABILITA_SOCIALE
 from cse.ambito.selectors import sessione_visible
+from tests.support.ambito import ambito_case
+from tests.support.ambito_work import uvm_session
+from tests.support.factories import CartellaFactory, OperatoreFactory
+from tests.support.places import foreign_ambito, home_ambito, home_comune, neighbour_comune
 from tests.support.ws import RECEIVE_TIMEOUT, closed_with, connect
+
+
+@pytest.fixture
+def ambito(db):
+    return home_ambito()
+
+
+@pytest.fixture
+def comune(ambito):
+    return home_comune()
+
+
+@pytest.fixture
+def worker(comune):
+    """The comune's social worker, case manager of the person's cases."""
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def coordinator(ambito):
+    return OperatoreFactory(ente=ambito, ruolo="coordinatore_uvm")
+
+
+@pytest.fixture
+def case(comune, worker):
+    return CartellaFactory(assistito__ente=comune, by=worker)
+
+
+@pytest.fixture
+def case_at_ambito(worker, case):
+    """The person's case handed to the ambito (the comune's case manager keeps équipe access)."""
+    return ambito_case(case.assistito, by=worker)
 
 
 @pytest.mark.parametrize(
@@ -77,8 +113,8 @@ def test_missing_or_foreign_answers_are_refused():
 
 
 @pytest.fixture
-def sessione(world):
-    return world.sessioni["AMB_A"]
+def sessione(case_at_ambito, coordinator):
+    return uvm_session(case_at_ambito, coordinator=coordinator)
 
 
 @pytest.fixture
@@ -86,8 +122,10 @@ def asl_user(db):
     return get_user_model().objects.create_user("asl.psicologa", first_name="Paola", last_name="Nitti")
 
 
-def test_an_external_member_needs_a_future_expiry_and_sees_only_that_session(world, sessione, asl_user):
-    coordinatore = world.user("AMB_A", "coordinatore_uvm")
+def test_an_external_member_needs_a_future_expiry_and_sees_only_that_session(
+    ambito, coordinator, case_at_ambito, sessione, asl_user
+):
+    coordinatore = coordinator
     with pytest.raises(ValidationError):
         services.uvm_member_add(sessione=sessione, by=coordinatore, tipo="asl", user=asl_user, accesso_fino_al=None)
     with pytest.raises(ValidationError):
@@ -103,23 +141,25 @@ def test_an_external_member_needs_a_future_expiry_and_sees_only_that_session(wor
     )
     assert sessione_visible(asl_user, sessione.pk) == sessione
     # only UVM coordinators of that ambito convene or add members
-    for user in (world.user("AMB_A", "ufficio_di_piano"), world.user("AMB_B", "coordinatore_uvm")):
+    udp = OperatoreFactory(ente=ambito, ruolo="ufficio_di_piano")
+    other_coordinator = OperatoreFactory(ente=foreign_ambito(), ruolo="coordinatore_uvm")
+    for user in (udp, other_coordinator):
         with pytest.raises(ValidationError):
             services.uvm_member_add(sessione=sessione, by=user, tipo="familiare", nome="Figlio")
         with pytest.raises(ValidationError):
-            services.uvm_convene(cartella=world.cartelle["AMB_A"], by=user, data=timezone.now(), luogo="Sede")
+            services.uvm_convene(cartella=case_at_ambito, by=user, data=timezone.now(), luogo="Sede")
 
 
-def test_a_session_needs_a_place_or_a_video_link_and_only_on_ambito_cases(world):
-    coordinatore = world.user("AMB_A", "coordinatore_uvm")
+def test_a_session_needs_a_place_or_a_video_link_and_only_on_ambito_cases(coordinator, case, case_at_ambito):
+    coordinatore = coordinator
     with pytest.raises(ValidationError, match="luogo della riunione o il collegamento video"):
-        services.uvm_convene(cartella=world.cartelle["AMB_A"], by=coordinatore, data=timezone.now())
+        services.uvm_convene(cartella=case_at_ambito, by=coordinatore, data=timezone.now())
     with pytest.raises(ValidationError, match="titolarità dell'ambito"):
-        services.uvm_convene(cartella=world.cartelle["A1"], by=coordinatore, data=timezone.now(), luogo="Sede")
+        services.uvm_convene(cartella=case, by=coordinatore, data=timezone.now(), luogo="Sede")
 
 
-def test_the_verbale_closes_only_with_decisions_and_then_is_frozen(world, sessione):
-    coordinatore = world.user("AMB_A", "coordinatore_uvm")
+def test_the_verbale_closes_only_with_decisions_and_then_is_frozen(coordinator, sessione):
+    coordinatore = coordinator
     with pytest.raises(ValidationError, match="Registrare le decisioni"):
         services.uvm_close(sessione=sessione, by=coordinatore)
     services.uvm_update_minutes(sessione=sessione, by=coordinatore, ordine_del_giorno="", decisioni="SAD", version=None)
@@ -136,12 +176,13 @@ async def _connect(user, pk: int):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_board_websocket_joins_only_through_the_permission_layer(world, asl_user, monkeypatch, settings):
+def test_board_websocket_joins_only_through_the_permission_layer(
+    ambito, worker, coordinator, sessione, asl_user, monkeypatch, settings
+):
     """One event loop for the whole conversation (the in-memory channel layer lives on it); DB work in threads.
     The gate's periodic recheck is tested in tests/core/test_websocket.py; here it stays out of the clock jump."""
     settings.CSE_WS_RECHECK_SECONDS = 3600
-    sessione = world.sessioni["AMB_A"]
-    coordinatore = world.user("AMB_A", "coordinatore_uvm")
+    coordinatore = coordinator
     services.uvm_member_add(
         sessione=sessione,
         by=coordinatore,
@@ -150,13 +191,13 @@ def test_board_websocket_joins_only_through_the_permission_layer(world, asl_user
         accesso_fino_al=timezone.now() + timedelta(hours=1),
     )
     refused = [
-        world.user("AMB_B", "ufficio_di_piano"),
-        world.user("AMB_B", "coordinatore_uvm"),
-        world.user("A1", "assistente_sociale"),  # équipe grant on the case, but not a member of the UVM
-        world.user("A2", "responsabile"),
-        world.user("AMB_A", "amministratore_ente"),
+        OperatoreFactory(ente=foreign_ambito(), ruolo="ufficio_di_piano"),
+        OperatoreFactory(ente=foreign_ambito(), ruolo="coordinatore_uvm"),
+        worker,  # équipe grant on the case, but not a member of the UVM
+        OperatoreFactory(ente=neighbour_comune(), ruolo="responsabile"),
+        OperatoreFactory(ente=ambito, ruolo="amministratore_ente"),
     ]
-    udp_user = world.user("AMB_A", "ufficio_di_piano")
+    udp_user = OperatoreFactory(ente=ambito, ruolo="ufficio_di_piano")
 
     async def conversation():
         for user in refused:
@@ -188,12 +229,10 @@ def test_board_websocket_joins_only_through_the_permission_layer(world, asl_user
     async_to_sync(conversation)()
 
 
-def test_a_comune_social_worker_added_as_member_reads_the_case_and_the_session(world, sessione):
-    other = world.user("A1", "responsabile")  # not the case manager: no équipe grant so far
+def test_a_comune_social_worker_added_as_member_reads_the_case_and_the_session(comune, coordinator, sessione):
+    other = OperatoreFactory(ente=comune, ruolo="responsabile")  # not the case manager: no équipe grant so far
     assert sessione_visible(other, sessione.pk) is None
-    services.uvm_member_add(
-        sessione=sessione, by=world.user("AMB_A", "coordinatore_uvm"), tipo="operatore_comune", user=other
-    )
+    services.uvm_member_add(sessione=sessione, by=coordinator, tipo="operatore_comune", user=other)
     assert sessione_visible(other, sessione.pk) == sessione
     from cse.cartella.models import Cartella
 
@@ -209,11 +248,13 @@ def test_a_comune_social_worker_added_as_member_reads_the_case_and_the_session(w
         ("ambito:uvm_verbale", {"ordine_del_giorno": "x", "decisioni": "y", "version": "-1e309"}),
     ],
 )
-def test_a_refused_board_form_is_shown_again_with_its_errors_and_nothing_written(world, sessione, client, route, data):
+def test_a_refused_board_form_is_shown_again_with_its_errors_and_nothing_written(
+    coordinator, sessione, client, route, data
+):
     """The board re-rendered a refused form by passing it twice (TypeError, a 500)."""
     from django.urls import reverse
 
-    client.force_login(world.user("AMB_A", "coordinatore_uvm"))
+    client.force_login(coordinator)
     membri, version = sessione.membri.count(), sessione.version
     response = client.post(reverse(route, kwargs={"pk": sessione.pk}), data)
     assert response.status_code == 200

@@ -10,7 +10,9 @@ import pytest
 from django.utils import timezone
 
 from tests.support.chromium import needs_chromium, new_page
-from tests.support.factories import PASSWORD, build_world
+from tests.support.factories import PASSWORD, AssistitoFactory, OperatoreFactory, ensure_reference_data, make_sportello
+from tests.support.places import home_comune
+from tests.support.portal import portal_for
 
 pytestmark = [
     needs_chromium,
@@ -21,17 +23,18 @@ pytestmark = [
 def test_citizen_books_and_the_front_office_sees_it_live(asgi_server, browser):
     from playwright.sync_api import expect
 
-    from cse.cittadino.agenda import Prenotazione, Sportello
+    from cse.cittadino.agenda import Prenotazione
     from cse.cittadino.pages.servizio import ServizioPage
     from cse.cittadino.pages.sezione import SezioneEntePage
     from cse.cittadino.selectors import free_slots
 
-    world = build_world()
-    person = world.assistiti["A1"]
-    person.comune_residenza = world.enti["A1"].comune
-    person.save()
-    sportello = Sportello.objects.get(ente=world.enti["A1"])
-    sezione = SezioneEntePage.objects.get(ente=world.enti["A1"])
+    ensure_reference_data()  # a transactional test: the previous flush took the seed rows
+    comune = home_comune()
+    desk = OperatoreFactory(ente=comune, ruolo="segretariato")
+    person = AssistitoFactory(ente=comune)  # resident in the comune
+    sportello = make_sportello(comune)
+    portal_for(comune)
+    sezione = SezioneEntePage.objects.get(ente=comune)
     servizio = ServizioPage(
         title="Assistenza domiciliare",
         cosa_e="<p>Aiuto a casa</p>",
@@ -48,7 +51,7 @@ def test_citizen_books_and_the_front_office_sees_it_live(asgi_server, browser):
     # --- the front office opens its agenda for that day and waits, live ------------------------------------------
     operator = new_page(browser)
     operator.goto(f"{base}/operatore/accesso/")
-    operator.fill("#id_username", "a1.segretariato")
+    operator.fill("#id_username", desk.username)
     operator.fill("#id_password", PASSWORD)
     with operator.expect_navigation():
         operator.get_by_role("button", name="Accedi", exact=True).click()

@@ -15,7 +15,8 @@ import pytest
 from django.utils import timezone
 
 from tests.support.chromium import needs_chromium, submit
-from tests.support.factories import PASSWORD, build_world
+from tests.support.factories import PASSWORD, AssistitoFactory, OperatoreFactory, ensure_reference_data
+from tests.support.places import home_comune
 
 SCREENSHOT = Path(tempfile.gettempdir()) / "cse_case_closed.png"  # for a human look, never committed
 
@@ -46,8 +47,10 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
 
     from cse.cartella.fasi import InterventoPianificato, Prestazione, Transizione
 
-    world = build_world()
-    person = world.assistiti["A1"]
+    ensure_reference_data()  # a transactional test: the previous flush took the seed rows
+    comune = home_comune()
+    worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+    person = AssistitoFactory(ente=comune)
     today = timezone.localdate()
     prossimo_passo = page.get_by_role("region", name="Prossimo passo")
     errors = page.locator(".invalid-feedback, .alert-danger")
@@ -55,7 +58,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     # --- log in through the login page ------------------------------------------------------------------------
     page.goto(f"{live_server.url}/operatore/accesso/")
     expect(page.get_by_role("heading", name="Accesso operatori")).to_be_visible()
-    page.fill("#id_username", "a1.assistente_sociale")
+    page.fill("#id_username", worker.username)
     page.fill("#id_password", PASSWORD)
     submit(page, "Accedi")
     expect(page.get_by_role("button", name="Esci")).to_be_visible()

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from interop.simulators.data import PERSONE
 from tests.support.chromium import needs_chromium, submit
-from tests.support.factories import PASSWORD, build_world
+from tests.support.factories import PASSWORD, OperatoreFactory, ensure_reference_data
+from tests.support.places import home_comune
 
 pytestmark = [
     needs_chromium,
@@ -23,9 +24,10 @@ def test_operator_registers_a_person_with_data_from_anpr_and_inps(live_server, p
 
     from cse.cartella.models import Assistito
 
-    build_world()
+    ensure_reference_data()  # a transactional test: the previous flush took the seed rows
+    worker = OperatoreFactory(ente=home_comune(), ruolo="assistente_sociale")  # Molfetta, where Mario lives
     page.goto(f"{live_server.url}/operatore/accesso/")
-    page.fill("#id_username", "a1.assistente_sociale")
+    page.fill("#id_username", worker.username)
     page.fill("#id_password", PASSWORD)
     submit(page, "Accedi")
 

@@ -17,8 +17,11 @@ from django.test import Client
 from django.utils import timezone
 
 from cse.ambito import services
+from tests.support.ambito import ambito_case
+from tests.support.ambito_work import uvm_session
 from tests.support.chromium import needs_chromium, watch_csp
-from tests.support.factories import build_world
+from tests.support.factories import AssistitoFactory, OperatoreFactory, ensure_reference_data
+from tests.support.places import home_ambito, home_comune
 
 pytestmark = [
     needs_chromium,
@@ -40,9 +43,11 @@ def _session_cookie(user, url: str) -> dict:
 def test_two_members_see_each_other_update_within_one_second(daphne_url, browser):
     from playwright.sync_api import expect
 
-    world = build_world()
-    sessione = world.sessioni["AMB_A"]
-    coordinatore = world.user("AMB_A", "coordinatore_uvm")
+    ensure_reference_data()  # a transactional test: the previous flush took the seed rows
+    worker = OperatoreFactory(ente=home_comune(), ruolo="assistente_sociale")
+    case = ambito_case(AssistitoFactory(ente=home_comune()), by=worker)
+    coordinatore = OperatoreFactory(ente=home_ambito(), ruolo="coordinatore_uvm")
+    sessione = uvm_session(case, coordinator=coordinatore)
     asl = get_user_model().objects.create_user("asl.fisiatra", first_name="Marco", last_name="Lorusso")
     services.uvm_member_add(
         sessione=sessione,

@@ -1,11 +1,11 @@
 """Oscuramento: an episode the person asked to obscure and one that never existed look the same on every surface.
 
-Each test runs two worlds from the same starting state, each inside savepoints on both databases that are rolled
+Each test plays two timelines from the same starting state, each inside savepoints on both databases that are rolled
 back afterwards: in one an operator records an episode and later obscures it at the person's request (through the
 page, as in real use); in the other the episode never existed and the operator only reads the diario as many times
-as the obscuring page logs a read. Then the same user reads the same surface in both worlds, and the two answers
+as the obscuring page logs a read. Then the same user reads the same surface in both timelines, and the two answers
 must be identical: status and body, after removing the per-request CSRF token and CSP nonce (`_body` of the
-isolation matrix), the clock times (HH:MM[:SS], the two worlds run a few milliseconds apart) and the case's
+isolation matrix), the clock times (HH:MM[:SS], the two timelines run a few milliseconds apart) and the case's
 optimistic-lock version (any write to the case bumps it, as the episode's creation did long before the person asked
 to obscure it; that counter says "something was written", never what). DPCM 178/2015 art. 8; Garante: the fact of
 hiding must not be inferable from counts, numbering, 403 vs 404 or messages (/work/shared/domain.md).
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from unittest import mock
 
@@ -30,7 +31,16 @@ from cse.cartella.relay import relay_outbox
 from cse.cittadino.services import cittadino_ensure
 from cse.core.middleware import RECENT_AUTH_KEY
 from cse.regionale.ingest import counted_events, ingest_event
-from tests.support.factories import TINY_PDF
+from tests.support.ambito import ambito_case
+from tests.support.factories import (
+    TINY_PDF,
+    AmbitoEnteFactory,
+    AssistitoFactory,
+    CartellaFactory,
+    ComuneEnteFactory,
+    OperatoreFactory,
+    RegioneEnteFactory,
+)
 from tests.support.pages import page_body
 from tests.support.submission import TokenClient
 
@@ -42,6 +52,38 @@ OBSCURE_READS = 2  # the obscuring page logs one read of the case's diario on GE
 
 class _Rollback(Exception):
     pass
+
+
+ROLES = {
+    "comune": ("assistente_sociale", "responsabile", "segretariato"),
+    "ambito": ("ufficio_di_piano", "assistente_sociale"),
+    "regione": ("analista_regionale",),
+}
+
+
+@dataclass
+class Scene:
+    """The comune, its ambito and the region, the operators who read the surfaces (made before either run, so both
+    runs show the same names), and the person's two cases: the comune's and the one moved to the ambito."""
+
+    enti: dict
+    users: dict
+    cases: dict
+    person: object
+
+    def user(self, ente_key: str, ruolo: str):
+        return self.users[(ente_key, ruolo)]
+
+
+@pytest.fixture
+def scene() -> Scene:
+    ambito = AmbitoEnteFactory()
+    enti = {"comune": ComuneEnteFactory(ambito=ambito), "ambito": ambito, "regione": RegioneEnteFactory()}
+    users = {(key, ruolo): OperatoreFactory(ente=enti[key], ruolo=ruolo) for key in ROLES for ruolo in ROLES[key]}
+    worker = users[("comune", "assistente_sociale")]
+    person = AssistitoFactory(ente=enti["comune"], cognome="Quaranta", nome="Luca", sesso="M")
+    cases = {"comune": CartellaFactory(assistito=person, by=worker), "ambito": ambito_case(person, by=worker)}
+    return Scene(enti=enti, users=users, cases=cases, person=person)
 
 
 def _normalise(body: str) -> str:
@@ -69,15 +111,15 @@ def _diary_reads(client, cartella) -> None:
 DIARY = (_diary_episode, _diary_reads)
 
 
-def _run(world, *, obscured: bool, case_key: str, observe: Callable[[dict], tuple], episode=DIARY) -> tuple:
-    """One world, rolled back after the observation; returns what `observe` saw. `episode` is the pair (record and
+def _run(scene, *, obscured: bool, case_key: str, observe: Callable[[dict], tuple], episode=DIARY) -> tuple:
+    """One run, rolled back after the observation; returns what `observe` saw. `episode` is the pair (record and
     obscure it through the pages, the same reads without it)."""
     record_and_obscure, same_reads = episode
     seen: dict = {}
     try:
         with transaction.atomic(), transaction.atomic(using="regionale"):
-            cartella = world.cartelle[case_key]
-            worker = world.user(case_key, "assistente_sociale")
+            cartella = scene.cases[case_key]
+            worker = scene.user(case_key, "assistente_sociale")
             client = TokenClient()
             client.force_login(worker)
             if obscured:
@@ -85,7 +127,7 @@ def _run(world, *, obscured: bool, case_key: str, observe: Callable[[dict], tupl
             else:
                 same_reads(client, cartella)
             relay_outbox(sender=ingest_event)
-            seen["result"] = observe({"world": world, "cartella": cartella, **seen})
+            seen["result"] = observe({"scene": scene, "cartella": cartella, **seen})
             raise _Rollback
     except _Rollback:
         pass
@@ -113,91 +155,93 @@ def _get(user, url: str, *, recent_auth: bool = False, pdf: bool = False):
     return response.status_code, _normalise(page_body(response))
 
 
-def _operator(key, ruolo, route, *, case_key="A1", query="", **kw):
+def _operator(key, ruolo, route, *, case_key="comune", query="", **kw):
     def observe(ctx):
-        world, cartella = ctx["world"], ctx["cartella"]
+        scene, cartella = ctx["scene"], ctx["cartella"]
         kwargs = {"pk": cartella.pk} if route.startswith("locale:") and route != "locale:lavoro" else {}
         if route == "locale:pdf":
             kwargs["kind"] = "riepilogo"
         if route.startswith("ambito:"):
             kwargs = {"pk": cartella.pk}
         if route in {"ente_accessi", "ente_accessi_csv", "ente_storico"}:
-            kwargs = {"pk": world.enti[key].pk}
+            kwargs = {"pk": scene.enti[key].pk}
         if route in {"locale:assistiti_list", "locale:lavoro", "regionale:cruscotto"}:
             kwargs = {}
-        return _get(world.user(key, ruolo), reverse(route, kwargs=kwargs) + query, **kw)
+        return _get(scene.user(key, ruolo), reverse(route, kwargs=kwargs) + query, **kw)
 
     return case_key, observe
 
 
 def _citizen(route):
     def observe(ctx):
-        person = ctx["world"].assistiti["A1"]
+        person = ctx["scene"].person
         cittadino = cittadino_ensure(codice_fiscale=person.codice_fiscale, nome=person.nome, cognome=person.cognome)
         return _get(cittadino.user, reverse(route))
 
-    return "A1", observe
+    return "comune", observe
 
 
 SURFACES = {
     # the case page: last diary entries, badges, counts
-    "scheda della cartella (case manager)": _operator("A1", "assistente_sociale", "locale:cartella_detail"),
-    "scheda della cartella (responsabile)": _operator("A1", "responsabile", "locale:cartella_detail"),
+    "scheda della cartella (case manager)": _operator("comune", "assistente_sociale", "locale:cartella_detail"),
+    "scheda della cartella (responsabile)": _operator("comune", "responsabile", "locale:cartella_detail"),
     # the diario and its filter, for the professional level and the front desk
-    "diario (case manager)": _operator("A1", "assistente_sociale", "locale:diario"),
-    "diario filtrato per tipo": _operator("A1", "assistente_sociale", "locale:diario", query="?tipo=visita"),
-    "diario (sportello)": _operator("A1", "segretariato", "locale:diario"),
+    "diario (case manager)": _operator("comune", "assistente_sociale", "locale:diario"),
+    "diario filtrato per tipo": _operator("comune", "assistente_sociale", "locale:diario", query="?tipo=visita"),
+    "diario (sportello)": _operator("comune", "segretariato", "locale:diario"),
     # search and worklists
-    "ricerca assistiti": _operator("A1", "assistente_sociale", "locale:assistiti_list", query="?q=Quaranta"),
-    "liste di lavoro": _operator("A1", "assistente_sociale", "locale:lavoro"),
+    "ricerca assistiti": _operator("comune", "assistente_sociale", "locale:assistiti_list", query="?q=Quaranta"),
+    "liste di lavoro": _operator("comune", "assistente_sociale", "locale:lavoro"),
     # PDF summary of the case
-    "PDF riepilogo": _operator("A1", "assistente_sociale", "locale:pdf", pdf=True),
+    "PDF riepilogo": _operator("comune", "assistente_sociale", "locale:pdf", pdf=True),
     # audit pages of the ente: access log (page and CSV), change history
-    "registro accessi": _operator("A1", "responsabile", "ente_accessi"),
-    "registro accessi CSV": _operator("A1", "responsabile", "ente_accessi_csv", recent_auth=True),
-    "storico modifiche": _operator("A1", "responsabile", "ente_storico"),
+    "registro accessi": _operator("comune", "responsabile", "ente_accessi"),
+    "registro accessi CSV": _operator("comune", "responsabile", "ente_accessi_csv", recent_auth=True),
+    "storico modifiche": _operator("comune", "responsabile", "ente_storico"),
     # the ambito tier, on a case the ambito owns
-    "ambito: scheda della cartella": _operator("AMB_A", "ufficio_di_piano", "ambito:cartella_detail", case_key="AMB_A"),
-    "ambito: diario": _operator("AMB_A", "assistente_sociale", "locale:diario", case_key="AMB_A"),
+    "ambito: scheda della cartella": _operator(
+        "ambito", "ufficio_di_piano", "ambito:cartella_detail", case_key="ambito"
+    ),
+    "ambito: diario": _operator("ambito", "assistente_sociale", "locale:diario", case_key="ambito"),
     # the person's own views
     "cittadino: chi ha consultato": _citizen("cittadino:chi_ha_consultato"),
     "cittadino: chi ha consultato CSV": _citizen("cittadino:chi_ha_consultato_csv"),
     "cittadino: area personale": _citizen("cittadino:area_personale"),
     # the region: event counts on the analysts' dashboard, after relay and ingestion
-    "cruscotto regionale": _operator("REG", "analista_regionale", "regionale:cruscotto"),
+    "cruscotto regionale": _operator("regione", "analista_regionale", "regionale:cruscotto"),
 }
 
 
 @pytest.mark.parametrize("surface", list(SURFACES))
-def test_an_obscured_episode_looks_exactly_like_one_that_never_existed(world, surface):
+def test_an_obscured_episode_looks_exactly_like_one_that_never_existed(scene, surface):
     case_key, observe = SURFACES[surface]
-    obscured = _run(world, obscured=True, case_key=case_key, observe=observe)
-    never = _run(world, obscured=False, case_key=case_key, observe=observe)
+    obscured = _run(scene, obscured=True, case_key=case_key, observe=observe)
+    never = _run(scene, obscured=False, case_key=case_key, observe=observe)
     assert obscured["result"][0] == 200, f"{surface}: la pagina non risponde"
     assert obscured["result"] == never["result"], f"{surface}: l'episodio oscurato si distingue da uno mai esistito"
 
 
-def test_the_obscured_entry_url_answers_like_a_missing_one_and_logs_nothing(world):
+def test_the_obscured_entry_url_answers_like_a_missing_one_and_logs_nothing(scene):
     def observe(ctx):
         from cse.core.models import AccessLog
 
-        user = ctx["world"].user("A1", "assistente_sociale")
+        user = ctx["scene"].user("comune", "assistente_sociale")
         before = AccessLog.objects.count()
         answers = [_get(user, reverse("locale:diario_oscura", kwargs={"pk": pk})) for pk in (ctx["voce"], 10_000_000)]
         return answers, AccessLog.objects.count() - before
 
-    (obscured_answer, missing_answer), logged = _run(world, obscured=True, case_key="A1", observe=observe)["result"]
+    (obscured_answer, missing_answer), logged = _run(scene, obscured=True, case_key="comune", observe=observe)["result"]
     assert obscured_answer[0] == 404 and obscured_answer == missing_answer
     assert logged == 0
 
 
-def test_the_episode_was_visible_before_it_was_obscured(world):
+def test_the_episode_was_visible_before_it_was_obscured(scene):
     """The comparison above can fail: without the obscuring, the episode shows on the diario and at the region."""
     try:
         with transaction.atomic(), transaction.atomic(using="regionale"):
-            worker = world.user("A1", "assistente_sociale")
+            worker = scene.user("comune", "assistente_sociale")
             records.diario_add(
-                cartella=world.cartelle["A1"],
+                cartella=scene.cases["comune"],
                 tipo="visita",
                 testo=EPISODE,
                 data_evento=date(2026, 11, 3),
@@ -205,7 +249,7 @@ def test_the_episode_was_visible_before_it_was_obscured(world):
                 by=worker,
             )
             relay_outbox(sender=ingest_event)
-            status, body = _get(worker, reverse("locale:diario", kwargs={"pk": world.cartelle["A1"].pk}))
+            status, body = _get(worker, reverse("locale:diario", kwargs={"pk": scene.cases["comune"].pk}))
             assert EPISODE in body
             assert counted_events().filter(event_type="cartella.diario_voce").exists()
             raise _Rollback
@@ -220,7 +264,7 @@ DOCUMENT_NAME = "referto-che-la-persona-chiede-di-oscurare.pdf"
 
 def _document_episode(via: str):
     """Upload a document through the page, then obscure it at the person's request: from the documents page
-    ("documento") or from the diary entry that records the upload ("diario"). The never-existed world reads the same
+    ("documento") or from the diary entry that records the upload ("diario"). The never-existed timeline reads the same
     pages as many times: the upload page once (one finalità for reading and uploading), then the obscuring page's."""
     obscure_route, read_route = {
         "documento": ("locale:documento_oscura", "locale:documenti"),
@@ -251,33 +295,35 @@ def _document_episode(via: str):
 DOCUMENT_SURFACES = {
     **SURFACES,
     # the documents list, for the professional level and the front desk, and on a case the ambito owns
-    "documenti (case manager)": _operator("A1", "assistente_sociale", "locale:documenti"),
-    "documenti (sportello)": _operator("A1", "segretariato", "locale:documenti"),
-    "diario filtrato per documenti": _operator("A1", "assistente_sociale", "locale:diario", query="?tipo=documento"),
-    "ambito: documenti": _operator("AMB_A", "assistente_sociale", "locale:documenti", case_key="AMB_A"),
+    "documenti (case manager)": _operator("comune", "assistente_sociale", "locale:documenti"),
+    "documenti (sportello)": _operator("comune", "segretariato", "locale:documenti"),
+    "diario filtrato per documenti": _operator(
+        "comune", "assistente_sociale", "locale:diario", query="?tipo=documento"
+    ),
+    "ambito: documenti": _operator("ambito", "assistente_sociale", "locale:documenti", case_key="ambito"),
 }
 
 
 @pytest.mark.parametrize("via", ["documento", "diario"])
 @pytest.mark.parametrize("surface", list(DOCUMENT_SURFACES))
-def test_an_obscured_document_looks_exactly_like_one_that_never_existed(world, surface, via):
+def test_an_obscured_document_looks_exactly_like_one_that_never_existed(scene, surface, via):
     case_key, observe = DOCUMENT_SURFACES[surface]
     episode = _document_episode(via)
-    obscured = _run(world, obscured=True, case_key=case_key, observe=observe, episode=episode)
-    never = _run(world, obscured=False, case_key=case_key, observe=observe, episode=episode)
+    obscured = _run(scene, obscured=True, case_key=case_key, observe=observe, episode=episode)
+    never = _run(scene, obscured=False, case_key=case_key, observe=observe, episode=episode)
     assert obscured["result"][0] == 200, f"{surface}: la pagina non risponde"
     assert obscured["result"] == never["result"], f"{surface}: il documento oscurato si distingue da uno mai esistito"
 
 
 @pytest.mark.parametrize("via", ["documento", "diario"])
-def test_the_obscured_document_urls_answer_like_missing_ones_and_log_nothing(world, via):
+def test_the_obscured_document_urls_answer_like_missing_ones_and_log_nothing(scene, via):
     """Download and obscuring page of the obscured document: 404 exactly as for an id that never existed, no log
     row; the file and the row stay for legal retention, with who/why in the history, unreachable by any page."""
 
     def observe(ctx):
         from cse.core.models import AccessLog
 
-        user = ctx["world"].user("A1", "assistente_sociale")
+        user = ctx["scene"].user("comune", "assistente_sociale")
         before = AccessLog.objects.count()
         answers = [
             [_get(user, reverse(route, kwargs={"pk": pk})) for pk in (ctx["documento"], 10_000_000)]
@@ -288,7 +334,7 @@ def test_the_obscured_document_urls_answer_like_missing_ones_and_log_nothing(wor
         return answers, AccessLog.objects.count() - before, kept.file.storage.exists(kept.file.name), reasons
 
     answers, logged, file_kept, reasons = _run(
-        world, obscured=True, case_key="A1", observe=observe, episode=_document_episode(via)
+        scene, obscured=True, case_key="comune", observe=observe, episode=_document_episode(via)
     )["result"]
     for obscured_answer, missing_answer in answers:
         assert obscured_answer[0] == 404 and obscured_answer == missing_answer
@@ -297,13 +343,13 @@ def test_the_obscured_document_urls_answer_like_missing_ones_and_log_nothing(wor
     assert reasons[-1] == "richiesta prot. 124/2026"
 
 
-def test_the_document_was_visible_and_counted_before_it_was_obscured(world):
+def test_the_document_was_visible_and_counted_before_it_was_obscured(scene):
     """The comparison above can fail: without the obscuring, the upload shows on the documents page, in the diario
     and at the region."""
     try:
         with transaction.atomic(), transaction.atomic(using="regionale"):
-            cartella = world.cartelle["A1"]
-            worker = world.user("A1", "assistente_sociale")
+            cartella = scene.cases["comune"]
+            worker = scene.user("comune", "assistente_sociale")
             client = TokenClient()
             client.force_login(worker)
             relay_outbox(sender=ingest_event)
@@ -322,16 +368,16 @@ def test_the_document_was_visible_and_counted_before_it_was_obscured(world):
         pass
 
 
-def test_obscuring_without_the_reference_to_the_request_is_refused_and_writes_nothing(world):
+def test_obscuring_without_the_reference_to_the_request_is_refused_and_writes_nothing(scene):
     """One reason rule for both entry points; a refusal leaves document, entry, history and outbox untouched."""
     from django.core.exceptions import ValidationError
 
     from cse.cartella.fasi import VoceDiario
     from cse.core.models import OutboxEvent
 
-    worker = world.user("A1", "assistente_sociale")
+    worker = scene.user("comune", "assistente_sociale")
     upload = SimpleUploadedFile(DOCUMENT_NAME, TINY_PDF, content_type="application/pdf")
-    documento = records.documento_upload(cartella=world.cartelle["A1"], tipo="sanitario", upload=upload, by=worker)
+    documento = records.documento_upload(cartella=scene.cases["comune"], tipo="sanitario", upload=upload, by=worker)
     voce = documento.voci_diario.get()
 
     def written():
@@ -354,17 +400,18 @@ def test_obscuring_without_the_reference_to_the_request_is_refused_and_writes_no
         assert written() == before
 
 
-def test_only_the_owner_entes_professionals_can_obscure_even_calling_the_service(world):
+def test_only_the_owner_entes_professionals_can_obscure_even_calling_the_service(scene):
     """The service checks who acts (a shell, a worker or a future API call it without the view's access helper)."""
     from django.core.exceptions import ValidationError
 
     from cse.cartella.fasi import VoceDiario
 
-    worker = world.user("A1", "assistente_sociale")
+    worker = scene.user("comune", "assistente_sociale")
     voce = records.diario_add(
-        cartella=world.cartelle["A1"], by=worker, tipo="nota", testo=EPISODE, data_evento=date.today(), riservata=False
+        cartella=scene.cases["comune"], by=worker, tipo="nota", testo=EPISODE, data_evento=date.today(), riservata=False
     )
-    for outsider in (world.user("B1", "assistente_sociale"), world.user("A1", "segretariato")):
+    other_comune_worker = OperatoreFactory(ente=ComuneEnteFactory(), ruolo="assistente_sociale")
+    for outsider in (other_comune_worker, scene.user("comune", "segretariato")):
         with pytest.raises(ValidationError):
             records.diario_obscure(voce=voce, reason="Richiesta della persona", by=outsider)
         assert not VoceDiario.objects.get(pk=voce.pk).oscurata

@@ -9,22 +9,23 @@ from django.utils import timezone
 
 from cse.cartella.records import diario_add
 from cse.core.models import OutboxEvent
-from tests.support.factories import build_world
+from tests.support.factories import CartellaFactory, ComuneEnteFactory, OperatoreFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "regionale"])
 
 
 def test_a_diary_note_outside_a_transaction_is_written_with_its_event():
-    world = build_world()
-    cartella = world.cartelle["A1"]
+    comune = ComuneEnteFactory()
+    worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+    case = CartellaFactory(assistito__ente=comune, by=worker)
     before = OutboxEvent.objects.filter(event_type="cartella.diario_voce").count()
     voce = diario_add(
-        cartella=cartella,
+        cartella=case,
         tipo="colloquio",
         testo="Colloquio con la persona",
         data_evento=timezone.localdate(),
         riservata=False,
-        by=world.user("A1", "assistente_sociale"),
+        by=worker,
     )
     assert voce.pk is not None
     assert OutboxEvent.objects.filter(event_type="cartella.diario_voce").count() == before + 1
@@ -37,10 +38,11 @@ def test_obscuring_a_document_outside_a_transaction_hides_it_with_its_entry_and_
     from cse.cartella.records import DOCUMENT_RETRACTION_EVENT, documento_obscure, documento_upload
     from tests.support.factories import TINY_PDF
 
-    world = build_world()
-    worker = world.user("A1", "assistente_sociale")
+    comune = ComuneEnteFactory()
+    worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+    case = CartellaFactory(assistito__ente=comune, by=worker)
     upload = SimpleUploadedFile("referto.pdf", TINY_PDF, content_type="application/pdf")
-    documento = documento_upload(cartella=world.cartelle["A1"], tipo="sanitario", upload=upload, by=worker)
+    documento = documento_upload(cartella=case, tipo="sanitario", upload=upload, by=worker)
     documento_obscure(documento=documento, reason="richiesta prot. 9/2026", by=worker)
     assert not Documento.objects.filter(pk=documento.pk).exists()
     assert Documento.con_oscurati.get(pk=documento.pk).oscurato

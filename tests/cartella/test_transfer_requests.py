@@ -12,7 +12,44 @@ from cse.cartella.glossary import StatoTrasferimento
 from cse.cartella.models import Cartella, CartellaUserObjectPermission, RichiestaTrasferimento
 from cse.cartella.services import cartella_open
 from cse.core.models import OutboxEvent
-from tests.support.factories import register_person
+from tests.support.ambito import ambito_case
+from tests.support.ambito_work import pending_transfer
+from tests.support.factories import (
+    AmbitoEnteFactory,
+    CartellaFactory,
+    ComuneEnteFactory,
+    OperatoreFactory,
+    register_person,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ambito():
+    return AmbitoEnteFactory()
+
+
+@pytest.fixture
+def comune(ambito):
+    return ComuneEnteFactory(ambito=ambito)
+
+
+@pytest.fixture
+def worker(comune):
+    """The comune's social worker, the case manager."""
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def case(comune, worker):
+    return CartellaFactory(assistito__ente=comune, by=worker)
+
+
+@pytest.fixture
+def udp(ambito):
+    """The ambito's Ufficio di Piano, which decides on transfers."""
+    return OperatoreFactory(ente=ambito, ruolo="ufficio_di_piano")
 
 
 def _visible(user, cap="view_persone"):
@@ -25,29 +62,28 @@ def _events(cartella):
     )
 
 
-def test_request_accept_and_hand_back(world):
-    cartella = world.cartelle["A1"]
-    manager = world.user("A1", "assistente_sociale")
-    udp = world.user("AMB_A", "ufficio_di_piano")
+def test_request_accept_and_hand_back(ambito, comune, worker, case, udp):
+    cartella = case
+    manager = worker
     richiesta = t.trasferimento_request(cartella=cartella, motivo="Bisogno complesso: serve la UVM", by=manager)
-    assert richiesta.stato == StatoTrasferimento.RICHIESTO and richiesta.ambito == world.enti["AMB_A"]
+    assert richiesta.stato == StatoTrasferimento.RICHIESTO and richiesta.ambito == ambito
     cartella.refresh_from_db()
-    assert cartella.owner_ente == world.enti["A1"]  # nothing moves until the UdP accepts
+    assert cartella.owner_ente == comune  # nothing moves until the UdP accepts
     assert _events(cartella)[-1] == "cartella.trasferimento_richiesto"
 
     t.trasferimento_accept(richiesta=richiesta, by=udp)
     cartella.refresh_from_db()
-    assert cartella.owner_ente == world.enti["AMB_A"]
+    assert cartella.owner_ente == ambito
     assert cartella.pk in _visible(udp, "manage_cartelle")
     assert cartella.pk in _visible(manager) and cartella.pk not in _visible(manager, "manage_cartelle")  # équipe
-    assert cartella.pk not in _visible(world.user("A1", "segretariato"))
+    assert cartella.pk not in _visible(OperatoreFactory(ente=comune, ruolo="segretariato"))
     assert _events(cartella)[-1] == "cartella.titolarita_trasferita"
 
     richiesta.refresh_from_db()
     t.trasferimento_hand_back(richiesta=richiesta, by=udp, motivo="Fase complessa conclusa")
     cartella.refresh_from_db()
     richiesta.refresh_from_db()
-    assert cartella.owner_ente == world.enti["A1"] and richiesta.stato == StatoTrasferimento.RICONSEGNATO
+    assert cartella.owner_ente == comune and richiesta.stato == StatoTrasferimento.RICONSEGNATO
     assert cartella.pk in _visible(manager, "manage_cartelle")
     assert cartella.pk not in _visible(udp)
     diario = list(VoceDiario.objects.filter(cartella=cartella).values_list("testo", flat=True))
@@ -58,28 +94,26 @@ def test_request_accept_and_hand_back(world):
     assert stati == ["richiesto", "accettato", "riconsegnato"]
 
 
-def test_the_udp_returns_the_request_with_a_reason_and_the_case_stays(world):
-    cartella = world.cartelle["A2"]
-    richiesta = world.richieste["A2"]  # pending, asked by A2's case manager
+def test_the_udp_returns_the_request_with_a_reason_and_the_case_stays(comune, worker, case, udp):
+    cartella = case
+    richiesta = pending_transfer(case, by=worker)  # pending, asked by the case manager
     with pytest.raises(ValidationError) as exc:
-        t.trasferimento_reject(richiesta=richiesta, by=world.user("AMB_A", "ufficio_di_piano"), motivo=" ")
+        t.trasferimento_reject(richiesta=richiesta, by=udp, motivo=" ")
     assert "Indicare la motivazione." in exc.value.messages
-    t.trasferimento_reject(
-        richiesta=richiesta, by=world.user("AMB_A", "ufficio_di_piano"), motivo="Manca la valutazione del comune"
-    )
+    t.trasferimento_reject(richiesta=richiesta, by=udp, motivo="Manca la valutazione del comune")
     cartella.refresh_from_db()
     richiesta.refresh_from_db()
-    assert cartella.owner_ente == world.enti["A2"] and richiesta.stato == StatoTrasferimento.RESPINTO
+    assert cartella.owner_ente == comune and richiesta.stato == StatoTrasferimento.RESPINTO
     assert richiesta.motivo_decisione == "Manca la valutazione del comune"
     assert _events(cartella)[-1] == "cartella.trasferimento_respinto"
     # a returned request can be followed by a new one
-    t.trasferimento_request(cartella=cartella, motivo="di nuovo", by=world.user("A2", "assistente_sociale"))
+    t.trasferimento_request(cartella=cartella, motivo="di nuovo", by=worker)
 
 
-def test_a_non_resident_case_never_reaches_the_ambito(world):
-    altamura = world.enti["B1"].comune
-    person = register_person(world.enti["A1"], cognome="Fiore", nome="Sara", comune_residenza=altamura)
-    manager = world.user("A1", "assistente_sociale")
+def test_a_non_resident_case_never_reaches_the_ambito(ambito, comune, worker):
+    elsewhere = ComuneEnteFactory().comune  # a comune of another ambito
+    person = register_person(comune, cognome="Fiore", nome="Sara", comune_residenza=elsewhere)
+    manager = worker
     cartella = cartella_open(assistito=person, by=manager)
     before = (RichiestaTrasferimento.objects.count(), VoceDiario.objects.count(), OutboxEvent.objects.count())
     with pytest.raises(ValidationError) as exc:
@@ -90,41 +124,40 @@ def test_a_non_resident_case_never_reaches_the_ambito(world):
     from cse.cartella.services import cartella_move_ownership
 
     with pytest.raises(ValidationError):
-        cartella_move_ownership(cartella=cartella, to_ente=world.enti["AMB_A"], by=manager, reason="x")
+        cartella_move_ownership(cartella=cartella, to_ente=ambito, by=manager, reason="x")
 
 
-def test_only_the_ufficio_di_piano_of_that_ambito_accepts(world):
-    cartella = world.cartelle["A1"]
-    richiesta = t.trasferimento_request(
-        cartella=cartella, motivo="complesso", by=world.user("A1", "assistente_sociale")
-    )
+def test_only_the_ufficio_di_piano_of_that_ambito_accepts(ambito, comune, worker, case):
+    cartella = case
+    richiesta = t.trasferimento_request(cartella=cartella, motivo="complesso", by=worker)
     for user in (
-        world.user("AMB_A", "coordinatore_uvm"),
-        world.user("AMB_A", "assistente_sociale"),
-        world.user("A1", "responsabile"),
-        world.user("AMB_B", "ufficio_di_piano"),
+        OperatoreFactory(ente=ambito, ruolo="coordinatore_uvm"),
+        OperatoreFactory(ente=ambito, ruolo="assistente_sociale"),
+        OperatoreFactory(ente=comune, ruolo="responsabile"),
+        OperatoreFactory(ente=AmbitoEnteFactory(), ruolo="ufficio_di_piano"),  # another ambito's
     ):
         with pytest.raises(ValidationError) as exc:
             t.trasferimento_accept(richiesta=richiesta, by=user)
         assert exc.value.messages == ["Solo l'Ufficio di Piano dell'ambito può accettare il trasferimento."]
     cartella.refresh_from_db()
     richiesta.refresh_from_db()
-    assert cartella.owner_ente == world.enti["A1"] and richiesta.stato == StatoTrasferimento.RICHIESTO
+    assert cartella.owner_ente == comune and richiesta.stato == StatoTrasferimento.RICHIESTO
 
 
-def test_refusals_of_the_request_itself(world):
-    cartella = world.cartelle["A1"]
+def test_refusals_of_the_request_itself(ambito, comune, worker, case):
+    cartella = case
+    neighbour_worker = OperatoreFactory(ente=ComuneEnteFactory(ambito=ambito), ruolo="assistente_sociale")
     with pytest.raises(ValidationError, match="Solo il servizio sociale del comune"):
-        t.trasferimento_request(cartella=cartella, motivo="x", by=world.user("A2", "assistente_sociale"))
+        t.trasferimento_request(cartella=cartella, motivo="x", by=neighbour_worker)
     with pytest.raises(ValidationError, match="Solo il servizio sociale del comune"):
-        t.trasferimento_request(cartella=cartella, motivo="x", by=world.user("A1", "segretariato"))
+        t.trasferimento_request(cartella=cartella, motivo="x", by=OperatoreFactory(ente=comune, ruolo="segretariato"))
     with pytest.raises(ValidationError):
-        t.trasferimento_request(cartella=cartella, motivo="  ", by=world.user("A1", "assistente_sociale"))
-    t.trasferimento_request(cartella=cartella, motivo="x", by=world.user("A1", "assistente_sociale"))
+        t.trasferimento_request(cartella=cartella, motivo="  ", by=worker)
+    t.trasferimento_request(cartella=cartella, motivo="x", by=worker)
     with pytest.raises(ValidationError, match="già una richiesta"):
-        t.trasferimento_request(cartella=cartella, motivo="y", by=world.user("A1", "assistente_sociale"))
+        t.trasferimento_request(cartella=cartella, motivo="y", by=worker)
     with pytest.raises(ValidationError, match="già in titolarità"):
-        t.trasferimento_request(cartella=world.cartelle["AMB_A"], motivo="y", by=world.user("A1", "assistente_sociale"))
+        t.trasferimento_request(cartella=ambito_case(case.assistito, by=worker), motivo="y", by=worker)
 
 
 def _close_after_access(cartella, *, by):
@@ -156,34 +189,34 @@ def _written(cartella):
     )
 
 
-def test_a_case_closed_after_the_request_cannot_be_accepted_and_nothing_is_written(world):
-    manager = world.user("A1", "assistente_sociale")
-    udp = world.user("AMB_A", "ufficio_di_piano")
-    richiesta = t.trasferimento_request(cartella=world.cartelle["A1"], motivo="Caso complesso", by=manager)
-    cartella = _close_after_access(world.cartelle["A1"], by=manager)
+def test_a_case_closed_after_the_request_cannot_be_accepted_and_nothing_is_written(comune, worker, case, udp):
+    manager = worker
+    richiesta = t.trasferimento_request(cartella=case, motivo="Caso complesso", by=manager)
+    cartella = _close_after_access(case, by=manager)
     before = _written(cartella)
     with pytest.raises(ValidationError) as exc:
         t.trasferimento_accept(richiesta=richiesta, by=udp, nota="presa in carico")
     assert exc.value.messages[0].startswith("La cartella è stata chiusa dopo la richiesta")
     assert _written(cartella) == before
     richiesta.refresh_from_db()
-    assert richiesta.stato == StatoTrasferimento.RICHIESTO and cartella.owner_ente == world.enti["A1"]
+    assert richiesta.stato == StatoTrasferimento.RICHIESTO and cartella.owner_ente == comune
     # the Ufficio di Piano can still clear it by returning it to the comune
     t.trasferimento_reject(richiesta=richiesta, by=udp, motivo="Cartella chiusa dal comune")
 
 
-def test_a_case_closed_and_reopened_at_the_ambito_is_handed_back_with_all_its_episodes(world, client):
+def test_a_case_closed_and_reopened_at_the_ambito_is_handed_back_with_all_its_episodes(
+    ambito, comune, worker, case, udp, client
+):
     from cse.cartella import records
     from cse.core.roles import TipoEnte
 
-    manager = world.user("A1", "assistente_sociale")
-    udp = world.user("AMB_A", "ufficio_di_piano")
-    ambito_worker = world.user("AMB_A", "assistente_sociale")
-    richiesta = t.trasferimento_request(cartella=world.cartelle["A1"], motivo="Caso complesso", by=manager)
+    manager = worker
+    ambito_worker = OperatoreFactory(ente=ambito, ruolo="assistente_sociale")
+    richiesta = t.trasferimento_request(cartella=case, motivo="Caso complesso", by=manager)
     t.trasferimento_accept(richiesta=richiesta, by=udp)
-    closed = _close_after_access(Cartella.objects.get(pk=world.cartelle["A1"].pk), by=ambito_worker)
+    closed = _close_after_access(Cartella.objects.get(pk=case.pk), by=ambito_worker)
     reopened = records.cartella_reopen(cartella=closed, by=ambito_worker)
-    assert reopened.owner_ente == world.enti["AMB_A"]
+    assert reopened.owner_ente == ambito
 
     # the new episode inherits the accepted transfer: the ambito's page offers the hand-back
     assert t.open_transfer(reopened) == richiesta
@@ -196,7 +229,7 @@ def test_a_case_closed_and_reopened_at_the_ambito_is_handed_back_with_all_its_ep
     t.trasferimento_hand_back(richiesta=richiesta, by=udp, motivo="Fase complessa conclusa")
     for episode in (closed, reopened):
         episode.refresh_from_db()
-        assert episode.owner_ente == world.enti["A1"] and episode.owner_ente.tipo == TipoEnte.COMUNE
+        assert episode.owner_ente == comune and episode.owner_ente.tipo == TipoEnte.COMUNE
         assert episode.pk in _visible(manager) and episode.pk not in _visible(udp)
         assert VoceDiario.objects.filter(cartella=episode, testo__startswith="Titolarità riconsegnata").exists()
     assert reopened.pk in _visible(manager, "manage_cartelle")

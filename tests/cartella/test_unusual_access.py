@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cse.cartella.models import Segnalazione
 from cse.cartella.services import cartella_grant_access, cartella_open
-from tests.support.factories import register_person
+from tests.support.factories import CartellaFactory, ComuneEnteFactory, OperatoreFactory, register_person
 
 N = 3
 
@@ -23,11 +23,22 @@ def alert_settings(settings):
     return settings
 
 
-def _a1_cases(world, count: int, *, manager):
+@pytest.fixture
+def comune():
+    return ComuneEnteFactory()
+
+
+@pytest.fixture
+def worker(comune):
+    """The comune's social worker, manager of the cases below."""
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+def _comune_cases(comune, count: int, *, manager):
     cases = []
     for i in range(count):
         person = register_person(
-            world.enti["A1"], cognome="Ventura", nome=f"Nome{chr(65 + i)}", data_nascita=date(1970, 1, 1 + i)
+            comune, cognome="Ventura", nome=f"Nome{chr(65 + i)}", data_nascita=date(1970, 1, 1 + i)
         )
         cases.append(cartella_open(assistito=person, by=manager))
     return cases
@@ -43,10 +54,9 @@ def _alerts(user, tipo="accessi_insoliti"):
 
 
 @pytest.mark.django_db
-def test_n_plus_one_unassigned_cases_raise_exactly_one_alert(world, client, alert_settings):
-    manager = world.user("A1", "assistente_sociale")
-    reader = world.user("A1", "responsabile")  # sees every case of the comune, manages none of these
-    cases = _a1_cases(world, N + 3, manager=manager)
+def test_n_plus_one_unassigned_cases_raise_exactly_one_alert(comune, worker, client, alert_settings):
+    reader = OperatoreFactory(ente=comune, ruolo="responsabile")  # sees every case of the comune, manages none of these
+    cases = _comune_cases(comune, N + 3, manager=worker)
     client.force_login(reader)
 
     _read(client, cases[:N])
@@ -55,7 +65,7 @@ def test_n_plus_one_unassigned_cases_raise_exactly_one_alert(world, client, aler
 
     _read(client, cases[N : N + 1])
     alert = _alerts(reader).get()
-    assert alert.ente == world.enti["A1"]
+    assert alert.ente == comune
     assert "Ventura" not in alert.descrizione
 
     _read(client, cases[N + 1 :])  # still inside the window: no second alert
@@ -63,15 +73,14 @@ def test_n_plus_one_unassigned_cases_raise_exactly_one_alert(world, client, aler
 
 
 @pytest.mark.django_db
-def test_assigned_cases_do_not_count(world, client, alert_settings):
-    manager = world.user("A1", "assistente_sociale")
-    own = _a1_cases(world, N + 2, manager=manager)  # the manager's own cases
-    client.force_login(manager)
+def test_assigned_cases_do_not_count(comune, worker, client, alert_settings):
+    own = _comune_cases(comune, N + 2, manager=worker)  # the manager's own cases
+    client.force_login(worker)
     _read(client, own)
-    assert not _alerts(manager).exists()
+    assert not _alerts(worker).exists()
 
-    # équipe grants are assignments too: a B1 operator named on A1 cases
-    equipe_member = world.user("B1", "assistente_sociale")
+    # équipe grants are assignments too: an operator of another comune (another ambito) named on these cases
+    equipe_member = OperatoreFactory(ente=ComuneEnteFactory(), ruolo="assistente_sociale")
     for cartella in own:
         cartella_grant_access(cartella=cartella, user=equipe_member, reason="membro dell'équipe")
     client.force_login(equipe_member)
@@ -80,32 +89,34 @@ def test_assigned_cases_do_not_count(world, client, alert_settings):
 
 
 @pytest.mark.django_db
-def test_reading_outside_office_hours_raises_one_alert_per_window(world, client, alert_settings):
-    reader = world.user("A1", "assistente_sociale")
+def test_reading_outside_office_hours_raises_one_alert_per_window(comune, worker, client, alert_settings):
+    reader = worker
+    case = CartellaFactory(assistito__ente=comune, by=worker)
     client.force_login(reader)
     alert_settings.CSE_ALERT_OFFICE_HOURS = (0, 24)  # always in service
-    _read(client, [world.cartelle["A1"]])
+    _read(client, [case])
     assert not _alerts(reader, "fuori_orario").exists()
 
     alert_settings.CSE_ALERT_OFFICE_HOURS = (0, 0)  # never in service
-    _read(client, [world.cartelle["A1"], world.cartelle["A1"]])
+    _read(client, [case, case])
     assert _alerts(reader, "fuori_orario").count() == 1
-    assert _alerts(reader, "fuori_orario").get().ente == world.enti["A1"]
+    assert _alerts(reader, "fuori_orario").get().ente == comune
 
 
 @pytest.mark.django_db
-def test_the_watcher_costs_one_query_per_case_read(world, client, alert_settings, django_assert_num_queries):
+def test_the_watcher_costs_one_query_per_case_read(comune, client, alert_settings, django_assert_num_queries):
     from cse.cartella.vigilanza import detect_unusual_access
     from cse.core.models import AccessLog
 
-    reader = world.user("A1", "responsabile")
+    reader = OperatoreFactory(ente=comune, ruolo="responsabile")
+    case = CartellaFactory(assistito__ente=comune)
     row = AccessLog.objects.create(
         user=reader,
-        ente=world.enti["A1"],
+        ente=comune,
         azione="consultazione",
         oggetto_tipo="cartella",
-        oggetto_id=world.cartelle["A1"].pk,
-        assistito_id=world.assistiti["A1"].pk,
+        oggetto_id=case.pk,
+        assistito_id=case.assistito_id,
     )
     with django_assert_num_queries(1):
         assert detect_unusual_access(row) is None

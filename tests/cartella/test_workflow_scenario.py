@@ -10,9 +10,12 @@ from django.core.exceptions import ValidationError
 from cse.cartella import records
 from cse.cartella.fasi import Transizione, VoceNomenclatore
 from cse.cartella.glossary import StatoCartella as S
-from cse.cartella.services import cartella_open
 from cse.cartella.workflow import cartella_transition, refusal
 from cse.core.models import OutboxEvent
+from tests.support.ambito import ambito_case
+from tests.support.factories import AmbitoEnteFactory, CartellaFactory, ComuneEnteFactory, OperatoreFactory
+
+pytestmark = pytest.mark.django_db
 
 
 def refused(cartella, target) -> str:
@@ -22,12 +25,27 @@ def refused(cartella, target) -> str:
 
 
 @pytest.fixture
-def case(world):
-    return cartella_open(assistito=world.assistiti["A1"], by=world.user("A1", "assistente_sociale"))
+def ambito():
+    return AmbitoEnteFactory()
 
 
-def test_the_whole_journey_with_guards_at_every_step(world, case):
-    worker = world.user("A1", "assistente_sociale")
+@pytest.fixture
+def comune(ambito):
+    return ComuneEnteFactory(ambito=ambito)
+
+
+@pytest.fixture
+def worker(comune):
+    """The comune's social worker, the case manager."""
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def case(comune, worker):
+    return CartellaFactory(assistito__ente=comune, by=worker)
+
+
+def test_the_whole_journey_with_guards_at_every_step(worker, case):
     save = records.phase_record_save
 
     # 1. accesso: nothing filled in yet
@@ -155,8 +173,8 @@ def test_the_whole_journey_with_guards_at_every_step(world, case):
     assert case.diario.filter(tipo="fase").count() == 5  # four transitions and the re-opening note
 
 
-def test_an_access_for_information_only_closes_without_a_project(world, case):
-    worker = world.user("A1", "segretariato")
+def test_an_access_for_information_only_closes_without_a_project(comune, case):
+    worker = OperatoreFactory(ente=comune, ruolo="segretariato")
     records.phase_record_save(
         cartella=case,
         record="scheda_accesso",
@@ -181,8 +199,8 @@ def test_an_access_for_information_only_closes_without_a_project(world, case):
     assert cartella_transition(cartella=case, target=S.CHIUSA, by=worker).stato == S.CHIUSA
 
 
-def test_a_stale_edit_by_a_second_operator_is_refused_and_nothing_is_saved(world, case):
-    first, second = world.user("A1", "assistente_sociale"), world.user("A1", "responsabile")
+def test_a_stale_edit_by_a_second_operator_is_refused_and_nothing_is_saved(comune, worker, case):
+    first, second = worker, OperatoreFactory(ente=comune, ruolo="responsabile")
     seen_version = case.version
     records.phase_record_save(
         cartella=case, record="scheda_accesso", by=first, version=seen_version, data={"richiesta": "prima versione"}
@@ -207,8 +225,7 @@ def test_a_stale_edit_by_a_second_operator_is_refused_and_nothing_is_saved(world
         ({"quantita": Decimal("-1")}, "non può essere negativo"),
     ],
 )
-def test_bad_prestazioni_are_refused_in_italian_and_leave_nothing(world, case, data, message):
-    worker = world.user("A1", "assistente_sociale")
+def test_bad_prestazioni_are_refused_in_italian_and_leave_nothing(worker, case, data, message):
     case.stato = S.EROGAZIONE
     case.save()
     before = OutboxEvent.objects.count()
@@ -253,42 +270,51 @@ def _ready_for_assessment(case, worker):
 
 
 @pytest.mark.parametrize(
-    ("key", "ruolo"),
+    ("where", "ruolo"),
     [
-        ("A2", "assistente_sociale"),  # another comune of the same ambito
-        ("B1", "responsabile"),  # a comune of another ambito
-        ("AMB_A", "ufficio_di_piano"),  # the ambito, on a case it does not own
-        ("A1", "segretariato"),  # same comune, front desk: may not take a case into care
-        ("A1", "amministratore_ente"),  # same comune, no capability on cases at all
+        ("neighbour_comune", "assistente_sociale"),  # another comune of the same ambito
+        ("other_comune", "responsabile"),  # a comune of another ambito
+        ("ambito", "ufficio_di_piano"),  # the ambito, on a case it does not own
+        ("comune", "segretariato"),  # same comune, front desk: may not take a case into care
+        ("comune", "amministratore_ente"),  # same comune, no capability on cases at all
     ],
 )
-def test_the_service_itself_refuses_a_transition_by_whoever_may_not_work_the_case(world, case, key, ruolo):
+def test_the_service_itself_refuses_a_transition_by_whoever_may_not_work_the_case(
+    ambito, comune, worker, case, where, ruolo
+):
     """Called directly, not through the view: the guard would let the step pass, the actor check does not."""
-    case = _ready_for_assessment(case, world.user("A1", "assistente_sociale"))
+    ente = {
+        "neighbour_comune": lambda: ComuneEnteFactory(ambito=ambito),
+        "other_comune": ComuneEnteFactory,
+        "ambito": lambda: ambito,
+        "comune": lambda: comune,
+    }[where]()
+    actor = OperatoreFactory(ente=ente, ruolo=ruolo)
+    case = _ready_for_assessment(case, worker)
     assert refusal(case, S.VALUTAZIONE) == []
     before = _written(case)
     with pytest.raises(ValidationError) as exc:
-        cartella_transition(cartella=case, target=S.VALUTAZIONE, by=world.user(key, ruolo), version=case.version)
+        cartella_transition(cartella=case, target=S.VALUTAZIONE, by=actor, version=case.version)
     assert exc.value.messages[0].startswith("Non si può cambiare la fase di questa cartella")
     assert _written(case) == before
     # the actor is refused before anything about the case is said (no guard message, no phase name)
     assert len(exc.value.messages) == 1
 
 
-def test_a_read_only_equipe_grant_cannot_move_the_case_but_the_owner_can(world):
+def test_a_read_only_equipe_grant_cannot_move_the_case_but_the_owner_can(ambito, worker, case):
     """The comune's case manager keeps a read-only équipe grant on the case the ambito took over."""
-    case = world.cartelle["AMB_A"]
-    case = _ready_for_assessment(case, world.user("AMB_A", "assistente_sociale"))
+    ambito_worker = OperatoreFactory(ente=ambito, ruolo="assistente_sociale")
+    case = _ready_for_assessment(ambito_case(case.assistito, by=worker), ambito_worker)
     before = _written(case)
     with pytest.raises(ValidationError, match="Non si può cambiare la fase"):
-        cartella_transition(cartella=case, target=S.VALUTAZIONE, by=world.user("A1", "assistente_sociale"))
+        cartella_transition(cartella=case, target=S.VALUTAZIONE, by=worker)
     assert _written(case) == before
-    moved = cartella_transition(cartella=case, target=S.VALUTAZIONE, by=world.user("AMB_A", "assistente_sociale"))
+    moved = cartella_transition(cartella=case, target=S.VALUTAZIONE, by=ambito_worker)
     assert moved.stato == S.VALUTAZIONE
 
 
-def test_the_front_desk_may_still_close_an_information_only_access(world, case):
-    desk = world.user("A1", "segretariato")
+def test_the_front_desk_may_still_close_an_information_only_access(comune, case):
+    desk = OperatoreFactory(ente=comune, ruolo="segretariato")
     records.phase_record_save(
         cartella=case,
         record="scheda_accesso",

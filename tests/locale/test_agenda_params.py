@@ -8,13 +8,15 @@ import html
 import pytest
 from django.urls import reverse
 
-from cse.cittadino.agenda import Sportello
+from tests.support.factories import ComuneEnteFactory, OperatoreFactory, make_sportello
 
 
 @pytest.fixture
-def agenda_url(world, client):
-    client.force_login(world.user("A1", "segretariato"))
-    return reverse("locale:agenda_sportello", kwargs={"pk": Sportello.objects.get(ente=world.enti["A1"]).pk})
+def agenda_url(client):
+    """The agenda of the comune's front office, as its front desk sees it."""
+    comune = ComuneEnteFactory()
+    client.force_login(OperatoreFactory(ente=comune, ruolo="segretariato"))
+    return reverse("locale:agenda_sportello", kwargs={"pk": make_sportello(comune).pk})
 
 
 @pytest.mark.django_db

@@ -8,18 +8,32 @@ from django.urls import reverse
 from cse.cartella.models import Assistito
 from cse.cartella.services import assistito_register, cartella_open
 from cse.demo.synthetic import codice_fiscale_for
-from tests.support.factories import anagrafica_form_data, register_person
+from tests.support.factories import AssistitoFactory, OperatoreFactory, anagrafica_form_data, register_person
+from tests.support.places import foreign_comune, home_comune
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk(world, client):
-    client.force_login(world.user("A1", "segretariato"))
+def comune():
+    return home_comune()
+
+
+@pytest.fixture
+def person(comune):
+    """Luca Quaranta, born in the comune on 12 March 1950, registered with his codice fiscale."""
+    return register_person(comune, cognome="Quaranta", nome="Luca", sesso="M", luogo=comune.codice)
+
+
+@pytest.fixture
+def desk(comune, client):
+    client.force_login(OperatoreFactory(ente=comune, ruolo="segretariato"))
     return client
 
 
-def registration(world, **extra):
+def registration(comune, **extra):
     data = {
-        "ente": world.enti["A1"].pk,
+        "ente": comune.pk,
         "cognome": "Quaranta",
         "nome": "Luca",
         "sesso": "M",
@@ -32,18 +46,18 @@ def registration(world, **extra):
     return {**data, **extra}
 
 
-def test_same_name_and_birth_date_needs_a_confirmation_then_registers(world, desk):
+def test_same_name_and_birth_date_needs_a_confirmation_then_registers(comune, person, desk):
     url = reverse("locale:assistito_create")
-    response = desk.post(url, registration(world))
+    response = desk.post(url, registration(comune))
     assert "Possibile duplicato" in response.content.decode()
     assert Assistito.objects.filter(identificativo_temporaneo="STP-77").count() == 0
-    response = desk.post(url, registration(world, confirm_not_duplicate="on"))
+    response = desk.post(url, registration(comune, confirm_not_duplicate="on"))
     assert response.status_code == 302
 
 
-def test_a_temporary_record_is_reconciled_with_its_cf_and_history_keeps_both(world, desk):
+def test_a_temporary_record_is_reconciled_with_its_cf_and_history_keeps_both(comune, desk):
     person = register_person(
-        world.enti["A1"], cognome="Ndiaye", nome="Awa", sesso="F", data_nascita=date(1990, 4, 2), luogo="Z343"
+        comune, cognome="Ndiaye", nome="Awa", sesso="F", data_nascita=date(1990, 4, 2), luogo="Z343"
     )
     person.codice_fiscale, person.identificativo_temporaneo = "", "STP-1"
     person.save()
@@ -82,19 +96,19 @@ def test_a_temporary_record_is_reconciled_with_its_cf_and_history_keeps_both(wor
         ("comune_residenza_istat", "000000", "Nessun comune"),
     ],
 )
-def test_bad_anagrafica_input_is_refused_in_italian(world, desk, field, value, message):
-    person = world.assistiti["A1"]
+def test_bad_anagrafica_input_is_refused_in_italian(person, desk, field, value, message):
+    version = person.version
     data = anagrafica_form_data(person, **{field: value})
     response = desk.post(reverse("locale:assistito_edit", kwargs={"pk": person.pk}), data)
     assert message in response.content.decode()
     person.refresh_from_db()
-    assert person.version == world.assistiti["A1"].version
+    assert person.version == version
 
 
-def test_merging_a_duplicate_moves_its_cases_and_hides_it_from_lists(world, desk):
-    keep = world.assistiti["A1"]
+def test_merging_a_duplicate_moves_its_cases_and_hides_it_from_lists(comune, person, desk):
+    keep = person
     twin = assistito_register(  # registered in a hurry without CF: the typical duplicate
-        ente=world.enti["A1"],
+        ente=comune,
         cognome=keep.cognome,
         nome=keep.nome,
         sesso=keep.sesso,
@@ -103,7 +117,7 @@ def test_merging_a_duplicate_moves_its_cases_and_hides_it_from_lists(world, desk
         identificativo_temporaneo="TEMP-9",
         confirm_not_duplicate=True,
     )
-    twin_case = cartella_open(assistito=twin, by=world.user("A1", "assistente_sociale"))
+    twin_case = cartella_open(assistito=twin, by=OperatoreFactory(ente=comune, ruolo="assistente_sociale"))
     page = desk.get(reverse("locale:assistito_detail", kwargs={"pk": keep.pk})).content.decode()
     assert "Possibile duplicato" in page
     desk.post(
@@ -118,8 +132,7 @@ def test_merging_a_duplicate_moves_its_cases_and_hides_it_from_lists(world, desk
     assert listing.count(f">{keep.cognome} {keep.nome}<") == 1
 
 
-def test_isee_with_validity_ending_before_it_starts_is_refused(world, desk):
-    person = world.assistiti["A1"]
+def test_isee_with_validity_ending_before_it_starts_is_refused(person, desk):
     response = desk.post(
         reverse("locale:isee_nuovo", kwargs={"pk": person.pk}),
         {
@@ -145,11 +158,8 @@ def test_isee_with_validity_ending_before_it_starts_is_refused(world, desk):
     assert "Il valore ISEE non può essere negativo." in response.content.decode()
 
 
-def test_relations_and_external_contacts_appear_in_the_list_and_the_map(world, desk):
-    person = world.assistiti["A1"]
-    sister = register_person(
-        world.enti["A1"], cognome="Quaranta", nome="Rosa", sesso="F", data_nascita=date(1955, 6, 1)
-    )
+def test_relations_and_external_contacts_appear_in_the_list_and_the_map(comune, person, desk):
+    sister = register_person(comune, cognome="Quaranta", nome="Rosa", sesso="F", data_nascita=date(1955, 6, 1))
     desk.post(
         reverse("locale:relazione_nuova", kwargs={"pk": person.pk}),
         {"rel-tipo": "fratello", "rel-persona_cf": sister.codice_fiscale, "rel-convivente": "on"},
@@ -167,11 +177,11 @@ def test_relations_and_external_contacts_appear_in_the_list_and_the_map(world, d
     assert f'href="/locale/assistiti/{sister.pk}/"' in html
 
 
-def test_a_relation_cannot_point_to_a_person_of_another_comune(world, desk):
-    person = world.assistiti["A1"]
+def test_a_relation_cannot_point_to_a_person_of_another_comune(person, desk):
+    stranger = AssistitoFactory(ente=foreign_comune())
     response = desk.post(
         reverse("locale:relazione_nuova", kwargs={"pk": person.pk}),
-        {"rel-tipo": "figlio", "rel-persona_cf": world.assistiti["B1"].codice_fiscale},
+        {"rel-tipo": "figlio", "rel-persona_cf": stranger.codice_fiscale},
         follow=True,
     )
     assert "Nessuna persona registrata nel comune con questo codice fiscale." in response.content.decode()

@@ -8,19 +8,27 @@ from django.urls import reverse
 
 from cse.cartella import records
 from cse.cartella.fasi import Documento, InterventoPianificato, VoceDiario, VoceNomenclatore
-from cse.cartella.services import cartella_open
 from cse.core.models import AccessLog
-from tests.support.factories import TINY_PDF
+from tests.support.factories import TINY_PDF, CartellaFactory, OperatoreFactory
+from tests.support.places import foreign_comune, home_comune, neighbour_comune
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def worker(world):
-    return world.user("A1", "assistente_sociale")
+def comune():
+    return home_comune()
 
 
 @pytest.fixture
-def case(world, worker):
-    return cartella_open(assistito=world.assistiti["A1"], by=worker)
+def worker(comune):
+    """The comune's social worker, the case manager."""
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def case(comune, worker):
+    return CartellaFactory(assistito__ente=comune, by=worker)
 
 
 @pytest.fixture
@@ -42,7 +50,7 @@ def test_a_skipped_step_posted_by_hand_is_refused_with_a_message(case, desk):
     assert case.stato == "accesso"
 
 
-def test_two_operators_editing_the_same_form_the_second_is_told_and_nothing_is_saved(world, case, desk, client):
+def test_two_operators_editing_the_same_form_the_second_is_told_and_nothing_is_saved(comune, case, desk, client):
     url = reverse("locale:accesso", kwargs={"pk": case.pk})
     data = {
         "data_accesso": "2026-11-20",
@@ -57,15 +65,15 @@ def test_two_operators_editing_the_same_form_the_second_is_told_and_nothing_is_s
     from tests.support.submission import TokenClient
 
     other = TokenClient()
-    other.force_login(world.user("A1", "responsabile"))
+    other.force_login(OperatoreFactory(ente=comune, ruolo="responsabile"))
     response = other.post(url, {**data, "richiesta": "seconda"})
     assert "modificata da un altro operatore" in response.content.decode()
     case.scheda_accesso.refresh_from_db()
     assert case.scheda_accesso.richiesta == "prima"
 
 
-def test_the_front_desk_cannot_assess_but_can_fill_the_access(world, case, client):
-    client.force_login(world.user("A1", "segretariato"))
+def test_the_front_desk_cannot_assess_but_can_fill_the_access(comune, case, client):
+    client.force_login(OperatoreFactory(ente=comune, ruolo="segretariato"))
     assert client.get(reverse("locale:accesso", kwargs={"pk": case.pk})).status_code == 200
     assert client.get(reverse("locale:valutazione", kwargs={"pk": case.pk})).status_code == 404
     response = client.post(reverse("locale:transizione", kwargs={"pk": case.pk}), {"target": "valutazione"})
@@ -178,9 +186,10 @@ def test_an_unknown_pdf_kind_is_not_found(case, desk):
     assert desk.get(reverse("locale:pdf", kwargs={"pk": case.pk, "kind": "altro"})).status_code == 404
 
 
-def test_confidential_notes_are_hidden_from_the_front_desk_and_obscured_ones_from_everyone(world, case, desk):
+def test_confidential_notes_are_hidden_from_the_front_desk_and_obscured_ones_from_everyone(comune, worker, case, desk):
     from tests.support.submission import TokenClient
 
+    front_desk = OperatoreFactory(ente=comune, ruolo="segretariato")
     client = TokenClient()
     desk.post(
         reverse("locale:diario", kwargs={"pk": case.pk}),
@@ -190,7 +199,7 @@ def test_confidential_notes_are_hidden_from_the_front_desk_and_obscured_ones_fro
         reverse("locale:diario", kwargs={"pk": case.pk}),
         {"tipo": "visita", "data_evento": "2026-11-03", "testo": "Visita che la persona vuole oscurare"},
     )
-    client.force_login(world.user("A1", "segretariato"))
+    client.force_login(front_desk)
     html = client.get(reverse("locale:diario", kwargs={"pk": case.pk})).content.decode()
     assert "Nota riservata sul minore" not in html and "Visita che la persona vuole oscurare" in html
 
@@ -199,7 +208,7 @@ def test_confidential_notes_are_hidden_from_the_front_desk_and_obscured_ones_fro
         reverse("locale:diario_oscura", kwargs={"pk": voce.pk}), {"reason": "richiesta prot. 123/2026"}
     )
     assert response.status_code == 302
-    for user in (world.user("A1", "segretariato"), world.user("A1", "assistente_sociale")):
+    for user in (front_desk, worker):
         client.force_login(user)
         assert (
             "Visita che la persona vuole oscurare"
@@ -217,23 +226,27 @@ def test_a_diary_entry_in_the_future_is_refused(case, desk):
     assert "non può essere nel futuro" in response.content.decode()
 
 
-def test_worklists_show_my_cases_and_nothing_from_another_comune(world, case, desk):
+def test_worklists_show_my_cases_and_nothing_from_another_comune(case, desk):
+    foreign_case = CartellaFactory(assistito__ente=foreign_comune())  # another ambito's comune
+    neighbour_case = CartellaFactory(assistito__ente=neighbour_comune())  # a comune of the same ambito
     html = desk.get(reverse("locale:lavoro")).content.decode()
-    assert case.numero in html and world.assistiti["A1"].cognome in html
-    assert world.assistiti["B1"].cognome not in html and world.assistiti["A2"].cognome not in html
+    assert case.numero in html and case.assistito.cognome in html
+    assert foreign_case.assistito.cognome not in html and neighbour_case.assistito.cognome not in html
 
 
-def test_the_case_manager_is_chosen_among_the_comune_professionals(world, case, desk):
+def test_the_case_manager_is_chosen_among_the_comune_professionals(comune, worker, case, desk):
+    boss = OperatoreFactory(ente=comune, ruolo="responsabile")
+    front_desk = OperatoreFactory(ente=comune, ruolo="segretariato")
+    neighbour_worker = OperatoreFactory(ente=neighbour_comune(), ruolo="assistente_sociale")
+    foreign = OperatoreFactory(ente=foreign_comune(), ruolo="assistente_sociale")
     url = reverse("locale:case_manager", kwargs={"pk": case.pk})
     page = desk.get(url).content.decode()
-    boss = world.user("A1", "responsabile")
 
     def offered(user) -> bool:
         return f'<option value="{user.pk}"' in page
 
-    assert offered(boss) and offered(world.user("A1", "assistente_sociale"))
-    assert not offered(world.user("A1", "segretariato")) and not offered(world.user("A2", "assistente_sociale"))
-    foreign = world.user("B1", "assistente_sociale")
+    assert offered(boss) and offered(worker)
+    assert not offered(front_desk) and not offered(neighbour_worker)
     desk.post(url, {"case_manager": foreign.pk, "version": case.version})
     case.refresh_from_db()
     assert case.case_manager != foreign

@@ -6,8 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cse.cartella.models import Assistito, Cartella
-from cse.cartella.services import cartella_open
-from tests.support.factories import anagrafica_form_data
+from tests.support.factories import CartellaFactory, ComuneEnteFactory, OperatoreFactory, anagrafica_form_data
 
 PROTECTED = [
     "owner_ente",
@@ -29,10 +28,14 @@ PROTECTED = [
 
 
 @pytest.fixture
-def setup(world, client):
-    worker = world.user("A1", "assistente_sociale")
+def setup(db, client):
+    """The comune's worker logged in on one of their cases, and the ente id an attacker would slip in (another
+    ambito's comune)."""
+    comune = ComuneEnteFactory()
+    worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
     client.force_login(worker)
-    return world, client, cartella_open(assistito=world.assistiti["A1"], by=worker)
+    foreign_ente = ComuneEnteFactory()
+    return foreign_ente, client, CartellaFactory(assistito__ente=comune, by=worker)
 
 
 def snapshot(case: Cartella, person: Assistito):
@@ -58,10 +61,10 @@ def snapshot(case: Cartella, person: Assistito):
     )
 )
 def test_extra_fields_in_any_case_form_change_nothing(setup, extra):
-    world, client, case = setup
-    person = world.assistiti["A1"]
+    foreign, client, case = setup
+    person = case.assistito
     before = snapshot(case, person)
-    foreign_ente = str(world.enti["B1"].pk)
+    foreign_ente = str(foreign.pk)
     extra = {k: (foreign_ente if v == "B1" else v) for k, v in extra.items()}
     base = {
         "data_accesso": "2026-11-20",

@@ -7,22 +7,31 @@ from django.urls import reverse
 from cse.cartella.models import Assistito
 from interop.models import ChiamataInterop, ProvenienzaDato
 from interop.simulators.data import CF_SCENARIO, PERSONE
+from tests.support.factories import OperatoreFactory
+from tests.support.places import home_comune
 
 MARIO = PERSONE[0]
 URL = reverse("locale:assistito_create")
 
 
 @pytest.fixture
-def operator(world, client_for):
-    return client_for(world.user("A1", "assistente_sociale"))
+def comune(db):
+    """Molfetta: the simulated registries' people live there."""
+    return home_comune()
 
 
-def _recupera(client, world, **typed):
-    return client.post(URL, {"ente": world.enti["A1"].pk, "azione": "recupera", **typed})
+@pytest.fixture
+def operator(comune, client_for):
+    """The comune's social worker, logged in."""
+    return client_for(OperatoreFactory(ente=comune, ruolo="assistente_sociale"))
 
 
-def test_recupera_prefills_empty_fields_and_lists_isee_and_family(simulators, world, operator):
-    page = _recupera(operator, world, codice_fiscale=MARIO.codice_fiscale)
+def _recupera(client, comune, **typed):
+    return client.post(URL, {"ente": comune.pk, "azione": "recupera", **typed})
+
+
+def test_recupera_prefills_empty_fields_and_lists_isee_and_family(simulators, comune, operator):
+    page = _recupera(operator, comune, codice_fiscale=MARIO.codice_fiscale)
     html = page.content.decode()
     assert page.status_code == 200
     assert 'value="Rossi"' in html and 'value="Via Roma 14"' in html and 'value="F284"' in html
@@ -30,14 +39,14 @@ def test_recupera_prefills_empty_fields_and_lists_isee_and_family(simulators, wo
     assert not Assistito.objects.filter(codice_fiscale=MARIO.codice_fiscale).exists()  # nothing saved yet
 
 
-def test_differences_are_shown_and_kept_or_taken_as_the_operator_chooses(simulators, world, operator):
-    page = _recupera(operator, world, codice_fiscale=MARIO.codice_fiscale, indirizzo_residenza="Via Bari 1")
+def test_differences_are_shown_and_kept_or_taken_as_the_operator_chooses(simulators, comune, operator):
+    page = _recupera(operator, comune, codice_fiscale=MARIO.codice_fiscale, indirizzo_residenza="Via Bari 1")
     html = page.content.decode()
     assert 'id="differenze"' in html and "Via Bari 1" in html and 'value="Via Bari 1"' in html  # typed value kept
     token = page.context["proposta_token"]
     form = {k: v for k, v in page.context["form"].initial.items() if k != "azione"}
     form.update(
-        ente=world.enti["A1"].pk,
+        ente=comune.pk,
         proposta=token,
         azione="registra",
         prendi=["indirizzo_residenza"],
@@ -60,11 +69,11 @@ def test_differences_are_shown_and_kept_or_taken_as_the_operator_chooses(simulat
     assert 'id="fonti"' in detail and "ANPR" in detail and "fonte: INPS (ISEE)" in detail
 
 
-def test_a_value_typed_differently_and_not_taken_is_recorded_as_manual(simulators, world, operator):
-    page = _recupera(operator, world, codice_fiscale=MARIO.codice_fiscale, indirizzo_residenza="Via Bari 1")
+def test_a_value_typed_differently_and_not_taken_is_recorded_as_manual(simulators, comune, operator):
+    page = _recupera(operator, comune, codice_fiscale=MARIO.codice_fiscale, indirizzo_residenza="Via Bari 1")
     form = dict(
         page.context["form"].initial,
-        ente=world.enti["A1"].pk,
+        ente=comune.pk,
         proposta=page.context["proposta_token"],
         azione="registra",
     )
@@ -75,11 +84,11 @@ def test_a_value_typed_differently_and_not_taken_is_recorded_as_manual(simulator
     assert ProvenienzaDato.objects.get(assistito=person, campo="cognome").fonte == "anpr"
 
 
-def test_a_tampered_proposal_gives_nothing_from_it(simulators, world, operator):
-    page = _recupera(operator, world, codice_fiscale=MARIO.codice_fiscale)
+def test_a_tampered_proposal_gives_nothing_from_it(simulators, comune, operator):
+    page = _recupera(operator, comune, codice_fiscale=MARIO.codice_fiscale)
     form = dict(
         page.context["form"].initial,
-        ente=world.enti["A1"].pk,
+        ente=comune.pk,
         azione="registra",
         isee=["0"],
         proposta=page.context["proposta_token"][:-3] + "xyz",
@@ -91,10 +100,10 @@ def test_a_tampered_proposal_gives_nothing_from_it(simulators, world, operator):
 
 
 @pytest.mark.parametrize("scenario", ["offline", "timeout", "malformato"])
-def test_with_a_system_down_or_slow_the_operator_goes_on_by_hand(simulators, world, operator, scenario):
+def test_with_a_system_down_or_slow_the_operator_goes_on_by_hand(simulators, comune, operator, scenario):
     cf = CF_SCENARIO[scenario]
     typed = {"codice_fiscale": cf, "cognome": "Simulatore", "nome": "Scritto a mano", "telefono": ""}
-    page = _recupera(operator, world, **typed)
+    page = _recupera(operator, comune, **typed)
     html = page.content.decode()
     assert page.status_code == 200
     assert "alert-warning" in html and ("a mano" in html or "non è stata usata" in html)
@@ -102,7 +111,7 @@ def test_with_a_system_down_or_slow_the_operator_goes_on_by_hand(simulators, wor
     assert ChiamataInterop.objects.filter(esito__in=["non_disponibile", "risposta_non_valida"]).exists()
 
 
-def test_with_every_system_unreachable_registration_still_works(world, operator, settings, db):
+def test_with_every_system_unreachable_registration_still_works(comune, operator, settings, db):
     from interop.http import reset_breakers
 
     reset_breakers()
@@ -110,10 +119,10 @@ def test_with_every_system_unreachable_registration_still_works(world, operator,
         name: {**conf, "url": "http://127.0.0.1:9/x", "jwks_url": "http://127.0.0.1:9/j"}
         for name, conf in settings.CSE_INTEROP_SERVICES.items()
     }
-    page = _recupera(operator, world, codice_fiscale=MARIO.codice_fiscale, cognome="Rossi")
+    page = _recupera(operator, comune, codice_fiscale=MARIO.codice_fiscale, cognome="Rossi")
     assert page.status_code == 200 and "non risponde" in page.content.decode()
     form = {
-        "ente": world.enti["A1"].pk,
+        "ente": comune.pk,
         "azione": "registra",
         "proposta": page.context["proposta_token"],
         "codice_fiscale": MARIO.codice_fiscale,
@@ -127,17 +136,17 @@ def test_with_every_system_unreachable_registration_still_works(world, operator,
     assert Assistito.objects.filter(codice_fiscale=MARIO.codice_fiscale).exists()
 
 
-def test_invalid_cf_calls_nobody(world, operator, db):
-    page = _recupera(operator, world, codice_fiscale="NONVALIDO")
+def test_invalid_cf_calls_nobody(comune, operator, db):
+    page = _recupera(operator, comune, codice_fiscale="NONVALIDO")
     assert "codice fiscale valido" in page.content.decode()
     assert not ChiamataInterop.objects.exists()
 
 
-def test_a_proposal_for_another_cf_gives_nothing(simulators, world, operator):
-    page = _recupera(operator, world, codice_fiscale=MARIO.codice_fiscale)
+def test_a_proposal_for_another_cf_gives_nothing(simulators, comune, operator):
+    page = _recupera(operator, comune, codice_fiscale=MARIO.codice_fiscale)
     anna = PERSONE[1]
     form = {
-        "ente": world.enti["A1"].pk,
+        "ente": comune.pk,
         "azione": "registra",
         "proposta": page.context["proposta_token"],
         "codice_fiscale": anna.codice_fiscale,
@@ -158,11 +167,11 @@ def test_a_proposal_for_another_cf_gives_nothing(simulators, world, operator):
 
 
 @pytest.fixture
-def registered_mario(world):
+def registered_mario(comune):
     from cse.cartella.services import assistito_register
 
     return assistito_register(
-        ente=world.enti["A1"],
+        ente=comune,
         cognome="Rossi",
         nome="Mario",
         sesso="M",
@@ -191,7 +200,7 @@ def _edit_form(assistito, **extra):
 
 
 def test_edit_shows_differences_between_anpr_and_the_cartella_and_takes_the_chosen_ones(
-    simulators, world, operator, registered_mario
+    simulators, comune, operator, registered_mario
 ):
     url = reverse("locale:assistito_edit", args=[registered_mario.pk])
     page = operator.post(url, _edit_form(registered_mario, azione="recupera"))
@@ -225,7 +234,7 @@ def test_edit_shows_differences_between_anpr_and_the_cartella_and_takes_the_chos
     assert registered_mario.isee.count() == 1
 
 
-def test_a_manual_change_after_anpr_is_shown_as_such(simulators, world, operator, registered_mario):
+def test_a_manual_change_after_anpr_is_shown_as_such(simulators, comune, operator, registered_mario):
     url = reverse("locale:assistito_edit", args=[registered_mario.pk])
     page = operator.post(url, _edit_form(registered_mario, azione="recupera"))
     form = _edit_form(
@@ -245,7 +254,7 @@ def test_a_manual_change_after_anpr_is_shown_as_such(simulators, world, operator
     assert "(poi modificato a mano)" in detail
 
 
-def test_edit_with_anpr_down_keeps_what_was_typed(simulators, world, operator, registered_mario, settings):
+def test_edit_with_anpr_down_keeps_what_was_typed(simulators, comune, operator, registered_mario, settings):
     settings.CSE_INTEROP_SERVICES = {
         name: {**conf, "url": "http://127.0.0.1:9/x"} for name, conf in settings.CSE_INTEROP_SERVICES.items()
     }

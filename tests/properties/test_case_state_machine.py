@@ -11,6 +11,7 @@ actors and data. After every step the invariants must hold:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -51,8 +52,11 @@ from cse.cittadino.services import cittadino_ensure, prenotazione_cancel, prenot
 from cse.core.models import OutboxEvent
 from cse.core.roles import TipoEnte
 from cse.demo.synthetic import generate_people
+from tests.support.ambito import ambito_case
+from tests.support.ambito_work import pending_transfer
 from tests.support.casework import complete_record
-from tests.support.factories import make_sportello
+from tests.support.factories import AssistitoFactory, CartellaFactory, OperatoreFactory, make_sportello
+from tests.support.places import foreign_ambito, foreign_comune, home_ambito, home_comune, neighbour_comune
 
 pytestmark = pytest.mark.django_db
 
@@ -60,14 +64,15 @@ CASE = "cartella.cartella"
 HOLDING = (StatoPrenotazione.IN_ATTESA, StatoPrenotazione.CONFERMATA)  # a person is expected there
 # Who tries the transfer steps: the right people and the wrong ones (another comune, another ambito, no capability).
 ACTORS = [
-    ("A1", "assistente_sociale"),
-    ("A1", "segretariato"),
-    ("A2", "assistente_sociale"),
-    ("B1", "assistente_sociale"),
-    ("AMB_A", "ufficio_di_piano"),
-    ("AMB_A", "coordinatore_uvm"),
-    ("AMB_B", "ufficio_di_piano"),
+    ("comune", "assistente_sociale"),
+    ("comune", "segretariato"),
+    ("neighbour", "assistente_sociale"),  # another comune of the same ambito
+    ("foreign", "assistente_sociale"),  # a comune of another ambito
+    ("ambito", "ufficio_di_piano"),
+    ("ambito", "coordinatore_uvm"),
+    ("foreign_ambito", "ufficio_di_piano"),
 ]
+COMUNI = ["comune", "neighbour", "foreign"]
 WRITTEN = [
     Cartella,
     Cartella.history.model,
@@ -100,14 +105,48 @@ def everything_written():
     )
 
 
+@dataclass
+class Scene:
+    """Two ambiti: the home one with the comune and a neighbour comune, another one with a foreign comune; the
+    operators of ACTORS; one person with a case in each comune, a second case of the comune's person held by the
+    ambito, and a pending transfer request of the neighbour's case."""
+
+    enti: dict
+    users: dict
+    assistiti: dict
+    cases: list
+
+    def user(self, ente_key: str, ruolo: str):
+        return self.users[(ente_key, ruolo)]
+
+
 @pytest.fixture
-def booking_pool(world):
-    """A second front office in A1 with two places per time, next to the world's one-place office: three places at
-    the same times. The pool is the slots two and three days ahead (beyond the cancellation cut-off)."""
-    extra = make_sportello(world.enti["A1"], nome="Sportello centro", posti=2)
+def scene() -> Scene:
+    enti = {
+        "comune": home_comune(),
+        "neighbour": neighbour_comune(),
+        "foreign": foreign_comune(),
+        "ambito": home_ambito(),
+        "foreign_ambito": foreign_ambito(),
+    }
+    users = {(key, ruolo): OperatoreFactory(ente=enti[key], ruolo=ruolo) for key, ruolo in ACTORS}
+    assistiti = {key: AssistitoFactory(ente=enti[key]) for key in COMUNI}
+    cases = {key: CartellaFactory(assistito=assistiti[key], by=users[(key, "assistente_sociale")]) for key in COMUNI}
+    manager = users[("comune", "assistente_sociale")]
+    at_ambito = ambito_case(assistiti["comune"], by=manager)
+    pending_transfer(cases["neighbour"], by=users[("neighbour", "assistente_sociale")])
+    return Scene(enti=enti, users=users, assistiti=assistiti, cases=[*cases.values(), at_ambito])
+
+
+@pytest.fixture
+def booking_pool(scene):
+    """Two front offices of the comune, one with one place per time and one with two: three places at the same
+    times. The pool is the slots two and three days ahead (beyond the cancellation cut-off)."""
+    make_sportello(scene.enti["comune"])
+    extra = make_sportello(scene.enti["comune"], nome="Sportello centro", posti=2)
     first_day = timezone.localdate() + timedelta(days=2)
     slots = Slot.objects.filter(
-        sportello__ente=world.enti["A1"],
+        sportello__ente=scene.enti["comune"],
         sportello__in=[extra, *extra.ente.sportelli.all()],
         inizio__date__in=[first_day, first_day + timedelta(days=1)],
         inizio__time__lt="10:00",
@@ -120,11 +159,11 @@ def booking_pool(world):
     return list(slots), citizens
 
 
-def test_cases_transfers_and_bookings_keep_their_invariants(world, booking_pool):
+def test_cases_transfers_and_bookings_keep_their_invariants(scene, booking_pool):
     slots, citizens = booking_pool
     assert len(slots) >= 12
     run_state_machine_as_test(
-        lambda: CaseMachine(world, slots, citizens),
+        lambda: CaseMachine(scene, slots, citizens),
         settings=settings(
             max_examples=6,
             stateful_step_count=25,
@@ -135,12 +174,12 @@ def test_cases_transfers_and_bookings_keep_their_invariants(world, booking_pool)
 
 
 class CaseMachine(RuleBasedStateMachine):
-    def __init__(self, world, slots, citizens):
+    def __init__(self, scene, slots, citizens):
         super().__init__()
-        self.world, self.slots, self.citizens = world, slots, citizens
+        self.scene, self.slots, self.citizens = scene, slots, citizens
         self._atomic = transaction.atomic()
-        self._atomic.__enter__()  # every example starts from the same world and is rolled back at teardown
-        self.cases = [c.pk for c in world.cartelle.values()]
+        self._atomic.__enter__()  # every example starts from the same scene and is rolled back at teardown
+        self.cases = [c.pk for c in scene.cases]
         self.voce = VoceNomenclatore.objects.get(codice="A2.07")
 
     def teardown(self):
@@ -167,9 +206,9 @@ class CaseMachine(RuleBasedStateMachine):
     # --- the case workflow --------------------------------------------------------------------------------------
 
     @precondition(lambda self: len(self.cases) < 10)
-    @rule(key=st.sampled_from(["A1", "A2", "B1"]))
+    @rule(key=st.sampled_from(COMUNI))
     def open_case(self, key):
-        case = cartella_open(assistito=self.world.assistiti[key], by=self.world.user(key, "assistente_sociale"))
+        case = cartella_open(assistito=self.scene.assistiti[key], by=self.scene.user(key, "assistente_sociale"))
         self.cases.append(case.pk)
 
     @rule(i=st.integers(0, 50), complete=st.booleans(), esito=st.sampled_from(["presa_in_carico", "informazione", ""]))
@@ -259,7 +298,7 @@ class CaseMachine(RuleBasedStateMachine):
 
     @rule(i=st.integers(0, 50), actor=st.sampled_from(ACTORS), motivo=st.sampled_from(["caso complesso", "  "]))
     def request_transfer(self, i, actor, motivo):
-        self._attempt(trasferimento_request, cartella=self._case(i), motivo=motivo, by=self.world.user(*actor))
+        self._attempt(trasferimento_request, cartella=self._case(i), motivo=motivo, by=self.scene.user(*actor))
 
     @rule(
         i=st.integers(0, 50),
@@ -272,7 +311,7 @@ class CaseMachine(RuleBasedStateMachine):
         if not richieste:
             return
         richiesta = richieste[i % len(richieste)]
-        by = self.world.user(*actor)
+        by = self.scene.user(*actor)
         if step == "accept":
             self._attempt(trasferimento_accept, richiesta=richiesta, by=by, nota=motivo)
         elif step == "reject":
@@ -291,7 +330,7 @@ class CaseMachine(RuleBasedStateMachine):
             nome=citizen.nome,
             cognome=citizen.cognome,
             email=citizen.email,
-            comune_residenza=self.world.enti["A1"].comune,
+            comune_residenza=self.scene.enti["comune"].comune,
             argomento=Argomento.INFORMAZIONI,
             motivo="Informazioni",
             cittadino=citizen,

@@ -55,10 +55,10 @@ hostile = st.one_of(
 )
 
 
-def _visitors(world) -> list:
+def _visitors(territory) -> list:
     """Operators of a comune, an ambito and the region with the roles that open the most pages, a citizen and an
     anonymous visitor (None)."""
-    person = world.assistiti["A1"]
+    person = territory.assistiti["A1"]
     citizen = cittadino_ensure(codice_fiscale=person.codice_fiscale, nome=person.nome, cognome=person.cognome).user
     keys = [
         ("A1", "responsabile"),
@@ -67,14 +67,14 @@ def _visitors(world) -> list:
         ("AMB_A", "coordinatore_uvm"),
         ("REG", "analista_regionale"),
     ]
-    return [world.user(*key) for key in keys] + [citizen, None]
+    return [territory.user(*key) for key in keys] + [citizen, None]
 
 
-def _start_urls(world) -> list[str]:
+def _start_urls(territory) -> list[str]:
     """Every route of the areas that takes no id, and the pages no other page links to: the crawl goes on from
     their links."""
     unlinked = [
-        reverse(name, kwargs={"pk": world.enti["A1"].pk}) for name in ("siuss:dashboard", "siuss:dashboard_csv")
+        reverse(name, kwargs={"pk": territory.enti["A1"].pk}) for name in ("siuss:dashboard", "siuss:dashboard_csv")
     ]
     return unlinked + [
         reverse(name)
@@ -92,14 +92,14 @@ def _login(client, user) -> None:
         client.force_login(user)
 
 
-def _crawl_as_every_visitor(world, client) -> tuple[dict, dict]:
+def _crawl_as_every_visitor(territory, client) -> tuple[dict, dict]:
     """route name → (visitor, URL) of the pages, and route name → (visitor, Form) of the forms they hold."""
     pages: dict[str, tuple[object, str]] = {}
     forms: dict[str, tuple[object, Form]] = {}
-    for user in _visitors(world):
+    for user in _visitors(territory):
         _login(client, user)
         found: list[Form] = []
-        for name, url in crawl(client, _start_urls(world), skip=set(SKIP), forms=found).items():
+        for name, url in crawl(client, _start_urls(territory), skip=set(SKIP), forms=found).items():
             pages.setdefault(name, (user, url))
         for form in found:
             route = route_of(form.action)
@@ -220,10 +220,10 @@ def _param_readers() -> set[str]:
 
 
 @pytest.mark.django_db(databases=["default", "regionale"])
-def test_hostile_query_parameters_and_form_fields_never_give_a_500_nor_a_partial_write(world, client):
+def test_hostile_query_parameters_and_form_fields_never_give_a_500_nor_a_partial_write(territory, client):
     """One crawl feeds both checks; the CPU time of each phase is printed (-s) to keep the CI cost in view."""
     started = time.process_time()
-    pages, forms = _crawl_as_every_visitor(world, client)
+    pages, forms = _crawl_as_every_visitor(territory, client)
     crawled = time.process_time()
     missed = _param_readers() - set(pages)
     assert missed == set(), f"pagine che leggono parametri non raggiunte dal crawl: {missed}"

@@ -230,7 +230,7 @@ class _Upload(dict):
 
 
 def _fresh(case: Cartella) -> Cartella:
-    """The case as stored now: the world's object is stale (its content was added after it was read), and a stale
+    """The case as stored now: the territory's object is stale (its content was added after it was read), and a stale
     version makes the form refuse the body."""
     return Cartella.objects.get(pk=case.pk)
 
@@ -477,7 +477,7 @@ def r_uvm_verbale(w):
 
 
 def r_servizio(w):
-    """A second service of the ambito: the case already waits for the world's one (a person waits once per
+    """A second service of the ambito: the case already waits for the territory's one (a person waits once per
     service)."""
     from cse.ambito.models import ServizioAmbito
 
@@ -610,7 +610,7 @@ def r_regola(w):
 
 
 def r_regola_elimina(w):
-    """An afternoon opening without bookings (removing the world's hours would close booked slots: refused)."""
+    """An afternoon opening without bookings (removing the territory's hours would close booked slots: refused)."""
     from datetime import time
 
     from cse.cittadino.agenda import RegolaOrario
@@ -650,7 +650,7 @@ def r_apertura_nuova(w):
 
 
 def r_impostazioni(w):
-    """A longer horizon (14 → 21 days): a shorter one would close the world's booked slot and be refused."""
+    """A longer horizon (14 → 21 days): a shorter one would close the territory's booked slot and be refused."""
     return Post(
         _u(w, "A1", "responsabile"),
         reverse("locale:agenda_impostazioni", kwargs={"pk": _sportello(w).pk}),
@@ -967,7 +967,7 @@ def r_documenti(w):
 
 def _siuss_a1(w):
     """Molfetta transmits to SIUSS: its e-service, the person resident with an ISEE, the case taken in charge (set up
-    once per world: several recipes share it)."""
+    once per territory: several recipes share it)."""
     from cse.siuss.models import EserviceWaas
     from tests.support.siuss import add_isee, eservice_for, take_in_charge, with_residence
 
@@ -1121,7 +1121,7 @@ def r_uvm_progetto(w):
 
 
 def r_uvm_chiusura(w):
-    """A session of its own with its decisions recorded (only then the minutes close); the world's session stays
+    """A session of its own with its decisions recorded (only then the minutes close); the territory's session stays
     open for the other UVM recipes."""
     from cse.ambito.services import uvm_convene, uvm_update_minutes
 
@@ -1275,16 +1275,16 @@ def test_every_post_route_has_a_recipe_or_a_reason():
 
 
 @pytest.fixture
-def extras_strategy(world):
+def extras_strategy(territory):
     foreign = [
-        str(world.enti["B1"].pk),
-        str(world.enti["AMB_B"].pk),
-        str(world.enti["REG"].pk),
-        str(world.cartelle["B1"].pk),
-        str(world.assistiti["B1"].pk),
-        str(world.user("B1", "responsabile").pk),
-        str(world.enti["B1"].comune_id),
-        world.enti["B1"].codice,
+        str(territory.enti["B1"].pk),
+        str(territory.enti["AMB_B"].pk),
+        str(territory.enti["REG"].pk),
+        str(territory.cartelle["B1"].pk),
+        str(territory.assistiti["B1"].pk),
+        str(territory.user("B1", "responsabile").pk),
+        str(territory.enti["B1"].comune_id),
+        territory.enti["B1"].codice,
         "999999",
     ]
     return st.dictionaries(st.sampled_from(EXTRA_KEYS), st.sampled_from(foreign + STATE_VALUES), min_size=1, max_size=6)
@@ -1313,7 +1313,7 @@ def _check_with_extras(client, extras_strategy, name, post, status, after, plain
 
 
 @pytest.mark.django_db(databases=["default", "regionale"])
-def test_extra_fields_change_nothing_in_any_form(world, client, extras_strategy, settings, simulators):
+def test_extra_fields_change_nothing_in_any_form(territory, client, extras_strategy, settings, simulators):
     """`simulators`: the piano di zona import and the DSS export call the Osservatorio and DSS simulators."""
     from cse.cartella.models import Assistito, CartellaUserObjectPermission, RichiestaTrasferimento
     from cse.cittadino.agenda import Prenotazione
@@ -1325,14 +1325,14 @@ def test_extra_fields_change_nothing_in_any_form(world, client, extras_strategy,
     failures = []
     for name in sorted(RECIPES):
         try:
-            _one_route(client, extras_strategy, world, name)
+            _one_route(client, extras_strategy, territory, name)
         except Exception as exc:  # every route is tried; all failures are reported together
             failures.append(f"{name}: {type(exc).__name__}: {str(exc)[:1500]}")
     assert failures == [], "\n\n".join(failures)
 
 
-def _one_route(client, extras_strategy, world, name):
-    post = RECIPES[name](world)
+def _one_route(client, extras_strategy, territory, name):
+    post = RECIPES[name](territory)
     BEFORE_SHAPE.clear()
     BEFORE_SHAPE.update(shape())
     status, after, plain = post_and_fingerprint(client, post, {})

@@ -131,61 +131,61 @@ def id_taking_urls():
             yield name
 
 
-def foreign_objects(world, ente_key: str, ruolo: str, user) -> dict[str, list[int]]:
+def foreign_objects(territory, ente_key: str, ruolo: str, user) -> dict[str, list[int]]:
     """Objects this user has no business with: other enti's people, cases, enti and incarichi."""
-    visible_cartelle = {c.pk for k, c in world.cartelle.items() if k == ente_key}
-    if (ente_key, "assistente_sociale") in world.users and world.user(ente_key, "assistente_sociale") == user:
-        visible_cartelle |= {world.cartelle["AMB_A"].pk} if ente_key == "A1" else set()
-    visible_assistiti = {world.assistiti[ente_key].pk} if ente_key in world.assistiti else set()
-    if ente_key == "AMB_A" or world.cartelle["AMB_A"].pk in visible_cartelle:
-        visible_assistiti.add(world.assistiti["A1"].pk)
-    foreign_cartelle = [c.pk for c in world.cartelle.values() if c.pk not in visible_cartelle]
+    visible_cartelle = {c.pk for k, c in territory.cartelle.items() if k == ente_key}
+    if (ente_key, "assistente_sociale") in territory.users and territory.user(ente_key, "assistente_sociale") == user:
+        visible_cartelle |= {territory.cartelle["AMB_A"].pk} if ente_key == "A1" else set()
+    visible_assistiti = {territory.assistiti[ente_key].pk} if ente_key in territory.assistiti else set()
+    if ente_key == "AMB_A" or territory.cartelle["AMB_A"].pk in visible_cartelle:
+        visible_assistiti.add(territory.assistiti["A1"].pk)
+    foreign_cartelle = [c.pk for c in territory.cartelle.values() if c.pk not in visible_cartelle]
     return {
-        "assistito": [a.pk for a in world.assistiti.values() if a.pk not in visible_assistiti],
+        "assistito": [a.pk for a in territory.assistiti.values() if a.pk not in visible_assistiti],
         "cartella": foreign_cartelle,
         "prestazione": list(Prestazione.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
         "voce_diario": list(VoceDiario.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
         "documento": list(Documento.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
-        "ente": [e.pk for k, e in world.enti.items() if k != ente_key],
-        "ente_codice": [e.codice for k, e in world.enti.items() if k != ente_key],
-        "incarico": list(Incarico.objects.exclude(ente=world.enti[ente_key]).values_list("pk", flat=True)[:3]),
+        "ente": [e.pk for k, e in territory.enti.items() if k != ente_key],
+        "ente_codice": [e.codice for k, e in territory.enti.items() if k != ente_key],
+        "incarico": list(Incarico.objects.exclude(ente=territory.enti[ente_key]).values_list("pk", flat=True)[:3]),
         # the regional tier's aggregates: analysts only
         "scheda_leps": [] if ente_key == "REG" and ruolo == "analista_regionale" else [_scheda_leps().pk],
-        **_foreign_ambito_objects(world, ente_key),
-        "sportello": list(Sportello.objects.exclude(ente=world.enti[ente_key]).values_list("pk", flat=True)),
+        **_foreign_ambito_objects(territory, ente_key),
+        "sportello": list(Sportello.objects.exclude(ente=territory.enti[ente_key]).values_list("pk", flat=True)),
         "prenotazione": list(
-            Prenotazione.objects.exclude(slot__sportello__ente=world.enti[ente_key]).values_list("pk", flat=True)
+            Prenotazione.objects.exclude(slot__sportello__ente=territory.enti[ente_key]).values_list("pk", flat=True)
         ),
-        **_foreign_agenda_rules(world.enti[ente_key]),
+        **_foreign_agenda_rules(territory.enti[ente_key]),
         # operators are nobody's citizen: every booking code is foreign to them, as are forged e-mail tokens
         "prenotazione_codice": list(Prenotazione.objects.values_list("codice", flat=True)),
         "token": [f"{codice}:forged" for codice in Prenotazione.objects.values_list("codice", flat=True)],
         # review rows belong to the ente reviewing them; the B1 operator who opened an access never sees its review
-        "accesso_emergenza": [a.pk for k, a in world.emergenze.items() if k != ente_key],
-        "segnalazione": [s.pk for k, s in world.segnalazioni.items() if k != ente_key],
+        "accesso_emergenza": [a.pk for k, a in territory.emergenze.items() if k != ente_key],
+        "segnalazione": [s.pk for k, s in territory.segnalazioni.items() if k != ente_key],
     }
 
 
-def _foreign_ambito_objects(world, ente_key: str) -> dict[str, list[int]]:
+def _foreign_ambito_objects(territory, ente_key: str) -> dict[str, list[int]]:
     """Transfer requests, UVM sessions and members, services and waiting-list entries of other enti. The pending
     request A2 → AMB_A belongs to both A2 and AMB_A; everything of ambito A is foreign to its comuni too (the
     comune's équipe grant on a case does not make its operators UVM members)."""
     own = {ente_key}
     return {
-        "trasferimento": [r.pk for k, r in world.richieste.items() if not own & {k, "AMB_A"}],
-        "sessione": [s.pk for k, s in world.sessioni.items() if k not in own],
+        "trasferimento": [r.pk for k, r in territory.richieste.items() if not own & {k, "AMB_A"}],
+        "sessione": [s.pk for k, s in territory.sessioni.items() if k not in own],
         "membro_uvm": list(
-            MembroUVM.objects.filter(sessione__in=[s for k, s in world.sessioni.items() if k not in own]).values_list(
-                "pk", flat=True
-            )
+            MembroUVM.objects.filter(
+                sessione__in=[s for k, s in territory.sessioni.items() if k not in own]
+            ).values_list("pk", flat=True)
         ),
-        "servizio": [s.pk for k, s in world.servizi.items() if k not in own],
-        "domanda": [d.pk for k, d in world.domande.items() if k not in own],
+        "servizio": [s.pk for k, s in territory.servizi.items() if k not in own],
+        "domanda": [d.pk for k, d in territory.domande.items() if k not in own],
     }
 
 
 def _foreign_agenda_rules(ente) -> dict[str, list[int]]:
-    """Weekly hours, closures and extra openings of other enti's offices. The world has no closures or extra
+    """Weekly hours, closures and extra openings of other enti's offices. The territory has no closures or extra
     openings, so one of each is added per office, far beyond every horizon (no slot changes)."""
     far = date(2099, 1, 5)
     for sportello in Sportello.objects.all():

@@ -99,9 +99,9 @@ def sina(cartella) -> ValutazioneSina:
     )
 
 
-def minor_case(world):
-    """A 9-year-old in Molfetta (the world's A1) with a SINBA record."""
-    return minor_case_in(world.enti["A1"], by=world.user("A1", "assistente_sociale"))
+def minor_case(territory):
+    """A 9-year-old in the territory's A1 (Molfetta) with a SINBA record."""
+    return minor_case_in(territory.enti["A1"], by=territory.user("A1", "assistente_sociale"))
 
 
 def minor_case_in(comune, *, by):

@@ -52,6 +52,7 @@ from cse.cittadino.services import cittadino_ensure, prenotazione_cancel, prenot
 from cse.core.models import OutboxEvent
 from cse.core.roles import TipoEnte
 from cse.demo.synthetic import generate_people
+from tests.support.agenda import open_day
 from tests.support.ambito import ambito_case
 from tests.support.ambito_work import pending_transfer
 from tests.support.casework import complete_record
@@ -141,14 +142,16 @@ def scene() -> Scene:
 @pytest.fixture
 def booking_pool(scene):
     """Two front offices of the comune, one with one place per time and one with two: three places at the same
-    times. The pool is the slots two and three days ahead (beyond the cancellation cut-off)."""
+    times. The pool is the slots of the first two working days at least two days ahead (beyond the cancellation
+    cut-off; national holidays have no slots)."""
     make_sportello(scene.enti["comune"])
     extra = make_sportello(scene.enti["comune"], nome="Sportello centro", posti=2)
-    first_day = timezone.localdate() + timedelta(days=2)
+    first_day = open_day(at_least_days=2)
+    second_day = open_day(at_least_days=(first_day - timezone.localdate()).days + 1)
     slots = Slot.objects.filter(
         sportello__ente=scene.enti["comune"],
         sportello__in=[extra, *extra.ente.sportelli.all()],
-        inizio__date__in=[first_day, first_day + timedelta(days=1)],
+        inizio__date__in=[first_day, second_day],
         inizio__time__lt="10:00",
     ).order_by("inizio", "sportello", "posto")
     people = generate_people(3, birthplaces=["F284"], seed=8080)

@@ -45,4 +45,4 @@ def log_access(
     return row
 
 
-UNUSUAL_ACCESS_WATCHER = "cse.cartella.vigilanza.detect_unusual_access"
+UNUSUAL_ACCESS_WATCHER = "cse.cartella.actions.vigilanza.detect_unusual_access"

@@ -59,9 +59,7 @@ def codice_attivazione_issue(*, operatore: Operatore, ente: Ente, by) -> str:
 def codice_attivazione_redeem(*, user, codice: str) -> TOTPDevice:
     """Spend the code of `user` and give them a fresh, unconfirmed TOTP device (its secret is shown only now)."""
     found = (
-        CodiceAttivazione.objects.select_for_update()
-        .filter(codice_hash=_hash(codice), operatore__user=user)
-        .first()
+        CodiceAttivazione.objects.select_for_update().filter(codice_hash=_hash(codice), operatore__user=user).first()
     )
     if found is None:
         raise ValidationError(WRONG)

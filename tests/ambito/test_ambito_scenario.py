@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cse.ambito.models import Assegnazione, Impegno, MembroUVM, SessioneUVM
-from cse.cartella import records
+from cse.cartella.actions.cartella import cartella_open, cartella_transition
+from cse.cartella.actions.fasi import phase_record_save
 from cse.cartella.fasi import InterventoPianificato, VoceDiario
 from cse.cartella.glossary import StatoCartella as S
 from cse.cartella.models import Cartella
 from cse.cartella.regional_events import build_regional_event
-from cse.cartella.services import cartella_open
-from cse.cartella.workflow import cartella_transition
 from cse.core.models import AccessLog, OutboxEvent
 
 
@@ -27,14 +26,14 @@ def _in_valutazione(world) -> Cartella:
     """A case of Molfetta already taken into care by the comune (access done, assessment under way)."""
     worker = world.user("A1", "assistente_sociale")
     case = cartella_open(assistito=world.assistiti["A1"], by=worker)
-    records.phase_record_save(
+    phase_record_save(
         cartella=case,
         record="scheda_accesso",
         by=worker,
         version=None,
         data={"canale": "spontaneo", "richiesta": "Non riesce più a vivere da solo", "area": "anziani"},
     )
-    records.phase_record_save(
+    phase_record_save(
         cartella=case, record="scheda_accesso", by=worker, version=None, data={"esito": "presa_in_carico"}
     )
     return cartella_transition(cartella=case, target=S.VALUTAZIONE, by=worker)
@@ -145,7 +144,7 @@ def test_transfer_uvm_project_service_budget_and_hand_back(world, client, asl_do
     assert sessione.progetto.budget_totale == Decimal("3400.00")
 
     # 7. the ambito works the case in the shared case workspace: assessment done, on to the project
-    records.phase_record_save(
+    phase_record_save(
         cartella=case,
         record="valutazione",
         by=udp,

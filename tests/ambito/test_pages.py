@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from cse.ambito import services
 from cse.ambito.models import Impegno, LineaBudget, ValutazioneScala
+from cse.cartella.actions.cartella import cartella_open
 from cse.cartella.fasi import InterventoPianificato, VoceDiario, VoceNomenclatore
 from cse.cartella.glossary import StatoTrasferimento
 from cse.cartella.models import Cartella, RichiestaTrasferimento
-from cse.cartella.services import cartella_open
 from cse.core.models import OutboxEvent
 from tests.support.factories import register_person
 

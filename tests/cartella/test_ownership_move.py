@@ -4,7 +4,8 @@ and the move is all-or-nothing."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from cse.cartella import services
+from cse.cartella.actions import ritual
+from cse.cartella.actions.cartella import cartella_grant_access, cartella_move_ownership, cartella_open
 from cse.cartella.models import Cartella
 from cse.core.models import OutboxEvent
 from tests.support.factories import build_world
@@ -22,7 +23,7 @@ def visible_pks(user):
 def test_after_the_move_the_ambito_sees_the_case_and_the_comune_only_its_case_manager(world):
     cartella = world.cartelle["A1"]
     manager = world.user("A1", "assistente_sociale")
-    services.cartella_move_ownership(
+    cartella_move_ownership(
         cartella=cartella, to_ente=world.enti["AMB_A"], by=manager, reason="UVM", keep_access_for=[manager]
     )
     assert cartella.pk in visible_pks(world.user("AMB_A", "ufficio_di_piano"))
@@ -38,7 +39,7 @@ def test_after_the_move_the_ambito_sees_the_case_and_the_comune_only_its_case_ma
 def test_the_move_is_recorded_in_history_with_user_reason_and_an_outbox_event(world):
     cartella = world.cartelle["A1"]
     manager = world.user("A1", "assistente_sociale")
-    services.cartella_move_ownership(cartella=cartella, to_ente=world.enti["AMB_A"], by=manager, reason="caso UVM")
+    cartella_move_ownership(cartella=cartella, to_ente=world.enti["AMB_A"], by=manager, reason="caso UVM")
     last = cartella.history.order_by("-history_id").first()
     assert last.owner_ente_id == world.enti["AMB_A"].pk
     assert last.history_change_reason == "caso UVM"
@@ -58,9 +59,9 @@ def test_a_failure_in_the_middle_leaves_the_old_owner_and_grants_intact(world, m
     def broken_outbox(**kwargs):
         raise RuntimeError("relay database unreachable")
 
-    monkeypatch.setattr(services, "outbox_append", broken_outbox)
+    monkeypatch.setattr(ritual, "outbox_append", broken_outbox)
     with pytest.raises(RuntimeError):
-        services.cartella_move_ownership(
+        cartella_move_ownership(
             cartella=cartella, to_ente=world.enti["AMB_A"], by=manager, reason="UVM", keep_access_for=[manager]
         )
     cartella.refresh_from_db()
@@ -72,7 +73,7 @@ def test_a_failure_in_the_middle_leaves_the_old_owner_and_grants_intact(world, m
 
 def test_a_move_needs_a_reason(world):
     with pytest.raises(ValidationError) as exc:
-        services.cartella_move_ownership(
+        cartella_move_ownership(
             cartella=world.cartelle["A1"],
             to_ente=world.enti["AMB_A"],
             by=world.user("A1", "assistente_sociale"),
@@ -89,9 +90,9 @@ def test_an_expired_explicit_grant_no_longer_shows_the_case(world):
 
     outsider = world.user("B1", "assistente_sociale")
     cartella = world.cartelle["A1"]
-    services.cartella_grant_access(cartella=cartella, user=outsider, expires_at=timezone.now() + timedelta(hours=1))
+    cartella_grant_access(cartella=cartella, user=outsider, expires_at=timezone.now() + timedelta(hours=1))
     assert cartella.pk in visible_pks(outsider)
-    services.cartella_grant_access(cartella=cartella, user=outsider, expires_at=timezone.now() - timedelta(seconds=1))
+    cartella_grant_access(cartella=cartella, user=outsider, expires_at=timezone.now() - timedelta(seconds=1))
     assert cartella.pk not in visible_pks(outsider)
 
 
@@ -106,7 +107,7 @@ def test_an_expired_explicit_grant_no_longer_shows_the_case(world):
 def test_a_case_can_reach_only_its_own_ambito_and_come_back_only_to_its_comune(world, target, message):
     cartella = world.cartelle["A1"]
     with pytest.raises(ValidationError, match=message):
-        services.cartella_move_ownership(
+        cartella_move_ownership(
             cartella=cartella, to_ente=world.enti[target], by=world.user("A1", "assistente_sociale"), reason="prova"
         )
     cartella.refresh_from_db()
@@ -115,7 +116,7 @@ def test_a_case_can_reach_only_its_own_ambito_and_come_back_only_to_its_comune(w
 
 def test_the_ambito_hands_the_case_back_to_the_comune(world):
     cartella = world.cartelle["AMB_A"]
-    services.cartella_move_ownership(
+    cartella_move_ownership(
         cartella=cartella, to_ente=world.enti["A1"], by=world.user("AMB_A", "ufficio_di_piano"), reason="fine fase"
     )
     assert cartella.pk in visible_pks(world.user("A1", "segretariato"))
@@ -126,7 +127,7 @@ def test_case_numbers_stay_unique_in_the_comune_after_a_transfer(world):
     """The case moved to the ambito keeps its number; the comune's next case must not reuse it."""
     manager = world.user("A1", "assistente_sociale")
     moved_number = world.cartelle["AMB_A"].numero
-    new_case = services.cartella_open(assistito=world.assistiti["A1"], by=manager)
+    new_case = cartella_open(assistito=world.assistiti["A1"], by=manager)
     assert new_case.numero != moved_number
     numbers = list(Cartella.objects.filter(numerata_da=world.enti["A1"]).values_list("numero", flat=True))
     assert len(numbers) == len(set(numbers))

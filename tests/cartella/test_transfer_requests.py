@@ -7,10 +7,16 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cse.cartella import trasferimento as t
+from cse.cartella.actions.cartella import cartella_open
+from cse.cartella.actions.trasferimento import (
+    trasferimento_accept,
+    trasferimento_hand_back,
+    trasferimento_reject,
+    trasferimento_request,
+)
 from cse.cartella.fasi import VoceDiario
 from cse.cartella.glossary import StatoTrasferimento
 from cse.cartella.models import Cartella, CartellaUserObjectPermission, RichiestaTrasferimento
-from cse.cartella.services import cartella_open
 from cse.core.models import OutboxEvent
 from tests.support.factories import register_person
 
@@ -29,13 +35,13 @@ def test_request_accept_and_hand_back(world):
     cartella = world.cartelle["A1"]
     manager = world.user("A1", "assistente_sociale")
     udp = world.user("AMB_A", "ufficio_di_piano")
-    richiesta = t.trasferimento_request(cartella=cartella, motivo="Bisogno complesso: serve la UVM", by=manager)
+    richiesta = trasferimento_request(cartella=cartella, motivo="Bisogno complesso: serve la UVM", by=manager)
     assert richiesta.stato == StatoTrasferimento.RICHIESTO and richiesta.ambito == world.enti["AMB_A"]
     cartella.refresh_from_db()
     assert cartella.owner_ente == world.enti["A1"]  # nothing moves until the UdP accepts
     assert _events(cartella)[-1] == "cartella.trasferimento_richiesto"
 
-    t.trasferimento_accept(richiesta=richiesta, by=udp)
+    trasferimento_accept(richiesta=richiesta, by=udp)
     cartella.refresh_from_db()
     assert cartella.owner_ente == world.enti["AMB_A"]
     assert cartella.pk in _visible(udp, "manage_cartelle")
@@ -44,7 +50,7 @@ def test_request_accept_and_hand_back(world):
     assert _events(cartella)[-1] == "cartella.titolarita_trasferita"
 
     richiesta.refresh_from_db()
-    t.trasferimento_hand_back(richiesta=richiesta, by=udp, motivo="Fase complessa conclusa")
+    trasferimento_hand_back(richiesta=richiesta, by=udp, motivo="Fase complessa conclusa")
     cartella.refresh_from_db()
     richiesta.refresh_from_db()
     assert cartella.owner_ente == world.enti["A1"] and richiesta.stato == StatoTrasferimento.RICONSEGNATO
@@ -62,9 +68,9 @@ def test_the_udp_returns_the_request_with_a_reason_and_the_case_stays(world):
     cartella = world.cartelle["A2"]
     richiesta = world.richieste["A2"]  # pending, asked by A2's case manager
     with pytest.raises(ValidationError) as exc:
-        t.trasferimento_reject(richiesta=richiesta, by=world.user("AMB_A", "ufficio_di_piano"), motivo=" ")
+        trasferimento_reject(richiesta=richiesta, by=world.user("AMB_A", "ufficio_di_piano"), motivo=" ")
     assert "Indicare la motivazione." in exc.value.messages
-    t.trasferimento_reject(
+    trasferimento_reject(
         richiesta=richiesta, by=world.user("AMB_A", "ufficio_di_piano"), motivo="Manca la valutazione del comune"
     )
     cartella.refresh_from_db()
@@ -73,7 +79,7 @@ def test_the_udp_returns_the_request_with_a_reason_and_the_case_stays(world):
     assert richiesta.motivo_decisione == "Manca la valutazione del comune"
     assert _events(cartella)[-1] == "cartella.trasferimento_respinto"
     # a returned request can be followed by a new one
-    t.trasferimento_request(cartella=cartella, motivo="di nuovo", by=world.user("A2", "assistente_sociale"))
+    trasferimento_request(cartella=cartella, motivo="di nuovo", by=world.user("A2", "assistente_sociale"))
 
 
 def test_a_non_resident_case_never_reaches_the_ambito(world):
@@ -83,11 +89,11 @@ def test_a_non_resident_case_never_reaches_the_ambito(world):
     cartella = cartella_open(assistito=person, by=manager)
     before = (RichiestaTrasferimento.objects.count(), VoceDiario.objects.count(), OutboxEvent.objects.count())
     with pytest.raises(ValidationError) as exc:
-        t.trasferimento_request(cartella=cartella, motivo="complesso", by=manager)
+        trasferimento_request(cartella=cartella, motivo="complesso", by=manager)
     assert "fuori dai comuni dell'ambito" in exc.value.messages[0]
     assert (RichiestaTrasferimento.objects.count(), VoceDiario.objects.count(), OutboxEvent.objects.count()) == before
     # and the low-level move refuses it as well
-    from cse.cartella.services import cartella_move_ownership
+    from cse.cartella.actions.cartella import cartella_move_ownership
 
     with pytest.raises(ValidationError):
         cartella_move_ownership(cartella=cartella, to_ente=world.enti["AMB_A"], by=manager, reason="x")
@@ -95,9 +101,7 @@ def test_a_non_resident_case_never_reaches_the_ambito(world):
 
 def test_only_the_ufficio_di_piano_of_that_ambito_accepts(world):
     cartella = world.cartelle["A1"]
-    richiesta = t.trasferimento_request(
-        cartella=cartella, motivo="complesso", by=world.user("A1", "assistente_sociale")
-    )
+    richiesta = trasferimento_request(cartella=cartella, motivo="complesso", by=world.user("A1", "assistente_sociale"))
     for user in (
         world.user("AMB_A", "coordinatore_uvm"),
         world.user("AMB_A", "assistente_sociale"),
@@ -105,7 +109,7 @@ def test_only_the_ufficio_di_piano_of_that_ambito_accepts(world):
         world.user("AMB_B", "ufficio_di_piano"),
     ):
         with pytest.raises(ValidationError) as exc:
-            t.trasferimento_accept(richiesta=richiesta, by=user)
+            trasferimento_accept(richiesta=richiesta, by=user)
         assert exc.value.messages == ["Solo l'Ufficio di Piano dell'ambito può accettare il trasferimento."]
     cartella.refresh_from_db()
     richiesta.refresh_from_db()
@@ -115,26 +119,26 @@ def test_only_the_ufficio_di_piano_of_that_ambito_accepts(world):
 def test_refusals_of_the_request_itself(world):
     cartella = world.cartelle["A1"]
     with pytest.raises(ValidationError, match="Solo il servizio sociale del comune"):
-        t.trasferimento_request(cartella=cartella, motivo="x", by=world.user("A2", "assistente_sociale"))
+        trasferimento_request(cartella=cartella, motivo="x", by=world.user("A2", "assistente_sociale"))
     with pytest.raises(ValidationError, match="Solo il servizio sociale del comune"):
-        t.trasferimento_request(cartella=cartella, motivo="x", by=world.user("A1", "segretariato"))
+        trasferimento_request(cartella=cartella, motivo="x", by=world.user("A1", "segretariato"))
     with pytest.raises(ValidationError):
-        t.trasferimento_request(cartella=cartella, motivo="  ", by=world.user("A1", "assistente_sociale"))
-    t.trasferimento_request(cartella=cartella, motivo="x", by=world.user("A1", "assistente_sociale"))
+        trasferimento_request(cartella=cartella, motivo="  ", by=world.user("A1", "assistente_sociale"))
+    trasferimento_request(cartella=cartella, motivo="x", by=world.user("A1", "assistente_sociale"))
     with pytest.raises(ValidationError, match="già una richiesta"):
-        t.trasferimento_request(cartella=cartella, motivo="y", by=world.user("A1", "assistente_sociale"))
+        trasferimento_request(cartella=cartella, motivo="y", by=world.user("A1", "assistente_sociale"))
     with pytest.raises(ValidationError, match="già in titolarità"):
-        t.trasferimento_request(cartella=world.cartelle["AMB_A"], motivo="y", by=world.user("A1", "assistente_sociale"))
+        trasferimento_request(cartella=world.cartelle["AMB_A"], motivo="y", by=world.user("A1", "assistente_sociale"))
 
 
 def _close_after_access(cartella, *, by):
     """Information only: the access ends and the case is closed (the front desk's short path)."""
-    from cse.cartella import records
-    from cse.cartella.workflow import cartella_transition
+    from cse.cartella.actions.cartella import cartella_transition
+    from cse.cartella.actions.fasi import phase_record_save
 
     data = {"canale": "spontaneo", "richiesta": "Informazioni", "area": "poverta", "esito": "informazione"}
-    records.phase_record_save(cartella=cartella, record="scheda_accesso", data=data, by=by, version=None)
-    records.phase_record_save(
+    phase_record_save(cartella=cartella, record="scheda_accesso", data=data, by=by, version=None)
+    phase_record_save(
         cartella=cartella,
         record="chiusura",
         data={"motivo": "informazione", "esito_obiettivi": "non_applicabile"},
@@ -159,30 +163,30 @@ def _written(cartella):
 def test_a_case_closed_after_the_request_cannot_be_accepted_and_nothing_is_written(world):
     manager = world.user("A1", "assistente_sociale")
     udp = world.user("AMB_A", "ufficio_di_piano")
-    richiesta = t.trasferimento_request(cartella=world.cartelle["A1"], motivo="Caso complesso", by=manager)
+    richiesta = trasferimento_request(cartella=world.cartelle["A1"], motivo="Caso complesso", by=manager)
     cartella = _close_after_access(world.cartelle["A1"], by=manager)
     before = _written(cartella)
     with pytest.raises(ValidationError) as exc:
-        t.trasferimento_accept(richiesta=richiesta, by=udp, nota="presa in carico")
+        trasferimento_accept(richiesta=richiesta, by=udp, nota="presa in carico")
     assert exc.value.messages[0].startswith("La cartella è stata chiusa dopo la richiesta")
     assert _written(cartella) == before
     richiesta.refresh_from_db()
     assert richiesta.stato == StatoTrasferimento.RICHIESTO and cartella.owner_ente == world.enti["A1"]
     # the Ufficio di Piano can still clear it by returning it to the comune
-    t.trasferimento_reject(richiesta=richiesta, by=udp, motivo="Cartella chiusa dal comune")
+    trasferimento_reject(richiesta=richiesta, by=udp, motivo="Cartella chiusa dal comune")
 
 
 def test_a_case_closed_and_reopened_at_the_ambito_is_handed_back_with_all_its_episodes(world, client):
-    from cse.cartella import records
+    from cse.cartella.actions.cartella import cartella_reopen
     from cse.core.roles import TipoEnte
 
     manager = world.user("A1", "assistente_sociale")
     udp = world.user("AMB_A", "ufficio_di_piano")
     ambito_worker = world.user("AMB_A", "assistente_sociale")
-    richiesta = t.trasferimento_request(cartella=world.cartelle["A1"], motivo="Caso complesso", by=manager)
-    t.trasferimento_accept(richiesta=richiesta, by=udp)
+    richiesta = trasferimento_request(cartella=world.cartelle["A1"], motivo="Caso complesso", by=manager)
+    trasferimento_accept(richiesta=richiesta, by=udp)
     closed = _close_after_access(Cartella.objects.get(pk=world.cartelle["A1"].pk), by=ambito_worker)
-    reopened = records.cartella_reopen(cartella=closed, by=ambito_worker)
+    reopened = cartella_reopen(cartella=closed, by=ambito_worker)
     assert reopened.owner_ente == world.enti["AMB_A"]
 
     # the new episode inherits the accepted transfer: the ambito's page offers the hand-back
@@ -193,7 +197,7 @@ def test_a_case_closed_and_reopened_at_the_ambito_is_handed_back_with_all_its_ep
     assert reverse("ambito:trasferimento", kwargs={"pk": richiesta.pk}) in page
 
     richiesta.refresh_from_db()
-    t.trasferimento_hand_back(richiesta=richiesta, by=udp, motivo="Fase complessa conclusa")
+    trasferimento_hand_back(richiesta=richiesta, by=udp, motivo="Fase complessa conclusa")
     for episode in (closed, reopened):
         episode.refresh_from_db()
         assert episode.owner_ente == world.enti["A1"] and episode.owner_ente.tipo == TipoEnte.COMUNE

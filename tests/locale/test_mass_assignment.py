@@ -5,8 +5,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cse.cartella.actions.cartella import cartella_open
 from cse.cartella.models import Assistito, Cartella
-from cse.cartella.services import cartella_open
 from tests.support.factories import anagrafica_form_data
 
 PROTECTED = [

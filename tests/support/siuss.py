@@ -101,7 +101,7 @@ def sina(cartella) -> ValutazioneSina:
 
 def minor_case(world):
     """A 9-year-old in Molfetta with a SINBA record and a prestazione of socio-educational support."""
-    from cse.cartella.services import cartella_open
+    from cse.cartella.actions.cartella import cartella_open
 
     child = register_person(
         world.enti["A1"], cognome="Quaranta", nome="Giulia", sesso="F", data_nascita=date(2017, 5, 2)

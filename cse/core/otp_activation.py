@@ -71,3 +71,13 @@ def codice_attivazione_redeem(*, user, codice: str) -> TOTPDevice:
     found.save(update_fields=["usato_il"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, confirmed=False, name="App TOTP")
+
+
+def otp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
+    """Step 2 of the activation: a first valid code proves the phone holds the secret, and the device becomes the
+    user's second factor. False (nothing confirmed) for a wrong code."""
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save()
+    return True

@@ -4,9 +4,9 @@ on exit in the same transaction (an exception in the action leaves none of them)
 
     with case_change(cartella, by=user, version=form_version) as change:
         ...  # change.cartella is the locked row
-        change.save(obj, reason="nuovo case manager")  # history row with its reason
-        change.diary("Case manager: ...")
-        change.event("cartella.case_manager", {...})
+        change.save(obj, reason="...")  # now: the history row with its reason
+        change.diary("...")  # on exit: the diario line (author: by)
+        change.event("cartella....", {...})  # on exit: the outbox event (codes only, never names)
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ from ..workflow import STALE_MESSAGE
 CLOSED_MESSAGE = "La cartella è chiusa: per riprendere il caso va riaperta come nuovo episodio."
 STALE_ASSISTITO = STALE_MESSAGE.replace("La cartella è stata modificata", "La scheda è stata modificata")
 MERGED_MESSAGE = "Questa scheda è stata unita a un'altra: modificare la scheda principale."
-REFUSE_ACTOR = "Non si può modificare questa cartella: serve un operatore abilitato dell'ente titolare."
+REFUSE_ACTOR = (
+    "Non si può modificare questa cartella: serve un operatore abilitato dell'ente titolare "
+    "(o dell'équipe con accesso in modifica)."
+)
 
 Capabilities = str | tuple[str, ...]
 

@@ -24,7 +24,6 @@ from .fasi import (
 )
 from .glossary import StatoCartella, TipoVoceDiario
 from .models import Cartella
-from .selectors import CAN_MANAGE, CAN_WRITE_ACCESS
 
 S = StatoCartella
 
@@ -39,7 +38,6 @@ class PhaseRecord:
     label: str
     editable_in: frozenset[str]
     payload: Callable[[models.Model], dict]
-    capability: str | tuple[str, ...] = CAN_MANAGE  # who may change it (the front desk: access and closing)
 
 
 PHASE_RECORDS: dict[str, PhaseRecord] = {
@@ -48,7 +46,6 @@ PHASE_RECORDS: dict[str, PhaseRecord] = {
         "la scheda di accesso",
         frozenset({S.ACCESSO}),
         lambda r: {"canale": r.canale, "area": r.area, "esito": r.esito, "data_accesso": iso(r.data_accesso)},
-        CAN_WRITE_ACCESS,
     ),
     "valutazione": PhaseRecord(
         Valutazione,
@@ -76,7 +73,6 @@ PHASE_RECORDS: dict[str, PhaseRecord] = {
         "la valutazione finale e chiusura",
         frozenset({S.ACCESSO, S.EROGAZIONE}),
         lambda r: {"esito_obiettivi": r.esito_obiettivi, "motivo": r.motivo},
-        CAN_WRITE_ACCESS,
     ),
 }
 

@@ -26,7 +26,6 @@ from .actions.trasferimento import trasferimento_request
 from .fasi import Prestazione, VoceDiario
 from .forms import MotivoForm
 from .glossary import StatoCartella, TipoVoceDiario
-from .records import PHASE_RECORDS
 from .selectors import (
     CAN_MANAGE,
     CAN_WRITE_ACCESS,
@@ -42,11 +41,11 @@ from .selectors import (
 from .workflow import TRANSITIONS, refusal, transitions_from
 
 PHASES = {
-    # record name → (form, capability needed — the action checks the same —, page title)
-    "scheda_accesso": (forms.SchedaAccessoForm, PHASE_RECORDS["scheda_accesso"].capability, "Accesso e orientamento"),
-    "valutazione": (forms.ValutazioneForm, PHASE_RECORDS["valutazione"].capability, "Valutazione del bisogno"),
-    "progetto": (forms.ProgettoForm, PHASE_RECORDS["progetto"].capability, "Progetto individuale"),
-    "chiusura": (forms.ChiusuraForm, PHASE_RECORDS["chiusura"].capability, "Valutazione finale e chiusura"),
+    # record name → (form, capability needed, page title)
+    "scheda_accesso": (forms.SchedaAccessoForm, CAN_WRITE_ACCESS, "Accesso e orientamento"),
+    "valutazione": (forms.ValutazioneForm, CAN_MANAGE, "Valutazione del bisogno"),
+    "progetto": (forms.ProgettoForm, CAN_MANAGE, "Progetto individuale"),
+    "chiusura": (forms.ChiusuraForm, CAN_WRITE_ACCESS, "Valutazione finale e chiusura"),
 }
 
 

@@ -17,7 +17,6 @@ from ..fasi import Transizione
 from ..glossary import StatoCartella, TipoVoceDiario
 from ..models import Assistito, Cartella, CartellaUserObjectPermission
 from ..records import iso
-from ..selectors import CAN_MANAGE, CAN_WRITE_ACCESS
 from ..workflow import REFUSE_ACTOR, refusal, step_capability
 from .assistito import assistito_register
 from .ritual import case_change, writing
@@ -96,7 +95,7 @@ def cartella_transition(*, cartella: Cartella, target: str, by, version: int | N
 
 def cartella_reopen(*, cartella: Cartella, by) -> Cartella:
     """A closed case is never moved back: re-opening starts a new episode linked to the old one."""
-    with case_change(cartella, by=by, capability=CAN_WRITE_ACCESS, allow_closed=True, bump=False) as change:
+    with case_change(cartella, by=by, allow_closed=True, bump=False) as change:
         old = change.cartella
         if old.stato != S.CHIUSA:
             raise ValidationError("Si riapre solo una cartella chiusa.")
@@ -119,7 +118,7 @@ def cartella_reopen(*, cartella: Cartella, by) -> Cartella:
 
 
 def case_manager_assign(*, cartella: Cartella, user, by, version: int | None) -> Cartella:
-    with case_change(cartella, by=by, version=version, capability=CAN_MANAGE) as change:
+    with case_change(cartella, by=by, version=version) as change:
         locked = change.cartella
         locked.case_manager = user
         change.save(locked, reason="nuovo case manager")

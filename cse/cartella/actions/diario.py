@@ -25,7 +25,6 @@ from ..records import (
     may_see_protected,
     obscuring_reason,
 )
-from ..selectors import CAN_WRITE_ACCESS
 from .ritual import CaseChange, case_change
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -57,7 +56,7 @@ def diario_add(
     )
     if errors:
         raise ValidationError(errors)
-    with case_change(cartella, by=by, capability=CAN_WRITE_ACCESS, allow_closed=True) as change:
+    with case_change(cartella, by=by, allow_closed=True) as change:
         voce = VoceDiario.objects.create(
             cartella=change.cartella,
             tipo=tipo,
@@ -148,7 +147,7 @@ def _checked_upload(upload: UploadedFile) -> tuple[str, str]:
 def documento_upload(*, cartella: Cartella, tipo: str, upload: UploadedFile, by) -> Documento:
     """Stores the type sniffed from the content (the browser's claim and the name are ignored)."""
     content_type, sha256 = _checked_upload(upload)
-    with case_change(cartella, by=by, capability=CAN_WRITE_ACCESS, allow_closed=True) as change:
+    with case_change(cartella, by=by, allow_closed=True) as change:
         documento = Documento(
             cartella=change.cartella,
             tipo=tipo,

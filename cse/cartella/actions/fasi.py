@@ -17,7 +17,6 @@ from ..fasi import InterventoPianificato, Prestazione
 from ..glossary import StatoCartella
 from ..models import Cartella
 from ..records import PHASE_RECORDS, prestazione_payload, refuse_outside
-from ..selectors import CAN_MANAGE
 from .ritual import case_change
 
 S = StatoCartella
@@ -25,7 +24,7 @@ S = StatoCartella
 
 def phase_record_save(*, cartella: Cartella, record: str, data: dict, by, version: int | None) -> models.Model:
     spec = PHASE_RECORDS[record]
-    with case_change(cartella, by=by, version=version, capability=spec.capability) as change:
+    with case_change(cartella, by=by, version=version) as change:
         locked = change.cartella
         refuse_outside(locked, spec.editable_in, spec.label)
         obj = spec.model.objects.filter(cartella=locked).first() or spec.model(cartella=locked)
@@ -79,7 +78,7 @@ def _fill_from_intervento(locked: Cartella, prestazione: Prestazione) -> None:
 
 def prestazione_register(*, cartella: Cartella, data: dict, by, version: int | None) -> Prestazione:
     """A delivered intervention: the unit that SIUSS will receive."""
-    with case_change(cartella, by=by, version=version, capability=CAN_MANAGE) as change:
+    with case_change(cartella, by=by, version=version) as change:
         locked = change.cartella
         refuse_outside(locked, frozenset({S.EROGAZIONE}), "le prestazioni erogate")
         prestazione = Prestazione(cartella=locked, **data)
@@ -92,7 +91,7 @@ def prestazione_register(*, cartella: Cartella, data: dict, by, version: int | N
 
 
 def prestazione_end(*, prestazione: Prestazione, data_fine: date, by, version: int | None) -> Prestazione:
-    with case_change(prestazione.cartella, by=by, version=version, capability=CAN_MANAGE) as change:
+    with case_change(prestazione.cartella, by=by, version=version) as change:
         locked = change.cartella
         refuse_outside(locked, frozenset({S.EROGAZIONE}), "le prestazioni erogate")
         prestazione = Prestazione.objects.select_for_update().get(pk=prestazione.pk, cartella=locked)

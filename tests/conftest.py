@@ -71,8 +71,12 @@ def simulators(simulator_suite, settings):
 # Slow tests whose result does not depend on the database engine (a real browser, property-based crawls of every
 # route, the disclosure attack, the OpenAPI conformance run): CI runs them once, on the embedded database, and
 # leaves them out of the PostgreSQL run with `-m "not once"`.
-RUN_ONCE = ("tests/browser/", "tests/properties/", "tests/regionale/test_disclosure_attack.py",
-            "tests/siuss/test_schemathesis.py")
+RUN_ONCE = (
+    "tests/browser/",
+    "tests/properties/",
+    "tests/regionale/test_disclosure_attack.py",
+    "tests/siuss/test_schemathesis.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cse.cartella import records
+from cse.cartella.actions.cartella import cartella_grant_access
+from cse.cartella.actions.fasi import intervento_plan
 from cse.cartella.fasi import InterventoPianificato, VoceDiario
 from cse.cartella.glossary import TipoVoceDiario
 from cse.cartella.models import Cartella
-from cse.cartella.services import cartella_grant_access
 from cse.core.external import CallContext
 from cse.core.fsm import StateMachine, Transition
 from cse.core.outbox import outbox_append
@@ -343,7 +343,7 @@ def servizio_assign(
         raise ValidationError("Il servizio non ha una linea di budget del piano di zona su cui impegnare la spesa.")
     linea = LineaBudget.objects.select_for_update().get(pk=servizio.linea_budget_id)
     _refuse_over_commitment(linea, importo)
-    intervento = records.intervento_plan(
+    intervento = intervento_plan(
         cartella=domanda.cartella,
         data={
             "voce": servizio.voce,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cse.cartella import trasferimento
+from cse.cartella.actions.trasferimento import trasferimento_accept, trasferimento_hand_back, trasferimento_reject
 from cse.cartella.forms import MotivoForm
 from cse.cartella.glossary import StatoTrasferimento
 from cse.cartella.models import Cartella
@@ -104,13 +105,13 @@ def trasferimento_detail(request, pk: int):
             data = form.cleaned_data
             try:
                 if decision is not None and data["decisione"] == "accetta":
-                    trasferimento.trasferimento_accept(richiesta=richiesta, by=request.user, nota=data["motivo"])
+                    trasferimento_accept(richiesta=richiesta, by=request.user, nota=data["motivo"])
                     done = "Trasferimento accettato: la cartella è ora in titolarità dell'ambito."
                 elif decision is not None:
-                    trasferimento.trasferimento_reject(richiesta=richiesta, by=request.user, motivo=data["motivo"])
+                    trasferimento_reject(richiesta=richiesta, by=request.user, motivo=data["motivo"])
                     done = "Richiesta restituita al comune con la motivazione."
                 else:
-                    trasferimento.trasferimento_hand_back(richiesta=richiesta, by=request.user, motivo=data["motivo"])
+                    trasferimento_hand_back(richiesta=richiesta, by=request.user, motivo=data["motivo"])
                     done = "Titolarità riconsegnata al comune."
             except ValidationError as exc:
                 add_service_errors(form, exc)

@@ -10,6 +10,6 @@ class CartellaConfig(AppConfig):
         from cse.core.audit import access_logged
         from cse.core.models import AccessLog
 
-        from .vigilanza import watch_access
+        from .actions.vigilanza import watch_access
 
         access_logged.connect(watch_access, sender=AccessLog, dispatch_uid="unusual-access-watcher")

@@ -9,18 +9,18 @@ grants. Defaults, most specific first:
    caso 1, e.g. SAD) — then the Ambito;
 4. a case owned by the ambito (transferred to the Ufficio di Piano) — the Ambito;
 5. otherwise the comune that owns the case.
-The operator may change it, with a reason kept in the history (simple-history change reason) and in the diario.
+The operator may change it, with a reason kept in the history (simple-history change reason) and in the diario
+(actions.fasi.ente_erogatore_change).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cse.core.models import Ente
-from cse.core.outbox import outbox_append
 from cse.core.roles import TipoEnte
 
 __all__ = ["PotestaConcessoria"]
@@ -94,31 +94,3 @@ def ente_erogatore_default(*, cartella, voce, on, intervento=None) -> Ente:
         if rule is not None:
             return rule.ente
     return cartella.owner_ente
-
-
-@transaction.atomic
-def ente_erogatore_change(*, record, ente: Ente, reason: str, by):
-    """Change the ente erogatore of a Prestazione or InterventoPianificato; the reason goes into the history."""
-    from .records import _diary, lock_for_change
-
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": ["Indicare il motivo del cambio di ente erogatore (atto di concessione)."]})
-    locked = lock_for_change(record.cartella, None, allow_closed=True)
-    if ente.pk not in {e.pk for e in allowed_enti_erogatori(locked)}:
-        raise ValidationError(
-            {"ente_erogatore": ["L'ente erogatore deve essere il comune, il suo ambito o la sua regione."]}
-        )
-    obj = type(record).objects.select_for_update().get(pk=record.pk, cartella=locked)
-    previous = obj.ente_erogatore
-    obj.ente_erogatore = ente
-    obj._change_reason = f"ente erogatore: {reason}"[:100]
-    obj.full_clean()
-    obj.save()
-    _diary(locked, by, f"Ente erogatore di {obj.voce}: {previous or '—'} → {ente}. Motivo: {reason}")
-    outbox_append(
-        aggregate=locked,
-        event_type="cartella.ente_erogatore_cambiato",
-        payload={"codice": obj.voce.codice, "ente": ente.codice},
-    )
-    return obj

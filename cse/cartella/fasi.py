@@ -1,4 +1,4 @@
-"""Records of the five phases, the diario sociale and documents. Written only by cse/cartella/records.py."""
+"""Records of the five phases, the diario sociale and documents. Written only by cse/cartella/actions/."""
 
 from __future__ import annotations
 

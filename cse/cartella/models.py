@@ -1,4 +1,4 @@
-"""The case domain shared by comune and ambito. Services in services.py are the only writers of these tables."""
+"""The case domain shared by comune and ambito. The actions in actions/ are the only writers of these tables."""
 
 from __future__ import annotations
 

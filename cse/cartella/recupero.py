@@ -8,18 +8,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 
 from codicefiscale import codicefiscale
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.utils import timezone
 
-from cse.cartella import anagrafica, ports
+from cse.cartella import ports
 from cse.core.codelists.isee import TipoIsee
-from cse.core.external import CallContext, FonteDato, InteropError, NotFound
+from cse.core.external import CallContext, InteropError, NotFound
 from cse.core.models import Comune
 
 SALT = "interop.proposta"
@@ -160,114 +158,6 @@ def valore_corrente(assistito, campo: str) -> str:
         return assistito.comune_residenza.codice_istat if assistito.comune_residenza_id else ""
     value = getattr(assistito, campo)
     return value.isoformat() if isinstance(value, date) else str(value or "")
-
-
-def _record_identity(
-    registro: ports.RegistroProvenienze, *, assistito, proposta: Proposta | None, campi: set[str] | None, by
-) -> None:
-    """Source of each identity fact: ANPR when the stored value is ANPR's, else typed by hand."""
-    ora = timezone.now()
-    consultata = datetime.fromisoformat(proposta.consultata_il) if proposta else ora
-    for campo in CAMPI_ANPR:
-        valore = valore_corrente(assistito, campo)
-        if not valore or (campi is not None and campo not in campi):
-            continue
-        da_anpr = proposta is not None and proposta.anpr.get(campo, "").casefold() == valore.casefold()
-        registro.registra(
-            assistito=assistito,
-            campo=campo,
-            fonte=FonteDato.ANPR if da_anpr else FonteDato.MANUALE,
-            acquisito_il=consultata if da_anpr else ora,
-            impronta=impronta(campo, valore),
-            operatore=by,
-        )
-
-
-def _take_isee(registro: ports.RegistroProvenienze, *, assistito, proposta: Proposta, scelti: list[int], by) -> None:
-    """Add the chosen ISEE attestations (not those taken on an earlier consultation), each with its INPS source."""
-    consultata = datetime.fromisoformat(proposta.consultata_il)
-    for index in scelti:
-        if not 0 <= index < len(proposta.isee):
-            continue
-        att = proposta.isee[index]
-        if assistito.isee.filter(tipo=att["tipo"], protocollo_dsu=att["protocollo_dsu"]).exists():
-            continue  # already taken on an earlier consultation
-        record = anagrafica.isee_add(
-            assistito=assistito,
-            data={
-                "tipo": att["tipo"],
-                "valore": Decimal(att["valore"]),
-                "protocollo_dsu": att["protocollo_dsu"],
-                "data_presentazione": date.fromisoformat(att["data_presentazione"]),
-                "valida_dal": date.fromisoformat(att["valida_dal"]),
-                "valida_al": date.fromisoformat(att["valida_al"]),
-            },
-            by=by,
-        )
-        registro.registra(
-            assistito=assistito,
-            campo="isee",
-            fonte=FonteDato.INPS,
-            acquisito_il=consultata,
-            impronta=impronta("isee", att["protocollo_dsu"]),
-            isee=record,
-            operatore=by,
-        )
-
-
-def _take_familiari(
-    registro: ports.RegistroProvenienze, *, assistito, proposta: Proposta, scelti: list[int], by
-) -> None:
-    """Add the chosen household members as relations (not those already there), each with its ANPR source."""
-    consultata = datetime.fromisoformat(proposta.consultata_il)
-    for index in scelti:
-        if not 0 <= index < len(proposta.famiglia):
-            continue
-        membro = proposta.famiglia[index]
-        if assistito.relazioni.filter(nominativo=membro["nominativo"]).exists():
-            continue
-        relazione = anagrafica.relazione_add(
-            assistito=assistito,
-            data={
-                "tipo": membro["tipo"],
-                "nominativo": membro["nominativo"],
-                "convivente": True,
-                "note": f"stato di famiglia ANPR: {membro['legame']}",
-            },
-            by=by,
-        )
-        registro.registra(
-            assistito=assistito,
-            campo="relazione",
-            fonte=FonteDato.ANPR,
-            acquisito_il=consultata,
-            impronta=impronta("relazione", membro["codice_fiscale"]),
-            relazione=relazione,
-            operatore=by,
-        )
-
-
-@transaction.atomic
-def proposta_apply(
-    *,
-    assistito,
-    proposta: Proposta | None,
-    isee_scelti: list[int],
-    familiari_scelti: list[int],
-    by,
-    campi: set[str] | None = None,
-) -> None:
-    """Record the source of each identity fact (ANPR when the stored value is ANPR's, else typed by hand), and
-    add the chosen ISEE attestations and household members through the cartella's own services. `campi` limits
-    the identity facts recorded (an edit records only what changed or what ANPR confirmed)."""
-    if proposta is not None and proposta.codice_fiscale != assistito.codice_fiscale:
-        proposta = None  # the CF was changed after the consultation: nothing from it is about this person
-    registro = ports.registro_provenienze()
-    _record_identity(registro, assistito=assistito, proposta=proposta, campi=campi, by=by)
-    if proposta is None:
-        return
-    _take_isee(registro, assistito=assistito, proposta=proposta, scelti=isee_scelti, by=by)
-    _take_familiari(registro, assistito=assistito, proposta=proposta, scelti=familiari_scelti, by=by)
 
 
 def provenienze_correnti(assistito) -> dict[str, dict]:

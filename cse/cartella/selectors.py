@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from cse.core.audit import log_access
-from cse.core.models import AccessLog
+from cse.core.models import AccessLog, Ente
 from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability
 
@@ -229,3 +230,15 @@ def transmission_worklist(user) -> list[dict]:
     from django.utils.module_loading import import_string
 
     return import_string(settings.CSE_TRANSMISSION_WORKLIST)(user)
+
+
+def possible_duplicates(*, ente: Ente, cognome: str, nome: str, data_nascita: date, exclude_pk: int | None = None):
+    """People of the same comune with the same normalised name and birth date (CF duplicates are refused outright)."""
+    qs = Assistito.objects.filter(
+        owner_ente=ente,
+        cognome_ricerca=search_key(cognome),
+        nome_ricerca=search_key(nome),
+        data_nascita=data_nascita,
+        unito_a__isnull=True,
+    )
+    return list(qs.exclude(pk=exclude_pk)) if exclude_pk else list(qs)

@@ -1,4 +1,4 @@
-"""Requests to move a case between a comune and its ambito. Written only by cse/cartella/trasferimento.py."""
+"""Requests to move a case between a comune and its ambito. Written only by cse/cartella/actions/trasferimento.py."""
 
 from __future__ import annotations
 

@@ -19,6 +19,10 @@ from cse.core.submission import once_per_submission
 from cse.core.uploads import attachment_response
 
 from . import forms, records
+from .actions import cartella as case_actions
+from .actions import diario as diario_actions
+from .actions import fasi as fasi_actions
+from .actions.trasferimento import trasferimento_request
 from .fasi import Prestazione, VoceDiario
 from .forms import MotivoForm
 from .glossary import StatoCartella, TipoVoceDiario
@@ -34,7 +38,7 @@ from .selectors import (
     transmission_worklist,
     worklists,
 )
-from .workflow import TRANSITIONS, cartella_transition, refusal, transitions_from
+from .workflow import TRANSITIONS, refusal, transitions_from
 
 PHASES = {
     # record name → (form, capability needed, page title)
@@ -117,7 +121,7 @@ def phase_edit(request, pk: int, record: str):
         request,
         cartella,
         form,
-        lambda data, version: records.phase_record_save(
+        lambda data, version: fasi_actions.phase_record_save(
             cartella=cartella, record=record, data=data, by=request.user, version=version
         ),
         success=f"{title}: dati salvati.",
@@ -134,7 +138,7 @@ def transition(request, pk: int):
     ensure_capability(request.user, cartella, step.capability if step else CAN_MANAGE)
     version = request.POST.get("version", "")
     try:
-        cartella_transition(
+        case_actions.cartella_transition(
             cartella=cartella, target=target, by=request.user, version=int(version) if version.isdigit() else None
         )
     except ValidationError as exc:
@@ -161,7 +165,7 @@ def case_manager(request, pk: int):
         request,
         cartella,
         form,
-        lambda data, version: records.case_manager_assign(
+        lambda data, version: case_actions.case_manager_assign(
             cartella=cartella, user=data["case_manager"], by=request.user, version=version
         ),
         success="Case manager assegnato.",
@@ -175,7 +179,7 @@ def case_manager(request, pk: int):
 def reopen(request, pk: int):
     cartella = get_cartella_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="riapertura")
     try:
-        new = records.cartella_reopen(cartella=cartella, by=request.user)
+        new = case_actions.cartella_reopen(cartella=cartella, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("locale:cartella_detail", pk=cartella.pk)
@@ -203,7 +207,7 @@ def intervento_new(request, pk: int):
         request,
         pk,
         lambda c, data: forms.InterventoForm(data, version=c.version),
-        records.intervento_plan,
+        fasi_actions.intervento_plan,
         "Intervento pianificato.",
         "Nuovo intervento pianificato",
     )
@@ -216,7 +220,7 @@ def prestazione_new(request, pk: int):
         request,
         pk,
         lambda c, data: forms.PrestazioneForm(data, cartella=c, version=c.version),
-        records.prestazione_register,
+        fasi_actions.prestazione_register,
         "Prestazione registrata.",
         "Nuova prestazione erogata",
     )
@@ -231,7 +235,7 @@ def prestazione_end(request, pk: int):
         request,
         cartella,
         form,
-        lambda data, version: records.prestazione_end(
+        lambda data, version: fasi_actions.prestazione_end(
             prestazione=prestazione, data_fine=data["data_fine"], by=request.user, version=version
         ),
         success="Prestazione conclusa.",
@@ -255,7 +259,7 @@ def diario(request, pk: int):
     form = forms.VoceDiarioForm(request.POST or None, protette=protette)
     if writing and form.is_valid():
         try:
-            records.diario_add(cartella=cartella, by=request.user, **form.cleaned_data)
+            diario_actions.diario_add(cartella=cartella, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -288,7 +292,7 @@ def diario_obscure(request, pk: int):
     voce = get_voce_diario_for(request, pk, capability=CAN_MANAGE)
     form = forms.OscuramentoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        records.diario_obscure(voce=voce, reason=form.cleaned_data["reason"], by=request.user)
+        diario_actions.diario_obscure(voce=voce, reason=form.cleaned_data["reason"], by=request.user)
         messages.success(request, "Episodio oscurato su richiesta della persona.")
         return redirect("locale:diario", pk=voce.cartella_id)
     return render(
@@ -309,7 +313,7 @@ def documenti(request, pk: int):
     form = forms.DocumentoForm(request.POST or None, request.FILES or None)
     if writing and form.is_valid():
         try:
-            records.documento_upload(
+            diario_actions.documento_upload(
                 cartella=cartella, tipo=form.cleaned_data["tipo"], upload=form.cleaned_data["file"], by=request.user
             )
         except ValidationError as exc:
@@ -341,7 +345,7 @@ def documento_obscure(request, pk: int):
     documento = get_documento_for(request, pk, capability=CAN_MANAGE)
     form = forms.OscuramentoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        records.documento_obscure(documento=documento, reason=form.cleaned_data["reason"], by=request.user)
+        diario_actions.documento_obscure(documento=documento, reason=form.cleaned_data["reason"], by=request.user)
         messages.success(request, "Episodio oscurato su richiesta della persona.")
         return redirect("locale:documenti", pk=documento.cartella_id)
     return render(
@@ -394,9 +398,7 @@ def lavoro(request):
 @require_recent_auth
 @once_per_submission
 def trasferimento_richiesta(request, pk: int):
-    """The comune's case manager asks the ambito to take the case over (cse/cartella/trasferimento.py)."""
-    from cse.cartella.trasferimento import trasferimento_request
-
+    """The comune's case manager asks the ambito to take the case over (cse/cartella/actions/trasferimento.py)."""
     cartella = get_cartella_for(
         request, pk, capability=Capability.TRANSFER_CARTELLE, finalita="richiesta di trasferimento all'ambito"
     )

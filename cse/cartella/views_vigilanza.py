@@ -20,6 +20,7 @@ from cse.core.submission import once_per_submission
 from cse.core.validators import validate_codice_fiscale
 
 from . import vigilanza
+from .actions import vigilanza as vigilanza_actions
 from .vigilanza_models import AccessoEmergenza, EsitoEmergenza, EsitoRevisione
 
 
@@ -55,7 +56,7 @@ def accesso_emergenza(request):
     form = AccessoEmergenzaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            written = vigilanza.accesso_emergenza_open(user=request.user, request=request, **form.cleaned_data)
+            written = vigilanza_actions.accesso_emergenza_open(user=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -103,7 +104,7 @@ def accesso_emergenza_revisione(request, pk: int):
     form = RevisioneForm(request.POST)
     if form.is_valid():
         try:
-            vigilanza.accesso_emergenza_review(accesso=accesso, by=request.user, **form.cleaned_data)
+            vigilanza_actions.accesso_emergenza_review(accesso=accesso, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -118,7 +119,9 @@ def accesso_emergenza_revisione(request, pk: int):
 def segnalazione_chiusura(request, pk: int):
     segnalazione = get_object_or_404(vigilanza.segnalazioni_for_review(request.user), pk=pk)
     try:
-        vigilanza.segnalazione_close(segnalazione=segnalazione, by=request.user, nota=request.POST.get("nota", ""))
+        vigilanza_actions.segnalazione_close(
+            segnalazione=segnalazione, by=request.user, nota=request.POST.get("nota", "")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -1,4 +1,4 @@
-"""Break-the-glass accesses and alerts to an ente's responsabile. Written only by cse/cartella/vigilanza.py."""
+"""Break-the-glass accesses and alerts to an ente's responsabile. Written only by cse/cartella/actions/vigilanza.py."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 accesso → valutazione → progetto → erogazione → chiusa, plus accesso → chiusa when the access ends with information
 only or a referral. Each transition has a guard that names what is missing, in Italian; backward steps and skips are
 refused with a message saying which step comes next. Re-opening a closed case creates a new linked episode
-(records.cartella_reopen), it never moves a case backwards.
+(actions.cartella.cartella_reopen), it never moves a case backwards.
 """
 
 from __future__ import annotations
@@ -11,11 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import ObjectDoesNotExist
 
-from cse.core.outbox import outbox_append
 from cse.core.roles import Capability
 
 from .glossary import Dimensione, EsitoAccesso, StatoCartella
@@ -179,45 +176,11 @@ REFUSE_ACTOR = (
 )
 
 
-def _check_actor(cartella: Cartella, target: str, by) -> None:
-    """The service checks who acts, not only the view (a worker, a shell, a future API call it too): `by` must hold the
-    step's capability on this case through the permission layer — in the owner ente or by an explicit change grant
-    (équipe) — exactly what the transition view asks of the user (get_cartella_for + ensure_capability)."""
+def step_capability(cartella: Cartella, target: str) -> str | tuple[str, ...]:
+    """Who may take the step from the case's current phase: the capability the transition action checks through the
+    permission layer, exactly what the transition view asks of the user (get_cartella_for + ensure_capability)."""
     step = TRANSITIONS.get((cartella.stato, target))
-    capability = step.capability if step else Capability.MANAGE_CARTELLE
-    if not Cartella.objects.visible_to(by, capability).filter(pk=cartella.pk).exists():
-        raise ValidationError(REFUSE_ACTOR)
+    return step.capability if step else Capability.MANAGE_CARTELLE
 
 
 STALE_MESSAGE = "La cartella è stata modificata da un altro operatore nel frattempo: ricaricare la pagina e riprovare."
-
-
-@transaction.atomic
-def cartella_transition(*, cartella: Cartella, target: str, by, version: int | None = None) -> Cartella:
-    """Move the case to `target` if the guard allows it; records the transition, diario, history and outbox event."""
-    from .fasi import Transizione, VoceDiario
-
-    locked = Cartella.objects.select_for_update(of=("self",)).get(pk=cartella.pk)
-    _check_actor(locked, target, by)  # first: someone without the right learns nothing about the case's state
-    if version is not None and locked.version != version:
-        raise ValidationError(STALE_MESSAGE)
-    problems = refusal(locked, target)
-    if problems:
-        raise ValidationError(problems)
-    source = locked.stato
-    locked.stato = target
-    locked.version += 1
-    if target == S.CHIUSA:
-        locked.chiusa_il = timezone.localdate()
-    if source == S.ACCESSO and not locked.area:
-        locked.area = locked.scheda_accesso.area
-    locked._change_reason = f"{S(source).label} → {S(target).label}"
-    locked.save()
-    Transizione.objects.create(cartella=locked, da_stato=source, a_stato=target, by=by)
-    VoceDiario.objects.create(cartella=locked, tipo="fase", autore=by, testo=f"{S(source).label} → {S(target).label}")
-    outbox_append(
-        aggregate=locked,
-        event_type="cartella.fase_cambiata",
-        payload={"da": source, "a": target, "area": locked.area, "data": timezone.localdate().isoformat()},
-    )
-    return locked

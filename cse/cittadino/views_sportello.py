@@ -9,14 +9,13 @@ from datetime import date, datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cse.cartella.actions.cartella import assistito_register_and_open
 from cse.cartella.models import Assistito
-from cse.cartella.services import assistito_register, cartella_open
 from cse.core.params import InvalidParam, bad_request, parse_date_param
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability
@@ -103,10 +102,8 @@ def prenotazione_cartella(request, pk: int):
         existing = visible.filter(codice_fiscale=prenotazione.codice_fiscale, unito_a__isnull=True).first()
         if existing:
             return redirect("locale:assistito_detail", pk=existing.pk)
-        try:
-            with transaction.atomic():  # the person and the case together, or neither
-                assistito = _register_from_cf(prenotazione, ente)
-                cartella = cartella_open(assistito=assistito, by=request.user)
+        try:  # the person and the case together, or neither
+            _, cartella = assistito_register_and_open(by=request.user, **_registration_from_cf(prenotazione, ente))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("locale:prenotazione", pk=pk)
@@ -119,11 +116,12 @@ def prenotazione_cartella(request, pk: int):
     )
 
 
-def _register_from_cf(prenotazione, ente) -> Assistito:
+def _registration_from_cf(prenotazione, ente) -> dict:
+    """What the booking tells of the person: the identity decoded from the verified CF, the contacts typed."""
     from codicefiscale import codicefiscale
 
     decoded = codicefiscale.decode(prenotazione.codice_fiscale)
-    return assistito_register(
+    return dict(
         ente=ente,
         cognome=prenotazione.cognome,
         nome=prenotazione.nome,

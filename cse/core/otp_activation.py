@@ -59,9 +59,7 @@ def codice_attivazione_issue(*, operatore: Operatore, ente: Ente, by) -> str:
 def codice_attivazione_redeem(*, user, codice: str) -> TOTPDevice:
     """Spend the code of `user` and give them a fresh, unconfirmed TOTP device (its secret is shown only now)."""
     found = (
-        CodiceAttivazione.objects.select_for_update()
-        .filter(codice_hash=_hash(codice), operatore__user=user)
-        .first()
+        CodiceAttivazione.objects.select_for_update().filter(codice_hash=_hash(codice), operatore__user=user).first()
     )
     if found is None:
         raise ValidationError(WRONG)
@@ -73,3 +71,13 @@ def codice_attivazione_redeem(*, user, codice: str) -> TOTPDevice:
     found.save(update_fields=["usato_il"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, confirmed=False, name="App TOTP")
+
+
+def otp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
+    """Step 2 of the activation: a first valid code proves the phone holds the secret, and the device becomes the
+    user's second factor. False (nothing confirmed) for a wrong code."""
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save()
+    return True

@@ -21,7 +21,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .forms import CodiceAttivazioneForm, OperatoreCreateForm, OtpTokenForm
 from .forms_util import add_service_errors
 from .models import Ente, Incarico
-from .otp_activation import codice_attivazione_issue, codice_attivazione_redeem, has_confirmed_device
+from .otp_activation import (
+    codice_attivazione_issue,
+    codice_attivazione_redeem,
+    has_confirmed_device,
+    otp_device_confirm,
+)
 from .permissions import ente_ids_for, ente_or_404
 from .roles import Capability
 from .services import incarico_revoke, operatore_create
@@ -102,9 +107,7 @@ def _otp_confirm(request, device: TOTPDevice):
     """Step 2: scan the QR code and prove it with a first TOTP code."""
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save()
+        if otp_device_confirm(device=device, token=form.cleaned_data["token"]):
             request.session.pop(ENROL_DEVICE_KEY, None)
             otp_login(request, device)
             messages.success(request, "Secondo fattore attivato.")

@@ -10,11 +10,11 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cse.cartella import records
+from cse.cartella.actions.cartella import cartella_transition, case_manager_assign
+from cse.cartella.actions.fasi import intervento_plan, phase_record_save, prestazione_register
 from cse.cartella.fasi import Prestazione, VoceNomenclatore
 from cse.cartella.models import Cartella
 from cse.cartella.relay import relay_outbox
-from cse.cartella.workflow import cartella_transition
 from cse.core.roles import Capability
 
 DEMO_EROGATORE = "Cooperativa sociale (demo)"
@@ -44,8 +44,8 @@ def deliver_demo_cases(*, username: str, per_comune: int = 30, seed: int = 7) ->
     cases = cases[:per_comune]
     delivered = 0
     for case in cases:
-        case = records.case_manager_assign(cartella=case, user=worker, by=worker, version=None)
-        records.phase_record_save(
+        case = case_manager_assign(cartella=case, user=worker, by=worker, version=None)
+        phase_record_save(
             cartella=case,
             record="scheda_accesso",
             by=worker,
@@ -59,7 +59,7 @@ def deliver_demo_cases(*, username: str, per_comune: int = 30, seed: int = 7) ->
         )
         case = cartella_transition(cartella=case, target="valutazione", by=worker)
         levels = {k: rng.randint(0, 3) for k in ("economica", "abitativa", "salute", "familiare", "lavoro", "gravita")}
-        records.phase_record_save(
+        phase_record_save(
             cartella=case,
             record="valutazione",
             by=worker,
@@ -71,7 +71,7 @@ def deliver_demo_cases(*, username: str, per_comune: int = 30, seed: int = 7) ->
         voce = VoceNomenclatore.objects.filter(codice=codice).first()
         if voce is None:
             continue
-        intervento = records.intervento_plan(
+        intervento = intervento_plan(
             cartella=case,
             by=worker,
             version=None,
@@ -82,7 +82,7 @@ def deliver_demo_cases(*, username: str, per_comune: int = 30, seed: int = 7) ->
                 "modulo_leps": leps,
             },
         )
-        records.phase_record_save(
+        phase_record_save(
             cartella=case,
             record="progetto",
             by=worker,
@@ -97,7 +97,7 @@ def deliver_demo_cases(*, username: str, per_comune: int = 30, seed: int = 7) ->
         )
         case = cartella_transition(cartella=case, target="erogazione", by=worker)
         for _ in range(rng.randint(1, 2)):
-            records.prestazione_register(
+            prestazione_register(
                 cartella=case,
                 by=worker,
                 version=None,

@@ -6,22 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cse.cartella import anagrafica
+from cse.cartella.actions import assistito as assistito_actions
+from cse.cartella.actions.cartella import cartella_open
 from cse.cartella.models import Assistito, Cartella
 from cse.cartella.recupero import (
     CAMPI_ANPR,
     Proposta,
-    proposta_apply,
     proposta_from_sources,
     provenienze_correnti,
-    valore_corrente,
 )
-from cse.cartella.selectors import CAN_WRITE_ACCESS, assistiti_search, get_assistito_for
-from cse.cartella.services import assistito_register, cartella_open, possible_duplicates
+from cse.cartella.selectors import CAN_WRITE_ACCESS, assistiti_search, get_assistito_for, possible_duplicates
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Ente
 from cse.core.permissions import ente_ids_for, has_capability
@@ -91,27 +88,23 @@ def _register_with_proposta(request, form, proposta: Proposta | None) -> Assisti
     """The person and the chosen parts of the proposal together, or neither (the refusal goes on the form)."""
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            assistito = assistito_register(
-                confirm_not_duplicate=data["confirm_not_duplicate"],
-                ente=data["ente"],
-                cognome=data["cognome"],
-                nome=data["nome"],
-                sesso=data["sesso"],
-                data_nascita=data["data_nascita"],
-                luogo_nascita=data["luogo_nascita"],
-                codice_fiscale=data["codice_fiscale"],
-                identificativo_temporaneo=data["identificativo_temporaneo"],
-                comune_residenza=data["comune_residenza"],
-                indirizzo_residenza=data["indirizzo_residenza"],
-            )
-            proposta_apply(
-                assistito=assistito,
-                proposta=proposta,
-                isee_scelti=_indexes(request.POST.getlist("isee")),
-                familiari_scelti=_indexes(request.POST.getlist("familiare")),
-                by=request.user,
-            )
+        assistito = assistito_actions.assistito_register_with_proposta(
+            by=request.user,
+            proposta=proposta,
+            isee_scelti=_indexes(request.POST.getlist("isee")),
+            familiari_scelti=_indexes(request.POST.getlist("familiare")),
+            confirm_not_duplicate=data["confirm_not_duplicate"],
+            ente=data["ente"],
+            cognome=data["cognome"],
+            nome=data["nome"],
+            sesso=data["sesso"],
+            data_nascita=data["data_nascita"],
+            luogo_nascita=data["luogo_nascita"],
+            codice_fiscale=data["codice_fiscale"],
+            identificativo_temporaneo=data["identificativo_temporaneo"],
+            comune_residenza=data["comune_residenza"],
+            indirizzo_residenza=data["indirizzo_residenza"],
+        )
     except ValidationError as exc:
         add_service_errors(form, exc)
         return None
@@ -221,21 +214,16 @@ def _update_with_proposta(request, form, assistito: Assistito, proposta: Propost
     """The new data and the chosen parts of the proposal together, or neither (the refusal goes on the form)."""
     cleaned = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "comune_residenza_istat"}}
     cleaned["comune_residenza"] = form.cleaned_data["comune_residenza_istat"]
-    prima = {c: valore_corrente(assistito, c) for c in CAMPI_ANPR}
     try:
-        with transaction.atomic():
-            updated = anagrafica.assistito_update(
-                assistito=assistito, data=cleaned, by=request.user, version=form.cleaned_data["version"]
-            )
-            dopo = {c: valore_corrente(updated, c) for c in CAMPI_ANPR}
-            proposta_apply(
-                assistito=updated,
-                proposta=proposta,
-                isee_scelti=_indexes(request.POST.getlist("isee")),
-                familiari_scelti=_indexes(request.POST.getlist("familiare")),
-                by=request.user,
-                campi={c for c in CAMPI_ANPR if dopo[c] != prima[c] or (proposta and c in proposta.anpr)},
-            )
+        assistito_actions.assistito_update_with_proposta(
+            assistito=assistito,
+            data=cleaned,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            proposta=proposta,
+            isee_scelti=_indexes(request.POST.getlist("isee")),
+            familiari_scelti=_indexes(request.POST.getlist("familiare")),
+        )
     except ValidationError as exc:
         add_service_errors(form, exc)
         return False
@@ -288,7 +276,7 @@ def isee_new(request, pk: int):
         request,
         pk,
         lambda a, data: forms.IseeForm(data, prefix="isee"),
-        lambda a, d: anagrafica.isee_add(assistito=a, data=d, by=request.user),
+        lambda a, d: assistito_actions.isee_add(assistito=a, data=d, by=request.user),
         "ISEE registrato.",
     )
 
@@ -300,7 +288,7 @@ def relazione_new(request, pk: int):
     def save(a, d):
         data = dict(d)
         data["persona"] = data.pop("persona_cf")
-        anagrafica.relazione_add(assistito=a, data=data, by=request.user)
+        assistito_actions.relazione_add(assistito=a, data=data, by=request.user)
 
     return _add_to_person(
         request, pk, lambda a, data: forms.RelazioneForm(data, prefix="rel", assistito=a), save, "Relazione aggiunta."
@@ -315,7 +303,7 @@ def contatto_new(request, pk: int):
         request,
         pk,
         lambda a, data: forms.ContattoForm(data, prefix="contatto"),
-        lambda a, d: anagrafica.contatto_add(assistito=a, data=d, by=request.user),
+        lambda a, d: assistito_actions.contatto_add(assistito=a, data=d, by=request.user),
         "Contatto aggiunto.",
     )
 
@@ -333,7 +321,9 @@ def unione(request, pk: int):
         request,
         pk,
         lambda a, data: forms.UnioneForm(data, prefix="unione", candidates=candidates(a)),
-        lambda a, d: anagrafica.assistito_merge(keep=a, duplicate=d["duplicato"], by=request.user, reason=d["reason"]),
+        lambda a, d: assistito_actions.assistito_merge(
+            keep=a, duplicate=d["duplicato"], by=request.user, reason=d["reason"]
+        ),
         "Schede unite: la scheda duplicata resta nello storico.",
     )
 

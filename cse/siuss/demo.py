@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from cse.cartella.anagrafica import assistito_update, isee_add
+from cse.cartella.actions.assistito import assistito_update, isee_add
 from cse.cartella.fasi import Prestazione
 
 from .glossary import CodiceEsito, StatoFlusso

@@ -397,7 +397,8 @@ def _reprepare(prestazione_id: int, eservice: EserviceWaas, today: date) -> list
 @transaction.atomic
 def dati_siuss_save(*, prestazione: Prestazione, data: dict, by):
     """The SIUSS data of a prestazione (typed by the operator); the next check lists what is still missing."""
-    from cse.cartella.records import _diary, lock_for_change
+    from cse.cartella.actions.ritual import diary_entry as _diary
+    from cse.cartella.actions.ritual import lock_for_change
 
     from .models import DatiSiuss
 
@@ -416,7 +417,8 @@ def dati_siuss_save(*, prestazione: Prestazione, data: dict, by):
 @transaction.atomic
 def cartella_scheda_save(*, cartella, form, by):
     """Save the SINA or SINBA record of a case from its (validated) form, with history, diario and outbox event."""
-    from cse.cartella.records import _diary, lock_for_change
+    from cse.cartella.actions.ritual import diary_entry as _diary
+    from cse.cartella.actions.ritual import lock_for_change
 
     locked = lock_for_change(cartella, None, allow_closed=True)
     obj = form.save(commit=False)

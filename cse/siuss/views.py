@@ -10,7 +10,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cse.cartella.erogatore import allowed_enti_erogatori, ente_erogatore_change
+from cse.cartella.actions.fasi import ente_erogatore_change
+from cse.cartella.erogatore import allowed_enti_erogatori
 from cse.cartella.fasi import Prestazione
 from cse.cartella.selectors import get_cartella_for, get_child_for
 from cse.core.exports import csv_response

@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cse.ambito.models import Assegnazione, Impegno, MembroUVM, SessioneUVM
-from cse.cartella import records
+from cse.cartella.actions.cartella import cartella_open, cartella_transition
+from cse.cartella.actions.fasi import phase_record_save
 from cse.cartella.fasi import InterventoPianificato, VoceDiario
 from cse.cartella.glossary import StatoCartella as S
 from cse.cartella.models import Cartella
 from cse.cartella.regional_events import build_regional_event
-from cse.cartella.services import cartella_open
-from cse.cartella.workflow import cartella_transition
 from cse.core.models import AccessLog, OutboxEvent
 from tests.support.ambito import sad_service
 from tests.support.factories import AssistitoFactory, OperatoreFactory
@@ -29,14 +28,14 @@ from tests.support.places import home_ambito, home_comune
 def _in_valutazione(comune, worker) -> Cartella:
     """A case of Molfetta already taken into care by the comune (access done, assessment under way)."""
     case = cartella_open(assistito=AssistitoFactory(ente=comune), by=worker)
-    records.phase_record_save(
+    phase_record_save(
         cartella=case,
         record="scheda_accesso",
         by=worker,
         version=None,
         data={"canale": "spontaneo", "richiesta": "Non riesce più a vivere da solo", "area": "anziani"},
     )
-    records.phase_record_save(
+    phase_record_save(
         cartella=case, record="scheda_accesso", by=worker, version=None, data={"esito": "presa_in_carico"}
     )
     return cartella_transition(cartella=case, target=S.VALUTAZIONE, by=worker)
@@ -149,7 +148,7 @@ def test_transfer_uvm_project_service_budget_and_hand_back(client, asl_doctor, m
     assert sessione.progetto.budget_totale == Decimal("3400.00")
 
     # 7. the ambito works the case in the shared case workspace: assessment done, on to the project
-    records.phase_record_save(
+    phase_record_save(
         cartella=case,
         record="valutazione",
         by=udp,

@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from cse.ambito import services
 from cse.ambito.models import Impegno, ValutazioneScala
+from cse.cartella.actions.cartella import cartella_open
 from cse.cartella.fasi import InterventoPianificato, VoceDiario, VoceNomenclatore
 from cse.cartella.glossary import StatoTrasferimento
 from cse.cartella.models import Cartella, RichiestaTrasferimento
-from cse.cartella.services import cartella_open
 from cse.core.models import OutboxEvent
 from tests.support.ambito import ambito_case, sad_service
 from tests.support.ambito_work import pending_transfer, uvm_session

@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from cse.ambito import services
 from cse.ambito.models import Assegnazione, DomandaServizio, Impegno, LineaBudget
+from cse.cartella.actions.cartella import cartella_move_ownership, cartella_open
 from cse.cartella.fasi import InterventoPianificato, Prestazione, VoceDiario
 from cse.cartella.glossary import StatoCartella
 from cse.cartella.models import Cartella
-from cse.cartella.services import cartella_move_ownership, cartella_open
 from cse.core.models import OutboxEvent
 from tests.support.ambito import sad_service
 from tests.support.factories import OperatoreFactory, register_person

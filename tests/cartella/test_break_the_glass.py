@@ -137,7 +137,7 @@ def test_night_emergency_access_is_read_only_alerted_reviewed_and_expires(
 def test_the_permission_layer_ignores_expired_grants(case, other_comune):
     operatore = OperatoreFactory(ente=other_comune, ruolo="segretariato")
     case_a1 = case
-    from cse.cartella.services import cartella_grant_access
+    from cse.cartella.actions.cartella import cartella_grant_access
 
     cartella_grant_access(cartella=case_a1, user=operatore, expires_at=timezone.now() + timedelta(minutes=5))
     assert Cartella.objects.visible_to(operatore).filter(pk=case_a1.pk).exists()

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cse.cartella.actions.vigilanza import accesso_emergenza_review, segnalazione_close
 from cse.cartella.models import AccessoEmergenza, Segnalazione
-from cse.cartella.vigilanza import accesso_emergenza_review, segnalazione_close
 from tests.support.factories import CartellaFactory, ComuneEnteFactory, OperatoreFactory
 from tests.support.vigilanza import expired_emergency_access, out_of_hours_alert
 

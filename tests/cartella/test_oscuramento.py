@@ -25,7 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
-from cse.cartella import records
+from cse.cartella.actions.diario import diario_add, diario_obscure, documento_obscure, documento_upload
 from cse.cartella.fasi import Documento
 from cse.cartella.relay import relay_outbox
 from cse.cittadino.services import cittadino_ensure
@@ -94,7 +94,7 @@ def _normalise(body: str) -> str:
 
 def _diary_episode(client, worker, cartella) -> dict:
     """Record a visit, then obscure it through the page at the person's request."""
-    voce = records.diario_add(
+    voce = diario_add(
         cartella=cartella, tipo="visita", testo=EPISODE, data_evento=date(2026, 11, 3), riservata=False, by=worker
     )
     url = reverse("locale:diario_oscura", kwargs={"pk": voce.pk})
@@ -240,7 +240,7 @@ def test_the_episode_was_visible_before_it_was_obscured(scene):
     try:
         with transaction.atomic(), transaction.atomic(using="regionale"):
             worker = scene.user("comune", "assistente_sociale")
-            records.diario_add(
+            diario_add(
                 cartella=scene.cases["comune"],
                 tipo="visita",
                 testo=EPISODE,
@@ -377,7 +377,7 @@ def test_obscuring_without_the_reference_to_the_request_is_refused_and_writes_no
 
     worker = scene.user("comune", "assistente_sociale")
     upload = SimpleUploadedFile(DOCUMENT_NAME, TINY_PDF, content_type="application/pdf")
-    documento = records.documento_upload(cartella=scene.cases["comune"], tipo="sanitario", upload=upload, by=worker)
+    documento = documento_upload(cartella=scene.cases["comune"], tipo="sanitario", upload=upload, by=worker)
     voce = documento.voci_diario.get()
 
     def written():
@@ -391,8 +391,8 @@ def test_obscuring_without_the_reference_to_the_request_is_refused_and_writes_no
 
     before = written()
     for obscure in (
-        lambda: records.documento_obscure(documento=documento, reason="  ", by=worker),
-        lambda: records.diario_obscure(voce=voce, reason="", by=worker),
+        lambda: documento_obscure(documento=documento, reason="  ", by=worker),
+        lambda: diario_obscure(voce=voce, reason="", by=worker),
     ):
         with pytest.raises(ValidationError) as exc:
             obscure()
@@ -407,13 +407,13 @@ def test_only_the_owner_entes_professionals_can_obscure_even_calling_the_service
     from cse.cartella.fasi import VoceDiario
 
     worker = scene.user("comune", "assistente_sociale")
-    voce = records.diario_add(
+    voce = diario_add(
         cartella=scene.cases["comune"], by=worker, tipo="nota", testo=EPISODE, data_evento=date.today(), riservata=False
     )
     other_comune_worker = OperatoreFactory(ente=ComuneEnteFactory(), ruolo="assistente_sociale")
     for outsider in (other_comune_worker, scene.user("comune", "segretariato")):
         with pytest.raises(ValidationError):
-            records.diario_obscure(voce=voce, reason="Richiesta della persona", by=outsider)
+            diario_obscure(voce=voce, reason="Richiesta della persona", by=outsider)
         assert not VoceDiario.objects.get(pk=voce.pk).oscurata
-    records.diario_obscure(voce=voce, reason="Richiesta della persona", by=worker)
+    diario_obscure(voce=voce, reason="Richiesta della persona", by=worker)
     assert VoceDiario.objects.get(pk=voce.pk).oscurata

@@ -4,7 +4,8 @@ and the move is all-or-nothing."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from cse.cartella import services
+from cse.cartella.actions import ritual
+from cse.cartella.actions.cartella import cartella_grant_access, cartella_move_ownership, cartella_open
 from cse.cartella.models import Cartella
 from cse.core.models import OutboxEvent
 from tests.support.ambito import ambito_case
@@ -46,7 +47,7 @@ def visible_pks(user):
 
 
 def test_after_the_move_the_ambito_sees_the_case_and_the_comune_only_its_case_manager(ambito, comune, worker, case):
-    services.cartella_move_ownership(cartella=case, to_ente=ambito, by=worker, reason="UVM", keep_access_for=[worker])
+    cartella_move_ownership(cartella=case, to_ente=ambito, by=worker, reason="UVM", keep_access_for=[worker])
     assert case.pk in visible_pks(OperatoreFactory(ente=ambito, ruolo="ufficio_di_piano"))
     assert case.pk in visible_pks(OperatoreFactory(ente=ambito, ruolo="coordinatore_uvm"))
     assert case.pk in visible_pks(worker)  # équipe grant
@@ -58,7 +59,7 @@ def test_after_the_move_the_ambito_sees_the_case_and_the_comune_only_its_case_ma
 
 
 def test_the_move_is_recorded_in_history_with_user_reason_and_an_outbox_event(ambito, comune, worker, case):
-    services.cartella_move_ownership(cartella=case, to_ente=ambito, by=worker, reason="caso UVM")
+    cartella_move_ownership(cartella=case, to_ente=ambito, by=worker, reason="caso UVM")
     last = case.history.order_by("-history_id").first()
     assert last.owner_ente_id == ambito.pk
     assert last.history_change_reason == "caso UVM"
@@ -76,9 +77,9 @@ def test_a_failure_in_the_middle_leaves_the_old_owner_and_grants_intact(ambito, 
     def broken_outbox(**kwargs):
         raise RuntimeError("relay database unreachable")
 
-    monkeypatch.setattr(services, "outbox_append", broken_outbox)
+    monkeypatch.setattr(ritual, "outbox_append", broken_outbox)
     with pytest.raises(RuntimeError):
-        services.cartella_move_ownership(
+        cartella_move_ownership(
             cartella=case, to_ente=ambito, by=worker, reason="UVM", keep_access_for=[worker]
         )
     case.refresh_from_db()
@@ -90,7 +91,7 @@ def test_a_failure_in_the_middle_leaves_the_old_owner_and_grants_intact(ambito, 
 
 def test_a_move_needs_a_reason(ambito, comune, worker, case):
     with pytest.raises(ValidationError) as exc:
-        services.cartella_move_ownership(cartella=case, to_ente=ambito, by=worker, reason="  ")
+        cartella_move_ownership(cartella=case, to_ente=ambito, by=worker, reason="  ")
     assert "motivo" in exc.value.message_dict["reason"][0]
     assert Cartella.objects.get(pk=case.pk).owner_ente_id == comune.pk
 
@@ -101,9 +102,9 @@ def test_an_expired_explicit_grant_no_longer_shows_the_case(case):
     from django.utils import timezone
 
     outsider = OperatoreFactory(ente=ComuneEnteFactory(), ruolo="assistente_sociale")  # a comune of another ambito
-    services.cartella_grant_access(cartella=case, user=outsider, expires_at=timezone.now() + timedelta(hours=1))
+    cartella_grant_access(cartella=case, user=outsider, expires_at=timezone.now() + timedelta(hours=1))
     assert case.pk in visible_pks(outsider)
-    services.cartella_grant_access(cartella=case, user=outsider, expires_at=timezone.now() - timedelta(seconds=1))
+    cartella_grant_access(cartella=case, user=outsider, expires_at=timezone.now() - timedelta(seconds=1))
     assert case.pk not in visible_pks(outsider)
 
 
@@ -124,14 +125,14 @@ def test_a_case_can_reach_only_its_own_ambito_and_come_back_only_to_its_comune(
         "regione": RegioneEnteFactory,
     }[target]()
     with pytest.raises(ValidationError, match=message):
-        services.cartella_move_ownership(cartella=case, to_ente=to_ente, by=worker, reason="prova")
+        cartella_move_ownership(cartella=case, to_ente=to_ente, by=worker, reason="prova")
     case.refresh_from_db()
     assert case.owner_ente_id == comune.pk
 
 
 def test_the_ambito_hands_the_case_back_to_the_comune(ambito, comune, worker, case):
     moved = ambito_case(case.assistito, by=worker)
-    services.cartella_move_ownership(
+    cartella_move_ownership(
         cartella=moved, to_ente=comune, by=OperatoreFactory(ente=ambito, ruolo="ufficio_di_piano"), reason="fine fase"
     )
     assert moved.pk in visible_pks(OperatoreFactory(ente=comune, ruolo="segretariato"))
@@ -141,7 +142,7 @@ def test_the_ambito_hands_the_case_back_to_the_comune(ambito, comune, worker, ca
 def test_case_numbers_stay_unique_in_the_comune_after_a_transfer(comune, worker, case):
     """The case moved to the ambito keeps its number; the comune's next case must not reuse it."""
     moved_number = ambito_case(case.assistito, by=worker).numero
-    new_case = services.cartella_open(assistito=case.assistito, by=worker)
+    new_case = cartella_open(assistito=case.assistito, by=worker)
     assert new_case.numero != moved_number
     numbers = list(Cartella.objects.filter(numerata_da=comune).values_list("numero", flat=True))
     assert len(numbers) == len(set(numbers))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from cse.cartella.records import diario_add
+from cse.cartella.actions.diario import diario_add
 from cse.core.models import OutboxEvent
 from tests.support.factories import CartellaFactory, ComuneEnteFactory, OperatoreFactory
 
@@ -34,8 +34,9 @@ def test_a_diary_note_outside_a_transaction_is_written_with_its_event():
 def test_obscuring_a_document_outside_a_transaction_hides_it_with_its_entry_and_retracts_its_event():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from cse.cartella.actions.diario import documento_obscure, documento_upload
     from cse.cartella.fasi import Documento, VoceDiario
-    from cse.cartella.records import DOCUMENT_RETRACTION_EVENT, documento_obscure, documento_upload
+    from cse.cartella.records import DOCUMENT_RETRACTION_EVENT
     from tests.support.factories import TINY_PDF
 
     comune = ComuneEnteFactory()

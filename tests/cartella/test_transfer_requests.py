@@ -7,10 +7,16 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cse.cartella import trasferimento as t
+from cse.cartella.actions.cartella import cartella_open, cartella_reopen
+from cse.cartella.actions.trasferimento import (
+    trasferimento_accept,
+    trasferimento_hand_back,
+    trasferimento_reject,
+    trasferimento_request,
+)
 from cse.cartella.fasi import VoceDiario
 from cse.cartella.glossary import StatoTrasferimento
 from cse.cartella.models import Cartella, CartellaUserObjectPermission, RichiestaTrasferimento
-from cse.cartella.services import cartella_open
 from cse.core.models import OutboxEvent
 from tests.support.ambito import ambito_case
 from tests.support.ambito_work import pending_transfer
@@ -65,13 +71,13 @@ def _events(cartella):
 def test_request_accept_and_hand_back(ambito, comune, worker, case, udp):
     cartella = case
     manager = worker
-    richiesta = t.trasferimento_request(cartella=cartella, motivo="Bisogno complesso: serve la UVM", by=manager)
+    richiesta = trasferimento_request(cartella=cartella, motivo="Bisogno complesso: serve la UVM", by=manager)
     assert richiesta.stato == StatoTrasferimento.RICHIESTO and richiesta.ambito == ambito
     cartella.refresh_from_db()
     assert cartella.owner_ente == comune  # nothing moves until the UdP accepts
     assert _events(cartella)[-1] == "cartella.trasferimento_richiesto"
 
-    t.trasferimento_accept(richiesta=richiesta, by=udp)
+    trasferimento_accept(richiesta=richiesta, by=udp)
     cartella.refresh_from_db()
     assert cartella.owner_ente == ambito
     assert cartella.pk in _visible(udp, "manage_cartelle")
@@ -80,7 +86,7 @@ def test_request_accept_and_hand_back(ambito, comune, worker, case, udp):
     assert _events(cartella)[-1] == "cartella.titolarita_trasferita"
 
     richiesta.refresh_from_db()
-    t.trasferimento_hand_back(richiesta=richiesta, by=udp, motivo="Fase complessa conclusa")
+    trasferimento_hand_back(richiesta=richiesta, by=udp, motivo="Fase complessa conclusa")
     cartella.refresh_from_db()
     richiesta.refresh_from_db()
     assert cartella.owner_ente == comune and richiesta.stato == StatoTrasferimento.RICONSEGNATO
@@ -98,16 +104,16 @@ def test_the_udp_returns_the_request_with_a_reason_and_the_case_stays(comune, wo
     cartella = case
     richiesta = pending_transfer(case, by=worker)  # pending, asked by the case manager
     with pytest.raises(ValidationError) as exc:
-        t.trasferimento_reject(richiesta=richiesta, by=udp, motivo=" ")
+        trasferimento_reject(richiesta=richiesta, by=udp, motivo=" ")
     assert "Indicare la motivazione." in exc.value.messages
-    t.trasferimento_reject(richiesta=richiesta, by=udp, motivo="Manca la valutazione del comune")
+    trasferimento_reject(richiesta=richiesta, by=udp, motivo="Manca la valutazione del comune")
     cartella.refresh_from_db()
     richiesta.refresh_from_db()
     assert cartella.owner_ente == comune and richiesta.stato == StatoTrasferimento.RESPINTO
     assert richiesta.motivo_decisione == "Manca la valutazione del comune"
     assert _events(cartella)[-1] == "cartella.trasferimento_respinto"
     # a returned request can be followed by a new one
-    t.trasferimento_request(cartella=cartella, motivo="di nuovo", by=worker)
+    trasferimento_request(cartella=cartella, motivo="di nuovo", by=worker)
 
 
 def test_a_non_resident_case_never_reaches_the_ambito(ambito, comune, worker):
@@ -117,11 +123,11 @@ def test_a_non_resident_case_never_reaches_the_ambito(ambito, comune, worker):
     cartella = cartella_open(assistito=person, by=manager)
     before = (RichiestaTrasferimento.objects.count(), VoceDiario.objects.count(), OutboxEvent.objects.count())
     with pytest.raises(ValidationError) as exc:
-        t.trasferimento_request(cartella=cartella, motivo="complesso", by=manager)
+        trasferimento_request(cartella=cartella, motivo="complesso", by=manager)
     assert "fuori dai comuni dell'ambito" in exc.value.messages[0]
     assert (RichiestaTrasferimento.objects.count(), VoceDiario.objects.count(), OutboxEvent.objects.count()) == before
     # and the low-level move refuses it as well
-    from cse.cartella.services import cartella_move_ownership
+    from cse.cartella.actions.cartella import cartella_move_ownership
 
     with pytest.raises(ValidationError):
         cartella_move_ownership(cartella=cartella, to_ente=ambito, by=manager, reason="x")
@@ -129,7 +135,7 @@ def test_a_non_resident_case_never_reaches_the_ambito(ambito, comune, worker):
 
 def test_only_the_ufficio_di_piano_of_that_ambito_accepts(ambito, comune, worker, case):
     cartella = case
-    richiesta = t.trasferimento_request(cartella=cartella, motivo="complesso", by=worker)
+    richiesta = trasferimento_request(cartella=cartella, motivo="complesso", by=worker)
     for user in (
         OperatoreFactory(ente=ambito, ruolo="coordinatore_uvm"),
         OperatoreFactory(ente=ambito, ruolo="assistente_sociale"),
@@ -137,7 +143,7 @@ def test_only_the_ufficio_di_piano_of_that_ambito_accepts(ambito, comune, worker
         OperatoreFactory(ente=AmbitoEnteFactory(), ruolo="ufficio_di_piano"),  # another ambito's
     ):
         with pytest.raises(ValidationError) as exc:
-            t.trasferimento_accept(richiesta=richiesta, by=user)
+            trasferimento_accept(richiesta=richiesta, by=user)
         assert exc.value.messages == ["Solo l'Ufficio di Piano dell'ambito può accettare il trasferimento."]
     cartella.refresh_from_db()
     richiesta.refresh_from_db()
@@ -148,26 +154,26 @@ def test_refusals_of_the_request_itself(ambito, comune, worker, case):
     cartella = case
     neighbour_worker = OperatoreFactory(ente=ComuneEnteFactory(ambito=ambito), ruolo="assistente_sociale")
     with pytest.raises(ValidationError, match="Solo il servizio sociale del comune"):
-        t.trasferimento_request(cartella=cartella, motivo="x", by=neighbour_worker)
+        trasferimento_request(cartella=cartella, motivo="x", by=neighbour_worker)
     with pytest.raises(ValidationError, match="Solo il servizio sociale del comune"):
-        t.trasferimento_request(cartella=cartella, motivo="x", by=OperatoreFactory(ente=comune, ruolo="segretariato"))
+        trasferimento_request(cartella=cartella, motivo="x", by=OperatoreFactory(ente=comune, ruolo="segretariato"))
     with pytest.raises(ValidationError):
-        t.trasferimento_request(cartella=cartella, motivo="  ", by=worker)
-    t.trasferimento_request(cartella=cartella, motivo="x", by=worker)
+        trasferimento_request(cartella=cartella, motivo="  ", by=worker)
+    trasferimento_request(cartella=cartella, motivo="x", by=worker)
     with pytest.raises(ValidationError, match="già una richiesta"):
-        t.trasferimento_request(cartella=cartella, motivo="y", by=worker)
+        trasferimento_request(cartella=cartella, motivo="y", by=worker)
     with pytest.raises(ValidationError, match="già in titolarità"):
-        t.trasferimento_request(cartella=ambito_case(case.assistito, by=worker), motivo="y", by=worker)
+        trasferimento_request(cartella=ambito_case(case.assistito, by=worker), motivo="y", by=worker)
 
 
 def _close_after_access(cartella, *, by):
     """Information only: the access ends and the case is closed (the front desk's short path)."""
-    from cse.cartella import records
-    from cse.cartella.workflow import cartella_transition
+    from cse.cartella.actions.cartella import cartella_transition
+    from cse.cartella.actions.fasi import phase_record_save
 
     data = {"canale": "spontaneo", "richiesta": "Informazioni", "area": "poverta", "esito": "informazione"}
-    records.phase_record_save(cartella=cartella, record="scheda_accesso", data=data, by=by, version=None)
-    records.phase_record_save(
+    phase_record_save(cartella=cartella, record="scheda_accesso", data=data, by=by, version=None)
+    phase_record_save(
         cartella=cartella,
         record="chiusura",
         data={"motivo": "informazione", "esito_obiettivi": "non_applicabile"},
@@ -191,31 +197,30 @@ def _written(cartella):
 
 def test_a_case_closed_after_the_request_cannot_be_accepted_and_nothing_is_written(comune, worker, case, udp):
     manager = worker
-    richiesta = t.trasferimento_request(cartella=case, motivo="Caso complesso", by=manager)
+    richiesta = trasferimento_request(cartella=case, motivo="Caso complesso", by=manager)
     cartella = _close_after_access(case, by=manager)
     before = _written(cartella)
     with pytest.raises(ValidationError) as exc:
-        t.trasferimento_accept(richiesta=richiesta, by=udp, nota="presa in carico")
+        trasferimento_accept(richiesta=richiesta, by=udp, nota="presa in carico")
     assert exc.value.messages[0].startswith("La cartella è stata chiusa dopo la richiesta")
     assert _written(cartella) == before
     richiesta.refresh_from_db()
     assert richiesta.stato == StatoTrasferimento.RICHIESTO and cartella.owner_ente == comune
     # the Ufficio di Piano can still clear it by returning it to the comune
-    t.trasferimento_reject(richiesta=richiesta, by=udp, motivo="Cartella chiusa dal comune")
+    trasferimento_reject(richiesta=richiesta, by=udp, motivo="Cartella chiusa dal comune")
 
 
 def test_a_case_closed_and_reopened_at_the_ambito_is_handed_back_with_all_its_episodes(
     ambito, comune, worker, case, udp, client
 ):
-    from cse.cartella import records
     from cse.core.roles import TipoEnte
 
     manager = worker
     ambito_worker = OperatoreFactory(ente=ambito, ruolo="assistente_sociale")
-    richiesta = t.trasferimento_request(cartella=case, motivo="Caso complesso", by=manager)
-    t.trasferimento_accept(richiesta=richiesta, by=udp)
+    richiesta = trasferimento_request(cartella=case, motivo="Caso complesso", by=manager)
+    trasferimento_accept(richiesta=richiesta, by=udp)
     closed = _close_after_access(Cartella.objects.get(pk=case.pk), by=ambito_worker)
-    reopened = records.cartella_reopen(cartella=closed, by=ambito_worker)
+    reopened = cartella_reopen(cartella=closed, by=ambito_worker)
     assert reopened.owner_ente == ambito
 
     # the new episode inherits the accepted transfer: the ambito's page offers the hand-back
@@ -226,7 +231,7 @@ def test_a_case_closed_and_reopened_at_the_ambito_is_handed_back_with_all_its_ep
     assert reverse("ambito:trasferimento", kwargs={"pk": richiesta.pk}) in page
 
     richiesta.refresh_from_db()
-    t.trasferimento_hand_back(richiesta=richiesta, by=udp, motivo="Fase complessa conclusa")
+    trasferimento_hand_back(richiesta=richiesta, by=udp, motivo="Fase complessa conclusa")
     for episode in (closed, reopened):
         episode.refresh_from_db()
         assert episode.owner_ente == comune and episode.owner_ente.tipo == TipoEnte.COMUNE

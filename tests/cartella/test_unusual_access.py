@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from cse.cartella.actions.cartella import cartella_grant_access, cartella_open
 from cse.cartella.models import Segnalazione
-from cse.cartella.services import cartella_grant_access, cartella_open
 from tests.support.factories import CartellaFactory, ComuneEnteFactory, OperatoreFactory, register_person
 
 N = 3
@@ -105,7 +105,7 @@ def test_reading_outside_office_hours_raises_one_alert_per_window(comune, worker
 
 @pytest.mark.django_db
 def test_the_watcher_costs_one_query_per_case_read(comune, client, alert_settings, django_assert_num_queries):
-    from cse.cartella.vigilanza import detect_unusual_access
+    from cse.cartella.actions.vigilanza import detect_unusual_access
     from cse.core.models import AccessLog
 
     reader = OperatoreFactory(ente=comune, ruolo="responsabile")

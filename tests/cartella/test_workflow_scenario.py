@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from cse.cartella import records
+from cse.cartella.actions.cartella import cartella_reopen, cartella_transition
+from cse.cartella.actions.fasi import intervento_plan, phase_record_save, prestazione_end, prestazione_register
 from cse.cartella.fasi import Transizione, VoceNomenclatore
 from cse.cartella.glossary import StatoCartella as S
-from cse.cartella.workflow import cartella_transition, refusal
+from cse.cartella.workflow import refusal
 from cse.core.models import OutboxEvent
 from tests.support.ambito import ambito_case
 from tests.support.factories import AmbitoEnteFactory, CartellaFactory, ComuneEnteFactory, OperatoreFactory
@@ -46,7 +47,7 @@ def case(comune, worker):
 
 
 def test_the_whole_journey_with_guards_at_every_step(worker, case):
-    save = records.phase_record_save
+    save = phase_record_save
 
     # 1. accesso: nothing filled in yet
     assert "manca la scheda di accesso" in refused(case, S.VALUTAZIONE)
@@ -110,7 +111,7 @@ def test_the_whole_journey_with_guards_at_every_step(worker, case):
     assert "manca la sottoscrizione del progetto da parte della persona" in problems
     assert "manca almeno un intervento pianificato" in problems
     sad = VoceNomenclatore.objects.get(codice="A2.07")
-    records.intervento_plan(
+    intervento_plan(
         cartella=case, by=worker, version=None, data={"voce": sad, "ore_previste": Decimal("24"), "fonte": "fnps"}
     )
     save(cartella=case, record="progetto", by=worker, version=None, data={"sottoscritto_il": date.today()})
@@ -118,7 +119,7 @@ def test_the_whole_journey_with_guards_at_every_step(worker, case):
 
     # 4. erogazione
     assert "manca almeno una prestazione erogata" in refused(case, S.CHIUSA)
-    prestazione = records.prestazione_register(
+    prestazione = prestazione_register(
         cartella=case,
         by=worker,
         version=None,
@@ -134,7 +135,7 @@ def test_the_whole_journey_with_guards_at_every_step(worker, case):
         },
     )
     assert "non è conclusa" in refused(case, S.CHIUSA)
-    records.prestazione_end(prestazione=prestazione, data_fine=date.today(), by=worker, version=None)
+    prestazione_end(prestazione=prestazione, data_fine=date.today(), by=worker, version=None)
 
     # 5. chiusura
     assert "manca la valutazione finale" in refused(case, S.CHIUSA)
@@ -152,10 +153,10 @@ def test_the_whole_journey_with_guards_at_every_step(worker, case):
         save(cartella=case, record="chiusura", by=worker, version=None, data={"follow_up": "telefonata a 3 mesi"})
 
     # re-opening: a new episode linked to the old one
-    reopened = records.cartella_reopen(cartella=case, by=worker)
+    reopened = cartella_reopen(cartella=case, by=worker)
     assert reopened.riaperta_da == case and reopened.stato == S.ACCESSO and reopened.numero != case.numero
     with pytest.raises(ValidationError, match="già stata riaperta"):
-        records.cartella_reopen(cartella=case, by=worker)
+        cartella_reopen(cartella=case, by=worker)
 
     steps = list(Transizione.objects.filter(cartella=case).values_list("da_stato", "a_stato", "by"))
     assert steps == [
@@ -175,7 +176,7 @@ def test_the_whole_journey_with_guards_at_every_step(worker, case):
 
 def test_an_access_for_information_only_closes_without_a_project(comune, case):
     worker = OperatoreFactory(ente=comune, ruolo="segretariato")
-    records.phase_record_save(
+    phase_record_save(
         cartella=case,
         record="scheda_accesso",
         by=worker,
@@ -189,7 +190,7 @@ def test_an_access_for_information_only_closes_without_a_project(comune, case):
     )
     assert "con esito «presa in carico»" not in refused(case, S.CHIUSA)
     assert "l'esito dell'accesso non è «presa in carico»" in refusal(case, S.VALUTAZIONE)
-    records.phase_record_save(
+    phase_record_save(
         cartella=case,
         record="chiusura",
         by=worker,
@@ -202,11 +203,11 @@ def test_an_access_for_information_only_closes_without_a_project(comune, case):
 def test_a_stale_edit_by_a_second_operator_is_refused_and_nothing_is_saved(comune, worker, case):
     first, second = worker, OperatoreFactory(ente=comune, ruolo="responsabile")
     seen_version = case.version
-    records.phase_record_save(
+    phase_record_save(
         cartella=case, record="scheda_accesso", by=first, version=seen_version, data={"richiesta": "prima versione"}
     )
     with pytest.raises(ValidationError, match="modificata da un altro operatore"):
-        records.phase_record_save(
+        phase_record_save(
             cartella=case,
             record="scheda_accesso",
             by=second,
@@ -240,7 +241,7 @@ def test_bad_prestazioni_are_refused_in_italian_and_leave_nothing(worker, case, 
         "erogatore": "Comune",
     }
     with pytest.raises(ValidationError, match=message):
-        records.prestazione_register(cartella=case, by=worker, version=None, data={**base, **data})
+        prestazione_register(cartella=case, by=worker, version=None, data={**base, **data})
     assert case.prestazioni.count() == 0 and OutboxEvent.objects.count() == before
 
 
@@ -258,7 +259,7 @@ def _written(case):
 
 
 def _ready_for_assessment(case, worker):
-    records.phase_record_save(
+    phase_record_save(
         cartella=case,
         record="scheda_accesso",
         by=worker,
@@ -315,12 +316,12 @@ def test_a_read_only_equipe_grant_cannot_move_the_case_but_the_owner_can(ambito,
 
 def test_the_front_desk_may_still_close_an_information_only_access(comune, case):
     desk = OperatoreFactory(ente=comune, ruolo="segretariato")
-    records.phase_record_save(
+    phase_record_save(
         cartella=case,
         record="scheda_accesso",
         by=desk,
         version=None,
         data={"canale": "spontaneo", "richiesta": "Orari", "area": "poverta", "esito": "informazione"},
     )
-    records.phase_record_save(cartella=case, record="chiusura", by=desk, version=None, data={"motivo": "informazione"})
+    phase_record_save(cartella=case, record="chiusura", by=desk, version=None, data={"motivo": "informazione"})
     assert cartella_transition(cartella=case, target=S.CHIUSA, by=desk).stato == S.CHIUSA

@@ -190,7 +190,7 @@ def test_opening_the_cartella_from_a_booking_registers_nobody_when_the_case_cann
     p = prenotazione_create(slot_id=agende.first_free().pk, cittadino=cittadino, **booking_kwargs(comune))
     client.force_login(front_desk)
     refusal = ValidationError("Cartella non apribile in questo momento.")
-    with mock.patch("cse.cittadino.views_sportello.cartella_open", side_effect=refusal):
+    with mock.patch("cse.cartella.actions.cartella.cartella_open", side_effect=refusal):
         response = client.post(reverse("locale:prenotazione_cartella", kwargs={"pk": p.pk}), follow=True)
     assert "Cartella non apribile in questo momento." in response.content.decode()
     assert not Assistito.objects.filter(codice_fiscale="FRRGLI85M41F284Z").exists()  # no half-registered person

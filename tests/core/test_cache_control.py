@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from cse.cartella.services import cartella_open
+from cse.cartella.actions.cartella import cartella_open
 from cse.cittadino.selectors import free_slots
 from cse.cittadino.services import cittadino_ensure, prenotazione_create
 from cse.core.middleware import NoStoreForPersonalDataMiddleware

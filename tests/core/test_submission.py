@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cse.cartella.actions.cartella import cartella_open
 from cse.cartella.fasi import VoceDiario
 from cse.cartella.models import AccessoEmergenza, Assistito
-from cse.cartella.services import cartella_open
 from cse.cittadino.agenda import Prenotazione
 from cse.core.models import SubmissionToken
 from cse.core.submission import ALREADY_SENT, FIELD, INVALID_FORM, purge_expired_submission_tokens

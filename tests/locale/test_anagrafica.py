@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from cse.cartella.actions.assistito import assistito_register
+from cse.cartella.actions.cartella import cartella_open
 from cse.cartella.models import Assistito
-from cse.cartella.services import assistito_register, cartella_open
 from cse.demo.synthetic import codice_fiscale_for
 from tests.support.factories import AssistitoFactory, OperatoreFactory, anagrafica_form_data, register_person
 from tests.support.places import foreign_comune, home_comune

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cse.cartella import records
+from cse.cartella.actions import diario as diario_actions
 from cse.cartella.fasi import Documento, InterventoPianificato, VoceDiario, VoceNomenclatore
 from cse.core.models import AccessLog
 from tests.support.factories import TINY_PDF, CartellaFactory, OperatoreFactory
@@ -135,7 +135,7 @@ def test_forbidden_uploads_are_refused_and_nothing_is_stored(case, desk, name, c
 
 
 def test_an_oversize_upload_is_refused(case, desk, monkeypatch):
-    monkeypatch.setattr(records, "MAX_UPLOAD_BYTES", 1024)
+    monkeypatch.setattr(diario_actions, "MAX_UPLOAD_BYTES", 1024)
     response = desk.post(
         reverse("locale:documenti", kwargs={"pk": case.pk}),
         {"tipo": "altro", "file": SimpleUploadedFile("grande.pdf", TINY_PDF + b"0" * 2048)},

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cse.cartella import records
+from cse.cartella.actions.diario import diario_add
 from cse.cartella.categorie_protette import PROTECTED_REFUSAL, CategoriaProtetta
 from cse.cartella.fasi import VoceDiario
 from cse.core.models import OutboxEvent
@@ -67,7 +67,7 @@ def test_a_role_without_the_capability_is_refused_in_italian_and_nothing_is_writ
     user = OperatoreFactory(ente=comune if key == "comune" else home_ambito(), ruolo=ruolo)
     voci, events = VoceDiario.objects.count(), OutboxEvent.objects.count()
     with pytest.raises(ValidationError) as refused:
-        records.diario_add(
+        diario_add(
             cartella=cartella,
             tipo="colloquio",
             testo=SECRET,

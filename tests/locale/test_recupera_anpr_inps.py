@@ -168,7 +168,7 @@ def test_a_proposal_for_another_cf_gives_nothing(simulators, comune, operator):
 
 @pytest.fixture
 def registered_mario(comune):
-    from cse.cartella.services import assistito_register
+    from cse.cartella.actions.assistito import assistito_register
 
     return assistito_register(
         ente=comune,
@@ -247,7 +247,7 @@ def test_a_manual_change_after_anpr_is_shown_as_such(simulators, comune, operato
     operator.post(url, form)
     registered_mario.refresh_from_db()
     ProvenienzaDato.objects.filter(campo="indirizzo_residenza").update(acquisito_il="2020-01-01T00:00:00Z")
-    from cse.cartella.anagrafica import assistito_update
+    from cse.cartella.actions.assistito import assistito_update
 
     assistito_update(assistito=registered_mario, data={"indirizzo_residenza": "Via Nuova 9"}, by=None, version=None)
     detail = operator.get(reverse("locale:assistito_detail", args=[registered_mario.pk])).content.decode()

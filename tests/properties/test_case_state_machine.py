@@ -23,7 +23,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from cse.cartella import records
+from cse.cartella.actions.cartella import cartella_open, cartella_reopen, cartella_transition
+from cse.cartella.actions.fasi import intervento_plan, phase_record_save, prestazione_end, prestazione_register
+from cse.cartella.actions.trasferimento import (
+    trasferimento_accept,
+    trasferimento_hand_back,
+    trasferimento_reject,
+    trasferimento_request,
+)
 from cse.cartella.fasi import (
     Chiusura,
     InterventoPianificato,
@@ -38,14 +45,6 @@ from cse.cartella.fasi import (
 from cse.cartella.glossary import StatoCartella as S
 from cse.cartella.glossary import StatoTrasferimento as T
 from cse.cartella.models import Cartella, CartellaUserObjectPermission, RichiestaTrasferimento
-from cse.cartella.services import cartella_open
-from cse.cartella.trasferimento import (
-    trasferimento_accept,
-    trasferimento_hand_back,
-    trasferimento_reject,
-    trasferimento_request,
-)
-from cse.cartella.workflow import cartella_transition
 from cse.cittadino.agenda import Prenotazione, Slot
 from cse.cittadino.glossary import Argomento, StatoPrenotazione
 from cse.cittadino.services import cittadino_ensure, prenotazione_cancel, prenotazione_create, prenotazione_move
@@ -219,7 +218,7 @@ class CaseMachine(RuleBasedStateMachine):
         """Fill (completely or partly) what the current phase needs to move on; sometimes the wrong record."""
         case = self._case(i)
         by = self._worker(case)
-        save = records.phase_record_save
+        save = phase_record_save
         if case.stato == S.ACCESSO:
             data = complete_record("scheda_accesso") if complete else {"richiesta": "Aiuto"}
             self._attempt(
@@ -242,7 +241,7 @@ class CaseMachine(RuleBasedStateMachine):
             self._attempt(save, cartella=case, record="progetto", data=data, by=by, version=None)
             if complete:
                 self._attempt(
-                    records.intervento_plan,
+                    intervento_plan,
                     cartella=case,
                     data={"voce": self.voce, "ore_previste": Decimal("10"), "fonte": "fnps"},
                     by=by,
@@ -250,7 +249,7 @@ class CaseMachine(RuleBasedStateMachine):
                 )
         elif case.stato == S.EROGAZIONE:
             prestazione = self._attempt(
-                records.prestazione_register,
+                prestazione_register,
                 cartella=case,
                 data={
                     "voce": self.voce,
@@ -266,9 +265,7 @@ class CaseMachine(RuleBasedStateMachine):
                 version=None,
             )
             if prestazione and complete:
-                self._attempt(
-                    records.prestazione_end, prestazione=prestazione, data_fine=date.today(), by=by, version=None
-                )
+                self._attempt(prestazione_end, prestazione=prestazione, data_fine=date.today(), by=by, version=None)
                 self._attempt(
                     save, cartella=case, record="chiusura", data=complete_record("chiusura"), by=by, version=None
                 )
@@ -292,7 +289,7 @@ class CaseMachine(RuleBasedStateMachine):
     @rule(i=st.integers(0, 50))
     def reopen(self, i):
         case = self._case(i)
-        new = self._attempt(records.cartella_reopen, cartella=case, by=self._worker(case))
+        new = self._attempt(cartella_reopen, cartella=case, by=self._worker(case))
         if new is not None:
             assert case.stato == S.CHIUSA
             self.cases.append(new.pk)

@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from cse.cartella.actions.cartella import cartella_open
 from cse.cartella.glossary import StatoCartella as S
 from cse.cartella.models import Cartella
-from cse.cartella.services import cartella_open
 from cse.cittadino.selectors import free_slots
 from cse.core.reauth import RECENT_AUTH_KEY
 from tests.support.factories import anagrafica_form_data
@@ -496,7 +496,7 @@ def r_domanda_assegna(w):
     """A case of the ambito at the progetto phase (the assignment plans an intervention in it: refused at accesso)
     on the service's waiting list."""
     from cse.ambito.models import DomandaServizio
-    from cse.cartella.services import cartella_move_ownership
+    from cse.cartella.actions.cartella import cartella_move_ownership
 
     manager = _u(w, "A1")
     case = cartella_move_ownership(
@@ -893,7 +893,7 @@ def r_contatto(w):
 
 def r_unione(w):
     """A duplicate registered in a hurry without CF, with its own case: merged into the person's record."""
-    from cse.cartella.services import assistito_register
+    from cse.cartella.actions.assistito import assistito_register
 
     keep = w.assistiti["A1"]
     twin = assistito_register(

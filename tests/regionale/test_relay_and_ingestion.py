@@ -9,9 +9,10 @@ from datetime import date
 
 import pytest
 
-from cse.cartella import records
+from cse.cartella.actions.cartella import cartella_open
+from cse.cartella.actions.diario import diario_add
+from cse.cartella.actions.fasi import prestazione_end
 from cse.cartella.relay import relay_outbox
-from cse.cartella.services import cartella_open
 from cse.core.event_schema import EventSchemaError, validate_event
 from cse.core.models import OutboxEvent
 from cse.regionale.ingest import ingest_event
@@ -37,7 +38,7 @@ def many_events(cases: int = 40, notes_per_case: int = 12):
         )
         case = cartella_open(assistito=person, by=worker)
         for k in range(notes_per_case):
-            records.diario_add(
+            diario_add(
                 cartella=case, tipo="nota", testo=f"nota {k}", data_evento=date(2026, 1, 1), riservata=False, by=worker
             )
     return OutboxEvent.objects.count()
@@ -208,7 +209,7 @@ def test_current_state_is_the_same_whatever_the_arrival_order_and_equals_a_rebui
     worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
     case = to_erogazione(CartellaFactory(assistito=resident(comune), by=worker), worker, area="anziani")
     first = prestazione(case, worker, "A2.07", date(2026, 2, 1), "480.00")
-    records.prestazione_end(prestazione=first, data_fine=date(2026, 6, 30), by=worker, version=None)
+    prestazione_end(prestazione=first, data_fine=date(2026, 6, 30), by=worker, version=None)
     events = [build_regional_event(e) for e in OutboxEvent.objects.order_by("id")]
 
     def snapshot():

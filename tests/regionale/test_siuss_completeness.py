@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from cse.cartella.actions.cartella import cartella_open
 from cse.cartella.relay import relay_outbox
-from cse.cartella.services import cartella_open
 from cse.regionale.derivations import derive_siuss_prestazioni, siuss_completeness
 from cse.regionale.ingest import ingest_event
 from cse.siuss.glossary import StatoFlusso

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from cse.cartella import records
+from cse.cartella.actions.cartella import cartella_open
+from cse.cartella.actions.fasi import prestazione_end
 from cse.cartella.relay import relay_outbox
-from cse.cartella.services import cartella_open
 from cse.regionale.derivations import derive_siuss_prestazioni, siuss_table
 from cse.regionale.ingest import ingest_event
 from cse.regionale.models import PrestazioneSiuss
@@ -38,7 +38,7 @@ def test_a_small_scenario_gives_the_expected_siuss_rows_and_rebuilds_identically
     sad = prestazione(case, worker, "A2.07", date(2026, 2, 1), "480.00")
     prestazione(case, worker, "A1.04", date(2026, 3, 5), "300.00", carattere=2)
     prestazione(case, worker, "A2.07", date(2025, 11, 1), "200.00")  # another year
-    records.prestazione_end(prestazione=sad, data_fine=date(2026, 6, 30), by=worker, version=None)
+    prestazione_end(prestazione=sad, data_fine=date(2026, 6, 30), by=worker, version=None)
     relay_outbox(sender=ingest_event)
 
     assert derive_siuss_prestazioni(2026) == 2

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from cse.cartella.erogatore import PotestaConcessoria, ente_erogatore_change, ente_erogatore_default
+from cse.cartella.actions.fasi import ente_erogatore_change
+from cse.cartella.erogatore import PotestaConcessoria, ente_erogatore_default
 from cse.cartella.fasi import VoceNomenclatore
 from cse.siuss.models import Flusso, VerificaSiuss
 from cse.siuss.services import flussi_prepare

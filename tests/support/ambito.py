@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from cse.cartella.actions.cartella import cartella_open
 from cse.cartella.models import Cartella
-from cse.cartella.services import cartella_open
 from cse.core.models import Ente
 from tests.support.places import case_moved_to_ambito
 

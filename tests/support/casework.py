@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from cse.cartella import records
+from cse.cartella.actions.cartella import cartella_transition
+from cse.cartella.actions.fasi import intervento_plan, phase_record_save, prestazione_end, prestazione_register
 from cse.cartella.fasi import Prestazione, VoceNomenclatore
 from cse.cartella.glossary import StatoCartella as S
 from cse.cartella.models import Cartella
-from cse.cartella.workflow import cartella_transition
 
 NEXT = {S.ACCESSO: S.VALUTAZIONE, S.VALUTAZIONE: S.PROGETTO, S.PROGETTO: S.EROGAZIONE, S.EROGAZIONE: S.CHIUSA}
 
@@ -46,7 +46,7 @@ def sad() -> VoceNomenclatore:
 
 
 def register_prestazione(case: Cartella, *, by) -> Prestazione:
-    return records.prestazione_register(
+    return prestazione_register(
         cartella=case,
         data={
             "voce": sad(),
@@ -65,7 +65,7 @@ def register_prestazione(case: Cartella, *, by) -> Prestazione:
 
 def fill_for_next(case: Cartella, *, by) -> None:
     """Write what the guard of the case's next phase asks for."""
-    save = records.phase_record_save
+    save = phase_record_save
     if case.stato == S.ACCESSO:
         data = {**complete_record("scheda_accesso"), "esito": "presa_in_carico"}
         save(cartella=case, record="scheda_accesso", data=data, by=by, version=None)
@@ -73,12 +73,12 @@ def fill_for_next(case: Cartella, *, by) -> None:
         save(cartella=case, record="valutazione", data=complete_record("valutazione"), by=by, version=None)
     elif case.stato == S.PROGETTO:
         save(cartella=case, record="progetto", data=complete_record("progetto"), by=by, version=None)
-        records.intervento_plan(
+        intervento_plan(
             cartella=case, data={"voce": sad(), "ore_previste": Decimal("10"), "fonte": "fnps"}, by=by, version=None
         )
     elif case.stato == S.EROGAZIONE:
         prestazione = register_prestazione(case, by=by)
-        records.prestazione_end(prestazione=prestazione, data_fine=timezone.localdate(), by=by, version=None)
+        prestazione_end(prestazione=prestazione, data_fine=timezone.localdate(), by=by, version=None)
         save(cartella=case, record="chiusura", data=complete_record("chiusura"), by=by, version=None)
 
 

@@ -7,8 +7,9 @@ from datetime import date
 
 import factory
 
+from cse.cartella.actions.assistito import assistito_register
+from cse.cartella.actions.cartella import cartella_open
 from cse.cartella.models import Assistito, Cartella
-from cse.cartella.services import assistito_register, cartella_open
 from cse.core.models import Ambito, Comune, Ente, Regione
 from cse.core.services import ente_for_ambito, ente_for_comune, ente_for_regione, operatore_create
 from cse.demo.synthetic import codice_fiscale_for, generate_people
@@ -207,10 +208,10 @@ def add_case_content(cartella: Cartella, *, by) -> None:
     """A diary note, a document and a delivered prestazione in a case (rows for the isolation matrix)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cse.cartella import records
+    from cse.cartella.actions.diario import diario_add, documento_upload
     from cse.cartella.fasi import Prestazione, VoceNomenclatore
 
-    records.diario_add(
+    diario_add(
         cartella=cartella,
         tipo="colloquio",
         testo="Colloquio di prova",
@@ -218,7 +219,7 @@ def add_case_content(cartella: Cartella, *, by) -> None:
         riservata=False,
         by=by,
     )
-    records.documento_upload(
+    documento_upload(
         cartella=cartella,
         tipo="altro",
         by=by,

@@ -68,7 +68,7 @@ def resident(ente: Ente, **fields) -> Assistito:
 
 def case_moved_to_ambito(case: Cartella, *, by, keep_access: bool = True) -> Cartella:
     """The complex case: a comune's case handed to its ambito, the case manager keeping équipe access."""
-    from cse.cartella.services import cartella_move_ownership
+    from cse.cartella.actions.cartella import cartella_move_ownership
 
     ambito = Ente.objects.get(ambito=case.owner_ente.comune.ambito)
     return cartella_move_ownership(

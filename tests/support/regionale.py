@@ -4,13 +4,13 @@ against."""
 from datetime import date
 from decimal import Decimal
 
-from cse.cartella import records
+from cse.cartella.actions.cartella import cartella_transition
+from cse.cartella.actions.fasi import intervento_plan, phase_record_save, prestazione_register
 from cse.cartella.fasi import VoceNomenclatore
-from cse.cartella.workflow import cartella_transition
 
 
 def to_erogazione(case, worker, area="anziani"):
-    save = records.phase_record_save
+    save = phase_record_save
     save(
         cartella=case,
         record="scheda_accesso",
@@ -37,7 +37,7 @@ def to_erogazione(case, worker, area="anziani"):
     )
     case = cartella_transition(cartella=case, target="progetto", by=worker)
     sad = VoceNomenclatore.objects.get(codice="A2.07")
-    records.intervento_plan(cartella=case, by=worker, version=None, data={"voce": sad, "ore_previste": Decimal("10")})
+    intervento_plan(cartella=case, by=worker, version=None, data={"voce": sad, "ore_previste": Decimal("10")})
     save(
         cartella=case,
         record="progetto",
@@ -55,7 +55,7 @@ def to_erogazione(case, worker, area="anziani"):
 
 
 def prestazione(case, worker, codice, inizio, importo, carattere=1, *, modulo_leps="", fonte="fnps", fine=None):
-    return records.prestazione_register(
+    return prestazione_register(
         cartella=case,
         by=worker,
         version=None,

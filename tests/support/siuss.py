@@ -107,7 +107,7 @@ def minor_case(territory):
 def minor_case_in(comune, *, by):
     """A 9-year-old in Molfetta, registered by `comune` (Molfetta's ente), with a case opened by `by` and a SINBA
     record."""
-    from cse.cartella.services import cartella_open
+    from cse.cartella.actions.cartella import cartella_open
 
     child = register_person(comune, cognome="Quaranta", nome="Giulia", sesso="F", data_nascita=date(2017, 5, 2))
     with_residence(child)

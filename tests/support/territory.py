@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cse.cartella.actions.cartella import cartella_move_ownership, cartella_open
 from cse.cartella.models import Assistito, Cartella
-from cse.cartella.services import cartella_move_ownership, cartella_open
 from cse.core.models import Ente
 from cse.core.roles import ROLES_BY_TIPO_ENTE
 from cse.core.services import ente_for_ambito, ente_for_comune, ente_for_regione

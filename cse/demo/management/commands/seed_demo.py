@@ -219,7 +219,7 @@ class Command(BaseCommand):
 
     def _transfer_one_case(self, enti_comuni: dict[str, Ente], ente_ambito: Ente) -> None:
         """Through the transfer workflow: Molfetta asks, the Ufficio di Piano accepts; Giovinazzo's request waits."""
-        from cse.cartella.trasferimento import trasferimento_accept, trasferimento_request
+        from cse.cartella.actions.trasferimento import trasferimento_accept, trasferimento_request
 
         if Cartella.objects.filter(owner_ente=ente_ambito).exists():
             return

@@ -8,11 +8,9 @@ refused with a message saying which step comes next. Re-opening a closed case cr
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.core.exceptions import ObjectDoesNotExist
 
+from cse.core.fsm import StateMachine, Transition
 from cse.core.roles import Capability
 
 from .glossary import Dimensione, EsitoAccesso, StatoCartella
@@ -120,54 +118,73 @@ def guard_final_assessment(cartella: Cartella) -> list[str]:
     )
 
 
-@dataclass(frozen=True)
-class Transition:
-    source: str
-    target: str
-    label: str
-    guard: Callable[[Cartella], list[str]]
-    # who may take the step: the professional service; the front desk may close an information-only access
-    capability: str | tuple[str, ...] = Capability.MANAGE_CARTELLE
+def _illegal_target(cartella: Cartella, target: str) -> list[str]:
+    current = cartella.stato
+    if current == S.CHIUSA:
+        return ["La cartella è chiusa: per riprendere il caso va riaperta come nuovo episodio."]
+    if target == current:
+        return [f"La cartella è già nella fase «{S(current).label}»."]
+    nexts = " o ".join(f"«{S(t.target).label}»" for t in transitions_from(current))
+    if ORDER.index(target) < ORDER.index(current):
+        return [f"Non si torna indietro: dalla fase «{S(current).label}» si passa solo a {nexts}."]
+    return [f"Non si possono saltare fasi: dalla fase «{S(current).label}» si passa solo a {nexts}."]
 
 
-TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (t.source, t.target): t
-    for t in [
-        Transition(S.ACCESSO, S.VALUTAZIONE, "Prendi in carico: passa alla valutazione", guard_take_into_care),
+MANAGE = Capability.MANAGE_CARTELLE
+EVENT = "cartella.fase_cambiata"
+CASE = StateMachine(
+    "la cartella",
+    "stato",
+    (
         Transition(
+            "prendi_in_carico",
+            S.ACCESSO,
+            S.VALUTAZIONE,
+            "Prendi in carico: passa alla valutazione",
+            guard_take_into_care,
+            MANAGE,
+            EVENT,
+        ),
+        # the front desk may close an information-only access
+        Transition(
+            "chiudi_dopo_accesso",
             S.ACCESSO,
             S.CHIUSA,
             "Chiudi dopo l'accesso (informazione o invio)",
             guard_close_after_access,
-            capability=(Capability.REGISTER_PERSONE, Capability.MANAGE_CARTELLE),
+            (Capability.REGISTER_PERSONE, MANAGE),
+            EVENT,
         ),
-        Transition(S.VALUTAZIONE, S.PROGETTO, "Passa al progetto individuale", guard_assessment_complete),
-        Transition(S.PROGETTO, S.EROGAZIONE, "Avvia l'erogazione", guard_project_agreed),
-        Transition(S.EROGAZIONE, S.CHIUSA, "Chiudi la cartella", guard_final_assessment),
-    ]
-}
+        Transition(
+            "passa_al_progetto",
+            S.VALUTAZIONE,
+            S.PROGETTO,
+            "Passa al progetto individuale",
+            guard_assessment_complete,
+            MANAGE,
+            EVENT,
+        ),
+        Transition(
+            "avvia_erogazione", S.PROGETTO, S.EROGAZIONE, "Avvia l'erogazione", guard_project_agreed, MANAGE, EVENT
+        ),
+        Transition("chiudi", S.EROGAZIONE, S.CHIUSA, "Chiudi la cartella", guard_final_assessment, MANAGE, EVENT),
+    ),
+    states=S,
+    illegal=lambda cartella, t: _illegal_target(cartella, t.target),
+)
+TRANSITIONS: dict[tuple[str, str], Transition] = {(t.source, t.target): t for t in CASE.transitions}
 
 
 def transitions_from(stato: str) -> list[Transition]:
-    return [t for (source, _), t in TRANSITIONS.items() if source == stato]
+    return CASE.from_state(stato)
 
 
 def refusal(cartella: Cartella, target: str) -> list[str]:
     """Everything that stands between the case and `target`; empty when the transition is allowed."""
-    current = cartella.stato
     if target not in S.values:
         return ["Fase sconosciuta."]
-    transition = TRANSITIONS.get((current, target))
-    if transition is None:
-        if current == S.CHIUSA:
-            return ["La cartella è chiusa: per riprendere il caso va riaperta come nuovo episodio."]
-        if target == current:
-            return [f"La cartella è già nella fase «{S(current).label}»."]
-        nexts = " o ".join(f"«{S(t.target).label}»" for t in transitions_from(current))
-        if ORDER.index(target) < ORDER.index(current):
-            return [f"Non si torna indietro: dalla fase «{S(current).label}» si passa solo a {nexts}."]
-        return [f"Non si possono saltare fasi: dalla fase «{S(current).label}» si passa solo a {nexts}."]
-    return transition.guard(cartella)
+    step = CASE.find(cartella.stato, target)
+    return CASE.refusal(cartella, step.name) if step else _illegal_target(cartella, target)
 
 
 REFUSE_ACTOR = (
@@ -179,7 +196,7 @@ REFUSE_ACTOR = (
 def step_capability(cartella: Cartella, target: str) -> str | tuple[str, ...]:
     """Who may take the step from the case's current phase: the capability the transition action checks through the
     permission layer, exactly what the transition view asks of the user (get_cartella_for + ensure_capability)."""
-    step = TRANSITIONS.get((cartella.stato, target))
+    step = CASE.find(cartella.stato, target)
     return step.capability if step else Capability.MANAGE_CARTELLE
 
 

@@ -17,7 +17,7 @@ from ..fasi import Transizione
 from ..glossary import StatoCartella, TipoVoceDiario
 from ..models import Assistito, Cartella, CartellaUserObjectPermission
 from ..records import iso
-from ..workflow import REFUSE_ACTOR, refusal, step_capability
+from ..workflow import CASE, REFUSE_ACTOR, refusal, step_capability
 from .assistito import assistito_register
 from .ritual import case_change, writing
 
@@ -74,22 +74,19 @@ def cartella_transition(*, cartella: Cartella, target: str, by, version: int | N
         allow_closed=True,  # the refusal names the closed case itself
     ) as change:
         locked = change.cartella
-        problems = refusal(locked, target)
+        problems = refusal(locked, target)  # unknown phase, backwards, skipped, closed, or what the guard misses
         if problems:
             raise ValidationError(problems)
-        source = locked.stato
-        locked.stato = target
-        if target == S.CHIUSA:
-            locked.chiusa_il = timezone.localdate()
+        source, step = locked.stato, CASE.find(locked.stato, target)
         if source == S.ACCESSO and not locked.area:
             locked.area = locked.scheda_accesso.area
+        payload = {"da": source, "a": target, "area": locked.area, "data": timezone.localdate().isoformat()}
+        CASE.apply(locked, step.name, by=by, payload=payload)  # the machine sets the phase and records the event
+        if target == S.CHIUSA:
+            locked.chiusa_il = timezone.localdate()
         change.save(locked, reason=f"{S(source).label} → {S(target).label}")
         Transizione.objects.create(cartella=locked, da_stato=source, a_stato=target, by=by)
         change.diary(f"{S(source).label} → {S(target).label}", TipoVoceDiario.FASE)
-        change.event(
-            "cartella.fase_cambiata",
-            {"da": source, "a": target, "area": locked.area, "data": timezone.localdate().isoformat()},
-        )
     return locked
 
 

@@ -43,7 +43,7 @@ def _change_everything(change) -> None:
     change.cartella.area = "povertà"
     change.save(change.cartella, reason="prova del rituale")
     change.diary("Voce di prova.")
-    change.event("cartella.prova", {"n": 1})
+    change.event("cartella.uvm_convocata", {"data": "2026-12-01"})  # any registered event
 
 
 def test_a_change_writes_diary_history_and_event_and_bumps_the_version(case):
@@ -54,7 +54,7 @@ def test_a_change_writes_diary_history_and_event_and_bumps_the_version(case):
     assert _written(cartella) == (diary + 1, events + 1, history + 1, version + 1)
     assert cartella.history.first().history_change_reason == "prova del rituale"
     assert (
-        OutboxEvent.objects.filter(aggregate_id=cartella.pk).order_by("sequence").last().event_type == "cartella.prova"
+        OutboxEvent.objects.filter(aggregate_id=cartella.pk).order_by("sequence").last().event_type == "cartella.uvm_convocata"
     )
 
 

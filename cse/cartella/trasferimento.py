@@ -10,8 +10,7 @@ cse/cartella/actions/trasferimento.py; this module holds the state machine and w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from cse.core.fsm import StateMachine, Transition
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability, TipoEnte
 
@@ -21,31 +20,52 @@ from .models import Cartella, RichiestaTrasferimento
 T = StatoTrasferimento
 
 
-@dataclass(frozen=True)
-class Step:
-    source: str | None
-    target: str
-    label: str
-    capability: str  # held in the ente that acts: the comune for the request, the ambito afterwards
-    acting: str  # "comune" or "ambito"
-
-
-STEPS: dict[tuple[str | None, str], Step] = {
-    (s.source, s.target): s
-    for s in [
-        Step(None, T.RICHIESTO, "Chiedi il trasferimento all'ambito", Capability.TRANSFER_CARTELLE, "comune"),
-        Step(T.RICHIESTO, T.ACCETTATO, "Accetta il trasferimento", Capability.ACCEPT_TRANSFERS, "ambito"),
-        Step(T.RICHIESTO, T.RESPINTO, "Restituisci al comune con motivazione", Capability.ACCEPT_TRANSFERS, "ambito"),
-        Step(T.ACCETTATO, T.RICONSEGNATO, "Riconsegna la titolarità al comune", Capability.TRANSFER_CARTELLE, "ambito"),
-    ]
-}
-
 REFUSE_ACTOR = {
     T.RICHIESTO: "Solo il servizio sociale del comune titolare della cartella può chiederne il trasferimento.",
     T.ACCETTATO: "Solo l'Ufficio di Piano dell'ambito può accettare il trasferimento.",
     T.RESPINTO: "Solo l'Ufficio di Piano dell'ambito può restituire la richiesta al comune.",
     T.RICONSEGNATO: "Solo l'Ufficio di Piano dell'ambito può riconsegnare la titolarità al comune.",
 }
+
+
+# The request itself (none → richiesto) is a creation by the comune, which holds this capability on the case.
+REQUEST_CAPABILITY = Capability.TRANSFER_CARTELLE
+
+
+def _illegal(richiesta: RichiestaTrasferimento, step: Transition) -> list[str]:
+    stato, passo = T(richiesta.stato).label, T(step.target).label
+    return [f"La richiesta è nello stato «{stato}»: il passo «{passo}» non è possibile."]
+
+
+# What the ambito does with a request; the capability is held in the ambito.
+TRASFERIMENTO = StateMachine(
+    "la richiesta di trasferimento",
+    "stato",
+    (
+        Transition(
+            "accetta", T.RICHIESTO, T.ACCETTATO, "Accetta il trasferimento", capability=Capability.ACCEPT_TRANSFERS
+        ),
+        Transition(
+            "respingi",
+            T.RICHIESTO,
+            T.RESPINTO,
+            "Restituisci al comune con motivazione",
+            capability=Capability.ACCEPT_TRANSFERS,
+            event="cartella.trasferimento_respinto",
+        ),
+        Transition(
+            "riconsegna",
+            T.ACCETTATO,
+            T.RICONSEGNATO,
+            "Riconsegna la titolarità al comune",
+            capability=Capability.TRANSFER_CARTELLE,
+        ),
+    ),
+    states=T,
+    may=lambda richiesta, by, capability: has_capability(by, capability, richiesta.ambito_id),
+    refuse_actor=lambda step: REFUSE_ACTOR[step.target],
+    illegal=_illegal,
+)
 
 
 def residence_problem(cartella: Cartella) -> str | None:
@@ -95,12 +115,9 @@ def episodes_from(cartella: Cartella) -> list[Cartella]:
     return chain
 
 
-def ambito_steps(richiesta: RichiestaTrasferimento | None, user) -> list[Step]:
-    """The ambito's next steps on an open request that this user may take (the services check again)."""
+def ambito_steps(richiesta: RichiestaTrasferimento | None, user) -> list[Transition]:
+    """The ambito's next steps on an open request that this user may take (the actions check again)."""
     if richiesta is None:
         return []
-    return [
-        step
-        for (source, _), step in STEPS.items()
-        if source == richiesta.stato and has_capability(user, step.capability, richiesta.ambito_id)
-    ]
+    steps = TRASFERIMENTO.from_state(richiesta.stato)
+    return [step for step in steps if has_capability(user, step.capability, richiesta.ambito_id)]

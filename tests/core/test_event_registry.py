@@ -48,16 +48,26 @@ def _looks_like_event(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(EVENT_NAME.match(node.value))
 
 
+def _event_argument(node: ast.AST) -> ast.JoinedStr | None:
+    """An f-string given as the event of an emission: `event_type=`/`event=`, or the first argument of `.event(…)`."""
+    if isinstance(node, ast.keyword) and node.arg in ("event_type", "event"):
+        value = node.value
+    elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "event" and node.args:
+        value = node.args[0]
+    else:
+        return None
+    return value if isinstance(value, ast.JoinedStr) else None
+
+
 def _emitted() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """Literal event names and name prefixes (ending in "_") anywhere in product code, and the f-string patterns given
-    as `event_type=` or `event=`, each with the place it was found."""
+    as the event of an emission, each with the place it was found."""
     not_events = _not_events()
     literals, prefixes, patterns = {}, {}, {}
     for path, tree in _product_trees():
         for node in ast.walk(tree):
-            if isinstance(node, ast.keyword) and node.arg in ("event_type", "event"):
-                if isinstance(node.value, ast.JoinedStr):
-                    patterns[_pattern(node.value)] = f"{path.relative_to(ROOT)}:{node.value.lineno}"
+            if (fstring := _event_argument(node)) is not None:
+                patterns[_pattern(fstring)] = f"{path.relative_to(ROOT)}:{fstring.lineno}"
             elif _looks_like_event(node) and node.value not in not_events:
                 bucket = prefixes if node.value.endswith("_") else literals
                 bucket[node.value] = f"{path.relative_to(ROOT)}:{node.lineno}"

@@ -12,17 +12,18 @@ from cse.core.roles import TipoEnte
 
 from ..glossary import StatoCartella, StatoTrasferimento
 from ..models import Cartella, RichiestaTrasferimento
-from ..trasferimento import REFUSE_ACTOR, STEPS, Step, episodes_from, open_transfer, residence_problem
+from ..trasferimento import (
+    REFUSE_ACTOR,
+    REQUEST_CAPABILITY,
+    TRASFERIMENTO,
+    episodes_from,
+    open_transfer,
+    residence_problem,
+)
 from .cartella import cartella_move_ownership
 from .ritual import case_change, writing
 
 T = StatoTrasferimento
-
-
-def _check_actor(step: Step, by, ente_id: int) -> None:
-    """The capability is held in the ente that acts: the comune for the request, the ambito afterwards."""
-    if not has_capability(by, step.capability, ente_id):
-        raise ValidationError(REFUSE_ACTOR[step.target])
 
 
 def _reason(text: str, field: str) -> str:
@@ -44,13 +45,13 @@ def _refuse_request(locked: Cartella) -> None:
 
 def trasferimento_request(*, cartella: Cartella, motivo: str, by) -> RichiestaTrasferimento:
     """The comune asks its ambito to take the case over (complex phase)."""
-    step = STEPS[(None, T.RICHIESTO)]
     related = ("owner_ente__comune", "assistito__owner_ente__comune", "assistito__comune_residenza")
     with case_change(cartella, by=by, allow_closed=True, bump=False, related=related) as change:
         locked = change.cartella
         if locked.owner_ente.tipo != TipoEnte.COMUNE:
             raise ValidationError("La cartella è già in titolarità dell'ambito.")
-        _check_actor(step, by, locked.owner_ente_id)
+        if not has_capability(by, REQUEST_CAPABILITY, locked.owner_ente_id):  # the comune that owns the case
+            raise ValidationError(REFUSE_ACTOR[T.RICHIESTO])
         motivo = _reason(motivo, "motivo")
         _refuse_request(locked)
         ambito = locked.owner_ente.comune.ambito.ente
@@ -64,15 +65,13 @@ def trasferimento_request(*, cartella: Cartella, motivo: str, by) -> RichiestaTr
     return richiesta
 
 
-def _lock_request(richiesta: RichiestaTrasferimento, target: str, by) -> RichiestaTrasferimento:
-    """Lock the request, refuse a step the state machine does not allow, then check who acts."""
+def _lock_request(richiesta: RichiestaTrasferimento, step: str, by) -> RichiestaTrasferimento:
+    """Lock the request, refuse a step the state machine does not allow from its state, then check who acts."""
     locked = RichiestaTrasferimento.objects.select_for_update().select_related("ambito", "comune").get(pk=richiesta.pk)
-    step = STEPS.get((locked.stato, target))
-    if step is None:
-        raise ValidationError(
-            f"La richiesta è nello stato «{T(locked.stato).label}»: il passo «{T(target).label}» non è possibile."
-        )
-    _check_actor(step, by, locked.ambito_id)
+    problems = TRASFERIMENTO.refusal(locked, step)
+    if problems:
+        raise ValidationError(problems)
+    TRASFERIMENTO.check_actor(locked, step, by)
     return locked
 
 
@@ -86,7 +85,7 @@ ACCEPT_CLOSED = (
 def trasferimento_accept(*, richiesta: RichiestaTrasferimento, by, nota: str = "") -> RichiestaTrasferimento:
     """The Ufficio di Piano accepts: ownership moves to the ambito; the requesting case manager keeps équipe access."""
     with writing(by):
-        locked = _lock_request(richiesta, T.ACCETTATO, by)
+        locked = _lock_request(richiesta, "accetta", by)
         with case_change(locked.cartella_id, by=by, allow_closed=True, bump=False) as change:
             cartella = change.cartella
             if cartella.stato == StatoCartella.CHIUSA:  # closed by the comune after it asked
@@ -102,7 +101,8 @@ def trasferimento_accept(*, richiesta: RichiestaTrasferimento, by, nota: str = "
                 reason="trasferimento accettato dall'Ufficio di Piano",
                 keep_access_for=sorted(equipe, key=lambda u: u.pk),
             )
-            locked.stato, locked.deciso_da, locked.deciso_il = T.ACCETTATO, by, timezone.now()
+            TRASFERIMENTO.apply(locked, "accetta", by=by)
+            locked.deciso_da, locked.deciso_il = by, timezone.now()
             locked.motivo_decisione = (nota or "").strip()
             locked.save()
             change.diary(f"L'Ufficio di Piano di {locked.ambito.nome} ha accettato il trasferimento della titolarità.")
@@ -112,16 +112,15 @@ def trasferimento_accept(*, richiesta: RichiestaTrasferimento, by, nota: str = "
 def trasferimento_reject(*, richiesta: RichiestaTrasferimento, by, motivo: str) -> RichiestaTrasferimento:
     """The Ufficio di Piano returns the request to the comune, saying why; the case stays with the comune."""
     with writing(by):
-        locked = _lock_request(richiesta, T.RESPINTO, by)
+        locked = _lock_request(richiesta, "respingi", by)
         motivo = _reason(motivo, "motivo")
         with case_change(locked.cartella_id, by=by, allow_closed=True, bump=False) as change:
-            locked.stato, locked.deciso_da, locked.deciso_il = T.RESPINTO, by, timezone.now()
+            enti = {"da_ente": locked.comune.codice, "a_ente": locked.ambito.codice}
+            TRASFERIMENTO.apply(locked, "respingi", by=by, payload=enti, aggregate=change.cartella)
+            locked.deciso_da, locked.deciso_il = by, timezone.now()
             locked.motivo_decisione = motivo
             locked.save()
             change.diary(f"Trasferimento non accettato dall'Ufficio di Piano di {locked.ambito.nome}. Motivo: {motivo}")
-            change.event(
-                "cartella.trasferimento_respinto", {"da_ente": locked.comune.codice, "a_ente": locked.ambito.codice}
-            )
     return locked
 
 
@@ -130,7 +129,7 @@ def trasferimento_hand_back(*, richiesta: RichiestaTrasferimento, by, motivo: st
     from it while the ambito held it (trasferimento.inherited_transfer), so that no episode is left at the ambito
     without a way back."""
     with writing(by):
-        locked = _lock_request(richiesta, T.RICONSEGNATO, by)
+        locked = _lock_request(richiesta, "riconsegna", by)
         motivo = _reason(motivo, "motivo")
         for episode in episodes_from(locked.cartella):
             if episode.owner_ente_id != locked.ambito_id:
@@ -138,7 +137,8 @@ def trasferimento_hand_back(*, richiesta: RichiestaTrasferimento, by, motivo: st
             with case_change(episode, by=by, allow_closed=True, bump=False) as change:
                 cartella_move_ownership(cartella=episode, to_ente=locked.comune, by=by, reason=motivo)
                 change.diary(f"Titolarità riconsegnata a {locked.comune.nome}. Motivo: {motivo}")
-        locked.stato, locked.riconsegnato_da, locked.riconsegnato_il = T.RICONSEGNATO, by, timezone.now()
+        TRASFERIMENTO.apply(locked, "riconsegna", by=by)
+        locked.riconsegnato_da, locked.riconsegnato_il = by, timezone.now()
         locked.motivo_riconsegna = motivo
         locked.save()
     return locked

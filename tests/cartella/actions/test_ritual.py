@@ -53,9 +53,8 @@ def test_a_change_writes_diary_history_and_event_and_bumps_the_version(case):
         _change_everything(change)
     assert _written(cartella) == (diary + 1, events + 1, history + 1, version + 1)
     assert cartella.history.first().history_change_reason == "prova del rituale"
-    assert (
-        OutboxEvent.objects.filter(aggregate_id=cartella.pk).order_by("sequence").last().event_type == "cartella.uvm_convocata"
-    )
+    last = OutboxEvent.objects.filter(aggregate_id=cartella.pk).order_by("sequence").last()
+    assert last.event_type == "cartella.uvm_convocata"
 
 
 def test_a_stale_version_is_refused_and_nothing_is_written(case):

@@ -6,13 +6,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from cse.core.codelists.fondi import FonteFinanziamento
-from cse.core.forms_util import StyledFormMixin
+from cse.core.forms_util import ConfirmationMixin, StyledFormMixin
 
 from .glossary import Priorita, TipoMembro
 from .scale import Scala
 
 
-class DecisioneForm(StyledFormMixin, forms.Form):
+class DecisioneForm(ConfirmationMixin, StyledFormMixin, forms.Form):
     """The UdP's decision on a request: accept (note optional) or return with a reason."""
 
     decisione = forms.ChoiceField(
@@ -22,6 +22,14 @@ class DecisioneForm(StyledFormMixin, forms.Form):
     motivo = forms.CharField(
         label="Motivazione (obbligatoria se si restituisce)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def confirmation(self, data: dict) -> str:
+        if data.get("decisione") != "respingi" or not (data.get("motivo") or "").strip():
+            return ""  # without a reason the service refuses first, and says so
+        return (
+            "La richiesta sarà restituita al comune con la motivazione indicata e la cartella resterà in titolarità "
+            "del comune; per un nuovo esame il comune dovrà presentare una nuova richiesta."
+        )
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -3,6 +3,29 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+CONFIRM_FIELD = "conferma"
+
+
+class ConfirmationMixin:
+    """Irreversible actions ask once more. The first submit comes back, on the same bound form with everything the
+    operator typed, with what will happen (`confirmation_needed`, drawn by core/_form.html beside a «Conferma»
+    button); only a submit that carries the confirmation reaches the action. Server-side, so no script, no double
+    click and no replayed post skips it."""
+
+    confirmation_needed: str = ""
+
+    def confirmation(self, data: dict) -> str:
+        """What will happen, in Italian, when the action needs a confirmation for `data`; empty when it does not."""
+        raise NotImplementedError
+
+    def clean(self) -> dict:
+        data = super().clean()
+        text = "" if self.errors else self.confirmation(data)
+        if text and self.data.get(self.add_prefix(CONFIRM_FIELD)) != "1":
+            self.confirmation_needed = text
+            raise forms.ValidationError("Confermare l'operazione per procedere.", code="conferma")
+        return data
+
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: field errors where the field exists, the rest on top."""

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from cse.cartella.anagrafica import ANAGRAFICA_FIELDS
 from cse.cartella.models import Assistito, Sesso
 from cse.cartella.rete import ContattoEsterno, Isee, Relazione
-from cse.core.forms_util import StyledFormMixin, VersionedFormMixin
+from cse.core.forms_util import ConfirmationMixin, StyledFormMixin, VersionedFormMixin
 from cse.core.models import Comune, Ente
 from cse.core.services import comune_by_istat
 from cse.core.validators import validate_codice_fiscale
@@ -143,10 +143,17 @@ class ContattoForm(StyledFormMixin, forms.ModelForm):
         fields = ["tipo", "nome", "referente", "recapito"]
 
 
-class UnioneForm(StyledFormMixin, forms.Form):
+class UnioneForm(ConfirmationMixin, StyledFormMixin, forms.Form):
     duplicato = forms.ModelChoiceField(label="Scheda duplicata da unire a questa", queryset=Assistito.objects.none())
     reason = forms.CharField(label="Motivo dell'unione", max_length=100)
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["duplicato"].queryset = candidates
+
+    def confirmation(self, data: dict) -> str:
+        return (
+            f"La scheda «{data['duplicato']}» sarà unita a questa: le sue cartelle, i dati ISEE, le relazioni e i "
+            "contatti passeranno a questa persona; la scheda duplicata resterà solo nello storico, collegata a questa. "
+            "L'unione non si può annullare."
+        )

@@ -140,7 +140,11 @@ def _indexes(values: list[str]) -> list[int]:
 
 @login_required
 def assistito_detail(request, pk: int):
-    assistito = get_assistito_for(request, pk)
+    return _detail_page(request, get_assistito_for(request, pk))
+
+
+def _detail_page(request, assistito: Assistito, **bound):
+    """The person page; `bound` replaces an empty form with one that came back (a merge waiting for confirmation)."""
     cartelle = Cartella.objects.visible_to(request.user).filter(assistito=assistito).select_related("owner_ente")
     can_edit = has_capability(request.user, CAN_WRITE_ACCESS, assistito.owner_ente_id)
     relazioni = list(assistito.relazioni.select_related("persona", "provenienza"))
@@ -174,9 +178,8 @@ def assistito_detail(request, pk: int):
                 "isee": forms.IseeForm(prefix="isee"),
                 "relazione": forms.RelazioneForm(prefix="rel", assistito=assistito),
                 "contatto": forms.ContattoForm(prefix="contatto"),
-                "unione": forms.UnioneForm(
-                    prefix="unione", candidates=Assistito.objects.filter(pk__in=[t.pk for t in twins])
-                ),
+                "unione": bound.get("unione")
+                or forms.UnioneForm(prefix="unione", candidates=Assistito.objects.filter(pk__in=[t.pk for t in twins])),
             },
         },
     )
@@ -258,6 +261,8 @@ def _add_to_person(request, pk: int, form_factory, service, success: str):
             service(assistito, form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
+    if getattr(form, "confirmation_needed", ""):  # the page again, the form as typed, with what will happen
+        return _detail_page(request, get_assistito_for(request, pk), **{form.prefix: form})
     if form.errors:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""

@@ -114,6 +114,24 @@ def test_returning_a_request_needs_a_reason(neighbour_request, udp, client):
     assert richiesta.stato == StatoTrasferimento.RICHIESTO
 
 
+def test_returning_a_request_asks_for_confirmation_first_keeping_the_reason(neighbour_request, udp, client):
+    richiesta = neighbour_request
+    client.force_login(udp)
+    url = reverse("ambito:trasferimento", args=[richiesta.pk])
+    decision = {"decisione": "respingi", "motivo": "Manca la valutazione sociale del comune"}
+
+    asked = client.post(url, decision)
+
+    page = asked.content.decode()
+    assert "Confermare l'operazione" in page and "resterà in titolarità del comune" in page
+    assert "Manca la valutazione sociale del comune" in page  # the form is not lost
+    richiesta.refresh_from_db()
+    assert richiesta.stato == StatoTrasferimento.RICHIESTO
+    client.post(url, {**decision, "conferma": "1"})
+    richiesta.refresh_from_db()
+    assert richiesta.stato == StatoTrasferimento.RESPINTO
+
+
 def test_committing_an_existing_intervention_above_the_residual_writes_nothing(ambito, udp, case_at_ambito):
     case = case_at_ambito
     linea = sad_service(ambito).linea_budget  # 10.000 euro programmed

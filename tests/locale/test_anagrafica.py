@@ -121,10 +121,13 @@ def test_merging_a_duplicate_moves_its_cases_and_hides_it_from_lists(comune, per
     twin_case = cartella_open(assistito=twin, by=OperatoreFactory(ente=comune, ruolo="assistente_sociale"))
     page = desk.get(reverse("locale:assistito_detail", kwargs={"pk": keep.pk})).content.decode()
     assert "Possibile duplicato" in page
-    desk.post(
-        reverse("locale:unione", kwargs={"pk": keep.pk}),
-        {"unione-duplicato": twin.pk, "unione-reason": "stessa persona, luogo di nascita errato"},
-    )
+    merge = {"unione-duplicato": twin.pk, "unione-reason": "stessa persona, luogo di nascita errato"}
+    asked = desk.post(reverse("locale:unione", kwargs={"pk": keep.pk}), merge)
+    twin.refresh_from_db()
+    assert twin.unito_a is None  # the first click only asks: what will happen, and the form as it was typed
+    page = asked.content.decode()
+    assert "non si può annullare" in page and "stessa persona, luogo di nascita errato" in page
+    desk.post(reverse("locale:unione", kwargs={"pk": keep.pk}), {**merge, "unione-conferma": "1"})
     twin.refresh_from_db()
     twin_case.refresh_from_db()
     assert twin.unito_a == keep and twin_case.assistito == keep

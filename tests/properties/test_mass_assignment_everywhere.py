@@ -910,7 +910,7 @@ def r_unione(w):
     return Post(
         _u(w, "A1"),
         reverse("locale:unione", kwargs={"pk": keep.pk}),
-        _prefixed("unione", duplicato=twin.pk, reason="Stessa persona registrata due volte"),
+        _prefixed("unione", duplicato=twin.pk, reason="Stessa persona registrata due volte", conferma="1"),
         prefix="unione",
     )
 

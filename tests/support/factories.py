@@ -12,7 +12,7 @@ from cse.cartella.actions.cartella import cartella_open
 from cse.cartella.models import Assistito, Cartella
 from cse.core.models import Ambito, Comune, Ente, Regione
 from cse.core.services import ente_for_ambito, ente_for_comune, ente_for_regione, operatore_create
-from cse.demo.synthetic import codice_fiscale_for, generate_people
+from cse.demo.synthetic import COGNOMI, codice_fiscale_for, generate_people
 
 PASSWORD = "Prova-Sicura-2026!"
 _seq = itertools.count(1)
@@ -126,7 +126,8 @@ class AssistitoFactory(_ViaService):
         persona = factory.Sequence(lambda n: next(iter(generate_people(1, birthplaces=["F284"], seed=90000 + n))))
 
     ente = factory.SubFactory(ComuneEnteFactory)
-    cognome = factory.LazyAttribute(lambda o: o.persona.cognome)
+    # consecutive people get different surnames (a test telling two people apart by name never meets twins)
+    cognome = factory.Sequence(lambda n: COGNOMI[n % len(COGNOMI)])
     nome = factory.LazyAttribute(lambda o: o.persona.nome)
     sesso = factory.LazyAttribute(lambda o: o.persona.sesso)
     data_nascita = factory.LazyAttribute(lambda o: o.persona.data_nascita)

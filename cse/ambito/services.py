@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from cse.cartella.actions.cartella import cartella_grant_access
 from cse.cartella.actions.fasi import intervento_plan
-from cse.cartella.fasi import InterventoPianificato, VoceDiario
-from cse.cartella.glossary import TipoVoceDiario
+from cse.cartella.actions.ritual import case_change, diary_entry, lock_cartella
+from cse.cartella.fasi import InterventoPianificato
 from cse.cartella.models import Cartella
 from cse.core.external import CallContext
 from cse.core.fsm import StateMachine, Transition
@@ -48,43 +48,36 @@ def _require(user, capability: str, ente_id: int, message: str) -> None:
         raise ValidationError(message)
 
 
-def _diary(cartella: Cartella, by, testo: str) -> None:
-    VoceDiario.objects.create(cartella=cartella, tipo=TipoVoceDiario.REGISTRAZIONE, autore=by, testo=testo)
-
-
-def _lock_case(cartella: Cartella) -> Cartella:
-    return Cartella.objects.select_for_update(of=("self",)).select_related("owner_ente").get(pk=cartella.pk)
-
-
 # --- UVM --------------------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def uvm_convene(
     *, cartella: Cartella, data: datetime, by, luogo: str = "", link_video: str = "", ordine_del_giorno: str = ""
 ) -> SessioneUVM:
     """Convene a UVM on a case the ambito owns; the convener is the first member."""
-    locked = _lock_case(cartella)
-    if locked.owner_ente.tipo != TipoEnte.AMBITO:
-        raise ValidationError("La UVM si convoca sulle cartelle in titolarità dell'ambito.")
-    _require(by, Capability.MANAGE_UVM, locked.owner_ente_id, "Solo il coordinatore UVM dell'ambito convoca la UVM.")
-    sessione = SessioneUVM(
-        ambito=locked.owner_ente,
-        cartella=locked,
-        data=data,
-        luogo=luogo.strip(),
-        link_video=link_video.strip(),
-        ordine_del_giorno=ordine_del_giorno.strip(),
-        convocata_da=by,
-    )
-    sessione.full_clean()
-    sessione.save()
-    MembroUVM.objects.create(
-        sessione=sessione, tipo=TipoMembro.OPERATORE_AMBITO, user=by, nome=by.get_full_name() or by.get_username()
-    )
-    when = timezone.localtime(data)
-    _diary(locked, by, f"Convocata la UVM per il {when:%d/%m/%Y alle %H:%M} ({luogo or link_video}).")
-    outbox_append(aggregate=locked, event_type="cartella.uvm_convocata", payload={"data": when.date().isoformat()})
+    with case_change(cartella, by=by, allow_closed=True, bump=False, related=("owner_ente",)) as change:
+        locked = change.cartella
+        if locked.owner_ente.tipo != TipoEnte.AMBITO:
+            raise ValidationError("La UVM si convoca sulle cartelle in titolarità dell'ambito.")
+        only_coordinator = "Solo il coordinatore UVM dell'ambito convoca la UVM."
+        _require(by, Capability.MANAGE_UVM, locked.owner_ente_id, only_coordinator)
+        sessione = SessioneUVM(
+            ambito=locked.owner_ente,
+            cartella=locked,
+            data=data,
+            luogo=luogo.strip(),
+            link_video=link_video.strip(),
+            ordine_del_giorno=ordine_del_giorno.strip(),
+            convocata_da=by,
+        )
+        sessione.full_clean()
+        sessione.save()
+        MembroUVM.objects.create(
+            sessione=sessione, tipo=TipoMembro.OPERATORE_AMBITO, user=by, nome=by.get_full_name() or by.get_username()
+        )
+        when = timezone.localtime(data)
+        change.diary(f"Convocata la UVM per il {when:%d/%m/%Y alle %H:%M} ({luogo or link_video}).")
+        change.event("cartella.uvm_convocata", {"data": when.date().isoformat()})
     return sessione
 
 
@@ -168,7 +161,7 @@ def uvm_member_add(
         )
     elif tipo == TipoMembro.OPERATORE_COMUNE:  # the comune's social worker reads the case as a member of the équipe
         cartella_grant_access(cartella=locked.cartella, user=user, reason="membro dell'équipe UVM")
-    _diary(locked.cartella, by, f"UVM: aggiunto il membro {membro}.")
+    diary_entry(locked.cartella, by, f"UVM: aggiunto il membro {membro}.")
     _broadcast(locked)
     return membro
 
@@ -211,7 +204,7 @@ def uvm_scale_record(*, sessione: SessioneUVM, scala: str, risposte: dict, by) -
     valutazione.risposte, valutazione.punteggio, valutazione.fascia = dict(risposte), punteggio, fascia
     valutazione.compilata_da = by
     valutazione.save()
-    _diary(locked.cartella, by, f"UVM: {definizione.nome} = {punteggio}/{definizione.massimo} ({fascia}).")
+    diary_entry(locked.cartella, by, f"UVM: {definizione.nome} = {punteggio}/{definizione.massimo} ({fascia}).")
     outbox_append(
         aggregate=locked.cartella,
         event_type="cartella.uvm_valutazione",
@@ -246,7 +239,7 @@ def uvm_progetto_save(
         voce.full_clean()
         voce.save()
     totale = progetto.budget_totale
-    _diary(locked.cartella, by, f"UVM: progetto personalizzato definito, budget di progetto {_euro(totale)}.")
+    diary_entry(locked.cartella, by, f"UVM: progetto personalizzato definito, budget di progetto {_euro(totale)}.")
     outbox_append(
         aggregate=locked.cartella,
         event_type="cartella.progetto_personalizzato",
@@ -261,7 +254,7 @@ def uvm_close(*, sessione: SessioneUVM, by) -> SessioneUVM:
     locked = SessioneUVM.objects.select_for_update().select_related("cartella", "ambito").get(pk=sessione.pk)
     SESSIONE.apply(locked, "concludi", by=by, aggregate=locked.cartella)
     locked.save()
-    _diary(locked.cartella, by, "UVM conclusa: verbale chiuso.")
+    diary_entry(locked.cartella, by, "UVM conclusa: verbale chiuso.")
     _broadcast(locked)
     return locked
 
@@ -294,23 +287,23 @@ DOMANDA = StateMachine(
 )
 
 
-@transaction.atomic
 def servizio_waitlist_add(
     *, servizio: ServizioAmbito, cartella: Cartella, priorita: int, motivazione: str, by
 ) -> DomandaServizio:
     _require(by, Capability.MANAGE_PIANO, servizio.ambito_id, "Solo l'Ufficio di Piano gestisce le liste d'attesa.")
-    locked = _lock_case(cartella)
-    if locked.owner_ente_id != servizio.ambito_id:
-        raise ValidationError("Il servizio è dell'ambito: la cartella deve essere in titolarità dell'ambito.")
-    if DomandaServizio.objects.filter(servizio=servizio, cartella=locked, stato=StatoDomanda.IN_ATTESA).exists():
-        raise ValidationError("La persona è già in lista d'attesa per questo servizio.")
-    domanda = DomandaServizio(
-        servizio=servizio, cartella=locked, priorita=priorita, motivazione=motivazione.strip(), inserita_da=by
-    )
-    domanda.full_clean()
-    domanda.save()
-    _diary(locked, by, f"Inserita in lista d'attesa per {servizio} (priorità {domanda.get_priorita_display()}).")
-    outbox_append(aggregate=locked, event_type="cartella.lista_attesa", payload={"codice": servizio.voce.codice})
+    with case_change(cartella, by=by, allow_closed=True, bump=False, related=("owner_ente",)) as change:
+        locked = change.cartella
+        if locked.owner_ente_id != servizio.ambito_id:
+            raise ValidationError("Il servizio è dell'ambito: la cartella deve essere in titolarità dell'ambito.")
+        if DomandaServizio.objects.filter(servizio=servizio, cartella=locked, stato=StatoDomanda.IN_ATTESA).exists():
+            raise ValidationError("La persona è già in lista d'attesa per questo servizio.")
+        domanda = DomandaServizio(
+            servizio=servizio, cartella=locked, priorita=priorita, motivazione=motivazione.strip(), inserita_da=by
+        )
+        domanda.full_clean()
+        domanda.save()
+        change.diary(f"Inserita in lista d'attesa per {servizio} (priorità {domanda.get_priorita_display()}).")
+        change.event("cartella.lista_attesa", {"codice": servizio.voce.codice})
     return domanda
 
 
@@ -370,7 +363,7 @@ def servizio_assign(
     assegnazione.save()
     DOMANDA.apply(domanda, "assegna", by=by)
     domanda.save()
-    _diary(domanda.cartella, by, f"Assegnata al servizio {servizio} ({erogatore}), impegno {_euro(importo)}.")
+    diary_entry(domanda.cartella, by, f"Assegnata al servizio {servizio} ({erogatore}), impegno {_euro(importo)}.")
     return assegnazione
 
 
@@ -397,8 +390,8 @@ def budget_commit(*, intervento: InterventoPianificato, linea: LineaBudget, impo
         raise ValidationError("L'intervento ha già un impegno di spesa.")
     _refuse_over_commitment(linea, importo)
     impegno = Impegno.objects.create(linea=linea, intervento=intervento, importo=importo, impegnato_da=by)
-    cartella = _lock_case(intervento.cartella)
-    _diary(cartella, by, f"Impegnati {_euro(importo)} sulla linea «{linea}».")
+    cartella = lock_cartella(intervento.cartella)  # after the line: the order servizio_assign locks them in
+    diary_entry(cartella, by, f"Impegnati {_euro(importo)} sulla linea «{linea}».")
     outbox_append(
         aggregate=cartella,
         event_type="cartella.impegno_spesa",

@@ -394,38 +394,32 @@ def _reprepare(prestazione_id: int, eservice: EserviceWaas, today: date) -> list
     return prestazione_flussi_prepare(p, eservice=eservice, today=today, live=_live_keys(eservice.ente_id))[0]
 
 
-@transaction.atomic
 def dati_siuss_save(*, prestazione: Prestazione, data: dict, by):
     """The SIUSS data of a prestazione (typed by the operator); the next check lists what is still missing."""
-    from cse.cartella.actions.ritual import diary_entry as _diary
-    from cse.cartella.actions.ritual import lock_for_change
+    from cse.cartella.actions.ritual import case_change
 
     from .models import DatiSiuss
 
-    locked = lock_for_change(prestazione.cartella, None, allow_closed=True)
-    dati_obj = DatiSiuss.objects.filter(prestazione=prestazione).first() or DatiSiuss(prestazione=prestazione)
-    for key, value in data.items():
-        setattr(dati_obj, key, value)
-    dati_obj.full_clean()
-    dati_obj._change_reason = "dati SIUSS"
-    dati_obj.save()
-    _diary(locked, by, f"Aggiornati i dati SIUSS della prestazione {prestazione.voce}.")
-    outbox_append(aggregate=locked, event_type="siuss.dati_aggiornati", payload={"codice": prestazione.voce.codice})
+    with case_change(prestazione.cartella, by=by, allow_closed=True) as change:
+        dati_obj = DatiSiuss.objects.filter(prestazione=prestazione).first() or DatiSiuss(prestazione=prestazione)
+        for key, value in data.items():
+            setattr(dati_obj, key, value)
+        dati_obj.full_clean()
+        change.save(dati_obj, reason="dati SIUSS")
+        change.diary(f"Aggiornati i dati SIUSS della prestazione {prestazione.voce}.")
+        change.event("siuss.dati_aggiornati", {"codice": prestazione.voce.codice})
     return dati_obj
 
 
-@transaction.atomic
 def cartella_scheda_save(*, cartella, form, by):
     """Save the SINA or SINBA record of a case from its (validated) form, with history, diario and outbox event."""
-    from cse.cartella.actions.ritual import diary_entry as _diary
-    from cse.cartella.actions.ritual import lock_for_change
+    from cse.cartella.actions.ritual import case_change
 
-    locked = lock_for_change(cartella, None, allow_closed=True)
-    obj = form.save(commit=False)
-    obj.cartella = locked
-    obj.full_clean()
-    obj.save()
-    label = obj._meta.verbose_name
-    _diary(locked, by, f"Aggiornata la {label}.")
-    outbox_append(aggregate=locked, event_type="siuss.scheda_aggiornata", payload={"tipo": obj._meta.model_name})
+    with case_change(cartella, by=by, allow_closed=True) as change:
+        obj = form.save(commit=False)
+        obj.cartella = change.cartella
+        obj.full_clean()
+        change.save(obj)
+        change.diary(f"Aggiornata la {obj._meta.verbose_name}.")
+        change.event("siuss.scheda_aggiornata", {"tipo": obj._meta.model_name})
     return obj

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.support.factories import CartellaFactory, OperatoreFactory
+from tests.support.places import home_comune, resident
 from tests.support.territory import build_territory
 
 
@@ -28,6 +30,28 @@ def territory(db):
     every route and object use it (the isolation matrix, the authorization crawl, the property crawls of every route):
     any other test builds the few objects its scenario needs with tests/support/factories.py."""
     return build_territory()
+
+
+# The scene most tests start from: the home comune (tests/support/places.py), its social worker, a resident and the
+# resident's case. A module that needs another scene defines its own fixture of the same name.
+@pytest.fixture
+def comune(db):
+    return home_comune()
+
+
+@pytest.fixture
+def worker(comune):
+    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+
+
+@pytest.fixture
+def person(comune):
+    return resident(comune)
+
+
+@pytest.fixture
+def case(person, worker):
+    return CartellaFactory(assistito=person, by=worker)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from cse.cittadino.agenda import Sportello
 from tests.support.factories import make_sportello
-from tests.support.places import foreign_comune, home_comune
+from tests.support.places import foreign_comune
 
 
 @dataclass
@@ -25,11 +25,6 @@ class Agende:
 
         later = timezone.now() + timedelta(hours=3)
         return free_slots(sportello or self.a1).filter(inizio__gte=later).order_by("inizio").first()
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
 
 
 @pytest.fixture

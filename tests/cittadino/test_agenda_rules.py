@@ -23,11 +23,6 @@ from tests.support.places import neighbour_comune
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
 def _on(day: date, sportello: Sportello) -> list[Slot]:
     return [s for s in free_slots(sportello) if timezone.localtime(s.inizio).date() == day]
 

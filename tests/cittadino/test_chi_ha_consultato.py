@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def person(comune):
-    return resident(comune)
-
-
-@pytest.fixture
 def neighbour(db):
     return neighbour_comune()
 

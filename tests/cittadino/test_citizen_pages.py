@@ -12,7 +12,7 @@ from cse.cittadino.agenda import Cittadino, Prenotazione
 from cse.cittadino.glossary import StatoPrenotazione
 from cse.cittadino.services import cittadino_ensure, prenotazione_create
 from tests.support.agenda import booking_kwargs
-from tests.support.factories import CartellaFactory, OperatoreFactory, add_case_content
+from tests.support.factories import OperatoreFactory, add_case_content
 from tests.support.places import neighbour_comune, resident
 from tests.support.portal import portal_for
 
@@ -20,18 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
 def person(comune):
     return resident(comune, cognome="Quaranta", nome="Luca", sesso="M")
-
-
-@pytest.fixture
-def case(person, worker):
-    return CartellaFactory(assistito=person, by=worker)
 
 
 def _form(**overrides):

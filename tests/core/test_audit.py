@@ -8,28 +8,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from cse.core.models import AccessLog
-from tests.support.factories import CartellaFactory, OperatoreFactory
-from tests.support.places import foreign_comune, home_comune, neighbour_comune, resident
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
-
-
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def person(comune):
-    return resident(comune)
-
-
-@pytest.fixture
-def case(person, worker):
-    return CartellaFactory(assistito=person, by=worker)
+from tests.support.factories import OperatoreFactory
+from tests.support.places import foreign_comune, neighbour_comune, resident
 
 
 def test_reading_a_case_and_a_person_writes_access_log_rows_for_that_user(worker, person, case, client):

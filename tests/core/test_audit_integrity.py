@@ -24,24 +24,9 @@ from cse.core.audit_chain import (
 )
 from cse.core.models import AccessLog, AuditAnchor, AuditCheck
 from tests.support.factories import CartellaFactory, OperatoreFactory
-from tests.support.places import home_comune, neighbour_comune, resident
+from tests.support.places import neighbour_comune, resident
 
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="triggers exist on PostgreSQL only")
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
-
-
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def person(comune):
-    return resident(comune)
 
 
 def _read(person, worker, n: int) -> list[AccessLog]:

@@ -12,11 +12,6 @@ from tests.support.places import home_comune
 
 
 @pytest.fixture
-def comune(db):
-    return home_comune()
-
-
-@pytest.fixture
 def operator(db):
     return OperatoreFactory(ente=home_comune(), ruolo="assistente_sociale")
 

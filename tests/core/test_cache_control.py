@@ -14,27 +14,11 @@ from cse.cartella.actions.cartella import cartella_open
 from cse.cittadino.selectors import free_slots
 from cse.cittadino.services import cittadino_ensure, prenotazione_create
 from cse.core.middleware import NoStoreForPersonalDataMiddleware
-from tests.support.factories import OperatoreFactory, make_sportello
-from tests.support.places import home_comune, resident
+from tests.support.factories import make_sportello
 
 pytestmark = pytest.mark.django_db
 
 STATIC_POLICY = "max-age=315360000, public, immutable"
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
-
-
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def person(comune):
-    return resident(comune)
 
 
 def _no_store(response) -> bool:

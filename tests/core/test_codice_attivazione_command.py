@@ -12,16 +12,11 @@ from django.core.management import CommandError, call_command
 from cse.core.models import CodiceAttivazione
 from cse.core.otp_activation import codice_attivazione_redeem
 from tests.support.factories import PASSWORD, OperatoreFactory
-from tests.support.places import home_comune, neighbour_comune
+from tests.support.places import neighbour_comune
 
 pytestmark = pytest.mark.django_db
 
 CODE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b")
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
 
 
 @pytest.fixture

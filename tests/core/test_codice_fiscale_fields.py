@@ -26,18 +26,13 @@ from cse.core.validators import (
 )
 from cse.demo.synthetic import codice_fiscale_for
 from tests.support.factories import PASSWORD, OperatoreFactory
-from tests.support.places import foreign_comune, home_comune
+from tests.support.places import foreign_comune
 
 BAD_CHECK = "RSSMRA80A01F284X"  # right shape, right date and place; only the last character is wrong
 ITALIAN_MESSAGES = {CF_MESSAGE, CF_LENGTH_MESSAGE, PIVA_MESSAGE}
 CF_FIELD_NAME = re.compile(r"^(codice_fiscale(_\w+)?|cf|cf_\w+|\w+_cf)$")
 
 SYNTHETIC_CF = codice_fiscale_for("Ferri", "Sara", "F", date(1985, 5, 20), "F284")
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
 
 
 def _with_check_character(partial: str) -> str:

@@ -10,15 +10,10 @@ from cse.core.models import Incarico, Operatore
 from cse.core.permissions import ente_ids_for
 from cse.demo.synthetic import codice_fiscale_for
 from tests.support.factories import OperatoreFactory
-from tests.support.places import every_role, foreign_comune, home_ambito, home_comune, neighbour_comune, regione
+from tests.support.places import every_role, foreign_comune, home_ambito, neighbour_comune, regione
 from tests.support.portal import portal_for
 
 NEW_CF = codice_fiscale_for("Ferri", "Sara", "F", date(1985, 5, 20), "F284")
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
 
 
 def new_operator(**overrides):

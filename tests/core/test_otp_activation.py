@@ -14,14 +14,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cse.core.models import CodiceAttivazione
 from cse.core.otp_activation import codice_attivazione_issue
 from tests.support.factories import OperatoreFactory
-from tests.support.places import foreign_comune, home_comune
+from tests.support.places import foreign_comune
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
 
 
 @pytest.fixture

@@ -17,16 +17,6 @@ from tests.support.places import (
 )
 
 
-@pytest.fixture
-def comune(db):
-    return home_comune()
-
-
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
 @pytest.mark.django_db
 def test_each_role_holds_exactly_its_capabilities_in_its_own_ente_only(db):
     enti = (home_comune(), neighbour_comune(), foreign_comune(), home_ambito(), foreign_ambito(), regione())

@@ -19,31 +19,11 @@ from django.urls import reverse
 
 from tests.support.ambito_work import pending_transfer
 from tests.support.factories import PASSWORD, CartellaFactory, OperatoreFactory
-from tests.support.places import home_ambito, home_comune, neighbour_comune, regione, resident
+from tests.support.places import home_ambito, neighbour_comune, regione, resident
 from tests.support.submission import TokenClient
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
-
-
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def person(comune):
-    return resident(comune)
-
-
-@pytest.fixture
-def case(person, worker):
-    return CartellaFactory(assistito=person, by=worker)
 
 
 def _login(client, user):

@@ -21,31 +21,11 @@ from cse.core.submission import ALREADY_SENT, FIELD, INVALID_FORM, purge_expired
 from tests.support.ambito_work import uvm_session
 from tests.support.factories import PASSWORD, CartellaFactory, OperatoreFactory
 from tests.support.people import registration_form
-from tests.support.places import case_moved_to_ambito, foreign_comune, home_ambito, home_comune, resident
+from tests.support.places import case_moved_to_ambito, foreign_comune, home_ambito, resident
 from tests.support.race import race_office
 from tests.support.submission import fetch_submission_token
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
-
-
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def person(comune):
-    return resident(comune)
-
-
-@pytest.fixture
-def case(person, worker):
-    return CartellaFactory(assistito=person, by=worker)
 
 
 @pytest.fixture

@@ -15,9 +15,7 @@ from django.urls import reverse
 from cse.cartella.models import Assistito
 from cse.core.submission import FIELD
 from cse.demo.synthetic import codice_fiscale_for
-from tests.support.factories import OperatoreFactory
 from tests.support.people import registration_form
-from tests.support.places import home_comune
 from tests.support.submission import TokenClient, fetch_submission_token
 
 pytestmark = [
@@ -26,16 +24,6 @@ pytestmark = [
 ]
 
 TWINS = 8
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
-
-
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
 
 
 def test_eight_simultaneous_posts_of_one_form_register_one_person(comune, worker):

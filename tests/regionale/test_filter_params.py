@@ -7,12 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.support.factories import OperatoreFactory
-from tests.support.places import home_ambito, home_comune, regione
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
+from tests.support.places import home_ambito, regione
 
 
 @pytest.mark.django_db(databases=["default", "regionale"])

@@ -21,27 +21,11 @@ from tests.support.places import (
     home_comune,
     neighbour_comune,
     regione,
-    resident,
 )
 from tests.support.regionale import prestazione, to_erogazione
 from tests.support.siuss import TODAY, add_isee, dati, eservice_for, with_residence
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
-
-
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def person(comune):
-    return resident(comune)
 
 
 def _local_truth(ente) -> dict:

@@ -12,25 +12,10 @@ from cse.regionale.derivations import derive_siuss_prestazioni, siuss_table
 from cse.regionale.ingest import ingest_event
 from cse.regionale.models import PrestazioneSiuss
 from tests.support.factories import OperatoreFactory
-from tests.support.places import home_ambito, home_comune, regione, resident
+from tests.support.places import home_ambito, regione
 from tests.support.regionale import prestazione, to_erogazione
 
 pytestmark = pytest.mark.django_db(databases=["default", "regionale"])
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
-
-
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def person(comune):
-    return resident(comune)
 
 
 def test_a_small_scenario_gives_the_expected_siuss_rows_and_rebuilds_identically(comune, worker, person):

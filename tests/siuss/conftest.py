@@ -4,29 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.factories import CartellaFactory, OperatoreFactory
-from tests.support.places import home_comune, resident
 from tests.support.siuss import add_isee, eservice_for, take_in_charge, with_residence
-
-
-@pytest.fixture
-def comune(db):
-    return home_comune()
-
-
-@pytest.fixture
-def worker(comune):
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def person(comune):
-    return resident(comune)
-
-
-@pytest.fixture
-def case(person, worker):
-    return CartellaFactory(assistito=person, by=worker)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fault drills on the production topology (issue 8): restarts under load, and backup → restore → verify.
+"""Fault drills on the production topology: restarts under load, and backup → restore → verify.
 
     .venv/bin/python bench/fault_drill.py restart [--write]   # PostgreSQL and Redis restarted while operators write
     .venv/bin/python bench/fault_drill.py backup  [--write]   # pg_dump both databases, restore into fresh ones,

@@ -8,7 +8,7 @@ Events are generated directly in the regional contract (schema-valid, random pse
 in case histories like the local tier produces (access → assessment → project → delivery, prestazioni, notes) spread
 over five years (2022-2026), then ingested through `ingest_batch` in batches (which also folds them into the
 current-state tables), then one year is derived (SIUSS prestazioni + SIOSS LEPS schede).
-Targets (issue 5): ≥ 5,000 events/s ingestion; < 60 s to derive a year over 10M events.
+Targets: ≥ 5,000 events/s ingestion; < 60 s to derive a year over 10M events.
 """
 
 from __future__ import annotations

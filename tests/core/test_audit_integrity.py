@@ -1,5 +1,5 @@
 """The access log is hash-chained and verifiable, the purge keeps ≥ 24 months and the chain through an anchor, and on
-PostgreSQL the database itself refuses to change or delete audit rows (issue 8, "audit integrity")."""
+PostgreSQL the database itself refuses to change or delete audit rows (audit integrity)."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ OBJECT_URLS = {
     "regionale:scheda_finalizza": "scheda_leps",
     "regionale:scheda_riapri": "scheda_leps",
     "regionale:scheda_valore": "scheda_leps",
-    # ambito workspace (issue #4)
+    # ambito workspace
     "locale:trasferimento": "cartella",
     "ambito:uvm_nuova": "cartella",
     "ambito:trasferimento": "trasferimento",
@@ -75,7 +75,7 @@ OBJECT_URLS = {
     "siuss:waas_flussi": "ente_codice",
     "siuss:waas_esiti": "ente_codice",
     "siuss:waas_status": "ente_codice",
-    # front-office agenda (issue 9)
+    # front-office agenda
     "locale:agenda_sportello": "sportello",
     "locale:prenotazione": "prenotazione",
     "locale:prenotazione_assente": "prenotazione",
@@ -100,7 +100,7 @@ OBJECT_URLS = {
     "cittadino:annulla": "prenotazione_codice",
     "cittadino:sposta": "prenotazione_codice",
     "cittadino:conferma": "token",
-    # break-the-glass review (issue 8): only the owning ente's responsabile / administrator
+    # break-the-glass review: only the owning ente's responsabile / administrator
     "accesso_emergenza_revisione": "accesso_emergenza",
     "segnalazione_chiusura": "segnalazione",
 }

@@ -129,6 +129,9 @@ def phase_edit(request, pk: int, record: str):
     )
 
 
+CLOSE_UNCONFIRMED = "La chiusura non è stata confermata: la cartella resta aperta."
+
+
 @login_required
 @require_POST
 def transition(request, pk: int):
@@ -137,6 +140,9 @@ def transition(request, pk: int):
     step = TRANSITIONS.get((cartella.stato, target))
     ensure_capability(request.user, cartella, step.capability if step else CAN_MANAGE)
     version = request.POST.get("version", "")
+    if target == StatoCartella.CHIUSA and request.POST.get("conferma") != "1":
+        messages.error(request, CLOSE_UNCONFIRMED)  # closing is final: the page asks first (cartella_detail.html)
+        return redirect("locale:cartella_detail", pk=cartella.pk)
     try:
         case_actions.cartella_transition(
             cartella=cartella, target=target, by=request.user, version=int(version) if version.isdigit() else None

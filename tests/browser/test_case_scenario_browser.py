@@ -203,7 +203,9 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     page.fill("#id_follow_up", "Contatto telefonico tra tre mesi.")
     submit(page, "Salva")
     expect(prossimo_passo).not_to_contain_text("manca")
-    submit(page, "Chiudi la cartella")
+    page.locator("summary", has_text="Chiudi la cartella").click()  # closing is final: the page asks first
+    expect(page.locator(".callout.warning")).to_contain_text("non si potrà più modificare")
+    submit(page, "Conferma la chiusura")
     expect(page.locator(".alert-success")).to_contain_text("La cartella è chiusa.")
     expect(page.locator(".badge")).to_have_text(f"Chiusa il {today:%d/%m/%Y}")
     expect(prossimo_passo).to_contain_text("La cartella è chiusa.")

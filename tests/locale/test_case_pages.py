@@ -260,3 +260,24 @@ def test_an_unknown_target_phase_is_refused_without_error(case, desk):
         reverse("locale:transizione", kwargs={"pk": case.pk}), {"target": "xyz", "version": "abc"}, follow=True
     )
     assert response.status_code == 200 and "Fase sconosciuta." in response.content.decode()
+
+
+def test_closing_a_case_asks_for_confirmation_first(case, worker, desk):
+    from cse.cartella.glossary import StatoCartella as S
+    from tests.support.casework import fill_for_next, walk_case_to
+
+    ready = walk_case_to(case, S.EROGAZIONE, by=worker)
+    fill_for_next(ready, by=worker)  # the final assessment: the guard of the closing step is satisfied
+    ready.refresh_from_db()
+    detail = desk.get(reverse("locale:cartella_detail", kwargs={"pk": ready.pk})).content.decode()
+    assert "Confermare la chiusura" in detail and "non si potrà più modificare" in detail
+    url = reverse("locale:transizione", kwargs={"pk": ready.pk})
+
+    unconfirmed = desk.post(url, {"target": S.CHIUSA, "version": ready.version}, follow=True)
+
+    ready.refresh_from_db()
+    assert ready.stato == S.EROGAZIONE
+    assert "La chiusura non è stata confermata" in unconfirmed.content.decode()
+    desk.post(url, {"target": S.CHIUSA, "version": ready.version, "conferma": "1"})
+    ready.refresh_from_db()
+    assert ready.stato == S.CHIUSA

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cse.core.forms_util import add_service_errors
+from cse.core.forms_util import add_service_errors, confirmed
 from cse.core.models import AccessLog
 from cse.core.pdf import render_pdf
 from cse.core.permissions import ente_ids_for, operators_with
@@ -140,7 +140,7 @@ def transition(request, pk: int):
     step = TRANSITIONS.get((cartella.stato, target))
     ensure_capability(request.user, cartella, step.capability if step else CAN_MANAGE)
     version = request.POST.get("version", "")
-    if target == StatoCartella.CHIUSA and request.POST.get("conferma") != "1":
+    if target == StatoCartella.CHIUSA and not confirmed(request):
         messages.error(request, CLOSE_UNCONFIRMED)  # closing is final: the page asks first (cartella_detail.html)
         return redirect("locale:cartella_detail", pk=cartella.pk)
     try:

@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from cse.core.exports import csv_response
-from cse.core.forms_util import add_service_errors
+from cse.core.forms_util import add_service_errors, confirmed
 from cse.core.models import Comune
 from cse.core.pdf import render_pdf
 from cse.core.submission import once_per_submission
@@ -204,6 +204,9 @@ def ricevuta_ics(request, codice: str):
 @_receipt_link
 def annulla(request, codice: str):
     prenotazione = get_prenotazione_for_citizen(request, codice)
+    if not confirmed(request):
+        messages.error(request, "L'annullamento non è stato confermato: la prenotazione resta valida.")
+        return redirect("cittadino:ricevuta", codice=codice)
     try:
         prenotazione_cancel(prenotazione=prenotazione)
         messages.success(request, "Prenotazione annullata: l'orario è di nuovo disponibile per altri.")

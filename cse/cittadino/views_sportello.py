@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cse.cartella.actions.cartella import assistito_register_and_open
 from cse.cartella.models import Assistito
+from cse.core.forms_util import confirmed
 from cse.core.params import InvalidParam, bad_request, parse_date_param
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability
@@ -79,6 +80,9 @@ def prenotazione_detail(request, pk: int):
 @require_POST
 def prenotazione_assente(request, pk: int):
     prenotazione = get_prenotazione_for_operator(request.user, pk)
+    if not confirmed(request):
+        messages.error(request, "L'assenza non è stata confermata: la prenotazione resta com'era.")
+        return redirect("locale:prenotazione", pk=pk)
     try:
         prenotazione_no_show(prenotazione=prenotazione, by=request.user)
         messages.success(request, "Assenza registrata.")

@@ -6,6 +6,11 @@ from django.core.exceptions import ValidationError
 CONFIRM_FIELD = "conferma"
 
 
+def confirmed(request) -> bool:
+    """An irreversible POST behind core/_confirm_post.html carries the confirmation; anything else is refused."""
+    return request.POST.get(CONFIRM_FIELD) == "1"
+
+
 class ConfirmationMixin:
     """Irreversible actions ask once more. The first submit comes back, on the same bound form with everything the
     operator typed, with what will happen (`confirmation_needed`, drawn by core/_form.html beside a «Conferma»

@@ -270,7 +270,7 @@ def test_closing_a_case_asks_for_confirmation_first(case, worker, desk):
     fill_for_next(ready, by=worker)  # the final assessment: the guard of the closing step is satisfied
     ready.refresh_from_db()
     detail = desk.get(reverse("locale:cartella_detail", kwargs={"pk": ready.pk})).content.decode()
-    assert "Confermare la chiusura" in detail and "non si potrà più modificare" in detail
+    assert "Conferma la chiusura" in detail and "non si potrà più modificare" in detail
     url = reverse("locale:transizione", kwargs={"pk": ready.pk})
 
     unconfirmed = desk.post(url, {"target": S.CHIUSA, "version": ready.version}, follow=True)

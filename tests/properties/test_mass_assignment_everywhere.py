@@ -698,7 +698,7 @@ def r_prenota(w):
 
 def r_annulla(w):
     cittadino, p = _citizen_booking(w)
-    return Post(cittadino.user, reverse("cittadino:annulla", kwargs={"codice": p.codice}))
+    return Post(cittadino.user, reverse("cittadino:annulla", kwargs={"codice": p.codice}), {"conferma": "1"})
 
 
 def r_sposta(w):
@@ -758,7 +758,8 @@ def r_prenotazione_assente(w):
         stato="confermata",
         confermata_at=start - timedelta(days=1),
     )
-    return Post(_u(w, "A1", "responsabile"), reverse("locale:prenotazione_assente", kwargs={"pk": p.pk}))
+    url = reverse("locale:prenotazione_assente", kwargs={"pk": p.pk})
+    return Post(_u(w, "A1", "responsabile"), url, {"conferma": "1"})
 
 
 def _scheda(modulo: str):

@@ -1,7 +1,7 @@
 import pytest
 
 from tests.support.factories import CartellaFactory, OperatoreFactory
-from tests.support.places import home_comune, resident
+from tests.support.places import home_ambito, home_comune, resident
 from tests.support.territory import build_territory
 
 
@@ -35,8 +35,13 @@ def territory(db):
 # The scene most tests start from: the home comune (tests/support/places.py), its social worker, a resident and the
 # resident's case. A module that needs another scene defines its own fixture of the same name.
 @pytest.fixture
+def ambito(db):
+    return home_ambito()
+
+
+@pytest.fixture
 def comune(db):
-    return home_comune()
+    return home_comune()  # in the home ambito (the `ambito` fixture)
 
 
 @pytest.fixture

@@ -22,8 +22,6 @@ from cse.demo.synthetic import codice_fiscale_for
 from tests.support.ambito import ambito_case
 from tests.support.factories import (
     PASSWORD,
-    AmbitoEnteFactory,
-    CartellaFactory,
     ComuneEnteFactory,
     OperatoreFactory,
     RegioneEnteFactory,
@@ -42,27 +40,6 @@ def _open(client, cf, *, motivo=MOTIVO, password=PASSWORD, follow=False):
 
 def _emergency_grants(user):
     return CartellaUserObjectPermission.objects.filter(user=user, reason="accesso di emergenza")
-
-
-@pytest.fixture
-def ambito(db):
-    return AmbitoEnteFactory()
-
-
-@pytest.fixture
-def comune(ambito):
-    return ComuneEnteFactory(ambito=ambito)
-
-
-@pytest.fixture
-def worker(comune):
-    """The comune's social worker, who manages the case."""
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def case(comune, worker):
-    return CartellaFactory(assistito__ente=comune, by=worker)
 
 
 @pytest.fixture

@@ -22,22 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ambito():
-    return AmbitoEnteFactory()
-
-
-@pytest.fixture
-def comune(ambito):
-    return ComuneEnteFactory(ambito=ambito)
-
-
-@pytest.fixture
-def worker(comune):
-    """The comune's social worker, the case manager."""
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
 def case(comune, worker):
     return CartellaFactory(assistito=AssistitoFactory(ente=comune), by=worker)
 

@@ -22,34 +22,12 @@ from tests.support.ambito import ambito_case
 from tests.support.ambito_work import pending_transfer
 from tests.support.factories import (
     AmbitoEnteFactory,
-    CartellaFactory,
     ComuneEnteFactory,
     OperatoreFactory,
     register_person,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ambito():
-    return AmbitoEnteFactory()
-
-
-@pytest.fixture
-def comune(ambito):
-    return ComuneEnteFactory(ambito=ambito)
-
-
-@pytest.fixture
-def worker(comune):
-    """The comune's social worker, the case manager."""
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def case(comune, worker):
-    return CartellaFactory(assistito__ente=comune, by=worker)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from cse.cartella.glossary import StatoCartella as S
 from cse.cartella.workflow import refusal
 from cse.core.models import OutboxEvent
 from tests.support.ambito import ambito_case
-from tests.support.factories import AmbitoEnteFactory, CartellaFactory, ComuneEnteFactory, OperatoreFactory
+from tests.support.factories import ComuneEnteFactory, OperatoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,27 +23,6 @@ def refused(cartella, target) -> str:
     with pytest.raises(ValidationError) as exc:
         cartella_transition(cartella=cartella, target=target, by=cartella.case_manager)
     return " | ".join(exc.value.messages)
-
-
-@pytest.fixture
-def ambito():
-    return AmbitoEnteFactory()
-
-
-@pytest.fixture
-def comune(ambito):
-    return ComuneEnteFactory(ambito=ambito)
-
-
-@pytest.fixture
-def worker(comune):
-    """The comune's social worker, the case manager."""
-    return OperatoreFactory(ente=comune, ruolo="assistente_sociale")
-
-
-@pytest.fixture
-def case(comune, worker):
-    return CartellaFactory(assistito__ente=comune, by=worker)
 
 
 def test_the_whole_journey_with_guards_at_every_step(worker, case):

@@ -62,7 +62,8 @@ def _sportello(ente: Ente, tipo: str, nome: str, indirizzo: str, rules) -> Sport
 
 
 @transaction.atomic
-def seed_portal(*, enti_comuni: list[Ente], ente_ambito: Ente) -> Cittadino | None:
+def seed_portal(*, enti_comuni: list[Ente], ente_ambito: Ente, citizen: dict[str, str]) -> Cittadino:
+    """`citizen`: codice_fiscale, nome, cognome, email of the person the SPID/CIE simulator logs in."""
     portale_ensure()
     weekday_mornings = [(d, time(9), time(12), 2) for d in range(5)]
     afternoons = [(1, time(15), time(17), 1), (3, time(15), time(17), 1)]
@@ -109,23 +110,4 @@ def seed_portal(*, enti_comuni: list[Ente], ente_ambito: Ente) -> Cittadino | No
             sezione.mostra_prestazioni = True
             sezione.save_revision().publish()
     sezione_ensure(ente=ente_ambito, introduzione="<p>L'Ufficio di Piano dell'ambito.</p>")
-    return _demo_citizen(enti_comuni[0])
-
-
-def _demo_citizen(ente: Ente) -> Cittadino | None:
-    from cse.cartella.models import Assistito
-
-    person = (
-        Assistito.objects.filter(owner_ente=ente, comune_residenza=ente.comune, unito_a__isnull=True)
-        .exclude(codice_fiscale="")
-        .order_by("pk")
-        .first()
-    )
-    if person is None:
-        return None
-    return cittadino_ensure(
-        codice_fiscale=person.codice_fiscale,
-        nome=person.nome,
-        cognome=person.cognome,
-        email="cittadino@example.invalid",
-    )
+    return cittadino_ensure(**citizen)

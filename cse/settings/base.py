@@ -287,9 +287,15 @@ CSE_MAX_REQUEST_BYTES = int(os.environ.get("CSE_MAX_REQUEST_BYTES", str(20 * 102
 # Django's in-memory thresholds never exceed it (above them a form body is refused, a file spools to disk).
 DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, CSE_MAX_REQUEST_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, CSE_MAX_REQUEST_BYTES)
-# Citizen identity: "test" (demo only: choose a synthetic citizen), or the start URL of a SPID/CIE relying-party
-# library whose callback calls cse.cittadino.auth.citizen_login(...), or "" (no login). See docs/cittadino.md.
-CSE_CITIZEN_LOGIN = os.environ.get("CSE_CITIZEN_LOGIN", "test" if CSE_DEMO else "")
+# Citizen identity: "oidc" (CIE id / SPID OpenID Connect; the demo's default, against the SPID/CIE simulator of
+# `manage.py run_simulators`), or the start URL of a SPID/CIE relying-party library whose callback calls
+# cse.cittadino.auth.citizen_login(...), or "" (no login). See docs/cittadino.md. "test" (a page choosing a synthetic
+# citizen) exists for the test suite only: settings/test.py sets it, the environment cannot.
+CSE_CITIZEN_LOGIN = os.environ.get("CSE_CITIZEN_LOGIN", "oidc" if CSE_DEMO else "")
+if CSE_CITIZEN_LOGIN == "test":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("CSE_CITIZEN_LOGIN=test esiste solo per i test (cse.settings.test): usare oidc.")
 # "oidc": CIE id / SPID OIDC through mozilla-django-oidc (authorization code + PKCE, RS256). All by environment;
 # in demo mode the defaults point at the local OIDC simulator (manage.py run_simulators).
 _OIDC_SIM = f"http://{CSE_SIMULATORI_HOST}:{CSE_SIMULATORI_PORTA + 8}" if CSE_DEMO else ""

@@ -19,6 +19,13 @@ from .base import Request, Response, SimApp
 
 DEMO_CLIENT_ID = "cse-demo-portale"
 DEMO_CLIENT_SECRET = "segreto-solo-simulatore"  # noqa: S105 — the simulator's own demo registration
+# The synthetic person the simulator logs in (seed_demo makes her a Molfetta resident with a booking).
+DEMO_CITIZEN = {
+    "https://attributes.eid.gov.it/fiscal_number": "TINIT-PRVGLI85C52F284K",
+    "given_name": "Giulia",
+    "family_name": "Prova",
+    "email": "giulia.prova@example.invalid",
+}
 
 
 def _redirect(url: str) -> Response:
@@ -37,12 +44,7 @@ class OidcSimulator(SimApp):
         self.issuer = ""  # set by start_all once the port is known
         self.client_id = DEMO_CLIENT_ID
         self.client_secret = DEMO_CLIENT_SECRET
-        self.citizen: dict | None = {
-            "https://attributes.eid.gov.it/fiscal_number": "TINIT-PRVGLI85C52F284K",  # synthetic
-            "given_name": "Giulia",
-            "family_name": "Prova",
-            "email": "giulia.prova@example.invalid",
-        }
+        self.citizen: dict | None = dict(DEMO_CITIZEN)
         self.token_scenario = ""
         self.id_token_audience = ""  # tests: an id_token meant for another client
         self.acr = "https://www.spid.gov.it/SpidL2"

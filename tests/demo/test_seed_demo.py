@@ -22,7 +22,7 @@ def test_seed_demo_builds_the_region_and_is_idempotent(capsys):
         Incarico.objects.count(),
         Ente.objects.count(),
     ) == counts
-    assert counts[0] == 120
+    assert counts[0] == 121  # 120 synthetic people and the citizen the SPID/CIE simulator logs in
     assert Ente.objects.filter(tipo=TipoEnte.AMBITO).count() == 2
     assert Ente.objects.filter(tipo=TipoEnte.COMUNE).count() == 8
     for tipo, roles in ROLES_BY_TIPO_ENTE.items():

@@ -2,12 +2,18 @@
 
 manage.py seed_demo               # demo size
 manage.py seed_demo --scale 100000  # benchmark size (bulk inserts, history written in bulk)
+manage.py seed_demo --url http://127.0.0.1:8001/  # the address printed with the logins (dev.py demo passes it)
+
+Besides people and operators: two ambiti, bookings on the next two open days of the front offices, a transfer
+waiting for the ambito, a UVM session in progress, events relayed to the regional tier and derived, and a citizen
+who logs in through the SPID/CIE simulator (interop/simulators/oidc.py).
 """
 
 from __future__ import annotations
 
 import random
 import time
+from datetime import date
 from itertools import islice
 
 from django.core.management.base import BaseCommand
@@ -40,6 +46,25 @@ AMBITI = {
 OPERATOR_COMUNI = {"072029": "molfetta", "072022": "giovinazzo"}
 OPERATOR_AMBITO = ("BA01", "ambito-ba01")
 FOREIGN_BIRTHPLACES = ["Z100", "Z129", "Z330", "Z210", "Z604"]  # Albania, Romania, Marocco, Cina, Colombia
+# What each login is for, printed next to it (paths under the demo's address).
+WHAT_TO_TRY = {
+    ("comune", "segretariato"): "Agenda dello sportello (/locale/agenda/): gli appuntamenti di oggi e del prossimo "
+    "giorno di apertura; registrare un nuovo accesso da un appuntamento",
+    ("comune", "assistente_sociale"): "Cartelle (/operatore/): aprirne una, registrare una prestazione; "
+    "a Giovinazzo una richiesta di trasferimento all'ambito è in attesa",
+    ("comune", "responsabile"): "Trasmissioni SIUSS del comune (dalla home): flussi inviati, esiti, correzioni",
+    (
+        "comune",
+        "amministratore_ente",
+    ): "Operatori dell'ente (dalla home): incarichi, revoche, codici di attivazione TOTP",
+    ("comune", "redattore_portale"): "Pagine del portale del cittadino (/cms/)",
+    ("ambito", "ufficio_di_piano"): "Trasferimenti (/ambito/trasferimenti/): accettare la richiesta in attesa; "
+    "servizi, liste d'attesa e budget",
+    ("ambito", "coordinatore_uvm"): "Sessione UVM in corso (/ambito/uvm/): presenze, scale, verbale, progetto",
+    ("ambito", "assistente_sociale"): "Cartelle dell'ambito (/ambito/cartelle/): il caso trasferito da Molfetta",
+    ("regione", "analista_regionale"): "Cruscotto regionale (/regionale/): prestazioni SIUSS e indicatori LEPS "
+    "dai dati pseudonimizzati",
+}
 
 
 class Command(BaseCommand):
@@ -48,8 +73,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=240, help="numero totale di assistiti sintetici")
         parser.add_argument("--quiet-logins", action="store_true", help="non stampare le credenziali")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="indirizzo del server, per le istruzioni")
 
-    def handle(self, *args, scale: int, quiet_logins: bool, **options):
+    def handle(self, *args, scale: int, quiet_logins: bool, url: str, **options):
         started = time.monotonic()
         if Comune.objects.count() < 7000:
             result = comuni_import(read_istat_csv(BUNDLED_COMUNI_CSV))
@@ -60,24 +86,63 @@ class Command(BaseCommand):
         self._transfer_one_case(enti_comuni, ente_ambito)
         self._regional_data(enti_comuni["072029"])
         citizen = self._portal(enti_comuni, ente_ambito)
+        bookings = self._bookings(enti_comuni, citizen)
         self.stdout.write(
-            f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}), "
-            f"in {time.monotonic() - started:.1f} s"
+            f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}); "
+            f"appuntamenti dimostrativi creati ora: {bookings}; in {time.monotonic() - started:.1f} s"
         )
         if not quiet_logins:
-            self.stdout.write(self.style.SUCCESS(f"\nCredenziali dimostrative (password per tutti: {DEMO_PASSWORD})"))
-            for username, description in logins:
-                self.stdout.write(f"  {username:<34} {description}")
+            self._print_walkthrough(logins, citizen, url.rstrip("/"))
+
+    def _print_walkthrough(self, logins: list[tuple[str, str, str]], citizen, base: str) -> None:
+        """Every login with its role and ente, and what to try with it: a newcomer's five-minute tour."""
+        from django.conf import settings
+
+        totp = (
+            "secondo fattore TOTP richiesto: alla prima entrata l'amministratore dell'ente dà un codice di attivazione"
+            if settings.CSE_REQUIRE_OTP
+            else "nessun secondo fattore (TOTP) in modalità demo"
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"\nCredenziali dimostrative — password per tutti: {DEMO_PASSWORD} ({totp})")
+        )
+        self.stdout.write(f"Accesso operatori: {base}/operatore/\n")
+        for username, description, hint in logins:
+            self.stdout.write(f"  {username:<34} {description}")
+            if hint:
+                self.stdout.write(f"  {'':<34} da provare: {hint.replace('(/', f'({base}/')}")
+        from cse.ambito.models import SessioneUVM
+
+        sessione = SessioneUVM.objects.filter(membri__user__username="asl.geriatra").order_by("-pk").first()
+        if sessione is not None:
             self.stdout.write(
-                "\nSimulatori ANPR/INPS (interop/): in «Nuovo accesso» provare «Recupera da ANPR / INPS» con "
-                "RSSMRA61C12F284I (famiglia e ISEE), LRSGPP38A70F284E (ISEE socio-sanitario), "
-                "SMLFLN70A01F284R (ANPR non disponibile); elenco in docs/interop/README.md"
+                f"  {'asl.geriatra':<34} Geriatra dell'ASL, membro esterno della sessione UVM in corso\n"
+                f"  {'':<34} da provare: {base}/ambito/uvm/{sessione.pk}/ — vede solo la sessione a cui partecipa"
             )
-            if citizen is not None:
-                self.stdout.write(
-                    f"\nPortale del cittadino: http://127.0.0.1:8000/ — accesso di prova come {citizen.nome} "
-                    f"{citizen.cognome} ({citizen.codice_fiscale}); redazione su /cms/, operatori su /operatore/"
-                )
+        self.stdout.write(
+            "\nSimulatori ANPR/INPS (interop/): in «Nuovo accesso» provare «Recupera da ANPR / INPS» con "
+            "RSSMRA61C12F284I (famiglia e ISEE), LRSGPP38A70F284E (ISEE socio-sanitario), "
+            "SMLFLN70A01F284R (ANPR non disponibile); elenco in docs/interop/README.md"
+        )
+        if citizen is not None:
+            self.stdout.write(
+                f"\nPortale del cittadino: {base}/ — «Accedi» porta al simulatore SPID/CIE (manage.py run_simulators),"
+                f" che fa entrare {citizen.nome} {citizen.cognome} ({citizen.codice_fiscale}, residente a Molfetta):"
+                " nell'area personale c'è il suo appuntamento; prenotarne un altro o spostarlo. "
+                f"Redazione del portale su {base}/cms/ (utenti *.redattore_portale)."
+            )
+
+    def _bookings(self, enti_comuni: dict[str, Ente], citizen) -> int:
+        """Appointments on the next two open days of each demo comune's front offices (cse/demo/bookings.py)."""
+        from cse.cittadino.agenda import Sportello
+        from cse.demo.bookings import seed_bookings
+
+        made = 0
+        for n, istat in enumerate(OPERATOR_COMUNI):
+            for sportello in Sportello.objects.filter(ente=enti_comuni[istat]).order_by("pk"):
+                made += len(seed_bookings(sportello=sportello, citizen=citizen if n == 0 else None))
+                citizen = None if made else citizen  # the demo citizen holds one appointment
+        return made
 
     @transaction.atomic
     def _territory(self) -> tuple[dict[str, Ente], Ente]:
@@ -96,7 +161,7 @@ class Command(BaseCommand):
         ente_for_regione(regione)
         return enti_comuni, ambito_enti[OPERATOR_AMBITO[0]]
 
-    def _operators(self, enti_comuni: dict[str, Ente], ente_ambito: Ente) -> list[tuple[str, str]]:
+    def _operators(self, enti_comuni: dict[str, Ente], ente_ambito: Ente) -> list[tuple[str, str, str]]:
         plan: list[tuple[str, Ente, str]] = []
         for istat, slug in OPERATOR_COMUNI.items():
             plan += [(f"{slug}.{ruolo}", enti_comuni[istat], ruolo) for ruolo in ROLES_BY_TIPO_ENTE["comune"]]
@@ -121,7 +186,8 @@ class Command(BaseCommand):
                 )
             else:
                 incarico_assign(operatore=operatore, ente=ente, ruolo=ruolo)
-            logins.append((username, f"{Ruolo(ruolo).label} — {ente.nome}"))
+            hint = WHAT_TO_TRY.get((ente.tipo, ruolo)) or WHAT_TO_TRY.get(("*", ruolo), "")
+            logins.append((username, f"{Ruolo(ruolo).label} — {ente.nome}", hint))
         return logins
 
     def _people(self, enti_comuni: dict[str, Ente], scale: int) -> int:
@@ -212,10 +278,36 @@ class Command(BaseCommand):
             self.stdout.write(f"Prestazioni dimostrative erogate e inviate alla Regione: {delivered}")
 
     def _portal(self, enti_comuni: dict[str, Ente], ente_ambito: Ente):
-        """Citizen portal: pages, front-office agendas of the demo comuni, a demo citizen (cse/cittadino/demo.py)."""
+        """Citizen portal: pages, front-office agendas of the demo comuni, and the citizen the SPID/CIE simulator
+        logs in, registered as a resident of the first demo comune (cse/cittadino/demo.py)."""
         from cse.cittadino.demo import seed_portal
 
-        return seed_portal(enti_comuni=[enti_comuni[i] for i in OPERATOR_COMUNI], ente_ambito=ente_ambito)
+        home = enti_comuni[next(iter(OPERATOR_COMUNI))]
+        identity = self._simulator_citizen(home)
+        return seed_portal(
+            enti_comuni=[enti_comuni[i] for i in OPERATOR_COMUNI], ente_ambito=ente_ambito, citizen=identity
+        )
+
+    def _simulator_citizen(self, home: Ente) -> dict[str, str]:
+        """The SPID/CIE simulator's person, known to the comune's register (so the portal knows where she lives)."""
+        from interop.simulators.oidc import DEMO_CITIZEN
+
+        cf = DEMO_CITIZEN["https://attributes.eid.gov.it/fiscal_number"].removeprefix("TINIT-")
+        nome, cognome = DEMO_CITIZEN["given_name"], DEMO_CITIZEN["family_name"]
+        if not Assistito.objects.filter(owner_ente=home, codice_fiscale=cf).exists():
+            person = Assistito(
+                owner_ente=home,
+                codice_fiscale=cf,
+                cognome=cognome,
+                nome=nome,
+                sesso="F",
+                data_nascita=date(1985, 3, 12),
+                luogo_nascita=home.comune.codice_catastale,
+                comune_residenza=home.comune,
+            )
+            person.fill_search_keys()
+            person.save()
+        return {"codice_fiscale": cf, "nome": nome, "cognome": cognome, "email": DEMO_CITIZEN["email"]}
 
     def _transfer_one_case(self, enti_comuni: dict[str, Ente], ente_ambito: Ente) -> None:
         """Through the transfer workflow: Molfetta asks, the Ufficio di Piano accepts; Giovinazzo's request waits."""
@@ -311,7 +403,7 @@ class Command(BaseCommand):
         sessione = services.uvm_convene(
             cartella=cartella,
             by=coordinatore,
-            data=timezone.now() + timedelta(days=2),
+            data=timezone.now(),  # in progress: the coordinator can take attendance and record scales right away
             luogo="Sede dell'Ufficio di Piano, Molfetta",
             ordine_del_giorno="Valutazione multidimensionale e progetto personalizzato",
         )

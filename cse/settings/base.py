@@ -117,6 +117,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files: hashed names, far-future caching, gzip/brotli copies (served by the app servers in every mode).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "cse.core.middleware.SecurityHeadersMiddleware",
     "cse.core.middleware.NoStoreForPersonalDataMiddleware",  # outside the session and auth layers: sees every reply
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -220,6 +222,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Hashed names and pre-compressed copies made by `collectstatic` (dev.py demo and scripts/production.py run it);
+# WhiteNoise serves them with a one-year immutable Cache-Control. Tests use the plain storage (settings/test.py).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "cse.core.staticfiles.StaticFilesStorage"},
+}
 # Uploaded documents (stored under their SHA-256): a persistent, backed-up volume in production.
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 

@@ -35,14 +35,7 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "cse.core.staticfiles.StaticFilesStorage"},
-}
-# The app servers serve the hashed static files themselves (far-future caching): no separate web server to keep in
-# step with releases. Right after SecurityMiddleware, as WhiteNoise asks.
-_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1  # noqa: F405
-MIDDLEWARE.insert(_after_security, "whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405
+# Static files (hashed, compressed, served by WhiteNoise on the app servers): STORAGES and MIDDLEWARE in base.py.
 
 if CSE_CITIZEN_LOGIN == "test":  # noqa: F405
     from django.core.exceptions import ImproperlyConfigured

@@ -16,6 +16,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No collectstatic before the tests: WhiteNoise serves the source files through the finders.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 
 # interop/: keys made at runtime per test process (never in the repo); short timeouts so failure tests are quick.
 import tempfile  # noqa: E402

@@ -152,7 +152,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cse.core.context_processors.operator_context",
-            ]
+            ],
+            # |data, |data_ora, |giorno, |giorno_ora, |mese: the product's date formats, in every template
+            "builtins": ["cse.core.templatetags.date_it"],
         },
     }
 ]
@@ -218,6 +220,7 @@ LANGUAGES = [("it", "Italiano")]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["cse.core.formats"]  # dates as dd/mm/yyyy (Django's Italian default writes the month out)
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

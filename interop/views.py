@@ -7,12 +7,12 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
 from cse.core.exports import csv_response
 from cse.core.models import Ente
+from cse.core.paging import paginate
 from cse.core.permissions import ente_or_404
 from cse.core.reauth import require_recent_auth
 from cse.core.roles import Capability
@@ -76,7 +76,7 @@ def _systems(ente: Ente) -> list[dict]:
 def ente_sistemi(request, pk: int):
     ente = ente_or_404(request.user, pk, Capability.VIEW_AUDIT)
     calls, filtri, invalid = _calls(request, ente)
-    page = Paginator(calls, 50).get_page(request.GET.get("page"))
+    page = paginate(request, calls, per_page=50)
     query = "&".join(f"{k}={v}" for k, v in filtri.items() if v)
     context = {
         "ente": ente,

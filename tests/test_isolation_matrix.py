@@ -88,6 +88,38 @@ def test_lists_searches_and_counts_never_include_foreign_people(territory, clien
             assert (f"{surname}" in found.split("<tbody>")[1]) == can_see, (ente_key, ruolo, surname)
 
 
+# The other long lists with a search box (case worklists, the ambito's cases, transfer requests and UVM sessions):
+# the query parameters (term, state, page) only ever narrow what the role already sees.
+SEARCHED_LISTS = ("locale:lavoro", "ambito:cartelle_list", "ambito:trasferimenti", "ambito:uvm_list")
+
+
+def _list_body(response) -> str:
+    html = response.content.decode()
+    return html.split('id="liste"')[1] if 'id="liste"' in html else html.split("<tbody>")[1]
+
+
+@pytest.mark.django_db
+def test_searched_lists_never_find_nor_count_foreign_people(territory, client):
+    searches = [{}, {"stato": "accesso"}, {"page": "2", "pagina_accessi_aperti": "2"}]
+    for (ente_key, ruolo), user in territory.all_users():
+        client.force_login(user)
+        for comune, surname in SURNAMES.items():
+            # ambito A holds A1's second case and has A2's pending transfer request on its desk
+            if comune == ente_key or (ente_key == "AMB_A" and comune in {"A1", "A2"}):
+                continue  # foreign only: what an own person shows depends on the role and is tested per tier
+            cf = territory.assistiti[comune].codice_fiscale
+            numero = territory.cartelle[comune].numero
+            for name in SEARCHED_LISTS:
+                for term in (surname, cf, numero):
+                    for extra in searches:
+                        response = client.get(reverse(name), {"q": term, **extra})
+                        if response.status_code != 200:
+                            continue  # the role has no such list (404 like any page it may not open)
+                        body = _list_body(response)
+                        assert surname not in body, (ente_key, ruolo, name, term, extra)
+                        assert reverse("locale:cartella_detail", args=[territory.cartelle[comune].pk]) not in body
+
+
 @pytest.mark.django_db
 def test_ambito_list_shows_only_the_ambito_own_cases(territory, client):
     client.force_login(territory.user("AMB_B", "ufficio_di_piano"))

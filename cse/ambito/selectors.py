@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 
+from cse.cartella.glossary import StatoTrasferimento
 from cse.cartella.models import Cartella, RichiestaTrasferimento
-from cse.cartella.selectors import _get_and_log
+from cse.cartella.selectors import _get_and_log, search_cases
 from cse.core.models import AccessLog
 from cse.core.permissions import ente_ids_for
-from cse.core.roles import Capability
+from cse.core.roles import Capability, TipoEnte
 
 from .models import DomandaServizio, LineaBudget, MembroUVM, ServizioAmbito, SessioneUVM
 
@@ -34,6 +35,37 @@ def richieste_visible_to(user) -> QuerySet[RichiestaTrasferimento]:
     return RichiestaTrasferimento.objects.filter(
         Q(ambito_id__in=enti) | Q(comune_id__in=enti, cartella__in=cases)
     ).select_related("cartella__assistito", "comune", "ambito", "richiesto_da")
+
+
+def richieste_to_ambito(user, *, query: str = "", stato: str = "") -> QuerySet[RichiestaTrasferimento]:
+    """The requests addressed to the user's ambito (the ambito's list), pending first, narrowed to a search term
+    (case number, codice fiscale or name) and a state."""
+    qs = richieste_visible_to(user).filter(ambito_id__in=ente_ids_for(user, Capability.VIEW_PERSONE))
+    if stato:
+        qs = qs.filter(stato=stato)
+    priority = Case(
+        When(stato=StatoTrasferimento.RICHIESTO, then=Value(0)),
+        When(stato=StatoTrasferimento.ACCETTATO, then=Value(1)),
+        default=Value(2),
+    )
+    return search_cases(qs, query, case="cartella__").order_by(priority, "-richiesto_il", "-id")
+
+
+def cartelle_of_ambito(user, *, query: str = "", stato: str = "") -> QuerySet[Cartella]:
+    """The visible cases owned by an ambito, narrowed to a search term and a phase."""
+    qs = Cartella.objects.visible_to(user).filter(owner_ente__tipo=TipoEnte.AMBITO)
+    if stato:
+        qs = qs.filter(stato=stato)
+    return search_cases(qs.select_related("assistito", "owner_ente"), query)
+
+
+def sessioni_of(user, *, query: str = "", stato: str = "") -> QuerySet[SessioneUVM]:
+    """The UVM sessions the user may see (the ambito's, or as a member with unexpired access), narrowed to a
+    search term (case number, codice fiscale or name of the person) and a state."""
+    qs = SessioneUVM.objects.visible_to(user).select_related("cartella__assistito", "ambito")
+    if stato:
+        qs = qs.filter(stato=stato)
+    return search_cases(qs, query, case="cartella__")
 
 
 def get_richiesta_for(request: HttpRequest, pk: int, *, finalita: str = "") -> RichiestaTrasferimento:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,11 +19,12 @@ from django.views.decorators.http import require_POST
 from cse.cartella import trasferimento
 from cse.cartella.actions.trasferimento import trasferimento_accept, trasferimento_hand_back, trasferimento_reject
 from cse.cartella.forms import MotivoForm
-from cse.cartella.glossary import StatoTrasferimento
+from cse.cartella.glossary import StatoCartella, StatoTrasferimento
 from cse.cartella.models import Cartella
 from cse.cartella.selectors import get_cartella_for
 from cse.core.forms_util import add_service_errors
 from cse.core.models import AccessLog
+from cse.core.paging import paginate
 from cse.core.params import int_param_or_default
 from cse.core.pdf import render_pdf
 from cse.core.permissions import ente_ids_for, has_capability
@@ -33,21 +33,23 @@ from cse.core.roles import Capability, TipoEnte
 from cse.core.submission import once_per_submission
 
 from . import forms, selectors, services
-from .glossary import StatoDomanda
-from .models import SessioneUVM
+from .glossary import StatoDomanda, StatoSessione
 from .realtime import board_context
 from .scale import scala as get_scala
 
 
+def _search(request, choices) -> tuple[str, str]:
+    """The search term and the state filter of a list (an unknown state is no filter)."""
+    stato = request.GET.get("stato", "")
+    return request.GET.get("q", "").strip(), stato if stato in dict(choices) else ""
+
+
 @login_required
 def cartelle_list(request):
-    qs = (
-        Cartella.objects.visible_to(request.user)
-        .filter(owner_ente__tipo=TipoEnte.AMBITO)
-        .select_related("assistito", "owner_ente")
-    )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "ambito/cartelle_list.html", {"page": page})
+    query, stato = _search(request, StatoCartella.choices)
+    qs = selectors.cartelle_of_ambito(request.user, query=query, stato=stato)
+    context = {"page": paginate(request, qs), "q": query, "stato": stato, "stati": StatoCartella.choices}
+    return render(request, "ambito/cartelle_list.html", context)
 
 
 @login_required
@@ -76,16 +78,11 @@ def cartella_detail(request, pk: int):
 
 @login_required
 def trasferimenti_list(request):
-    qs = selectors.richieste_visible_to(request.user).filter(ambito_id__in=ente_ids_for(request.user, "view_persone"))
-    return render(
-        request,
-        "ambito/trasferimenti_list.html",
-        {
-            "in_attesa": qs.filter(stato=StatoTrasferimento.RICHIESTO),
-            "in_carico": qs.filter(stato=StatoTrasferimento.ACCETTATO),
-            "concluse": qs.exclude(stato__in=[StatoTrasferimento.RICHIESTO, StatoTrasferimento.ACCETTATO])[:50],
-        },
-    )
+    """The requests addressed to the user's ambito: pending first, then those in charge, then the concluded."""
+    query, stato = _search(request, StatoTrasferimento.choices)
+    qs = selectors.richieste_to_ambito(request.user, query=query, stato=stato)
+    context = {"page": paginate(request, qs), "q": query, "stato": stato, "stati": StatoTrasferimento.choices}
+    return render(request, "ambito/trasferimenti_list.html", context)
 
 
 @login_required
@@ -136,8 +133,10 @@ def trasferimento_detail(request, pk: int):
 @login_required
 def uvm_list(request):
     """The sessions the user may see: the ambito's, or those where the user is a member with unexpired access."""
-    sessioni = SessioneUVM.objects.visible_to(request.user).select_related("cartella__assistito", "ambito")
-    return render(request, "ambito/uvm_list.html", {"sessioni": sessioni[:100]})
+    query, stato = _search(request, StatoSessione.choices)
+    qs = selectors.sessioni_of(request.user, query=query, stato=stato)
+    context = {"page": paginate(request, qs), "q": query, "stato": stato, "stati": StatoSessione.choices}
+    return render(request, "ambito/uvm_list.html", context)
 
 
 @login_required

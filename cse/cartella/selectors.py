@@ -103,22 +103,48 @@ def assistiti_search(user, query: str = "") -> QuerySet[Assistito]:
     query = query.strip()
     if not query:
         return qs
-    numero = re.fullmatch(r"(\d{4})/(\d{1,6})", query)
-    if numero:  # a case number, as printed on the cartella: the people of the visible cases with that number
-        wanted = f"{numero.group(1)}/{int(numero.group(2)):06d}"
+    wanted = case_number(query)
+    if wanted:  # a case number, as printed on the cartella: the people of the visible cases with that number
         return qs.filter(pk__in=Cartella.objects.visible_to(user).filter(numero=wanted).values("assistito_id"))
     cf = normalise_cf(query)
     if len(cf) == 16 and cf.isalnum():
         return qs.filter(codice_fiscale=cf).order_by()  # no sort: let the planner take the CF index
+    return qs.filter(person_match(query))
+
+
+def case_number(query: str) -> str | None:
+    """A case number as printed on the cartella ("2026/15") in its stored form ("2026/000015"), else None."""
+    numero = re.fullmatch(r"(\d{4})/(\d{1,6})", query.strip())
+    return f"{numero.group(1)}/{int(numero.group(2)):06d}" if numero else None
+
+
+def person_match(query: str, *, path: str = "") -> Q:
+    """The people a search term names, as a filter on `path` (the lookup to the Assistito, e.g. "assistito__"):
+    the codice fiscale, or the start of surname and/or first name. A term with no usable letters matches nobody."""
+    cf = normalise_cf(query)
+    if len(cf) == 16 and cf.isalnum():
+        return Q(**{f"{path}codice_fiscale": cf})
     keys = [key for key in (search_key(term) for term in query.split()) if key]
     if not keys:
-        return qs.none()
+        return Q(pk__in=[])
     if len(keys) == 1:  # one word: surname or first name
-        return qs.filter(_prefix("cognome_ricerca", keys[0]) | _prefix("nome_ricerca", keys[0]))
+        return _prefix(f"{path}cognome_ricerca", keys[0]) | _prefix(f"{path}nome_ricerca", keys[0])
     # several words: the first is (the start of) the surname, the rest the first name — or the other way round
-    surname_first = _prefix("cognome_ricerca", keys[0]) & _prefix("nome_ricerca", keys[1])
-    name_first = _prefix("nome_ricerca", keys[0]) & _prefix("cognome_ricerca", keys[1])
-    return qs.filter(surname_first | name_first)
+    surname_first = _prefix(f"{path}cognome_ricerca", keys[0]) & _prefix(f"{path}nome_ricerca", keys[1])
+    name_first = _prefix(f"{path}nome_ricerca", keys[0]) & _prefix(f"{path}cognome_ricerca", keys[1])
+    return surname_first | name_first
+
+
+def search_cases(qs: QuerySet, query: str, *, case: str = "") -> QuerySet:
+    """Narrow an already permission-filtered queryset of cases (or of rows of a case: `case` is the lookup to the
+    Cartella, e.g. "cartella__") to a search term: case number, codice fiscale or name of the person."""
+    query = query.strip()
+    if not query:
+        return qs
+    numero = case_number(query)
+    if numero:
+        return qs.filter(**{f"{case}numero": numero})
+    return qs.filter(person_match(query, path=f"{case}assistito__"))
 
 
 def _prefix(field: str, key: str) -> Q:
@@ -196,8 +222,8 @@ def get_documento_for(request: HttpRequest, pk: int, *, capability=Capability.VI
     return _get_and_log(request, qs, pk, finalita=DOCUMENTI_FINALITA, **_CASE_ITEM_READ)
 
 
-def worklists(user, *, today=None) -> dict[str, QuerySet[Cartella]]:
-    """The role's worklists, all inside what the user may see."""
+def worklists(user, *, today=None, query: str = "") -> dict[str, QuerySet[Cartella]]:
+    """The role's worklists, all inside what the user may see, narrowed to a search term (search_cases)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -206,7 +232,7 @@ def worklists(user, *, today=None) -> dict[str, QuerySet[Cartella]]:
 
     today = today or timezone.localdate()
     soon = today + timedelta(days=30)
-    base = Cartella.objects.visible_to(user).select_related("assistito", "owner_ente")
+    base = search_cases(Cartella.objects.visible_to(user).select_related("assistito", "owner_ente"), query)
     return {
         "mie": base.filter(case_manager=user).exclude(stato=S.CHIUSA),
         "accessi_aperti": base.filter(stato=S.ACCESSO),
@@ -220,7 +246,7 @@ def worklists(user, *, today=None) -> dict[str, QuerySet[Cartella]]:
     }
 
 
-def transmission_worklist(user) -> list[dict]:
+def transmission_worklist(user, query: str = "") -> list[dict]:
     """Per visible case, the problems the transmission to the national system reports (the page "Lavoro").
 
     A port: the transmission tier owns its models, so the composition root names its reader in
@@ -229,7 +255,11 @@ def transmission_worklist(user) -> list[dict]:
     from django.conf import settings
     from django.utils.module_loading import import_string
 
-    return import_string(settings.CSE_TRANSMISSION_WORKLIST)(user)
+    rows = import_string(settings.CSE_TRANSMISSION_WORKLIST)(user)
+    if query.strip():  # the same search as the other worklists, inside the same visible cases
+        wanted = set(search_cases(Cartella.objects.visible_to(user), query).values_list("pk", flat=True))
+        rows = [row for row in rows if row["cartella"].pk in wanted]
+    return rows
 
 
 def possible_duplicates(*, ente: Ente, cognome: str, nome: str, data_nascita: date, exclude_pk: int | None = None):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cse.core.forms_util import add_service_errors, confirmed
 from cse.core.models import AccessLog
+from cse.core.paging import paginate
 from cse.core.pdf import render_pdf
 from cse.core.permissions import ente_ids_for, operators_with
 from cse.core.reauth import require_recent_auth
@@ -392,12 +393,14 @@ def cartella_pdf(request, pk: int, kind: str):
 
 @login_required
 def lavoro(request):
-    lists = worklists(request.user)
-    return render(
-        request,
-        "locale/lavoro.html",
-        {"lists": {k: v[:50] for k, v in lists.items()}, "siuss": transmission_worklist(request.user)},
-    )
+    """The worklists, each paged on its own (pagina_<list>), all narrowed by the same search term."""
+    query = request.GET.get("q", "").strip()
+    lists = {
+        key: paginate(request, cases, param=f"pagina_{key}")
+        for key, cases in worklists(request.user, query=query).items()
+    }
+    siuss = paginate(request, transmission_worklist(request.user, query), param="pagina_siuss")
+    return render(request, "locale/lavoro.html", {"lists": lists, "siuss": siuss, "q": query})
 
 
 @login_required

@@ -5,12 +5,12 @@ cse.cartella.urls."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
 from cse.core.exports import csv_response
 from cse.core.models import AccessLog, AuditCheck, Ente
+from cse.core.paging import paginate
 from cse.core.params import int_param_or_default
 from cse.core.permissions import ente_or_404
 from cse.core.reauth import require_recent_auth
@@ -34,7 +34,7 @@ def ente_accessi(request, pk: int):
     """Who read which record of this ente, when and why; filterable by person (for a citizen's request)."""
     ente = ente_or_404(request.user, pk, Capability.VIEW_AUDIT)
     logs, assistito_id = _ente_logs(request, ente)
-    page = Paginator(logs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, logs, per_page=50)
     names = dict(
         (a.pk, f"{a.cognome} {a.nome}")
         for a in Assistito.objects.filter(pk__in=[log.assistito_id for log in page]).only("cognome", "nome")

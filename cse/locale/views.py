@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,6 +20,7 @@ from cse.cartella.recupero import (
 from cse.cartella.selectors import CAN_WRITE_ACCESS, assistiti_search, get_assistito_for, possible_duplicates
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Ente
+from cse.core.paging import paginate
 from cse.core.permissions import ente_ids_for, has_capability
 from cse.core.roles import Capability, TipoEnte
 from cse.core.submission import once_per_submission
@@ -33,7 +33,7 @@ from .relmap import relations_map
 @login_required
 def assistiti_list(request):
     query = request.GET.get("q", "")
-    page = Paginator(assistiti_search(request.user, query), 25).get_page(request.GET.get("page"))
+    page = paginate(request, assistiti_search(request.user, query))
     can_register = has_capability(request.user, Capability.REGISTER_PERSONE)
     return render(request, "locale/assistiti_list.html", {"page": page, "q": query, "can_register": can_register})
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from cse.cartella.fasi import Prestazione
 from cse.cartella.models import Cartella
+from cse.cartella.selectors import case_number
 from cse.core.models import Ente
 from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability
@@ -32,11 +33,18 @@ def transmission_counts(ente: Ente) -> dict[str, int]:
     }
 
 
-def transmission_rows(ente: Ente, *, stato: str = "") -> QuerySet[Flusso]:
-    """Flows of the ente without names: case number, code, flow id, state, esito."""
+def transmission_rows(ente: Ente, *, stato: str = "", query: str = "") -> QuerySet[Flusso]:
+    """Flows of the ente without names: case number, code, flow id, state, esito. The search term is a case number
+    (2026/15), a flow id or a nomenclatore code — never a person's name, which this page does not show."""
     qs = Flusso.objects.filter(ente=ente).select_related("cartella", "prestazione__voce").defer("xml")
     if stato:
         qs = qs.filter(stato=stato)
+    query = query.strip()
+    if query:
+        numero = case_number(query)
+        qs = qs.filter(
+            Q(cartella__numero=numero) if numero else Q(id_flusso=query) | Q(prestazione__voce__codice__iexact=query)
+        )
     return qs.order_by("-creato_il", "-id")
 
 

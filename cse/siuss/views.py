@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -17,6 +16,7 @@ from cse.cartella.selectors import get_cartella_for, get_child_for
 from cse.core.exports import csv_response
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Ente
+from cse.core.paging import paginate
 from cse.core.reauth import require_recent_auth
 from cse.core.roles import Capability
 
@@ -32,12 +32,10 @@ def dashboard(request, pk: int):
     ente = get_ente_for_transmission(request.user, pk)
     stato = request.GET.get("stato", "")
     stato = stato if stato in StatoFlusso.values else ""
-    page = Paginator(transmission_rows(ente, stato=stato), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "siuss/dashboard.html",
-        {"ente": ente, "counts": transmission_counts(ente), "page": page, "stato": stato, "stati": StatoFlusso.choices},
-    )
+    query = request.GET.get("q", "").strip()
+    page = paginate(request, transmission_rows(ente, stato=stato, query=query))
+    context = {"ente": ente, "counts": transmission_counts(ente), "page": page, "stato": stato, "q": query}
+    return render(request, "siuss/dashboard.html", {**context, "stati": StatoFlusso.choices})
 
 
 @login_required
@@ -60,7 +58,8 @@ def dashboard_csv(request, pk: int):
             "creato_il",
         ]
     )
-    for f in transmission_rows(ente, stato=request.GET.get("stato", "")).iterator(chunk_size=2000):
+    rows = transmission_rows(ente, stato=request.GET.get("stato", ""), query=request.GET.get("q", ""))
+    for f in rows.iterator(chunk_size=2000):
         writer.writerow(
             [
                 f.id_flusso,

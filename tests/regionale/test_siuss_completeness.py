@@ -77,7 +77,7 @@ def test_the_region_sees_erogated_transmitted_and_acquired_per_ente_as_the_ente_
     assert derive_siuss_prestazioni(2026) == 5
     client.force_login(analyst)
     page = client.get(reverse("regionale:completezza"), {"anno": 2026}).content.decode()
-    row_start = f'<tr data-ente="{ente.codice}"><th scope="row">{ente.codice}</th>'
+    row_start = f'<tr data-ente="{ente.codice}"><th scope="row">{ente.nome}</th>'
     assert f"{row_start}<td>5</td><td>n.d.</td><td>n.d.</td>" in page
     csv = client.get(reverse("regionale:completezza"), {"anno": 2026, "formato": "csv"}).content.decode()
     assert csv.splitlines()[1] == f"{ente.codice};5;n.d.;n.d.;n.d.;n.d.;0;n.d."

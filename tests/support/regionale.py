@@ -72,3 +72,20 @@ def prestazione(case, worker, codice, inizio, importo, carattere=1, *, modulo_le
             "data_fine": fine,
         },
     )
+
+
+def deliver(comune, area, prestazioni, sesso="M"):
+    """One case of a resident of `comune` in `area` with the given (code, month) prestazioni, relayed and derived."""
+    from cse.cartella.relay import relay_outbox
+    from cse.regionale.derivations import derive_siuss_prestazioni
+    from cse.regionale.ingest import ingest_event
+    from tests.support.factories import CartellaFactory, OperatoreFactory
+    from tests.support.places import resident
+
+    worker = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+    person = resident(comune, sesso=sesso)
+    case = to_erogazione(CartellaFactory(assistito=person, by=worker), worker, area=area)
+    for codice, month in prestazioni:
+        prestazione(case, worker, codice, date(2026, month, 1), "10.00", modulo_leps="A1")
+    relay_outbox(sender=ingest_event)
+    derive_siuss_prestazioni(2026)

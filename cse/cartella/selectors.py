@@ -146,6 +146,13 @@ def ensure_capability(user, cartella: Cartella, capability) -> None:
         raise Http404("Cartella non trovata")
 
 
+def capabilities_on(user, cartella: Cartella, capabilities) -> dict:
+    """Which of `capabilities` the user holds on this case (one query each): a case page offers only the actions the
+    server would accept — the same check as ensure_capability, so a case handed to the ambito shows its comune no
+    write action it would be refused."""
+    return {cap: Cartella.objects.visible_to(user, cap).filter(pk=cartella.pk).exists() for cap in set(capabilities)}
+
+
 def get_child_for(request: HttpRequest, model, pk: int, *, capability=Capability.VIEW_PERSONE, finalita: str = ""):
     """A record inside a case (prestazione, diary entry, document): reachable only through a visible case."""
     visible = Cartella.objects.visible_to(request.user, capability).values("pk")

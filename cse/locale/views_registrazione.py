@@ -28,6 +28,11 @@ def registering_enti(user) -> QuerySet[Ente]:
     return Ente.objects.filter(pk__in=ente_ids_for(user, Capability.REGISTER_PERSONE), tipo=TipoEnte.COMUNE)
 
 
+def _typed(value: str | None, limit: int) -> str | None:
+    """A parameter as typed, cut to `limit` and without NUL bytes (PostgreSQL refuses them in a query)."""
+    return None if value is None else value.replace("\x00", "")[:limit]
+
+
 def _not_found(request) -> HttpResponse:
     return render(request, "core/forbidden.html", status=404)
 
@@ -47,9 +52,11 @@ def luoghi_suggeriti(request):
     place can be either), ISTAT for the residence."""
     if not registering_enti(request.user).exists():
         return _not_found(request)
-    nascita = request.GET.get("luogo_nascita")
-    residenza = request.GET.get("comune_residenza") or request.GET.get("comune_residenza_istat") or ""
-    typed = (nascita if nascita is not None else residenza).strip()[:60]
+    nascita = _typed(request.GET.get("luogo_nascita"), 60)
+    residenza = (
+        _typed(request.GET.get("comune_residenza"), 60) or _typed(request.GET.get("comune_residenza_istat"), 60) or ""
+    )
+    typed = (nascita if nascita is not None else residenza).strip()
     options: list[tuple[str, str]] = []
     if len(typed) >= MIN_CHARS and not typed[:1].isdigit():
         if nascita is not None:
@@ -70,7 +77,7 @@ def dal_codice_fiscale(request):
     operator has not typed. Computed from the code alone: it never says whether anyone is registered."""
     if not registering_enti(request.user).exists():
         return _not_found(request)
-    return JsonResponse(what_the_cf_says(request.GET.get("codice_fiscale", "")[:40]))
+    return JsonResponse(what_the_cf_says(_typed(request.GET.get("codice_fiscale"), 40) or ""))
 
 
 def _typed_date(value: str) -> date | None:
@@ -90,16 +97,16 @@ def gia_registrata(request):
     enti = registering_enti(request.user)
     if not enti.exists():
         return _not_found(request)
-    ente_id = request.GET.get("ente", "").strip()
+    ente_id = (_typed(request.GET.get("ente"), 40) or "").strip()
     ente = enti.filter(pk=int(ente_id)).first() if ente_id.isdigit() and len(ente_id) <= MAX_INT_DIGITS else None
     twins = []
     if ente is not None:
         twins = already_registered(
             request.user,
             ente=ente,
-            codice_fiscale=request.GET.get("codice_fiscale", "")[:40],
-            cognome=request.GET.get("cognome", "")[:100],
-            nome=request.GET.get("nome", "")[:100],
-            data_nascita=_typed_date(request.GET.get("data_nascita", "")),
+            codice_fiscale=_typed(request.GET.get("codice_fiscale"), 40) or "",
+            cognome=_typed(request.GET.get("cognome"), 100) or "",
+            nome=_typed(request.GET.get("nome"), 100) or "",
+            data_nascita=_typed_date(_typed(request.GET.get("data_nascita"), 20) or ""),
         )
     return render(request, "locale/_gia_registrata.html", {"twins": twins})

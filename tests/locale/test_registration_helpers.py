@@ -114,3 +114,13 @@ def test_another_comunes_person_is_never_pointed_out_not_even_by_a_different_ans
     }
     nobody = _get(desk, "gia_registrata", ente=comune.pk, codice_fiscale=unknown)
     assert answers == {nobody}
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["\x00", "Mo\x00lf", "RSSMRA61C12F284\x00", "9" * 40, "0001-01-01", "9999-12-31", "%", "' OR 1=1 --", "é" * 500],
+)
+def test_what_is_typed_never_breaks_the_helpers(desk, junk):
+    for name in ("luoghi_suggeriti", "dal_codice_fiscale", "gia_registrata"):
+        params = dict.fromkeys(("luogo_nascita", "codice_fiscale", "ente", "cognome", "nome", "data_nascita"), junk)
+        assert desk.get(reverse(f"locale:{name}"), params).status_code == 200

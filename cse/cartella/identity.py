@@ -54,3 +54,42 @@ def search_key(value: str) -> str:
 def prefix_range(prefix: str) -> tuple[str, str]:
     """[low, high) bounds of the keys starting with `prefix` (a non-empty search_key)."""
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def what_the_cf_says(cf: str) -> dict[str, str]:
+    """What a codice fiscale says about its holder, to prefill the registration form as it is typed: birth date
+    (ISO), sex, birthplace (Belfiore code and name). Pure computation on the code, nothing stored is read; a code that
+    is not a valid CF gives {"errore": the Italian message}."""
+    cf = normalise_cf(cf)
+    if len(cf) != 16:
+        return {"errore": CF_LENGTH_MESSAGE}
+    if not is_valid_codice_fiscale(cf):
+        return {"errore": CF_MESSAGE}
+    decoded = codicefiscale.decode(cf)
+    place = decoded.get("birthplace") or {}
+    province = place.get("province", "")
+    name = place.get("name", "")
+    if name and province and province != "EE":  # EE: a foreign state
+        name = f"{name} ({province})"
+    return {
+        "data_nascita": decoded["birthdate"].date().isoformat(),
+        "sesso": decoded["gender"],
+        "luogo_nascita": place.get("code", decoded["raw"]["birthplace"]),
+        "luogo_nome": name,
+    }
+
+
+def foreign_states(prefix: str, *, limit: int = 10) -> list[tuple[str, str]]:
+    """(Belfiore Z-code, name) of the foreign states whose name starts with `prefix`, for the birthplace suggestions.
+    The list is python-codicefiscale's (the same table that validates the CF's birthplace)."""
+    from codicefiscale.codicefiscale import _get_data  # the library's own table; no public accessor exists
+
+    key = search_key(prefix)
+    if not key:
+        return []
+    found: dict[str, str] = {}
+    for entries in _get_data()["countries"].values():
+        for entry in entries:
+            if entry.get("active", True) and search_key(entry["name"]).startswith(key):
+                found.setdefault(entry["code"], entry["name"])
+    return sorted(found.items(), key=lambda item: item[1])[:limit]

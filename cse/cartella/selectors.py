@@ -172,6 +172,13 @@ def ensure_capability(user, cartella: Cartella, capability) -> None:
         raise Http404("Cartella non trovata")
 
 
+def capabilities_on(user, cartella: Cartella, capabilities) -> dict:
+    """Which of `capabilities` the user holds on this case (one query each): a case page offers only the actions the
+    server would accept — the same check as ensure_capability, so a case handed to the ambito shows its comune no
+    write action it would be refused."""
+    return {cap: Cartella.objects.visible_to(user, cap).filter(pk=cartella.pk).exists() for cap in set(capabilities)}
+
+
 def get_child_for(request: HttpRequest, model, pk: int, *, capability=Capability.VIEW_PERSONE, finalita: str = ""):
     """A record inside a case (prestazione, diary entry, document): reachable only through a visible case."""
     visible = Cartella.objects.visible_to(request.user, capability).values("pk")
@@ -272,3 +279,19 @@ def possible_duplicates(*, ente: Ente, cognome: str, nome: str, data_nascita: da
         unito_a__isnull=True,
     )
     return list(qs.exclude(pk=exclude_pk)) if exclude_pk else list(qs)
+
+
+def already_registered(
+    user, *, ente: Ente, codice_fiscale: str = "", cognome: str = "", nome: str = "", data_nascita: date | None = None
+) -> list[Assistito]:
+    """While a person is being registered in `ente`: the records there with the same codice fiscale, or the same
+    name and birth date. Only among the people the user may register and see in that ente, so a comune the user does
+    not work for answers exactly like a comune with nobody of that name."""
+    cf = normalise_cf(codice_fiscale)
+    condition = Q(codice_fiscale=cf) if len(cf) == 16 else Q(pk__in=[])
+    if search_key(cognome) and search_key(nome) and data_nascita:
+        condition |= Q(cognome_ricerca=search_key(cognome), nome_ricerca=search_key(nome), data_nascita=data_nascita)
+    qs = Assistito.objects.visible_to(user, Capability.REGISTER_PERSONE).filter(
+        condition, owner_ente=ente, unito_a__isnull=True
+    )
+    return list(qs.order_by("cognome", "nome", "pk")[:3])

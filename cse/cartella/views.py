@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cse.core.audit import form_finalita
 from cse.core.forms_util import add_service_errors, confirmed
 from cse.core.models import AccessLog
 from cse.core.paging import paginate
@@ -31,6 +32,7 @@ from .selectors import (
     CAN_MANAGE,
     CAN_WRITE_ACCESS,
     DOCUMENTI_FINALITA,
+    capabilities_on,
     ensure_capability,
     get_cartella_for,
     get_child_for,
@@ -64,7 +66,15 @@ def _is_professional(user, cartella) -> bool:
 @login_required
 def cartella_detail(request, pk: int):
     cartella = get_cartella_for(request, pk)
-    steps = [{"transition": t, "missing": refusal(cartella, t.target)} for t in transitions_from(cartella.stato)]
+    transitions = transitions_from(cartella.stato)
+    may = capabilities_on(
+        request.user,
+        cartella,
+        [CAN_MANAGE, CAN_WRITE_ACCESS, Capability.TRANSFER_CARTELLE, *(t.capability for t in transitions)],
+    )
+    steps = [
+        {"transition": t, "missing": refusal(cartella, t.target), "allowed": may[t.capability]} for t in transitions
+    ]
     diario = (
         VoceDiario.objects.filter(cartella=cartella)
         .readable_by(
@@ -91,6 +101,12 @@ def cartella_detail(request, pk: int):
             "documenti": cartella.documenti.all(),
             "riaperture": cartella.riaperture.all(),
             "trasferimenti": cartella.trasferimenti.select_related("ambito")[:3],
+            "may": {
+                "manage": may[CAN_MANAGE],
+                "write_access": may[CAN_WRITE_ACCESS],
+                "transfer": may[Capability.TRANSFER_CARTELLE],
+            },
+            "read_only": not any(may.values()),
         },
     )
 
@@ -115,7 +131,7 @@ def phase_edit(request, pk: int, record: str):
     if record not in PHASES:
         raise Http404
     form_class, capability, title = PHASES[record]
-    cartella = get_cartella_for(request, pk, capability=capability, finalita=f"modifica: {title}")
+    cartella = get_cartella_for(request, pk, capability=capability, finalita=form_finalita(request, title))
     instance = _record_or_none(cartella, record) or form_class._meta.model(cartella=cartella)
     form = form_class(request.POST or None, instance=instance, version=cartella.version)
     return _form_page(
@@ -250,6 +266,13 @@ def prestazione_end(request, pk: int):
     )
 
 
+def _writes(user, cartella, professional: bool) -> dict:
+    """What the diario and documents pages offer: adding needs write access to the case, obscuring its management;
+    without either (a case handed to the ambito, seen through a read-only équipe grant) the page only reads."""
+    may = capabilities_on(user, cartella, [CAN_WRITE_ACCESS, CAN_MANAGE])
+    return {"read_only": not may[CAN_WRITE_ACCESS], "can_obscure": professional and may[CAN_MANAGE]}
+
+
 @login_required
 @once_per_submission
 def diario(request, pk: int):
@@ -289,7 +312,7 @@ def diario(request, pk: int):
             "form": form,
             "tipo": tipo,
             "tipi": TipoVoceDiario.choices,
-            "can_obscure": professional,
+            **_writes(request.user, cartella, professional),
         },
     )
 
@@ -335,7 +358,7 @@ def documenti(request, pk: int):
             "cartella": cartella,
             "form": form,
             "documenti": cartella.documenti.select_related("caricato_da"),
-            "can_obscure": _is_professional(request.user, cartella),
+            **_writes(request.user, cartella, _is_professional(request.user, cartella)),
         },
     )
 

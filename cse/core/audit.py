@@ -48,3 +48,8 @@ def log_access(
     access_logged.send(sender=AccessLog, row=row)
     return row
 
+
+def form_finalita(request: HttpRequest, what: str) -> str:
+    """The finalità of an edit page's access-log row: opening the form (GET) only reads the record, so it is logged
+    as a read ("lettura: …"); only a submit is a modification ("modifica: …")."""
+    return f"{'lettura' if request.method in ('GET', 'HEAD') else 'modifica'}: {what}"

@@ -7,6 +7,7 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cse.cartella.anagrafica import ANAGRAFICA_FIELDS
 from cse.cartella.models import Assistito, Sesso
@@ -18,38 +19,81 @@ from cse.core.validators import validate_codice_fiscale
 from cse.core.validators_dates import validate_birth_date
 
 
+def comune_named(text: str) -> Comune | None:
+    """A comune typed by name («Molfetta» or «Molfetta (BA)») instead of picked from the suggestions: taken only when
+    exactly one current comune has that name."""
+    match = re.fullmatch(r"(.+?)\s*(?:\((\w{2})\))?", text.strip())
+    if match is None:
+        return None
+    qs = Comune.objects.filter(nome__iexact=match.group(1), soppresso=False)
+    if match.group(2):
+        qs = qs.filter(sigla_provincia=match.group(2).upper())
+    found = list(qs[:2])
+    return found[0] if len(found) == 1 else None
+
+
 def comune_from_istat_field(value: str) -> Comune | None:
-    """An optional comune typed as its ISTAT code (a select of 7,904 comuni would be unusable at the desk)."""
+    """An optional comune given as its ISTAT code, picked from the suggestions or typed by name (a select of 7,904
+    comuni would be unusable at the desk)."""
     code = value.strip()
     if not code:
         return None
     if not re.fullmatch(r"\d{6}", code):
-        raise ValidationError("Il codice ISTAT del comune è composto da 6 cifre.")
+        comune = comune_named(code)
+        if comune is None:
+            raise ValidationError("Scegliere il comune dall'elenco: il codice ISTAT del comune è composto da 6 cifre.")
+        return comune
     return comune_by_istat(code)
+
+
+def place_suggestions(field: forms.Field, datalist: str) -> None:
+    """A place field suggests comuni (and, for a birthplace, foreign states) as the operator types: htmx fills the
+    field's <datalist> from locale:luoghi_suggeriti; without scripts the code can still be typed."""
+    field.widget.attrs.update(
+        {
+            "list": datalist,
+            "autocomplete": "off",
+            "hx-get": reverse("locale:luoghi_suggeriti"),
+            "hx-trigger": "input changed delay:250ms",
+            "hx-target": f"#{datalist}",
+            "hx-swap": "innerHTML",
+        }
+    )
 
 
 class AssistitoForm(StyledFormMixin, forms.Form):
     ente = forms.ModelChoiceField(label="Comune che registra", queryset=Ente.objects.none(), empty_label=None)
+    codice_fiscale = forms.CharField(
+        label="Codice fiscale",
+        max_length=20,
+        required=False,
+        validators=[validate_codice_fiscale],
+        help_text="data e luogo di nascita e sesso sono ricavati dal codice fiscale mentre si scrive: si possono "
+        "correggere",
+    )
+    identificativo_temporaneo = forms.CharField(
+        label="Identificativo temporaneo", max_length=20, required=False, help_text="solo per chi non ha codice fiscale"
+    )
     cognome = forms.CharField(label="Cognome", max_length=100)
     nome = forms.CharField(label="Nome", max_length=100)
-    sesso = forms.ChoiceField(label="Sesso", choices=Sesso.choices)
+    sesso = forms.ChoiceField(label="Sesso", choices=Sesso.choices, widget=forms.RadioSelect)  # nothing preselected
     data_nascita = forms.DateField(
         label="Data di nascita",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Data non valida."},
     )
     luogo_nascita = forms.CharField(
-        label="Luogo di nascita (codice catastale)",
-        max_length=4,
-        help_text="es. F284 per Molfetta, Z… per uno stato estero",
+        label="Luogo di nascita (comune o stato estero)",
+        max_length=60,
+        help_text="scrivere il nome e scegliere dall'elenco: resta il codice catastale (es. F284 per Molfetta, "
+        "Z… per uno stato estero)",
     )
-    codice_fiscale = forms.CharField(
-        label="Codice fiscale", max_length=20, required=False, validators=[validate_codice_fiscale]
+    comune_residenza = forms.CharField(
+        label="Comune di residenza",
+        max_length=60,
+        required=False,
+        help_text="scrivere il nome e scegliere dall'elenco: resta il codice ISTAT (es. 072029 per Molfetta)",
     )
-    identificativo_temporaneo = forms.CharField(
-        label="Identificativo temporaneo", max_length=20, required=False, help_text="solo per chi non ha codice fiscale"
-    )
-    comune_residenza = forms.CharField(label="Comune di residenza (codice ISTAT)", max_length=6, required=False)
     indirizzo_residenza = forms.CharField(label="Indirizzo di residenza", max_length=200, required=False)
     confirm_not_duplicate = forms.BooleanField(
         label="Confermo che non è la stessa persona già registrata con nome e data di nascita uguali", required=False
@@ -58,6 +102,11 @@ class AssistitoForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, enti, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ente"].queryset = enti
+        self.fields["codice_fiscale"].widget.attrs.update(
+            {"data-cf-url": reverse("locale:dal_codice_fiscale"), "autocomplete": "off"}
+        )
+        place_suggestions(self.fields["luogo_nascita"], "luoghi-nascita")
+        place_suggestions(self.fields["comune_residenza"], "comuni-residenza")
 
     def clean_data_nascita(self) -> date:
         validate_birth_date(self.cleaned_data["data_nascita"])
@@ -66,7 +115,12 @@ class AssistitoForm(StyledFormMixin, forms.Form):
     def clean_luogo_nascita(self) -> str:
         code = self.cleaned_data["luogo_nascita"].strip().upper()
         if not re.fullmatch(r"[A-Z]\d{3}", code):
-            raise ValidationError("Il codice catastale è una lettera seguita da 3 cifre (es. F284).")
+            comune = comune_named(code)
+            if comune is None:
+                raise ValidationError(
+                    "Scegliere il luogo dall'elenco: il codice catastale è una lettera seguita da 3 cifre (es. F284)."
+                )
+            return comune.codice_catastale
         if not code.startswith("Z") and not Comune.objects.filter(codice_catastale=code).exists():
             raise ValidationError(f"Nessun comune con codice catastale «{code}».")
         return code
@@ -81,7 +135,12 @@ class _ComuneIstatMixin:
 
 
 class AnagraficaForm(_ComuneIstatMixin, VersionedFormMixin, forms.ModelForm):
-    comune_residenza_istat = forms.CharField(label="Comune di residenza (codice ISTAT)", max_length=6, required=False)
+    comune_residenza_istat = forms.CharField(
+        label="Comune di residenza",
+        max_length=60,
+        required=False,
+        help_text="scrivere il nome e scegliere dall'elenco: resta il codice ISTAT (es. 072029 per Molfetta)",
+    )
 
     class Meta:
         model = Assistito
@@ -91,6 +150,7 @@ class AnagraficaForm(_ComuneIstatMixin, VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.comune_residenza_id:
             self.fields["comune_residenza_istat"].initial = self.instance.comune_residenza.codice_istat
+        place_suggestions(self.fields["comune_residenza_istat"], "comuni-residenza")
 
     def clean_cittadinanza(self) -> str:
         code = self.cleaned_data["cittadinanza"].strip()

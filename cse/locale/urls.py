@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_registrazione
 
 # The person register of the comune. cse/urls.py mounts these under the namespace "locale" together with the case
 # workspace (cse/cartella/urls_cartella.py) and the front-office agenda screens (cse/cittadino/urls_sportello.py).
@@ -8,6 +8,9 @@ app_name = "locale"
 urlpatterns = [
     path("assistiti/", views.assistiti_list, name="assistiti_list"),
     path("assistiti/nuovo/", views.assistito_create, name="assistito_create"),
+    path("assistiti/nuovo/luoghi/", views_registrazione.luoghi_suggeriti, name="luoghi_suggeriti"),
+    path("assistiti/nuovo/codice-fiscale/", views_registrazione.dal_codice_fiscale, name="dal_codice_fiscale"),
+    path("assistiti/nuovo/gia-registrata/", views_registrazione.gia_registrata, name="gia_registrata"),
     path("assistiti/<int:pk>/", views.assistito_detail, name="assistito_detail"),
     path("assistiti/<int:pk>/sistemi-regionali/", views.assistito_sistemi_regionali, name="sistemi_regionali"),
     path("assistiti/<int:pk>/nuova-cartella/", views.cartella_nuova, name="cartella_nuova"),

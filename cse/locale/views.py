@@ -18,6 +18,7 @@ from cse.cartella.recupero import (
     provenienze_correnti,
 )
 from cse.cartella.selectors import CAN_WRITE_ACCESS, assistiti_search, get_assistito_for, possible_duplicates
+from cse.core.audit import form_finalita
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Ente
 from cse.core.paging import paginate
@@ -235,7 +236,9 @@ def _update_with_proposta(request, form, assistito: Assistito, proposta: Propost
 
 @login_required
 def assistito_edit(request, pk: int):
-    assistito = get_assistito_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="modifica anagrafica")
+    assistito = get_assistito_for(
+        request, pk, capability=CAN_WRITE_ACCESS, finalita=form_finalita(request, "anagrafica")
+    )
     data, proposta = _posted(request)
     if data is not None and data.get("azione") == "recupera" and assistito.codice_fiscale:
         return _recupera_for_edit(request, data, assistito)

@@ -78,7 +78,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     case_pk = int(re.search(r"/cartelle/(\d+)/$", case_url).group(1))
     expect(page.locator(".badge")).to_have_text("Accesso e orientamento")
     expect(prossimo_passo).to_contain_text("manca la scheda di accesso")
-    expect(prossimo_passo.get_by_role("button")).to_have_count(0)
+    expect(prossimo_passo.locator("button:not([disabled])")).to_have_count(0)  # each step disabled, reasons beside
 
     # --- 1. scheda di accesso: a referral from the health service without saying who sent the person ---------
     _follow(page, "Compila la scheda di accesso")
@@ -92,7 +92,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     submit(page, "Salva")
     expect(page.locator(".alert-success")).to_contain_text("Accesso e orientamento: dati salvati.")
     expect(prossimo_passo).to_contain_text("manca chi ha inviato o segnalato la persona")
-    expect(prossimo_passo.get_by_role("button", name="Prendi in carico: passa alla valutazione")).to_have_count(0)
+    expect(prossimo_passo.get_by_role("button", name="Prendi in carico: passa alla valutazione")).to_be_disabled()
 
     _follow(page, "Compila la scheda di accesso")
     expect(page.locator("#id_canale")).to_have_value("sanitario")

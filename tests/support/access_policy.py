@@ -54,6 +54,10 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     # comune workspace (cse/locale)
     "locale:assistiti_list": OPERATOR,
     "locale:assistito_create": cap("register_persone"),
+    # the registration form's helpers while typing: place suggestions, what the CF says, «già registrata»
+    "locale:luoghi_suggeriti": cap("register_persone"),
+    "locale:dal_codice_fiscale": cap("register_persone"),
+    "locale:gia_registrata": cap("register_persone"),
     "locale:assistito_detail": cap("view_persone"),
     "locale:sistemi_regionali": cap("view_persone"),
     "locale:cartella_nuova": cap("register_persone"),

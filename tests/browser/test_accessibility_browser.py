@@ -207,3 +207,36 @@ def test_every_tier_passes_axe_and_fits_a_phone(asgi_server, browser):
         context.close()
     assert len(visited) >= 20
     assert problems == [], "\n".join(problems)
+
+
+def _open_and_close_the_menu(page, link: str) -> None:
+    from playwright.sync_api import expect
+
+    menu_link = page.get_by_role("navigation", name="Menu principale").get_by_role("link", name=link, exact=True)
+    expect(menu_link).to_be_hidden()
+    page.get_by_role("button", name="Apri il menu").click()
+    expect(menu_link).to_be_visible()
+    menu_link.click(trial=True)  # waits until the panel has slid in and nothing covers the link
+    page.get_by_role("button", name="Chiudi il menu").click()
+    expect(menu_link).to_be_hidden()
+
+
+def test_on_a_phone_the_menu_opens_and_nothing_covers_the_buttons(asgi_server, browser):
+    """At 360 px the header menu sits behind the Bootstrap Italia toggler, and a click reaches the buttons the walk
+    found covered: the search label over "Nuovo accesso", the citizen's SPID login off-screen."""
+    ensure_reference_data()
+    comune = home_comune()
+    portal_for(comune)
+    desk = OperatoreFactory(ente=comune, ruolo="segretariato")
+
+    operator = _context(browser, desk, asgi_server.url).new_page()
+    operator.set_viewport_size(PHONE)
+    operator.goto(asgi_server.url + reverse("locale:assistiti_list"))
+    _open_and_close_the_menu(operator, "Liste di lavoro")
+    operator.get_by_role("link", name="Nuovo accesso").click(trial=True)  # refuses an element another one covers
+
+    citizen = _context(browser, None, asgi_server.url).new_page()
+    citizen.set_viewport_size(PHONE)
+    citizen.goto(asgi_server.url + "/")
+    _open_and_close_the_menu(citizen, "Prenota un appuntamento")
+    citizen.get_by_role("link", name="Accedi con SPID o CIE").click(trial=True)

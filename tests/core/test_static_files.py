@@ -34,7 +34,8 @@ def collected(tmp_path_factory):
 
 
 def static_urls(html: str) -> list[str]:
-    return re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+    """The static files a page links, without the fragment that picks an icon out of a sprite sheet."""
+    return [url.split("#")[0] for url in re.findall(r'(?:href|src)="(/static/[^"]+)"', html)]
 
 
 def test_the_embedded_default_uses_the_hashed_storage_and_whitenoise():

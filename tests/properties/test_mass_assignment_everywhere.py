@@ -1218,6 +1218,9 @@ NOT_A_FORM: dict[str, str] = {
         "locale:assistiti_list",
         "locale:assistito_detail",
         "locale:lavoro",
+        "locale:luoghi_suggeriti",  # the registration form's helpers: answers to what is being typed
+        "locale:dal_codice_fiscale",
+        "locale:gia_registrata",
         "locale:cartella_detail",
         "locale:documento",
         "locale:pdf",

@@ -6,10 +6,9 @@ be the one submitted."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tests.support.ambito_work import pending_transfer
-from tests.support.chromium import needs_chromium
+from tests.support.chromium import logged_in_page, needs_chromium
 from tests.support.factories import CartellaFactory, OperatoreFactory
 from tests.support.places import home_ambito, home_comune, resident
 
@@ -19,14 +18,6 @@ pytestmark = [
 ]
 
 
-def _logged_in(browser, user, url: str):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}])
-    return context.new_page()
-
-
 def test_the_ufficio_di_piano_clicks_its_transfer_decision(asgi_server, browser):
     from playwright.sync_api import expect
 
@@ -34,7 +25,7 @@ def test_the_ufficio_di_piano_clicks_its_transfer_decision(asgi_server, browser)
     worker = OperatoreFactory(ente=comune)
     richiesta = pending_transfer(CartellaFactory(assistito=resident(comune), by=worker), by=worker)
     udp = OperatoreFactory(ente=ambito, ruolo="ufficio_di_piano")
-    page = _logged_in(browser, udp, asgi_server.url)
+    page = logged_in_page(browser, udp, asgi_server.url)
     page.goto(f"{asgi_server.url}/ambito/trasferimenti/{richiesta.pk}/")
 
     respingi, accetta = page.get_by_label("Restituisci al comune"), page.get_by_label("Accetta il trasferimento")

@@ -48,3 +48,14 @@ def submit(page, label: str) -> None:
     """Click a submit button and wait for the page the server answers with."""
     with page.expect_navigation():
         page.get_by_role("button", name=label, exact=True).click()
+
+
+def logged_in_page(browser, user, base_url: str):
+    """A page whose browser session is `user`'s (the second factor is the gate's tests' business, not these)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page = new_page(browser)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
+    return page

@@ -21,7 +21,7 @@ from tests.support.casework import walk_case_to
 from tests.support.chromium import TIMEOUT_MS, needs_chromium, watch_csp
 from tests.support.factories import CartellaFactory, OperatoreFactory, ensure_reference_data, make_sportello
 from tests.support.places import case_moved_to_ambito, home_ambito, home_comune, regione, resident
-from tests.support.portal import portal_for
+from tests.support.portal import portal_for, servizio_page
 
 pytestmark = [
     needs_chromium,
@@ -50,8 +50,6 @@ def _axe_script() -> str:
 
 def _scene() -> list[Visitor]:
     """The objects each tier works on, built with the factories, and the pages each visitor opens."""
-    from cse.cittadino.cms import sezione_ensure
-    from cse.cittadino.pages.servizio import ServizioPage
     from cse.cittadino.selectors import free_slots
     from cse.cittadino.services import cittadino_ensure, prenotazione_create
     from tests.support.agenda import booking_kwargs
@@ -70,17 +68,7 @@ def _scene() -> list[Visitor]:
     analyst = OperatoreFactory(ente=regione(), ruolo="analista_regionale")
 
     sportello = make_sportello(comune)
-    portal_for(comune)
-    sezione = sezione_ensure(ente=comune)
-    servizio = ServizioPage(
-        title="Assistenza domiciliare",
-        cosa_e="<p>Aiuto a casa</p>",
-        destinatari="<p>Anziani</p>",
-        come_accedere="<p>Su appuntamento</p>",
-        sportello=sportello,
-        argomento="non_autosufficienza",
-    )
-    sezione.add_child(instance=servizio)
+    servizio = servizio_page(comune, sportello)
     cittadino = cittadino_ensure(codice_fiscale=person.codice_fiscale, nome=person.nome, cognome=person.cognome)
     slot = free_slots(sportello).order_by("inizio").first()
     prenotazione = prenotazione_create(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.support.chromium import needs_chromium, new_page
 from tests.support.factories import PASSWORD, AssistitoFactory, OperatoreFactory, ensure_reference_data, make_sportello
 from tests.support.places import home_comune
-from tests.support.portal import portal_for
+from tests.support.portal import servizio_page
 
 pytestmark = [
     needs_chromium,
@@ -24,8 +24,6 @@ def test_citizen_books_and_the_front_office_sees_it_live(asgi_server, browser):
     from playwright.sync_api import expect
 
     from cse.cittadino.agenda import Prenotazione
-    from cse.cittadino.pages.servizio import ServizioPage
-    from cse.cittadino.pages.sezione import SezioneEntePage
     from cse.cittadino.selectors import free_slots
 
     ensure_reference_data()  # a transactional test: the previous flush took the seed rows
@@ -33,17 +31,7 @@ def test_citizen_books_and_the_front_office_sees_it_live(asgi_server, browser):
     desk = OperatoreFactory(ente=comune, ruolo="segretariato")
     person = AssistitoFactory(ente=comune)  # resident in the comune
     sportello = make_sportello(comune)
-    portal_for(comune)
-    sezione = SezioneEntePage.objects.get(ente=comune)
-    servizio = ServizioPage(
-        title="Assistenza domiciliare",
-        cosa_e="<p>Aiuto a casa</p>",
-        destinatari="<p>Anziani</p>",
-        come_accedere="<p>Su appuntamento</p>",
-        sportello=sportello,
-        argomento="non_autosufficienza",
-    )
-    sezione.add_child(instance=servizio)
+    servizio_page(comune, sportello)
     first_free = free_slots(sportello).order_by("inizio").first()
     day = timezone.localtime(first_free.inizio).date().isoformat()
     base = asgi_server.url

@@ -18,6 +18,7 @@ from cse.cittadino.oidc import ACR_SESSION_KEY, CitizenRefused, codice_fiscale_f
 from cse.demo.synthetic import codice_fiscale_for
 from cse.settings.checks import check_citizen_oidc_settings
 from tests.support.factories import OperatoreFactory
+from tests.support.portal import use_oidc_simulator
 
 CF = codice_fiscale_for("Prova", "Giulia", "F", datetime.date(1985, 3, 12), "F284")
 CF_CLAIM = "https://attributes.eid.gov.it/fiscal_number"
@@ -29,15 +30,7 @@ def op(simulator_suite, settings):
     """The OIDC simulator with the portal configured for it; its citizen and misbehaviour reset after each test."""
     _suite, servers = simulator_suite
     sim = servers["oidc"].get_app()
-    settings.CSE_CITIZEN_LOGIN = "oidc"
-    settings.CSE_OIDC_ISSUER = sim.issuer
-    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = sim.issuer + "/authorize"
-    settings.OIDC_OP_TOKEN_ENDPOINT = sim.issuer + "/token"
-    settings.OIDC_OP_USER_ENDPOINT = sim.issuer + "/userinfo"
-    settings.OIDC_OP_JWKS_ENDPOINT = sim.issuer + "/.well-known/jwks.json"
-    settings.CSE_OIDC_END_SESSION_ENDPOINT = sim.issuer + "/logout"
-    settings.OIDC_RP_CLIENT_ID = sim.client_id
-    settings.OIDC_RP_CLIENT_SECRET = sim.client_secret
+    use_oidc_simulator(settings, sim)
     settings.OIDC_TIMEOUT = 5
     sim.citizen, sim.token_scenario, sim.asserted_acr = dict(CITIZEN), "", ""
     yield sim

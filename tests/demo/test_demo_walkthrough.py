@@ -28,6 +28,7 @@ from cse.core.roles import Ruolo
 from cse.demo.bookings import open_days
 from cse.regionale.models import PrestazioneSiuss, ValoreLeps
 from interop.simulators.oidc import DEMO_CITIZEN
+from tests.support.portal import use_oidc_simulator
 
 DB = ["default", "regionale"]
 SIMULATOR_CF = DEMO_CITIZEN["https://attributes.eid.gov.it/fiscal_number"].removeprefix("TINIT-")
@@ -91,15 +92,7 @@ def demo_oidc(simulator_suite, settings):
     citizen is its default one (the person seed_demo registers)."""
     _suite, servers = simulator_suite
     sim = servers["oidc"].get_app()
-    settings.CSE_CITIZEN_LOGIN = "oidc"
-    settings.CSE_OIDC_ISSUER = sim.issuer
-    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = sim.issuer + "/authorize"
-    settings.OIDC_OP_TOKEN_ENDPOINT = sim.issuer + "/token"
-    settings.OIDC_OP_USER_ENDPOINT = sim.issuer + "/userinfo"
-    settings.OIDC_OP_JWKS_ENDPOINT = sim.issuer + "/.well-known/jwks.json"
-    settings.CSE_OIDC_END_SESSION_ENDPOINT = sim.issuer + "/logout"
-    settings.OIDC_RP_CLIENT_ID = sim.client_id
-    settings.OIDC_RP_CLIENT_SECRET = sim.client_secret
+    use_oidc_simulator(settings, sim)
     previous, sim.citizen = sim.citizen, dict(DEMO_CITIZEN)
     yield sim
     sim.citizen = previous

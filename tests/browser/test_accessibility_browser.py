@@ -172,6 +172,12 @@ def _overflow(page) -> tuple[int, list[str]]:
     return width, culprits
 
 
+_DUPLICATE_IDS = """() => {
+  const ids = [...document.querySelectorAll("[id]")].map(e => e.id);
+  return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+}"""
+
+
 def test_every_tier_passes_axe_and_fits_a_phone(asgi_server, browser):
     visitors = _scene()
     axe = _axe_script()
@@ -190,6 +196,7 @@ def test_every_tier_passes_axe_and_fits_a_phone(asgi_server, browser):
             extra, culprits = _overflow(page)
             if extra > 0:
                 problems.append(f"{path} è più larga di 360 px di {extra} px: {', '.join(culprits)}")
+            problems += [f"{path} id ripetuto: {i}" for i in page.evaluate(_DUPLICATE_IDS)]
             problems += [f"{path} errore JavaScript: {e}" for e in page_errors]
             page_errors.clear()
         context.close()

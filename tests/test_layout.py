@@ -117,3 +117,13 @@ def test_object_permissions_are_read_only_in_core():
         if "get_objects_for_user" in path.read_text(encoding="utf-8") and (ROOT / "cse" / "core") not in path.parents
     )
     assert offenders == [], "get_objects_for_user solo nei selettori di cse/core"
+
+
+def test_no_template_links_to_a_javascript_url():
+    """The Content-Security-Policy allows no inline script, so a `javascript:` link does nothing when clicked."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "templates").rglob("*.html")
+        if "javascript:" in path.read_text()
+    ]
+    assert offenders == []

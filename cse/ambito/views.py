@@ -154,7 +154,15 @@ def uvm_nuova(request, pk: int):
         else:
             messages.success(request, "UVM convocata.")
             return redirect("ambito:uvm", pk=sessione.pk)
-    return render(request, "ambito/form.html", {"form": form, "title": f"Convoca la UVM — cartella {cartella.numero}"})
+    return render(
+        request,
+        "ambito/form.html",
+        {
+            "form": form,
+            "title": f"Convoca la UVM — cartella {cartella.numero}",
+            "back": reverse("ambito:cartella_detail", args=[cartella.pk]),
+        },
+    )
 
 
 def _board_page(request, sessione, *, membro_form=None, verbale_form=None):
@@ -274,7 +282,12 @@ def uvm_scala(request, pk: int, scala: str):
     return render(
         request,
         "ambito/form.html",
-        {"form": form, "title": definizione.nome, "note": f"Fonte: {definizione.fonte}. Il punteggio è calcolato."},
+        {
+            "form": form,
+            "title": definizione.nome,
+            "note": f"Fonte: {definizione.fonte}. Il punteggio è calcolato.",
+            "back": reverse("ambito:uvm", args=[sessione.pk]),
+        },
     )
 
 
@@ -402,7 +415,11 @@ def domanda_assegna(request, pk: int):
     return render(
         request,
         "ambito/form.html",
-        {"form": form, "title": f"Assegna un posto: {servizio} — {domanda.cartella.assistito}"},
+        {
+            "form": form,
+            "title": f"Assegna un posto: {servizio} — {domanda.cartella.assistito}",
+            "back": reverse("ambito:servizio", args=[servizio.pk]),
+        },
     )
 
 

@@ -10,6 +10,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from cse.ambito import services
@@ -261,3 +262,17 @@ def test_a_refused_board_form_is_shown_again_with_its_errors_and_nothing_written
     assert b"is-invalid" in response.content
     sessione.refresh_from_db()
     assert (sessione.membri.count(), sessione.version) == (membri, version)
+
+
+def test_the_uvm_forms_cancel_back_to_where_they_came_from(client, coordinator, sessione):
+    """A `javascript:` link is a script the Content-Security-Policy blocks: «Annulla» must be a real address."""
+    client.force_login(coordinator)
+    pages = {
+        reverse("ambito:uvm_nuova", args=[sessione.cartella_id]): reverse(
+            "ambito:cartella_detail", args=[sessione.cartella_id]
+        ),
+        reverse("ambito:uvm_scala", args=[sessione.pk, "katz_adl"]): reverse("ambito:uvm", args=[sessione.pk]),
+    }
+    for form_url, back in pages.items():
+        page = client.get(form_url).content.decode()
+        assert f'href="{back}">Annulla</a>' in page and "javascript:" not in page, form_url

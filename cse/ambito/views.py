@@ -139,6 +139,12 @@ def uvm_list(request):
     return render(request, "ambito/uvm_list.html", context)
 
 
+def _form_page(request, form, title: str, back: str, note: str = ""):
+    """One form of the ambito on its own page; «Annulla» goes back to `back` (a javascript: link would be blocked
+    by the Content-Security-Policy)."""
+    return render(request, "ambito/form.html", {"form": form, "title": title, "note": note, "back": back})
+
+
 @login_required
 @once_per_submission
 def uvm_nuova(request, pk: int):
@@ -154,14 +160,11 @@ def uvm_nuova(request, pk: int):
         else:
             messages.success(request, "UVM convocata.")
             return redirect("ambito:uvm", pk=sessione.pk)
-    return render(
+    return _form_page(
         request,
-        "ambito/form.html",
-        {
-            "form": form,
-            "title": f"Convoca la UVM — cartella {cartella.numero}",
-            "back": reverse("ambito:cartella_detail", args=[cartella.pk]),
-        },
+        form,
+        f"Convoca la UVM — cartella {cartella.numero}",
+        reverse("ambito:cartella_detail", args=[cartella.pk]),
     )
 
 
@@ -279,15 +282,12 @@ def uvm_scala(request, pk: int, scala: str):
         else:
             messages.success(request, f"{definizione.nome}: punteggio {valutazione.punteggio}/{definizione.massimo}.")
             return redirect("ambito:uvm", pk=sessione.pk)
-    return render(
+    return _form_page(
         request,
-        "ambito/form.html",
-        {
-            "form": form,
-            "title": definizione.nome,
-            "note": f"Fonte: {definizione.fonte}. Il punteggio è calcolato.",
-            "back": reverse("ambito:uvm", args=[sessione.pk]),
-        },
+        form,
+        definizione.nome,
+        reverse("ambito:uvm", args=[sessione.pk]),
+        note=f"Fonte: {definizione.fonte}. Il punteggio è calcolato.",
     )
 
 
@@ -412,14 +412,11 @@ def domanda_assegna(request, pk: int):
         else:
             messages.success(request, "Persona assegnata al servizio: intervento pianificato e spesa impegnata.")
             return redirect("ambito:servizio", pk=servizio.pk)
-    return render(
+    return _form_page(
         request,
-        "ambito/form.html",
-        {
-            "form": form,
-            "title": f"Assegna un posto: {servizio} — {domanda.cartella.assistito}",
-            "back": reverse("ambito:servizio", args=[servizio.pk]),
-        },
+        form,
+        f"Assegna un posto: {servizio} — {domanda.cartella.assistito}",
+        reverse("ambito:servizio", args=[servizio.pk]),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from cse.core.codelists.anagrafica import CondizioneOccupazionale, Disabilita, Protezione
 from cse.core.codelists.aree import AreaBisogno
 from cse.core.models import Comune, Ente
-from cse.core.permissions import ente_ids_for, non_comune_ente_ids_for
+from cse.core.permissions import ente_ids_for, identity_ids, non_comune_ente_ids_for, register_identity_source
 from cse.core.roles import Capability
 from cse.core.validators import validate_codice_fiscale
 from cse.core.validators_dates import validate_birth_date, validate_period
@@ -27,15 +27,27 @@ class Sesso(models.TextChoices):
     F = "F", "Femmina"
 
 
-def _granted_cartella_ids(user, capability: str | tuple[str, ...]) -> list[int]:
+def _granted_cartella_ids(user, capability: str | tuple[str, ...]) -> tuple[int, ...]:
     """Explicit per-case grants (équipe member, external UVM member): only unexpired ones count.
-    A view grant answers reads only; anything else needs a change grant."""
+    A view grant answers reads only; anything else needs a change grant. Read from the request's identity
+    (cse/core/permissions.py), which loads them in the same query as the capabilities."""
     codename = "view_cartella" if capability == Capability.VIEW_PERSONE else "change_cartella"
-    return list(
-        CartellaUserObjectPermission.objects.filter(user=user, permission__codename=codename)
+    return identity_ids(user, _GRANTS, codename)
+
+
+_GRANTS = "cartella_grant"
+
+
+def _grant_rows(user):
+    """The identity source of the grants: (codename, case id) of the user's unexpired per-case grants."""
+    return (
+        CartellaUserObjectPermission.objects.filter(user=user)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
-        .values_list("content_object_id", flat=True)
+        .annotate(c_code=F("permission__codename"), c_id=F("content_object_id"))
     )
+
+
+register_identity_source(_GRANTS, _grant_rows)
 
 
 class CartellaQuerySet(models.QuerySet):

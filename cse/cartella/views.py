@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from cse.core.audit import form_finalita
 from cse.core.forms_util import add_service_errors, confirmed
 from cse.core.models import AccessLog
-from cse.core.paging import paginate
+from cse.core.paging import paginate, paginate_together
 from cse.core.pdf import render_pdf
 from cse.core.permissions import ente_ids_for, operators_with
 from cse.core.reauth import require_recent_auth
@@ -418,10 +418,7 @@ def cartella_pdf(request, pk: int, kind: str):
 def lavoro(request):
     """The worklists, each paged on its own (pagina_<list>), all narrowed by the same search term."""
     query = request.GET.get("q", "").strip()
-    lists = {
-        key: paginate(request, cases, param=f"pagina_{key}")
-        for key, cases in worklists(request.user, query=query).items()
-    }
+    lists = paginate_together(request, worklists(request.user, query=query), prefix="pagina_")
     siuss = paginate(request, transmission_worklist(request.user, query), param="pagina_siuss")
     return render(request, "locale/lavoro.html", {"lists": lists, "siuss": siuss, "q": query})
 

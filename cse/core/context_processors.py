@@ -6,8 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from .models import Incarico
-from .permissions import capabilities_in_any_ente
+from .permissions import ActiveIncarico, capabilities_in_any_ente, identity
 from .roles import Capability, Ruolo, TipoEnte, capabilities_of
 
 
@@ -21,11 +20,11 @@ class IncaricoLink:
     pagina: str
 
 
-def _start_page(incarico: Incarico) -> tuple[str, str]:
+def _start_page(incarico: ActiveIncarico) -> tuple[str, str]:
     """(url, page name) where an incarico's work starts: a comune's worklist, an ambito's cases, the regional
     dashboard. A link only: every page already shows the work of all the operator's incarichi together."""
-    caps = capabilities_of(incarico.ruolo, incarico.ente.tipo)
-    tipo = incarico.ente.tipo
+    caps = capabilities_of(incarico.ruolo, incarico.ente_tipo)
+    tipo = incarico.ente_tipo
     if tipo == TipoEnte.COMUNE and Capability.VIEW_PERSONE in caps:
         return reverse("locale:lavoro"), "Liste di lavoro"
     if tipo == TipoEnte.AMBITO and Capability.VIEW_PERSONE in caps:
@@ -40,16 +39,12 @@ def _start_page(incarico: Incarico) -> tuple[str, str]:
 
 
 def incarichi_of(user) -> list[IncaricoLink]:
-    """The user's active incarichi, each with its start page (one query)."""
-    rows = (
-        Incarico.objects.filter(operatore__user=user, attivo=True)
-        .select_related("ente")
-        .order_by("ente__nome", "ruolo")
-    )
+    """The user's active incarichi, each with its start page (from the request's identity: no query of its own)."""
     links = []
-    for incarico in rows:
+    for incarico in identity(user).incarichi:
         url, pagina = _start_page(incarico)
-        links.append(IncaricoLink(ente=incarico.ente.nome, ruolo=incarico.get_ruolo_display(), url=url, pagina=pagina))
+        ruolo = Ruolo(incarico.ruolo).label if incarico.ruolo in Ruolo.values else incarico.ruolo
+        links.append(IncaricoLink(ente=incarico.ente_nome, ruolo=ruolo, url=url, pagina=pagina))
     return links
 
 

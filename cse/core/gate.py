@@ -5,8 +5,9 @@ A session is let through when the account is authenticated and active, the sessi
 out, not expired), it is younger than CSE_SESSION_ABSOLUTE_SECONDS, the second factor was verified when
 CSE_REQUIRE_OTP requires it for that account (citizens come through SPID/CIE and have none), and an operator still
 holds at least one active incarico. Object-level permissions stay with each view or consumer: the gate only says
-whether the session may act at all. Cost: at most three small queries (session row, OTP device, account facts);
-the HTTP path reuses what Django and django-otp already loaded.
+whether the session may act at all. Cost: at most three small queries (session row, OTP device, the user's
+identity of cse/core/permissions.py, which the page's permission checks then reuse); the HTTP path reuses what
+Django and django-otp already loaded.
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 
 SESSION_STARTED_KEY = "cse_session_started"  # epoch seconds of the login: the absolute timeout counts from here
-_FACTS_ATTR = "_cse_gate_facts"
 
 # Websocket close codes (docs/authentication.md). 4401: log in (again); 4403: this account may no longer do this.
 CLOSE_NOT_AUTHENTICATED = 4401
@@ -70,30 +69,18 @@ class AccountFacts:
 
 
 def account_facts(user) -> AccountFacts:
-    cached = getattr(user, _FACTS_ATTR, None)
-    if cached is not None:
-        return cached
-    from django.contrib.auth import get_user_model
+    """Read from the user's identity (cse/core/permissions.py): the same single query gives the capabilities and
+    the header's incarichi, so the gate costs a list page nothing more."""
+    from .permissions import identity
 
-    from .models import Incarico
-
-    active = Incarico.objects.filter(operatore__user=OuterRef("pk"), attivo=True)
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(incarico=Exists(active))
-        .values_list("cittadino__pk", "operatore__pk", "incarico")
-        .first()
-    )
-    citizen, operator, incarico = row if row is not None else (None, None, False)
-    facts = AccountFacts(citizen is not None, operator is not None, bool(incarico))
-    setattr(user, _FACTS_ATTR, facts)
-    return facts
+    found = identity(user)
+    return AccountFacts(found.is_citizen, found.is_operator, bool(found.incarichi))
 
 
 def forget_account_facts(user) -> None:
-    if hasattr(user, _FACTS_ATTR):
-        delattr(user, _FACTS_ATTR)
+    from .permissions import forget_cached_capabilities
+
+    forget_cached_capabilities(user)
 
 
 def second_factor_required(user) -> bool:

@@ -2,21 +2,25 @@
 
 Guardian object permissions live on the tenant (Ente) and are granted to the ente's role groups, never one row per
 person per operator (architecture promise 1). Hot list queries then filter on `owner_ente_id IN (ids)`; the ids are
-resolved once per request and cached on the user object.
+resolved once per request, together with the rest of the user's identity (identity()), and cached on the user
+object.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import CharField, F, IntegerField, Subquery, Value
+from django.db.models.functions import Cast, Concat
 
 from .models import Ente, EnteGroupObjectPermission, EnteUserObjectPermission, Incarico
 from .roles import ROLES_BY_TIPO_ENTE, Capability, TipoEnte, capabilities_of
 
-_CACHE_ATTR = "_cse_ente_capabilities"
+_IDENTITY_ATTR = "_cse_identity"
 _NON_COMUNE = "non-comune:"
 
 User = AbstractBaseUser | AnonymousUser
@@ -76,35 +80,133 @@ def role_groups_sync_after_migrate(sender, using: str = "default", **kwargs) -> 
         role_groups_sync()
 
 
-def _capability_map(user: User) -> dict[str, frozenset[int]]:
-    """capability codename -> ids of the enti where the user holds it (one query, cached on the user object)."""
-    cached = getattr(user, _CACHE_ATTR, None)
+@dataclass(frozen=True)
+class ActiveIncarico:
+    """One active incarico of the user, with what the header and the gate need of its ente."""
+
+    ente_id: int
+    ente_nome: str
+    ente_tipo: str
+    ruolo: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Everything a request asks about who the user is, loaded by ONE query (a UNION ALL) and memoised on the user
+    object for the request's life: the gate's account facts, the active incarichi with their enti (the header), the
+    capabilities per ente, and the rows of the sources upper layers register (the per-case grants of cartella).
+
+    A list page used to ask these in six or seven separate queries; the page's cost is now this one plus its rows."""
+
+    is_citizen: bool
+    is_operator: bool
+    incarichi: tuple[ActiveIncarico, ...]
+    capabilities: dict[str, frozenset[int]]
+    extra: dict[tuple[str, str], tuple[int, ...]]
+
+
+# (name, factory): factory(user) gives a queryset whose values_list is (code: str, object id: int). Registered by
+# upper layers at import time (cse/cartella/models.py: the explicit per-case grants), so core never imports them.
+_SOURCES: list[tuple[str, Callable]] = []
+
+
+def register_identity_source(name: str, factory: Callable) -> None:
+    """Add the rows of `factory(user)` to the identity query; read them back with identity_ids(user, name, code)."""
+    if name not in {n for n, _ in _SOURCES}:
+        _SOURCES.append((name, factory))
+
+
+def _columns(qs, kind: str, code, first, second, tipo, nome):
+    """Project a branch of the identity UNION onto its six columns (kind, code, first id, second id, tipo, nome)."""
+    return qs.annotate(
+        k=Value(kind, output_field=CharField()),
+        c=code if not isinstance(code, str) else Value(code, output_field=CharField()),
+        o1=first if first is not None else Value(None, output_field=IntegerField()),
+        o2=second if second is not None else Value(None, output_field=IntegerField()),
+        t=tipo if tipo is not None else Value("", output_field=CharField()),
+        n=nome if nome is not None else Value("", output_field=CharField()),
+    ).values_list("k", "c", "o1", "o2", "t", "n")
+
+
+def _identity_query(user: User):
+    from django.contrib.auth import get_user_model
+
+    active = Incarico.objects.filter(operatore__user=user, attivo=True)
+    names = active.annotate(
+        group_name=Concat(Value("ente-"), Cast("ente_id", CharField()), Value(":"), "ruolo", output_field=CharField())
+    ).values("group_name")
+    branches = [
+        _columns(
+            get_user_model().objects.filter(pk=user.pk), "facts", "", F("cittadino__pk"), F("operatore__pk"), None, None
+        ),
+        _columns(active, "incarico", F("ruolo"), F("ente_id"), None, F("ente__tipo"), F("ente__nome")),
+        _columns(
+            EnteGroupObjectPermission.objects.filter(group__user=user, group__name__in=Subquery(names)),
+            "cap",
+            F("permission__codename"),
+            F("content_object_id"),
+            None,
+            F("content_object__tipo"),
+            None,
+        ),
+        _columns(
+            EnteUserObjectPermission.objects.filter(user=user),
+            "cap",
+            F("permission__codename"),
+            F("content_object_id"),
+            None,
+            F("content_object__tipo"),
+            None,
+        ),
+        *(_columns(factory(user), name, F("c_code"), F("c_id"), None, None, None) for name, factory in _SOURCES),
+    ]
+    return branches[0].union(*branches[1:], all=True)
+
+
+def identity(user: User) -> Identity:
+    """Who the user is for this request (one query, cached on the user object; see Identity)."""
+    cached = getattr(user, _IDENTITY_ATTR, None)
     if cached is not None:
         return cached
-    result: dict[str, set[int]] = {}
-    if user.is_authenticated and user.is_active:
-        rows = EnteGroupObjectPermission.objects.filter(
-            group__user=user,
-            group__name__in=_active_group_names(user),
-        ).values_list("permission__codename", "content_object_id", "content_object__tipo")
-        direct = EnteUserObjectPermission.objects.filter(user=user).values_list(
-            "permission__codename", "content_object_id", "content_object__tipo"
-        )
-        for codename, ente_id, tipo in [*rows, *direct]:
-            result.setdefault(codename, set()).add(ente_id)
+    if not (user.is_authenticated and user.is_active):
+        found = Identity(False, False, (), {}, {})
+        setattr(user, _IDENTITY_ATTR, found)
+        return found
+    citizen = operator = None
+    incarichi: list[ActiveIncarico] = []
+    caps: dict[str, set[int]] = {}
+    extra: dict[tuple[str, str], list[int]] = {}
+    for kind, code, first, second, tipo, nome in _identity_query(user):
+        if kind == "facts":
+            citizen, operator = first, second
+        elif kind == "incarico":
+            incarichi.append(ActiveIncarico(first, nome, tipo, code))
+        elif kind == "cap":
+            caps.setdefault(code, set()).add(first)
             if tipo != TipoEnte.COMUNE:
-                result.setdefault(_NON_COMUNE + codename, set()).add(ente_id)
-    frozen = {k: frozenset(v) for k, v in result.items()}
-    setattr(user, _CACHE_ATTR, frozen)
-    return frozen
+                caps.setdefault(_NON_COMUNE + code, set()).add(first)
+        else:
+            extra.setdefault((kind, code), []).append(first)
+    found = Identity(
+        is_citizen=citizen is not None,
+        is_operator=operator is not None,
+        incarichi=tuple(sorted(incarichi, key=lambda i: (i.ente_nome, i.ruolo))),
+        capabilities={k: frozenset(v) for k, v in caps.items()},
+        extra={k: tuple(v) for k, v in extra.items()},
+    )
+    setattr(user, _IDENTITY_ATTR, found)
+    return found
 
 
-def _active_group_names(user: User) -> list[str]:
-    """Only groups backed by an active incarico count: deactivating an incarico revokes at once."""
-    return [
-        group_name_from_ids(ente_id, ruolo)
-        for ente_id, ruolo in Incarico.objects.filter(operatore__user=user, attivo=True).values_list("ente_id", "ruolo")
-    ]
+def identity_ids(user: User, name: str, code: str) -> tuple[int, ...]:
+    """The object ids a registered identity source gave for `code` (e.g. the cases granted with view_cartella)."""
+    return identity(user).extra.get((name, code), ())
+
+
+def _capability_map(user: User) -> dict[str, frozenset[int]]:
+    """capability codename -> ids of the enti where the user holds it. Only groups backed by an active incarico
+    count: deactivating an incarico revokes at once."""
+    return identity(user).capabilities
 
 
 def group_name_from_ids(ente_id: int, ruolo: str) -> str:
@@ -149,8 +251,9 @@ def capabilities_in_any_ente(user: User) -> frozenset[str]:
 
 
 def forget_cached_capabilities(user: User) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the memoised identity (capabilities, grants, incarichi, gate facts): the next read asks the database."""
+    if hasattr(user, _IDENTITY_ATTR):
+        delattr(user, _IDENTITY_ATTR)
 
 
 def operators_with(ente: Ente, capability: str):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404, HttpRequest
 
 from cse.cartella.glossary import StatoTrasferimento
@@ -12,7 +12,7 @@ from cse.core.models import AccessLog
 from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability, TipoEnte
 
-from .models import DomandaServizio, LineaBudget, MembroUVM, ServizioAmbito, SessioneUVM
+from .models import Assegnazione, DomandaServizio, LineaBudget, MembroUVM, ServizioAmbito, SessioneUVM
 
 
 def _case_child(request: HttpRequest, qs: QuerySet, pk: int, *, finalita: str, azione=AccessLog.Azione.CONSULTAZIONE):
@@ -95,6 +95,24 @@ def _ambito_ids(user) -> frozenset[int]:
 
 def servizi_of(user) -> QuerySet[ServizioAmbito]:
     return ServizioAmbito.objects.filter(ambito_id__in=_ambito_ids(user)).select_related("linea_budget", "voce")
+
+
+def servizi_with_counts(user) -> QuerySet[ServizioAmbito]:
+    """The ambito's services with their occupied places and waiting requests counted in the same query (two
+    correlated COUNT subqueries), so the catalogue page does not ask two queries per service."""
+    occupati = Assegnazione.objects.filter(servizio=OuterRef("pk"), attiva=True)
+    in_attesa = DomandaServizio.objects.filter(servizio=OuterRef("pk"), stato="in_attesa")
+    return (
+        servizi_of(user)
+        .prefetch_related("erogatori")
+        .annotate(occupati=_count_of(occupati), in_attesa=_count_of(in_attesa))
+    )
+
+
+def _count_of(qs) -> Subquery:
+    return Subquery(
+        qs.order_by().values("servizio").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
+    )
 
 
 def get_servizio_for(request: HttpRequest, pk: int) -> ServizioAmbito:

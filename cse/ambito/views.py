@@ -344,10 +344,9 @@ def uvm_verbale_pdf(request, pk: int):
 
 @login_required
 def servizi_list(request):
-    servizi = selectors.servizi_of(request.user).prefetch_related("erogatori")
     rows = [
-        {"servizio": s, "occupati": s.posti_occupati(), "in_attesa": s.domande.filter(stato="in_attesa").count()}
-        for s in servizi
+        {"servizio": s, "occupati": s.occupati or 0, "in_attesa": s.in_attesa or 0}
+        for s in selectors.servizi_with_counts(request.user)
     ]
     return render(request, "ambito/servizi_list.html", {"rows": rows})
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cse.cartella.fasi import Prestazione
 from cse.cartella.models import Cartella
 from cse.cartella.selectors import case_number
 from cse.core.models import Ente
+from cse.core.paging import count_together
 from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability
 
@@ -24,13 +25,14 @@ def get_ente_for_transmission(user, pk: int) -> Ente:
 
 
 def transmission_counts(ente: Ente) -> dict[str, int]:
-    """The dashboard figures: prestazioni granted by the ente, incomplete ones, flows per state."""
-    per_state = dict(Flusso.objects.filter(ente=ente).values_list("stato").annotate(n=Count("id")).order_by())
-    return {
-        "erogate": Prestazione.objects.filter(ente_erogatore=ente).count(),
-        "incomplete": VerificaSiuss.objects.filter(ente_erogatore=ente, ha_problemi=True).count(),
-        **{stato: per_state.get(stato, 0) for stato in StatoFlusso.values},
+    """The dashboard figures: prestazioni granted by the ente, incomplete ones, flows per state (one query)."""
+    flows = Flusso.objects.filter(ente=ente)
+    named = {
+        "erogate": Prestazione.objects.filter(ente_erogatore=ente),
+        "incomplete": VerificaSiuss.objects.filter(ente_erogatore=ente, ha_problemi=True),
+        **{stato: flows.filter(stato=stato) for stato in StatoFlusso.values},
     }
+    return dict(zip(named, count_together(list(named.values())), strict=True))
 
 
 def transmission_rows(ente: Ente, *, stato: str = "", query: str = "") -> QuerySet[Flusso]:

@@ -50,7 +50,7 @@ def test_revoking_an_incarico_removes_its_access_at_once(worker):
 def test_capabilities_are_resolved_once_per_request(worker, django_assert_num_queries):
     user = worker
     forget_cached_capabilities(user)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1):
         for capability in Capability:
             ente_ids_for(user, capability)
 

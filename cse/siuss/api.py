@@ -145,7 +145,7 @@ def _problem_on_error(view):
 
 
 def _int_param(value: str | None, *, name: str, default: int | None, low: int, high: int) -> int:
-    if value is None or value == "":
+    if value is None:  # absent; present but empty ("limit=") is not an integer: refused below
         if default is None:
             raise ValueError(f"Il parametro '{name}' è obbligatorio.")
         return default

@@ -7,9 +7,13 @@
    SIUSS data (bulk inserts, not timed);
 2. times `flussi_prepare` (pre-flight check, XML build, XSD validation of every flow, history, outbox) and
    `flussi_expose` (monotonic exposure instants);
-3. starts the project's ASGI server (daphne, one process) on the bench database and fires `--requests` GET /flussi
-   calls from `--parallel` threads, each with its own single-use PDND voucher, at random `since` values, limit=100;
-   prints median and p95 latency. Appends a Markdown block to docs/benchmarks.md with --write.
+3. times `--single` GET /flussi calls in process (Django test client: the view and its middleware, no HTTP server,
+   no queueing), then starts the project's ASGI server (`uvicorn --workers 2` as scripts/production.py, or one
+   daphne process with `--server daphne`) on the bench database and fires `--requests` GET /flussi calls from
+   `--parallel` threads, each with its own single-use PDND voucher, at random `since` values, limit=100; prints
+   median and p95 latency. With several workers pass `--redis redis://…` so the jti store and the rate-limit
+   counters are shared (an SQLite jti table would serialise the writers). Appends a Markdown block to
+   docs/benchmarks.md with --write.
 """
 
 from __future__ import annotations
@@ -44,8 +48,17 @@ def main() -> None:
     parser.add_argument(
         "--poll-only", action="store_true", help="reuse the database of a previous run: measure /flussi only"
     )
+    parser.add_argument("--server", choices=("uvicorn", "daphne"), default="uvicorn")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (as scripts/production.py)")
+    parser.add_argument(
+        "--redis", default="", help="REDIS_URL for the servers (shared jti store and rate-limit counters)"
+    )
+    parser.add_argument("--single", type=int, default=200, help="in-process GET /flussi calls timed one by one")
     args = parser.parse_args()
+    if args.redis:
+        os.environ["REDIS_URL"] = args.redis
 
+    load_start = _loadavg()
     bench_dir = ROOT / "var" / "bench-siuss"
     bench_dir.mkdir(parents=True, exist_ok=True)
     if "DATABASE_URL" not in os.environ and not args.poll_only:
@@ -93,8 +106,9 @@ def main() -> None:
 
     instants = list(Flusso.objects.filter(ente=ente).order_by("esposto_ms").values_list("esposto_ms", flat=True))
 
+    single = _single_calls(args.single, issuer, eservice, instants)
     server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(PORT), "cse.asgi:application"],
+        _server_command(args),
         env={**os.environ},
         stdout=subprocess.DEVNULL,
         stderr=(bench_dir / "server.log").open("w"),
@@ -112,12 +126,14 @@ def main() -> None:
     command = " ".join(
         [*(["DATABASE_URL=postgres://…"] if engine == "postgresql" else []), ".venv/bin/python", *sys.argv]
     )
+    server_label = "one daphne process" if args.server == "daphne" else f"uvicorn --workers {args.workers}"
     lines = [
         f"### SIUSS flows — {engine}, {Flusso.objects.filter(ente=ente).count():,} exposed flows of one ente "
         f"({time.strftime('%Y-%m-%d')})",
         "",
         f"Command: `{command}`",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"load average at start {load_start}, at end {_loadavg()}",
         "",
     ]
     if result is not None:
@@ -128,9 +144,15 @@ def main() -> None:
             f"- `flussi_expose`: **{expose_s:.1f} s** for {exposed:,} flows (unique instants: "
             f"{len(set(instants)) == len(instants)})",
         ]
+    if single:
+        lines.append(
+            f"- GET /flussi?since=…&limit=100 in process (Django test client, no HTTP server), {len(single)} calls "
+            f"one after the other: median **{statistics.median(single):.2f} ms**, "
+            f"p95 {sorted(single)[int(len(single) * 0.95) - 1]:.2f} ms"
+        )
     lines += [
-        f"- GET /flussi?since=…&limit=100, {args.requests} calls from {args.parallel} parallel clients, one "
-        f"daphne process, fresh voucher per call: {ok}/{len(statuses)} answered 200 "
+        f"- GET /flussi?since=…&limit=100, {args.requests} calls from {args.parallel} parallel clients, "
+        f"{server_label}, fresh voucher per call: {ok}/{len(statuses)} answered 200 "
         f"(status codes: {dict(Counter(statuses))}), "
         f"median **{statistics.median(latencies):.1f} ms**, p95 **{p95:.1f} ms**",
         "",
@@ -246,6 +268,36 @@ def _seed(n: int):
         batch_size=2000,
     )
     return ente, eservice
+
+
+def _loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "n/a"
+
+
+def _server_command(args) -> list[str]:
+    if args.server == "daphne":
+        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(PORT), "cse.asgi:application"]
+    return [
+        sys.executable, "-m", "uvicorn", "cse.asgi:application", "--host", "127.0.0.1", "--port", str(PORT),
+        "--workers", str(args.workers), "--no-access-log",
+    ]  # fmt: skip
+
+
+def _single_calls(n: int, issuer, eservice, instants) -> list[float]:
+    """Server time of one call without the HTTP server and without queueing: the view and its middleware."""
+    from django.test import Client
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    rng = random.Random(5)
+    timings = []
+    for _ in range(n):
+        token = issuer.issue(audience=eservice.audience, purpose_id="bench-purpose", ttl=600)
+        url = f"/siuss/waas/F284/flussi?since={rng.choice(instants)}&limit=100"
+        t = time.perf_counter()
+        response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+        timings.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200, response.status_code
+    return timings
 
 
 def _wait_for_server() -> None:

@@ -14,10 +14,9 @@ import json
 import logging
 import re
 import time
-from datetime import UTC, datetime
 
 from django.core.cache import cache
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -50,7 +49,12 @@ def problem(status: int, title: str, detail: str = "", headers: dict | None = No
 
 
 def _eservice(codice: str) -> EserviceWaas | None:
-    return EserviceWaas.objects.select_related("ente").filter(ente__codice=codice, attivo=True).first()
+    return (
+        EserviceWaas.objects.select_related("ente")
+        .only("codice_siuss", "audience", "purpose_ids", "rate_limit_per_minute", "ente__nome")
+        .filter(ente__codice=codice, attivo=True)
+        .first()
+    )
 
 
 def _refusal() -> HttpResponse:
@@ -88,12 +92,10 @@ def _rate_limit(eservice: EserviceWaas) -> tuple[dict, bool]:
     now = time.time()
     window = int(now // WINDOW_SECONDS)
     key = f"siuss:rl:{eservice.pk}:{window}"
-    cache.add(key, 0, WINDOW_SECONDS + 5)
-    try:
+    try:  # one round trip once the window's counter exists
         used = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, WINDOW_SECONDS + 5)
-        used = 1
+    except ValueError:  # first call of the window (or evicted): create it, atomically
+        used = 1 if cache.add(key, 1, WINDOW_SECONDS + 5) else cache.incr(key)
     limit = eservice.rate_limit_per_minute
     reset = int((window + 1) * WINDOW_SECONDS - now) + 1
     headers = {
@@ -145,7 +147,7 @@ def _problem_on_error(view):
 
 
 def _int_param(value: str | None, *, name: str, default: int | None, low: int, high: int) -> int:
-    if value is None or value == "":
+    if value is None:  # absent; present but empty ("limit=") is not an integer: refused below
         if default is None:
             raise ValueError(f"Il parametro '{name}' è obbligatorio.")
         return default
@@ -158,7 +160,7 @@ def _int_param(value: str | None, *, name: str, default: int | None, low: int, h
 
 
 def _iso_ms(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}Z"
 
 
 @csrf_exempt
@@ -179,18 +181,21 @@ def flussi(request, codice: str):
     except ValueError as exc:
         return _with(problem(400, "Richiesta non valida", str(exc)), headers)
     ente = eservice.ente
+    return _with(_elenco_flussi(eservice, flussi_since(ente=ente, since=since, limit=limit)), headers)
+
+
+def _elenco_flussi(eservice: EserviceWaas, rows: list[tuple[str, str, int, bytes]]) -> HttpResponse:
+    """The JSON of GET /flussi, written piece by piece: the ente's fields are encoded once per call and the base64
+    of each flow (plain ASCII, nothing to escape) is joined as it is, not scanned again by the JSON encoder."""
+    ente = json.dumps(eservice.codice_siuss), json.dumps(eservice.ente.nome[:256])
+    head = '{"codice_ente": %s, "denominazione_ente": %s, ' % ente  # noqa: UP031 - a template, not a message
     entries = [
-        {
-            "codice_ente": eservice.codice_siuss,
-            "denominazione_ente": ente.nome[:256],
-            "id_flusso": f.id_flusso,
-            "tipo": f.tipo,
-            "ts_flusso": _iso_ms(f.esposto_ms),
-            "flusso": base64.b64encode(bytes(f.xml)).decode(),
-        }
-        for f in flussi_since(ente=ente, since=since, limit=limit)
+        f'{head}"id_flusso": {json.dumps(id_flusso)}, "tipo": {json.dumps(tipo)}, "ts_flusso": "{_iso_ms(ms)}", '
+        f'"flusso": "{base64.b64encode(xml).decode("ascii")}"}}'
+        for id_flusso, tipo, ms, xml in rows
     ]
-    return _with(JsonResponse({"elenco_flussi": entries}), headers)
+    body = '{"elenco_flussi": [' + ", ".join(entries) + "]}"
+    return HttpResponse(body.encode("ascii"), content_type="application/json")
 
 
 def _without_nul(value):

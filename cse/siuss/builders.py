@@ -52,7 +52,7 @@ def _ente(parent, *, nome: str, eservice) -> None:
     )
 
 
-def _serialise(root) -> bytes:
+def serialise(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -80,6 +80,15 @@ def isee_minore_for(assistito, on: date):
 
 
 def build_ps_xml(*, nome: str, eservice, prestazione, window: Window, tipo_operazione: str = "I") -> bytes:
+    return serialise(
+        ps_element(
+            nome=nome, eservice=eservice, prestazione=prestazione, window=window, tipo_operazione=tipo_operazione
+        )
+    )
+
+
+def ps_element(*, nome: str, eservice, prestazione, window: Window, tipo_operazione: str = "I") -> etree._Element:
+    """The PS flow as a tree: validated in memory by the batch (no parse), then serialised (`serialise`)."""
     cartella, assistito = prestazione.cartella, prestazione.cartella.assistito
     dati = prestazione.dati_siuss
     root = etree.Element(NS + "Flusso", nsmap={None: NAMESPACE})
@@ -143,7 +152,7 @@ def build_ps_xml(*, nome: str, eservice, prestazione, window: Window, tipo_opera
     sina = getattr(cartella, "valutazione_sina", None)
     if sina is not None:
         _sina(ps, sina)
-    return _serialise(root)
+    return root
 
 
 def _sina(parent, sina) -> None:
@@ -194,6 +203,10 @@ def _mese_anno(value: date) -> str:
 
 
 def build_sinba_xml(*, nome: str, eservice, prestazione) -> bytes:
+    return serialise(sinba_element(nome=nome, eservice=eservice, prestazione=prestazione))
+
+
+def sinba_element(*, nome: str, eservice, prestazione) -> etree._Element:
     cartella, assistito = prestazione.cartella, prestazione.cartella.assistito
     scheda = cartella.scheda_sinba
     root = etree.Element(NS + "Flusso", nsmap={None: NAMESPACE})
@@ -234,7 +247,7 @@ def build_sinba_xml(*, nome: str, eservice, prestazione) -> bytes:
     famiglia = etree.SubElement(element, NS + "Famiglia")
     for codice in scheda.composizione_famiglia:
         etree.SubElement(famiglia, NS + "ComposizioneFamiglia").text = str(codice)
-    return _serialise(root)
+    return root
 
 
 def cancellation_xml(original: bytes, *, nome: str) -> bytes:
@@ -244,4 +257,4 @@ def cancellation_xml(original: bytes, *, nome: str) -> bytes:
     root.find(NS + "IdentificazioneFlusso").set("Nome", nome)
     for ps in root.iter(NS + "PrestazioniSociali"):
         ps.set("TipoOperazione", "C")
-    return _serialise(root)
+    return serialise(root)

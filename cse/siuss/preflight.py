@@ -38,10 +38,11 @@ def _fmt(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.2f}".replace(".", ",")
 
 
-def prestazione_problems(prestazione, *, eservice, today: date) -> list[str]:
-    """Everything that would make the flows of this prestazione wrong or invalid (empty list = ready)."""
+def prestazione_problems(prestazione, *, eservice, today: date, ente_checked: list[str] | None = None) -> list[str]:
+    """Everything that would make the flows of this prestazione wrong or invalid (empty list = ready).
+    `ente_checked`: `ente_problems(eservice)` computed once for a batch (the same for all its prestazioni)."""
     cartella, assistito = prestazione.cartella, prestazione.cartella.assistito
-    problems = ente_problems(eservice)
+    problems = list(ente_problems(eservice) if ente_checked is None else ente_checked)
     if prestazione.data_inizio > today:
         problems.append("la prestazione non è ancora iniziata: si trasmette dopo l'erogazione")
     if not assistito.codice_fiscale:

@@ -11,6 +11,7 @@ CSE_JTI_STORE. Private keys never live in the repository: the demo issuer genera
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 import uuid
@@ -40,8 +41,21 @@ def configured_jwks() -> dict:
         )
     path = settings.SIUSS_PDND_JWKS_FILE
     if path and Path(path).exists():
-        return json.loads(Path(path).read_text())
+        stat = Path(path).stat()
+        return _jwks_file(str(path), stat.st_mtime_ns, stat.st_size)
     return {"keys": []}
+
+
+@functools.lru_cache(maxsize=8)
+def _jwks_file(path: str, mtime_ns: int, size: int) -> dict:
+    """The JWKS file read once per version (keyed by its modification time and size), not once per call."""
+    return json.loads(Path(path).read_text())
+
+
+@functools.lru_cache(maxsize=32)
+def _public_key(jwk_json: str):
+    """The RSA public key of a JWK, parsed once: building the key object costs more than checking a signature."""
+    return jwt.PyJWK(json.loads(jwk_json), algorithm="RS256").key
 
 
 def _key_for(token: str):
@@ -53,7 +67,7 @@ def _key_for(token: str):
         raise VoucherError("Algoritmo di firma del voucher non ammesso.")
     for jwk in configured_jwks().get("keys", []):
         if jwk.get("kid") == header.get("kid"):
-            return jwt.PyJWK(jwk, algorithm="RS256").key
+            return _public_key(json.dumps(jwk, sort_keys=True))
     raise VoucherError("Chiave di firma del voucher sconosciuta.")
 
 

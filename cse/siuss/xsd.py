@@ -25,3 +25,13 @@ def xsd_errors(xml: bytes, tipo: str) -> list[str]:
     if schema.validate(document):
         return []
     return [f"riga {e.line}: {e.message}" for e in schema.error_log]
+
+
+def tree_errors(root: etree._Element, xml: bytes, tipo: str) -> list[str]:
+    """`xsd_errors` for a flow built in memory: the tree is validated as it is (no parse of its bytes); only a
+    failing flow is parsed again, so its messages carry the line numbers of the XML that would have been sent."""
+    schema = schema_for(tipo)
+    if schema.validate(root):
+        return []
+    in_memory = [e.message for e in schema.error_log]
+    return xsd_errors(xml, tipo) or in_memory

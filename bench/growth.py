@@ -70,7 +70,6 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    _drop_template()  # migrations may have changed since the last run
     if "reads" in args.only:  # the pages are served as in production: hashed static names from the manifest
         call_command("collectstatic", "--noinput", verbosity=0)
     call_command("migrate", "--database", "regionale", verbosity=0)
@@ -85,9 +84,9 @@ def main() -> None:
             row.update(measure_ingest(size, args.events_per_assistito))
         if "siuss" in args.only:
             row.update(measure_siuss(max(int(size * args.siuss_per_assistito), 1)))
-        print(size, json.dumps(row), flush=True)
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(results, indent=1))
+        print(size, json.dumps(row), flush=True)
     results["loadavg_end"] = _loadavg()
     results["command"] = " ".join(sys.argv)
     RESULTS.write_text(json.dumps(results, indent=1))
@@ -126,12 +125,6 @@ def _create_databases() -> None:
                 conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _drop_template() -> None:
-    conn, name = _admin("DATABASE_URL")
-    with conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}_template"')
-
-
 def _fresh_local_database() -> None:
     """An empty, migrated local database (reference data of the data migrations included: `flush` would lose it),
     cloned from a template made once per run by migrating."""
@@ -151,6 +144,7 @@ def _fresh_local_database() -> None:
             return
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    call_command("migrate", verbosity=0)  # the migrations added since the template was made, if any
 
 
 def _median_ms(fn, runs: int, before=None) -> float:
@@ -261,7 +255,7 @@ def _regional_bytes(connection) -> tuple[int, int]:
             "SELECT pg_total_relation_size('regionale_eventoricevuto'), pg_database_size(current_database())"
         )
         seen, database = cursor.fetchone()
-    return events + seen, database
+    return int(events) + int(seen), int(database)  # SUM() of bigints comes back as a Decimal
 
 
 def measure_siuss(prestazioni: int) -> dict:

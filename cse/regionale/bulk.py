@@ -40,36 +40,55 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict], *, batch_size: 
 
 def upsert_newer(model: type[models.Model], rows: dict[str, dict], *, key: str, order: str) -> None:
     """Insert rows, or replace the stored row with the same `key` only where the new `order` value is greater
-    (an older event never overwrites a newer one). One COPY + one INSERT … ON CONFLICT on PostgreSQL."""
+    (an older event never overwrites a newer one). One COPY + one INSERT … ON CONFLICT on PostgreSQL.
+
+    The table's unique key is (`key`, ambito), so it can be distributed by ambito; there is still one row per
+    `key`: when a newer row comes with another ambito (the person moved), the older row is deleted, and a row
+    older than the stored one of another ambito is dropped."""
     if not rows:
+        return
+    if connections[DB].vendor != "postgresql":
+        _upsert_newer_portable(model, rows, key=key, order=order)
         return
     connection = connections[DB]
     names = list(next(iter(rows.values())))
-    if connection.vendor != "postgresql":
-        stored = dict(model.objects.using(DB).filter(**{f"{key}__in": list(rows)}).values_list(key, order))
-        newer = [model(**r) for k, r in rows.items() if stored.get(k, 0) < r[order]]
-        model.objects.using(DB).bulk_create(
-            newer,
-            batch_size=1000,
-            update_conflicts=True,
-            unique_fields=[key],
-            update_fields=[n for n in names if n != key],
-        )
-        return
     # identifiers come from the model's metadata, never from input, and are quoted
     q = connection.ops.quote_name
     table, temp = q(model._meta.db_table), q(f"tmp_{model._meta.db_table}")
     cols = [model._meta.get_field(n).column for n in names]
     columns = ", ".join(q(c) for c in cols)
-    updates = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in cols if c != key)
+    updates = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in cols if c not in (key, "ambito"))
+    moved = f"t.{q(key)} = n.{q(key)} AND t.ambito <> n.ambito"
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {temp}")
         cursor.execute(f"CREATE TEMP TABLE {temp} AS SELECT {columns} FROM {table} WITH NO DATA")  # noqa: S608
         with cursor.cursor.copy(f"COPY {temp} ({columns}) FROM STDIN") as copy:
             for row in rows.values():
                 copy.write_row([row[n] for n in names])
+        cursor.execute(f"DELETE FROM {table} t USING {temp} n WHERE {moved} AND t.{q(order)} < n.{q(order)}")  # noqa: S608
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {temp} "  # noqa: S608
-            f"ON CONFLICT ({q(key)}) DO UPDATE SET {updates} WHERE {table}.{q(order)} < EXCLUDED.{q(order)}"
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {temp} n "  # noqa: S608
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {moved}) "
+            f"ON CONFLICT ({q(key)}, ambito) DO UPDATE SET {updates} WHERE {table}.{q(order)} < EXCLUDED.{q(order)}"
         )
         cursor.execute(f"DROP TABLE {temp}")
+
+
+def _upsert_newer_portable(model: type[models.Model], rows: dict[str, dict], *, key: str, order: str) -> None:
+    """The same as upsert_newer's SQL, with the ORM (SQLite)."""
+    manager = model.objects.using(DB)
+    names = list(next(iter(rows.values())))
+    stored: dict[str, tuple[int, str]] = {}
+    for k, o, a in manager.filter(**{f"{key}__in": list(rows)}).values_list(key, order, "ambito"):
+        stored[k] = max(stored.get(k, (0, "")), (o, a))
+    newer = {k: r for k, r in rows.items() if stored.get(k, (0, ""))[0] < r[order]}
+    for k, r in newer.items():
+        if k in stored and stored[k][1] != r["ambito"]:
+            manager.filter(**{key: k}).exclude(ambito=r["ambito"]).delete()
+    manager.bulk_create(
+        [model(**r) for r in newer.values()],
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=[key, "ambito"],
+        update_fields=[n for n in names if n not in (key, "ambito")],
+    )

@@ -1,4 +1,8 @@
-"""Regional ingestion: schema-checked, idempotent on event_id, gaps per case detected and recorded."""
+"""Regional ingestion: schema-checked, idempotent on event_id, gaps per case detected and recorded.
+
+Idempotence lives in EventoRicevuto (one row per event_id, in the same transaction as the event): the event table
+is partitioned by month on PostgreSQL and its unique constraints must include the month (partitions.py).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from django.utils import timezone
 from cse.core.event_schema import validate_event
 
 from .bulk import insert_rows
-from .models import EventoRegionale, LacunaSequenza
+from .models import EventoRegionale, EventoRicevuto, LacunaSequenza
+from .partitions import ensure_months
 from .projections import project
 
 DB = "regionale"
@@ -58,25 +63,39 @@ def _columns(event: dict) -> dict:
         "evento_del": date.fromisoformat(event["occurred_on"]),
         "payload": event,
         "ricevuto_il": timezone.now(),
+        "ambito": event["subject"]["ambito"] or "",
     }
 
 
-@transaction.atomic(using=DB)
+def _seen(event: dict) -> dict:
+    return {"event_id": event["event_id"], "evento_del": date.fromisoformat(event["occurred_on"])}
+
+
 def ingest_event(event: dict) -> IngestResult:
     """Store one event; receiving the same event_id again changes nothing (at-least-once delivery upstream)."""
     validate_event(event)
-    if EventoRegionale.objects.filter(event_id=event["event_id"]).exists():
+    ensure_months([date.fromisoformat(event["occurred_on"])])  # before the transaction: see partitions.py
+    return _store_event(event)
+
+
+@transaction.atomic(using=DB)
+def _store_event(event: dict) -> IngestResult:
+    if EventoRicevuto.objects.filter(event_id=event["event_id"]).exists():
         return IngestResult(stored=False, duplicate=True)
     last = EventoRegionale.objects.filter(case_key=event["case_key"]).aggregate(m=Max("sequence"))["m"] or 0
     gap_from = last + 1 if event["sequence"] > last + 1 else None
     try:
         with transaction.atomic(using=DB):
+            EventoRicevuto.objects.create(**_seen(event))
             EventoRegionale.objects.create(**_columns(event))
     except IntegrityError:  # a concurrent delivery of the same event won the race
         return IngestResult(stored=False, duplicate=True)
     if gap_from is not None:
         LacunaSequenza.objects.get_or_create(
-            case_key=event["case_key"], da_sequenza=gap_from, defaults={"a_sequenza": event["sequence"] - 1}
+            case_key=event["case_key"],
+            da_sequenza=gap_from,
+            ambito=event["subject"]["ambito"] or "",
+            defaults={"a_sequenza": event["sequence"] - 1},
         )
     _close_filled_gaps({event["case_key"]})
     project([event])
@@ -90,14 +109,20 @@ class BatchResult:
     gaps: int = 0
 
 
-@transaction.atomic(using=DB)
 def ingest_batch(events: list[dict]) -> BatchResult:
     """Many events in one transaction (the relay's bulk path): same guarantees as ingest_event — schema checked
     for every event (one bad event refuses the batch, nothing stored), idempotent on event_id, gaps recorded."""
     for event in events:
         validate_event(event)
+    # a month's partition is created before the batch's transaction, never while it holds locks on the table
+    ensure_months({date.fromisoformat(e["occurred_on"]) for e in events})
+    return _store_batch(events)
+
+
+@transaction.atomic(using=DB)
+def _store_batch(events: list[dict]) -> BatchResult:
     ids = [e["event_id"] for e in events]
-    known = {str(i) for i in EventoRegionale.objects.filter(event_id__in=ids).values_list("event_id", flat=True)}
+    known = {str(i) for i in EventoRicevuto.objects.filter(event_id__in=ids).values_list("event_id", flat=True)}
     fresh: dict[str, dict] = {}
     for event in events:
         if event["event_id"] not in known:
@@ -117,10 +142,16 @@ def ingest_batch(events: list[dict]) -> BatchResult:
         previous = last.get(event["case_key"], 0)
         if event["sequence"] > previous + 1:
             gaps.append(
-                LacunaSequenza(case_key=event["case_key"], da_sequenza=previous + 1, a_sequenza=event["sequence"] - 1)
+                LacunaSequenza(
+                    case_key=event["case_key"],
+                    da_sequenza=previous + 1,
+                    a_sequenza=event["sequence"] - 1,
+                    ambito=event["subject"]["ambito"] or "",
+                )
             )
         last[event["case_key"]] = max(previous, event["sequence"])
         rows.append(_columns(event))
+    insert_rows(EventoRicevuto, [_seen(e) for e in fresh.values()])
     insert_rows(EventoRegionale, rows)
     project(fresh.values())
     LacunaSequenza.objects.bulk_create(gaps, ignore_conflicts=True)

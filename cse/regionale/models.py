@@ -5,16 +5,25 @@ from django.db import models
 from cse.core.codelists.leps import ModuloLeps
 from cse.core.validators_dates import validate_period
 
+# The column every regional table carries in its keys, so the store can be distributed by it (Citus) without a
+# schema change: the ambito of the person's residence as the event reports it ("" when unknown). A projection row
+# follows its newest event: if the person moved, the row moves to the new ambito (see bulk.upsert_newer).
+AMBITO_LENGTH = 12
+
 
 class EventoRegionale(models.Model):
     """One ingested event; idempotent on event_id, ordered per pseudonymous case by sequence.
+
+    On PostgreSQL the table is partitioned by month of `evento_del` (migration 0011, partitions.py): its primary
+    key is (id, ambito, evento_del) there, and no unique constraint may leave the partition key out, so the
+    deduplication on event_id lives in EventoRicevuto, written in the same transaction.
 
     `lotto_dss` is the DSS batch the event was sent in (null: not yet in any batch). The export picks the next
     batch among the unmarked events, not "after the last id sent": ids are assigned at insert, not at commit, so a
     concurrent ingestion can make a lower id visible after a higher one was already sent.
     """
 
-    event_id = models.UUIDField(unique=True)
+    event_id = models.UUIDField()
     event_type = models.CharField(max_length=80, db_index=True)
     schema_version = models.PositiveSmallIntegerField()
     case_key = models.CharField(max_length=64, help_text="riferimento pseudonimo della cartella")
@@ -24,6 +33,7 @@ class EventoRegionale(models.Model):
     evento_del = models.DateField(db_index=True)
     payload = models.JSONField()
     ricevuto_il = models.DateTimeField(auto_now_add=True)
+    ambito = models.CharField(max_length=AMBITO_LENGTH, blank=True, default="")
     # nullable, no default: adding it does not rewrite the (10M+ rows) table; no full index on it (see Meta)
     lotto_dss = models.ForeignKey(
         "LottoDss", null=True, blank=True, on_delete=models.PROTECT, related_name="eventi", db_index=False
@@ -31,7 +41,12 @@ class EventoRegionale(models.Model):
 
     class Meta:
         verbose_name_plural = "eventi regionali"
-        constraints = [models.UniqueConstraint(fields=["case_key", "sequence"], name="evento_sequence_unique")]
+        # with the partition key (evento_del) and the distribution column (ambito), as PostgreSQL and Citus require
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_key", "sequence", "ambito", "evento_del"], name="evento_sequence_unique"
+            )
+        ]
         # only the events not yet in a batch: the next batch's selection stays an index range scan, and the index
         # holds the unsent tail, not the whole table (a batch's own events are found by its id range, see dss.py)
         indexes = [
@@ -42,12 +57,28 @@ class EventoRegionale(models.Model):
         return f"{self.event_type} {self.event_id}"
 
 
+class EventoRicevuto(models.Model):
+    """Every event_id ever stored: the deduplication of the (partitioned) event table, whose unique constraints
+    must include the month. Not partitioned and kept when a month is detached, so a late re-delivery of an
+    archived event is still refused. The only table not keyed by ambito: it is only ever read by event_id, so a
+    distributed deployment spreads it by event_id itself (docs/deployment.md)."""
+
+    event_id = models.UUIDField(primary_key=True)
+    evento_del = models.DateField(help_text="mese della partizione dell'evento")
+
+    class Meta:
+        verbose_name_plural = "eventi ricevuti (deduplicazione)"
+
+    def __str__(self) -> str:
+        return str(self.event_id)
+
+
 class PrestazioneCorrente(models.Model):
     """Current state of each prestazione (its latest event by sequence), typed and kept up to date by the
     ingestion: what the derivations read, instead of parsing millions of JSON payloads. Rebuildable from the events
     (`manage.py rebuild_projections`)."""
 
-    prestazione_key = models.CharField(max_length=64, unique=True)
+    prestazione_key = models.CharField(max_length=64)
     case_key = models.CharField(max_length=64)
     sequence = models.PositiveIntegerField()
     ente = models.CharField(max_length=12, help_text="ente titolare della cartella")
@@ -69,6 +100,7 @@ class PrestazioneCorrente(models.Model):
 
     class Meta:
         verbose_name_plural = "prestazioni (stato corrente)"
+        constraints = [models.UniqueConstraint(fields=["prestazione_key", "ambito"], name="prestazione_corrente_unica")]
         indexes = [models.Index(fields=["data_inizio"]), models.Index(fields=["modulo_leps", "data_inizio"])]
 
     def __str__(self) -> str:
@@ -82,14 +114,16 @@ class TrasmissioneSiuss(models.Model):
     """Where each prestazione stands in its SIUSS transmission: the state of its latest PS/PSA/SINA insert flow, as
     reported by the ente erogatore's events (flow prepared, exposed to INPS, acquired, rejected...)."""
 
-    prestazione_key = models.CharField(max_length=64, unique=True)
+    prestazione_key = models.CharField(max_length=64)
     sequence = models.PositiveIntegerField()
     ente_erogatore = models.CharField(max_length=12)
     stato = models.CharField(max_length=20)
     aggiornato_il = models.DateField()
+    ambito = models.CharField(max_length=AMBITO_LENGTH, blank=True, default="")
 
     class Meta:
         verbose_name_plural = "trasmissioni SIUSS (stato corrente)"
+        constraints = [models.UniqueConstraint(fields=["prestazione_key", "ambito"], name="trasmissione_siuss_unica")]
 
     def __str__(self) -> str:
         return f"{self.prestazione_key[:8]} {self.stato}"
@@ -98,13 +132,16 @@ class TrasmissioneSiuss(models.Model):
 class CasoCorrente(models.Model):
     """Current facts of each pseudonymous case: latest area of need, whether it was ever taken into care."""
 
-    case_key = models.CharField(max_length=64, unique=True)
+    case_key = models.CharField(max_length=64)
     area = models.CharField(max_length=40, blank=True)
     area_sequence = models.PositiveIntegerField(default=0)
     in_carico = models.BooleanField(default=False)
+    ambito = models.CharField(max_length=AMBITO_LENGTH, blank=True, default="")
+    ambito_sequence = models.PositiveIntegerField(default=0, help_text="sequenza dell'evento che ha dato l'ambito")
 
     class Meta:
         verbose_name_plural = "casi (stato corrente)"
+        constraints = [models.UniqueConstraint(fields=["case_key", "ambito"], name="caso_corrente_unico")]
 
     def __str__(self) -> str:
         return self.case_key[:8]
@@ -118,10 +155,11 @@ class LacunaSequenza(models.Model):
     a_sequenza = models.PositiveIntegerField()
     colmata = models.BooleanField(default=False)
     rilevata_il = models.DateTimeField(auto_now_add=True)
+    ambito = models.CharField(max_length=AMBITO_LENGTH, blank=True, default="")
 
     class Meta:
         verbose_name_plural = "lacune di sequenza"
-        constraints = [models.UniqueConstraint(fields=["case_key", "da_sequenza"], name="lacuna_unica")]
+        constraints = [models.UniqueConstraint(fields=["case_key", "da_sequenza", "ambito"], name="lacuna_unica")]
 
     def __str__(self) -> str:
         return f"{self.case_key[:8]} {self.da_sequenza}-{self.a_sequenza}"
@@ -152,7 +190,9 @@ class PrestazioneSiuss(models.Model):
 
     class Meta:
         verbose_name_plural = "prestazioni SIUSS (derivate)"
-        constraints = [models.UniqueConstraint(fields=["anno", "prestazione_key"], name="siuss_prestazione_anno")]
+        constraints = [
+            models.UniqueConstraint(fields=["anno", "prestazione_key", "ambito"], name="siuss_prestazione_anno")
+        ]
         indexes = [models.Index(fields=["anno", "ente", "codice"])]
 
     def __str__(self) -> str:

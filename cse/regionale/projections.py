@@ -59,6 +59,7 @@ def _transmission_row(event: dict) -> dict | None:
         "ente_erogatore": data.get("ente_erogatore") or event["ente"],
         "stato": event["event_type"].removeprefix(SIUSS_FLOW_EVENT),
         "aggiornato_il": event["occurred_on"],
+        "ambito": event["subject"]["ambito"] or "",
     }
 
 
@@ -80,6 +81,7 @@ def project(events: Iterable[dict]) -> None:
             case = cases.setdefault(
                 event["case_key"], {"case_key": event["case_key"], "area": "", "area_sequence": 0, "in_carico": False}
             )
+            case["ambito"], case["ambito_sequence"] = event["subject"]["ambito"] or "", seq  # sorted: the newest
             if area:
                 case["area"], case["area_sequence"] = area, seq
             case["in_carico"] = case["in_carico"] or care
@@ -89,19 +91,28 @@ def project(events: Iterable[dict]) -> None:
 
 
 def _upsert_cases(rows: dict[str, dict]) -> None:
+    """Merge into the stored facts of each case; the row's ambito is its newest event's (a moved person's case
+    row moves with it, so there is still one row per case)."""
     if not rows:
         return
+    moved = []
     for case in CasoCorrente.objects.filter(case_key__in=list(rows)):
         row = rows[case.case_key]
         if case.area_sequence > row["area_sequence"]:
             row["area"], row["area_sequence"] = case.area, case.area_sequence
         row["in_carico"] = row["in_carico"] or case.in_carico
+        if case.ambito_sequence > row["ambito_sequence"]:
+            row["ambito"], row["ambito_sequence"] = case.ambito, case.ambito_sequence
+        if case.ambito != row["ambito"]:
+            moved.append(case.pk)
+    if moved:
+        CasoCorrente.objects.filter(pk__in=moved).delete()
     CasoCorrente.objects.bulk_create(
         [CasoCorrente(**r) for r in rows.values()],
         batch_size=1000,
         update_conflicts=True,
-        unique_fields=["case_key"],
-        update_fields=["area", "area_sequence", "in_carico"],
+        unique_fields=["case_key", "ambito"],
+        update_fields=["area", "area_sequence", "in_carico", "ambito_sequence"],
     )
 
 

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "scripts"))
 PHASES = ("sql", "middleware", "view", "template")
+AREAS = ["ente", "ambito", "area"]
 
 
 class Meter:
@@ -140,12 +141,21 @@ def operator_client(username_regex: str, name: str):
     return client
 
 
+SURNAME_PREFIXES = ["ROS", "BIA", "RUS", "FER", "ESP", "COL", "RIC", "MAR", "GRE", "BRU", "DE ", "LO"]  # as locust's
+
+
+def submission_token(page: str) -> dict:
+    """The create form's one-time token (cse/core/submission.py), as bench/load/locustfile.py reads it (importing
+    the locustfile would import locust, whose gevent monkey-patching breaks this process)."""
+    match = re.search(r'name="submission_token" value="([^"]+)"', page)
+    return {"submission_token": match.group(1)} if match else {}
+
+
 def scenario():
     """(name, callable) of each request type of the mix; each callable issues one request and returns it."""
     import random
 
     from django.test import Client
-    from load.locustfile import SURNAME_PREFIXES, submission_token  # bench/load/locustfile.py
 
     from cse.cittadino.agenda import Sportello
 
@@ -191,7 +201,7 @@ def scenario():
         ("GET /", get(anon, lambda: "/")),
         ("GET /cittadino/prenota/ (slot)", get(anon, lambda: slots_url)),
         ("POST /cittadino/prenota/", booking_post),
-        ("GET /regionale/?anno&righe", get(analyst, lambda: f"/regionale/?anno=2026&righe={pick(['ente', 'ambito', 'area'])}")),
+        ("GET /regionale/?anno&righe", get(analyst, lambda: f"/regionale/?anno=2026&righe={pick(AREAS)}")),
         ("GET /regionale/sioss/", get(analyst, lambda: "/regionale/sioss/")),
     ]  # fmt: skip
 

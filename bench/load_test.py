@@ -90,6 +90,7 @@ def prepare_accounts(env: dict[str, str], operators: int, analysts: int) -> None
     sportelli = [
         {"id": s.pk, "comune": s.ente.comune_id} for s in Sportello.objects.filter(attivo=True).select_related("ente")
     ]
+    USERS_FILE.parent.mkdir(parents=True, exist_ok=True)
     USERS_FILE.write_text(
         json.dumps(
             {
@@ -167,7 +168,7 @@ def main() -> None:
         try:
             wait_ready(topology)
             if not results:
-                env = environment(argparse.Namespace(db="cse_load", port=PORT))
+                env = environment(argparse.Namespace(db="cse_load", port=PORT, workers=workers))
                 prepare_accounts(env, operators=args.users, analysts=max(2, args.users // 10))
             results.append(run_locust(workers, args.users, args.duration))
             print(results[-1] | {"rows": len(results[-1]["rows"])}, flush=True)

@@ -107,19 +107,35 @@ def _check_person_free(cittadino: Cittadino | None, slot: Slot, *, exclude_pk: i
 
 def _take(prenotazione: Prenotazione, slot: Slot, now: datetime) -> None:
     """Save `prenotazione` on `slot`; the partial unique constraint decides races. Holds that expired unconfirmed
-    are released first (with their history), so they never block a real booking."""
+    are released (with their history) when they are what blocks the slot, so they never block a real booking; they
+    are looked for only then, which spares the common case (a free slot) a locking query."""
+    prenotazione.slot = slot
+    if _saved(prenotazione) or (_release_stale_holds(slot, now) and _saved(prenotazione)):
+        return
+    raise SlotNonLibero(list(free_slots(slot.sportello, now=now).order_by("inizio", "posto")[:5]))
+
+
+def _saved(prenotazione: Prenotazione) -> bool:
+    """Insert (or move) the booking; False when the slot's one-active-booking constraint refuses it."""
+    try:
+        with transaction.atomic():
+            prenotazione.save()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _release_stale_holds(slot: Slot, now: datetime) -> bool:
+    """Expire the unconfirmed holds of `slot` past their time; True if there was any."""
+    released = False
     for stale in Prenotazione.objects.select_for_update().filter(
         slot=slot, stato=StatoPrenotazione.IN_ATTESA, trattenuta_fino__lt=now
     ):
         PRENOTAZIONE.apply(stale, "scade", by=None)
         stale._change_reason = "riserva scaduta senza conferma"
         stale.save()
-    prenotazione.slot = slot
-    try:
-        with transaction.atomic():
-            prenotazione.save()
-    except IntegrityError:
-        raise SlotNonLibero(list(free_slots(slot.sportello, now=now).order_by("inizio", "posto")[:5])) from None
+        released = True
+    return released
 
 
 @transaction.atomic
@@ -170,7 +186,8 @@ def prenotazione_create(
         confermata_at=now if cittadino else None,
         trattenuta_fino=None if cittadino else now + timedelta(minutes=settings.CSE_BOOKING_HOLD_MINUTES),
     )
-    prenotazione.full_clean(exclude=["slot", "codice"], validate_constraints=False)
+    # slot, comune and citizen were just read by this service: no query to check that their rows exist
+    prenotazione.full_clean(exclude=["slot", "codice", "comune_residenza", "cittadino"], validate_constraints=False)
     _take(prenotazione, slot, now)
     _after_commit(prenotazione, "confermata" if cittadino else "richiesta")
     return prenotazione

@@ -87,6 +87,42 @@ def closed_days(sportello: Sportello, start: date, end: date) -> dict[date, str]
     return reasons
 
 
+CLOSED_DAYS_CACHE_SECONDS = 300
+
+
+def _closed_days_key(sportello_id: int) -> str:
+    return f"cittadino:giorni-chiusi:{sportello_id}"
+
+
+def closed_days_cached(sportello: Sportello, start: date, end: date) -> dict[date, str]:
+    """closed_days() through the shared cache: the citizen's booking page shows them on every step-2 answer (also to
+    each loser of a booking burst), and they cost four queries. A change of the office's hours, closures, extra
+    openings or patron saint day drops the entry after commit (signals in apps.py); a page that read the old
+    calendar just before such a commit may put it back, so entries also expire after a few minutes."""
+    from django.core.cache import cache
+
+    key = _closed_days_key(sportello.pk)
+    cached = cache.get(key)
+    if cached is not None and cached[0] == start and cached[1] == end:
+        return cached[2]
+    days = closed_days(sportello, start, end)
+    cache.set(key, (start, end, days), CLOSED_DAYS_CACHE_SECONDS)
+    return days
+
+
+def forget_closed_days(sender, instance, **kwargs) -> None:
+    """post_save/post_delete receiver of the calendar's models: the cached closed days of the offices concerned."""
+    from django.core.cache import cache
+
+    if isinstance(instance, FestaPatronale):
+        ids = list(Sportello.objects.filter(ente_id=instance.ente_id).values_list("pk", flat=True))
+    else:
+        ids = [instance.sportello_id]
+    keys = [_closed_days_key(pk) for pk in ids]
+    cache.delete_many(keys)  # now, and again once committed: a page rendered meanwhile may have cached the old days
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def wanted_slots(sportello: Sportello, start: date, end: date) -> dict[tuple[datetime, int], datetime]:
     """(start time, place) -> end time of every slot the rules ask for between `start` and `end` (included)."""
     calendar = _Calendar.of(sportello, start, end)

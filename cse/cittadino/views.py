@@ -42,7 +42,7 @@ from .selectors import (
     sportelli_for_comune,
 )
 from .services import SlotNonLibero, prenotazione_cancel, prenotazione_confirm, prenotazione_create, prenotazione_move
-from .slots import closed_days
+from .slots import closed_days_cached
 
 TOO_MANY = "Troppi tentativi di prenotazione da questo dispositivo: riprovare tra qualche minuto."
 
@@ -68,7 +68,7 @@ def _by_day(slots) -> OrderedDict:
 def _days(sportello: Sportello, slots) -> dict:
     """The free times by day, and the days the office is closed although its weekly hours say open (with why)."""
     today = timezone.localdate()
-    chiusi = closed_days(sportello, today, today + timedelta(days=sportello.orizzonte_giorni))
+    chiusi = closed_days_cached(sportello, today, today + timedelta(days=sportello.orizzonte_giorni))
     return {"giorni": _by_day(slots), "giorni_chiusi": chiusi}
 
 

@@ -26,6 +26,17 @@ for _alias, _db in DATABASES.items():  # noqa: F405
             "timeout": 20,  # seconds a request waits for a free connection before failing
         }
 
+# Compiled templates kept per process. Django's cached loader is only implicit (when "loaders" is unset); spelled out
+# here so that adding a loader later cannot silently turn it off and recompile every template on every request.
+for _template in TEMPLATES:  # noqa: F405
+    _template["APP_DIRS"] = False  # Django refuses APP_DIRS together with explicit loaders
+    _template["OPTIONS"]["loaders"] = [
+        (
+            "django.template.loaders.cached.Loader",
+            ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"],
+        )
+    ]
+
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31536000

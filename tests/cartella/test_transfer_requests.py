@@ -18,6 +18,7 @@ from cse.cartella.fasi import VoceDiario
 from cse.cartella.glossary import StatoTrasferimento
 from cse.cartella.models import Cartella, CartellaUserObjectPermission, RichiestaTrasferimento
 from cse.core.models import OutboxEvent
+from cse.core.permissions import forget_cached_capabilities
 from tests.support.ambito import ambito_case
 from tests.support.ambito_work import pending_transfer
 from tests.support.factories import (
@@ -37,6 +38,8 @@ def udp(ambito):
 
 
 def _visible(user, cap="view_persone"):
+    """What the operator sees on their next request (each request starts from a fresh identity)."""
+    forget_cached_capabilities(user)
     return set(Cartella.objects.visible_to(user, cap).values_list("pk", flat=True))
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from cse.core.models import Ente
+from cse.core.permissions import forget_cached_capabilities
 from cse.core.roles import TipoEnte
 
 from ..fasi import Transizione
@@ -133,6 +134,8 @@ def cartella_grant_access(
             CartellaUserObjectPermission.objects.filter(
                 content_object=cartella, user=user, permission__codename=codename
             ).update(expires_at=expires_at, reason=reason[:300])
+    # the grantee's identity may be memoised on this very object (an action granting and reading in one request)
+    forget_cached_capabilities(user)
 
 
 def _check_ownership_target(cartella: Cartella, to_ente: Ente) -> None:

@@ -171,4 +171,4 @@ def test_one_poll_costs_the_same_queries_for_1_or_100_flows(comune, case, a1, se
         assert response.status_code == 200
         assert len(response.json()["elenco_flussi"]) == min(limit, 12)
         counts.append(len(queries))
-    assert counts[0] == counts[1] == 5, queries.captured_queries
+    assert counts[0] == counts[1] <= 5, queries.captured_queries  # 2 with the Redis jti store, 5 with the table

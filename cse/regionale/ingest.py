@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from cse.core.event_schema import validate_event
 
 from .bulk import insert_rows
-from .models import EventoRegionale, EventoRicevuto, LacunaSequenza
+from .models import EventoRegionale, EventoRicevuto, LacunaSequenza, UltimaSequenza
 from .partitions import ensure_months
 from .projections import project
 
@@ -82,12 +81,13 @@ def ingest_event(event: dict) -> IngestResult:
 def _store_event(event: dict) -> IngestResult:
     if EventoRicevuto.objects.filter(event_id=event["event_id"]).exists():
         return IngestResult(stored=False, duplicate=True)
-    last = EventoRegionale.objects.filter(case_key=event["case_key"]).aggregate(m=Max("sequence"))["m"] or 0
+    last = UltimaSequenza.objects.filter(case_key=event["case_key"]).values_list("sequence", flat=True).first() or 0
     gap_from = last + 1 if event["sequence"] > last + 1 else None
     try:
         with transaction.atomic(using=DB):
             EventoRicevuto.objects.create(**_seen(event))
             EventoRegionale.objects.create(**_columns(event))
+            _remember_last({event["case_key"]: max(last, event["sequence"])})
     except IntegrityError:  # a concurrent delivery of the same event won the race
         return IngestResult(stored=False, duplicate=True)
     if gap_from is not None:
@@ -131,12 +131,7 @@ def _store_batch(events: list[dict]) -> BatchResult:
     if not fresh:
         return result
     case_keys = {e["case_key"] for e in fresh.values()}
-    last = dict(
-        EventoRegionale.objects.filter(case_key__in=case_keys)
-        .values("case_key")
-        .annotate(m=Max("sequence"))
-        .values_list("case_key", "m")
-    )
+    last = dict(UltimaSequenza.objects.filter(case_key__in=case_keys).values_list("case_key", "sequence"))
     rows, gaps = [], []
     for event in sorted(fresh.values(), key=lambda e: (e["case_key"], e["sequence"])):
         previous = last.get(event["case_key"], 0)
@@ -153,11 +148,23 @@ def _store_batch(events: list[dict]) -> BatchResult:
         rows.append(_columns(event))
     insert_rows(EventoRicevuto, [_seen(e) for e in fresh.values()])
     insert_rows(EventoRegionale, rows)
+    _remember_last(last)
     project(fresh.values())
     LacunaSequenza.objects.bulk_create(gaps, ignore_conflicts=True)
     _close_filled_gaps(case_keys)
     result.stored, result.gaps = len(rows), len(gaps)
     return result
+
+
+def _remember_last(last: dict[str, int]) -> None:
+    """Store the highest sequence now received for each case (computed in this transaction from the stored one)."""
+    UltimaSequenza.objects.bulk_create(
+        [UltimaSequenza(case_key=k, sequence=v) for k, v in last.items()],
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["case_key"],
+        update_fields=["sequence"],
+    )
 
 
 def _close_filled_gaps(case_keys: set[str]) -> None:

@@ -73,6 +73,21 @@ class EventoRicevuto(models.Model):
         return str(self.event_id)
 
 
+class UltimaSequenza(models.Model):
+    """The highest sequence received for each case: the gap detection reads it with one index probe per case,
+    instead of a MAX over every monthly partition of the events (planned and scanned anew for each batch). Keyed
+    by case_key alone, like EventoRicevuto by event_id: a distributed deployment spreads it by case_key."""
+
+    case_key = models.CharField(max_length=64, primary_key=True)
+    sequence = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "ultime sequenze per caso"
+
+    def __str__(self) -> str:
+        return f"{self.case_key[:8]} {self.sequence}"
+
+
 class PrestazioneCorrente(models.Model):
     """Current state of each prestazione (its latest event by sequence), typed and kept up to date by the
     ingestion: what the derivations read, instead of parsing millions of JSON payloads. Rebuildable from the events

@@ -16,5 +16,3 @@ class EsitoChiamata(models.TextChoices):
     NON_DISPONIBILE = "non_disponibile", "Sistema non disponibile"
     RISPOSTA_NON_VALIDA = "risposta_non_valida", "Risposta non valida"
     ERRORE = "errore", "Errore"
-
-

@@ -71,8 +71,18 @@ class AperturaStraordinariaForm(StyledFormMixin, forms.Form):
 
 
 MESI = [
-    (1, "Gennaio"), (2, "Febbraio"), (3, "Marzo"), (4, "Aprile"), (5, "Maggio"), (6, "Giugno"),
-    (7, "Luglio"), (8, "Agosto"), (9, "Settembre"), (10, "Ottobre"), (11, "Novembre"), (12, "Dicembre"),
+    (1, "Gennaio"),
+    (2, "Febbraio"),
+    (3, "Marzo"),
+    (4, "Aprile"),
+    (5, "Maggio"),
+    (6, "Giugno"),
+    (7, "Luglio"),
+    (8, "Agosto"),
+    (9, "Settembre"),
+    (10, "Ottobre"),
+    (11, "Novembre"),
+    (12, "Dicembre"),
 ]
 
 

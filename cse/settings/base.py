@@ -72,9 +72,8 @@ CSE_WEB_WORKERS = int(os.environ.get("WEB_CONCURRENCY", "1"))
 if REDIS_URL:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    # Sessions are read from Redis (no session query per request) and written through to the database: a Redis
-    # restart or flush logs nobody out (the next request reads the row again), which the pure cache backend would.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Sessions stay in the database even with Redis: ending a session deletes its row, and the gate (HTTP and the
+    # websocket re-check) must see that at once; a cached copy (cached_db) would keep a revoked session alive.
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -162,7 +162,7 @@ def test_budget_dashboard_shows_only_the_own_ambito_with_a_chart(ambito, client)
         ambito=other_ambito, anno=2026, fonte="pnrr", intervento_pdz="Housing first", programmato=5000
     )
     page = client.get(reverse("ambito:budget")).content.decode()
-    assert "Housing first" in page and "<svg role=\"img\"" in page and page.count("<rect") == 3 * 2
+    assert "Housing first" in page and '<svg role="img"' in page and page.count("<rect") == 3 * 2
     assert page.count("Assistenza domiciliare") == 1  # its own FNA line only, not the home ambito's
 
 

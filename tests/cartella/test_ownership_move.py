@@ -63,9 +63,7 @@ def test_a_failure_in_the_middle_leaves_the_old_owner_and_grants_intact(ambito, 
 
     monkeypatch.setattr(ritual, "outbox_append", broken_outbox)
     with pytest.raises(RuntimeError):
-        cartella_move_ownership(
-            cartella=case, to_ente=ambito, by=worker, reason="UVM", keep_access_for=[worker]
-        )
+        cartella_move_ownership(cartella=case, to_ente=ambito, by=worker, reason="UVM", keep_access_for=[worker])
     case.refresh_from_db()
     assert case.owner_ente_id == comune.pk
     assert case.history.count() == before_history

@@ -48,7 +48,7 @@ def _token(device: TOTPDevice) -> str:
 
 def _main(response) -> str:
     """The page's own content, without the header (whose icons are SVG too)."""
-    return response.content.decode().split('<main', 1)[1]
+    return response.content.decode().split("<main", 1)[1]
 
 
 def test_without_a_code_the_enrolment_page_shows_no_secret_and_creates_no_device(operator, enrolling):

@@ -40,10 +40,11 @@ def _production(extra: dict[str, str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_production_caches_compiled_templates_and_reads_sessions_from_redis():
+def test_production_caches_compiled_templates_and_keeps_sessions_in_the_database():
     with_redis = _production({"REDIS_URL": "redis://127.0.0.1:6379/15"})
     assert with_redis["loader"] == "django.template.loaders.cached.Loader"
     assert with_redis["inner"] == ["django.template.loaders.filesystem", "django.template.loaders.app_directories"]
     assert with_redis["cached"] >= 1
-    assert with_redis["sessions"] == "django.contrib.sessions.backends.cached_db"
-    assert _production({})["sessions"] == "django.contrib.sessions.backends.db"  # no Redis: database sessions
+    # a revoked session (row deleted) must end at once, also for open websockets: no cached copy, even with Redis
+    assert with_redis["sessions"] == "django.contrib.sessions.backends.db"
+    assert _production({})["sessions"] == "django.contrib.sessions.backends.db"

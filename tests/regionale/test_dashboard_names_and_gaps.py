@@ -52,7 +52,7 @@ def test_a_suppressed_total_is_a_gap_with_a_note_not_a_zero_bar(analyst):
     deliver(home_comune(), "anziani", [("A2.07", 1)] * 4)
     deliver(neighbour_comune(), "anziani", [("A2.07", 1)], sesso="F")  # one prestazione: never published
     page = _page(analyst, righe="ente", colonne="codice")
-    chart = page.split("<svg role=\"img\"")[1].split("</svg>")[0]
+    chart = page.split('<svg role="img"')[1].split("</svg>")[0]
     hidden = f"<title>{neighbour_comune().nome}: dato non pubblicato</title>"
     assert hidden in chart and "n.d. — non pubblicato" in chart
     bars = chart.count('class="barra"')
@@ -68,7 +68,7 @@ def test_a_suppressed_total_is_a_gap_with_a_note_not_a_zero_bar(analyst):
 def test_a_published_zero_stays_a_zero(analyst):
     deliver(home_comune(), "anziani", [("A2.07", 1)] * 4)
     page = _page(analyst, righe="trimestre", colonne="codice")
-    assert "<title>1° trimestre: 4</title>" in page and "dato non pubblicato" not in page.split("<svg role=\"img\"")[1]
+    assert "<title>1° trimestre: 4</title>" in page and "dato non pubblicato" not in page.split('<svg role="img"')[1]
 
 
 def test_the_share_acquired_is_acquired_over_erogated_on_a_known_dataset(comune, worker, person, analyst):

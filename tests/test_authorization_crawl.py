@@ -142,15 +142,20 @@ def _call(client, method: str, url: str):
     return getattr(client, method)(url, HTTP_ACCEPT="text/html")
 
 
+# The crawl is long: its roles are split in shards, so parallel test workers (pytest -n) share it.
+SHARDS = 3
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
 @pytest.mark.django_db(databases=["default", "regionale"])
-def test_every_role_and_method_on_every_route_without_ids(territory, client):
+def test_every_role_and_method_on_every_route_without_ids(territory, client, shard):
     routes = [
         (n, r)
         for n, r, p in all_routes()
         if not p.pattern.converters and "(" not in r and "^" not in r  # regular-expression routes: not literal URLs
     ]
     tried, leaks = 0, []
-    for key, user in _roles(territory).items():
+    for key, user in list(_roles(territory).items())[shard::SHARDS]:
         _login(client, user)
         for name, route in routes:
             for method in ("get", "post"):  # the HTML routes; the API's own methods are tried below
@@ -169,8 +174,8 @@ def test_every_role_and_method_on_every_route_without_ids(territory, client):
                     leaks.append((key, name, method, response.status_code, response.get("Location", "")))
                 if user is not None and "_auth_user_id" not in client.session:  # a logout route ended the session
                     _login(client, user)
-    print(f"authorization crawl (routes without ids): {tried} combinations, {len(leaks)} leaks")
-    assert tried > 5000
+    print(f"authorization crawl (routes without ids), shard {shard}: {tried} combinations, {len(leaks)} leaks")
+    assert tried > 5000 // SHARDS
     assert leaks == []
 
 

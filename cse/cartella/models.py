@@ -67,14 +67,21 @@ class CartellaQuerySet(models.QuerySet):
 
 
 class AssistitoQuerySet(models.QuerySet):
-    def visible_to(self, user, capability: str | tuple[str, ...] = Capability.VIEW_PERSONE) -> AssistitoQuerySet:
+    def visible_to(
+        self, user, capability: str | tuple[str, ...] = Capability.VIEW_PERSONE, *, matching: Q | None = None
+    ) -> AssistitoQuerySet:
         """People registered by the user's comuni, plus the people of cases the user sees through an ambito's
         ownership or an explicit grant. (A comune's cases always belong to its own people: cartella_open and the
-        ownership moves keep that invariant, so only non-comune owners and grants can add people.)"""
+        ownership moves keep that invariant, so only non-comune owners and grants can add people.)
+
+        `matching` (a search) goes inside each branch of the OR rather than outside it: PostgreSQL then reads each
+        branch by its own index — the comune's (owner, surname) range, and the granted people found by the InitPlan —
+        where `(own OR granted) AND search` made it bitmap-scan the whole comune and filter. (The same search written
+        in both branches is factored back out by the planner: the granted branch searches inside its subquery.)"""
         if not (user.is_authenticated and user.is_active):
             return self.none()
         ente_ids = ente_ids_for(user, capability)
-        condition = Q(owner_ente_id__in=ente_ids, unito_a__isnull=True)
+        condition = _within(Q(owner_ente_id__in=ente_ids, unito_a__isnull=True), matching)
         granted = _granted_cartella_ids(user, capability)
         other_owners = non_comune_ente_ids_for(user, capability)
         if granted or other_owners:
@@ -84,8 +91,14 @@ class AssistitoQuerySet(models.QuerySet):
                 .order_by()
                 .values("assistito_id")
             )
+            if matching is not None:  # searched inside the InitPlan: the two branches share no factor
+                extra = Assistito.objects.filter(matching, pk__in=extra).order_by().values("pk")
             condition |= Q(IdsOf(F("pk"), extra))
         return self.filter(condition)
+
+
+def _within(branch: Q, matching: Q | None) -> Q:
+    return branch if matching is None else branch & matching
 
 
 class IdsOf(Lookup):
@@ -230,7 +243,11 @@ class Cartella(models.Model):
     class Meta:
         verbose_name_plural = "cartelle"
         ordering = ["-aperta_il", "-id"]
-        indexes = [models.Index(fields=["owner_ente", "-aperta_il"])]
+        indexes = [
+            models.Index(fields=["owner_ente", "-aperta_il"]),
+            # the worklists filter a comune's cases by phase: their counts and pages read only that phase's rows
+            models.Index(fields=["owner_ente", "stato"], name="cartella_ente_stato"),
+        ]
         constraints = [models.UniqueConstraint(fields=["numerata_da", "numero"], name="cartella_numero_unico")]
 
     def __str__(self) -> str:

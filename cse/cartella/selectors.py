@@ -99,17 +99,18 @@ def get_assistito_for(
 
 def assistiti_search(user, query: str = "") -> QuerySet[Assistito]:
     """Search among the people the user may see: by case number, codice fiscale, or surname/name prefix."""
-    qs = Assistito.objects.visible_to(user).select_related("comune_residenza")
     query = query.strip()
+    qs = Assistito.objects.select_related("comune_residenza")
     if not query:
-        return qs
+        return qs.visible_to(user)
     wanted = case_number(query)
     if wanted:  # a case number, as printed on the cartella: the people of the visible cases with that number
-        return qs.filter(pk__in=Cartella.objects.visible_to(user).filter(numero=wanted).values("assistito_id"))
+        visible = qs.visible_to(user)
+        return visible.filter(pk__in=Cartella.objects.visible_to(user).filter(numero=wanted).values("assistito_id"))
     cf = normalise_cf(query)
     if len(cf) == 16 and cf.isalnum():
-        return qs.filter(codice_fiscale=cf).order_by()  # no sort: let the planner take the CF index
-    return qs.filter(person_match(query))
+        return qs.visible_to(user, matching=Q(codice_fiscale=cf)).order_by()  # no sort: the planner takes the CF index
+    return qs.visible_to(user, matching=person_match(query))
 
 
 def case_number(query: str) -> str | None:

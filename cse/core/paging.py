@@ -9,6 +9,7 @@ known without a COUNT (offset + rows). Only a full page, or a page past the end,
 from __future__ import annotations
 
 from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 PAGE_SIZE = 25
@@ -30,7 +31,7 @@ def _page(paginator: Paginator, asked) -> Page:
     except (TypeError, ValueError):
         number = 1
     offset = (number - 1) * paginator.per_page
-    rows = list(paginator.object_list[offset : offset + paginator.per_page])
+    rows = page_rows(paginator.object_list, offset, paginator.per_page)
     if 0 < len(rows) < paginator.per_page or (number == 1 and not rows):
         paginator.__dict__["count"] = offset + len(rows)  # cached_property: the COUNT it saves
         return Page(rows, number, paginator)
@@ -43,6 +44,15 @@ def _page(paginator: Paginator, asked) -> Page:
         return paginator.page(paginator.num_pages)
 
 
+def page_rows(items, offset: int, size: int) -> list:
+    """The rows of one page. A sorted queryset's page is found first among its own rows (ids only, sorted, limited:
+    a subquery) and only those rows are then joined to what the list shows (select_related): PostgreSQL otherwise
+    joins every visible row — 7,500 cases to 100,000 people — before sorting them to keep 25."""
+    if isinstance(items, QuerySet) and items.ordered and not items.query.distinct and not items.query.combinator:
+        return list(items.filter(pk__in=items.values("pk")[offset : offset + size]))
+    return list(items[offset : offset + size])
+
+
 def paginate_together(request: HttpRequest, lists: dict, *, per_page: int = PAGE_SIZE, prefix: str = "pagina_"):
     """Several lists on one page (the worklists), each paged on its own `prefix + name`: their totals come from ONE
     query (a SELECT of one COUNT subquery per list) and an empty list reads no rows, so the page's cost is one query
@@ -53,7 +63,7 @@ def paginate_together(request: HttpRequest, lists: dict, *, per_page: int = PAGE
         paginator = Paginator(items, per_page)
         paginator.__dict__["count"] = count  # cached_property: the COUNT already made
         param = prefix + name
-        page = Page([], 1, paginator) if count == 0 else paginator.get_page(request.GET.get(param))
+        page = Page([], 1, paginator) if count == 0 else _page(paginator, request.GET.get(param))
         page.previous_query = _with(request, param, page.previous_page_number()) if page.has_previous() else ""
         page.next_query = _with(request, param, page.next_page_number()) if page.has_next() else ""
         pages[name] = page

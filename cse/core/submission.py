@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -56,15 +56,20 @@ def valid_token(value: str | None) -> bool:
     return True
 
 
-def _claim(request: HttpRequest, token: str) -> SubmissionToken | None:
-    """Insert the claim row, or None when the token was already claimed (the unique constraint makes a concurrent
-    twin wait for the first transaction and then fail here)."""
-    user = request.user if request.user.is_authenticated else None  # a citizen may book without logging in
-    try:
-        with transaction.atomic():
-            return SubmissionToken.objects.create(user=user, token=token, result_url="")
-    except IntegrityError:
-        return None
+def _claim(request: HttpRequest, token: str) -> int | None:
+    """Insert the claim row and return its id, or None when the token was already claimed. One statement, no
+    savepoint: ON CONFLICT DO NOTHING makes a concurrent twin wait for the first transaction and then insert
+    nothing (PostgreSQL and SQLite ≥ 3.35 alike)."""
+    user_id = request.user.pk if request.user.is_authenticated else None  # a citizen may book without logging in
+    table = connection.ops.quote_name(SubmissionToken._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, token, result_url, claimed_at) VALUES (%s, %s, '', %s) "  # noqa: S608
+            "ON CONFLICT (token) DO NOTHING RETURNING id",
+            [user_id, token, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _first_result(request: HttpRequest, token: str) -> HttpResponse:
@@ -83,15 +88,15 @@ def purge_expired_submission_tokens() -> int:
     return deleted
 
 
-def _settle(claim: SubmissionToken, response: HttpResponse | None) -> None:
+def _settle(claim: int, response: HttpResponse | None) -> None:
     """Keep the claim with the result a redirect leads to; release it when nothing was created."""
+    claims = SubmissionToken.objects.filter(pk=claim)
     if response is not None and 300 <= response.status_code < 400 and response.get("Location"):
-        claim.result_url = response["Location"][:500]
-        claim.save(update_fields=["result_url"])
+        claims.update(result_url=response["Location"][:500])
         if _purge.due():
             purge_expired_submission_tokens()
     else:
-        claim.delete()  # errors shown or access refused: the (corrected) form may be sent again
+        claims.delete()  # errors shown or access refused: the (corrected) form may be sent again
 
 
 def once_per_submission(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

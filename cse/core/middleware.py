@@ -56,6 +56,30 @@ def _absolute_timeout_reached(request) -> bool:
     return session_too_old(request.session, time.time())
 
 
+RENEWED_KEY = "cse_renewed"  # epoch seconds of the last push of the session's idle expiry
+
+
+class SessionRenewalMiddleware:
+    """Idle expiry without a database write on every request. The session row expires SESSION_COOKIE_AGE after its
+    last save; instead of saving it on every request (SESSION_SAVE_EVERY_REQUEST: one UPDATE per page, per poll),
+    the window is pushed forward at most every CSE_SESSION_RENEW_SECONDS. An idle session still ends — at most that
+    many seconds before the full window — and a busy session costs one write a minute, not one per request.
+    Inside SessionMiddleware, so the mark set here is saved by it on the way out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.modified and session.session_key:
+            renewed = session.get(RENEWED_KEY, 0)  # loads the row: an unknown key leaves the session empty
+            now = int(time.time())
+            if not session.is_empty() and now - renewed >= settings.CSE_SESSION_RENEW_SECONDS:
+                session[RENEWED_KEY] = now
+        return response
+
+
 class AuthenticationGateMiddleware:
     """Applies check_gate() to every HTTP request of a logged-in session (views, admin, Wagtail admin, downloads).
 

@@ -135,28 +135,18 @@ def _identity_query(user: User):
     names = active.annotate(
         group_name=Concat(Value("ente-"), Cast("ente_id", CharField()), Value(":"), "ruolo", output_field=CharField())
     ).values("group_name")
+    tipo_ente = F("content_object__tipo")
     branches = [
         _columns(
             get_user_model().objects.filter(pk=user.pk), "facts", "", F("cittadino__pk"), F("operatore__pk"), None, None
         ),
         _columns(active, "incarico", F("ruolo"), F("ente_id"), None, F("ente__tipo"), F("ente__nome")),
-        _columns(
-            EnteGroupObjectPermission.objects.filter(group__user=user, group__name__in=Subquery(names)),
-            "cap",
-            F("permission__codename"),
-            F("content_object_id"),
-            None,
-            F("content_object__tipo"),
-            None,
-        ),
-        _columns(
-            EnteUserObjectPermission.objects.filter(user=user),
-            "cap",
-            F("permission__codename"),
-            F("content_object_id"),
-            None,
-            F("content_object__tipo"),
-            None,
+        *(
+            _columns(granted, "cap", F("permission__codename"), F("content_object_id"), None, tipo_ente, None)
+            for granted in (
+                EnteGroupObjectPermission.objects.filter(group__user=user, group__name__in=Subquery(names)),
+                EnteUserObjectPermission.objects.filter(user=user),
+            )
         ),
         *(_columns(factory(user), name, F("c_code"), F("c_id"), None, None, None) for name, factory in _SOURCES),
     ]

@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "cse.core.middleware.SecurityHeadersMiddleware",
     "cse.core.middleware.NoStoreForPersonalDataMiddleware",  # outside the session and auth layers: sees every reply
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "cse.core.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -178,9 +179,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after inactivity (each request renews the window).
+# Sessions end after inactivity: requests renew the window, writing the session row at most once a minute
+# (cse.core.middleware.SessionRenewalMiddleware) instead of on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("CSE_SESSION_IDLE_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+CSE_SESSION_RENEW_SECONDS = int(os.environ.get("CSE_SESSION_RENEW_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 # ...and in any case this long after login (cse.core.gate, all transports): a working day.

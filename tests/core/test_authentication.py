@@ -76,11 +76,6 @@ def test_a_new_session_must_verify_the_enrolled_device(operator, client, setting
     assert client.get(reverse("home")).status_code == 200
 
 
-def test_sessions_expire_after_inactivity():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE <= 3600
-
-
 def test_a_redirect_after_otp_never_leaves_the_site(operator, client, settings):
     settings.CSE_REQUIRE_OTP = True
     device = TOTPDevice.objects.create(user=operator, confirmed=True, name="app")

@@ -10,12 +10,16 @@ import secrets
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.support.ambito_work import pending_transfer
 from tests.support.factories import PASSWORD, CartellaFactory, OperatoreFactory
@@ -61,9 +65,31 @@ def test_logout_deletes_the_session_row_and_the_old_cookie_opens_nothing(worker,
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_idle_sessions_expire_and_every_request_renews_the_window():
-    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
+def _session_writes(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return sum(1 for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"])
+
+
+def test_requests_renew_the_idle_window_at_most_once_a_minute(worker, client, monkeypatch):
+    assert settings.SESSION_COOKIE_AGE == 1800 and settings.CSE_SESSION_RENEW_SECONDS == 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and settings.SESSION_COOKIE_HTTPONLY
+    key = _login(client, worker)
+    url = reverse("locale:assistiti_list")
+    client.get(url)
+    expiry = Session.objects.get(session_key=key).expire_date
+    assert _session_writes(client, url) == 0  # a page right after another: no write
+    assert Session.objects.get(session_key=key).expire_date == expiry
+    _later(monkeypatch, 61)
+    assert _session_writes(client, url) == 1  # a minute later the window moves forward
+    assert Session.objects.get(session_key=key).expire_date > expiry
+
+
+def test_a_session_left_idle_for_the_window_ends(worker, client):
+    key = _login(client, worker)
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(reverse("locale:assistiti_list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_an_active_session_still_ends_ten_hours_after_login(worker, client, monkeypatch):

@@ -5,7 +5,7 @@ in-memory SQLite test database. A thread sees it (Django's test database is a sh
 Twisted reactor cannot be restarted, so one browser test per process may use this.
 
 A shared-cache in-memory SQLite database does not wait for a lock: a second connection touching a table another one
-is writing fails at once ("database table is locked"). Every request writes its session (SESSION_SAVE_EVERY_REQUEST),
+is writing fails at once ("database table is locked"). Requests write their session (once a minute, and at login),
 so two pages of one test (the citizen booking, the front office refreshing its live agenda) would fail now and then.
 The server therefore handles one HTTP request at a time, as the embedded database can (websockets stay concurrent).
 """

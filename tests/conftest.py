@@ -98,11 +98,13 @@ def simulators(simulator_suite, settings):
 
 
 # Slow tests whose result does not depend on the database engine (a real browser, property-based crawls of every
-# route, the disclosure attack, the OpenAPI conformance run): CI runs them once, on the embedded database, and
-# leaves them out of the PostgreSQL run with `-m "not once"`.
+# route, every role on every route without object ids — decided by the gate and the roles, not by SQL — the
+# disclosure attack, the OpenAPI conformance run): CI runs them once, on the embedded database, and leaves them out
+# of the PostgreSQL run with `-m "not once"`. (Foreign objects, lists and searches run on both engines.)
 RUN_ONCE = (
     "tests/browser/",
     "tests/properties/",
+    "tests/test_authorization_crawl.py::test_every_role_and_method_on_every_route_without_ids",
     "tests/regionale/test_disclosure_attack.py",
     "tests/siuss/test_schemathesis.py",
 )

@@ -13,6 +13,7 @@ from .gate import SESSION_STARTED_KEY, Reason, account_facts, check_gate, sessio
 __all__ = ["RECENT_AUTH_KEY", "SESSION_STARTED_KEY", "AuthenticationGateMiddleware", "mark_authenticated"]
 
 RECENT_AUTH_KEY = "cse_recent_auth"  # epoch seconds of the last password entry (login or "Conferma la tua password")
+RENEWED_KEY = "cse_renewed"  # epoch seconds of the last push of the session's idle expiry
 
 # Pages a half-logged-in session must still reach (to finish logging in or to leave), and the parts of the site with
 # their own authentication: the citizen portal (SPID/CIE, no operator second factor), the WaaS e-service (PDND
@@ -40,11 +41,13 @@ def _exempt_page(request) -> bool:
 
 
 def mark_authenticated(sender, request, user, **kwargs) -> None:
-    """user_logged_in receiver: login starts the absolute clock and counts as a fresh password entry."""
+    """user_logged_in receiver: login starts the absolute clock, counts as a fresh password entry and as the latest
+    renewal of the idle window (the login saves the session anyway)."""
     if request is not None and hasattr(request, "session"):
         now = int(time.time())
         request.session[SESSION_STARTED_KEY] = now
         request.session[RECENT_AUTH_KEY] = now
+        request.session[RENEWED_KEY] = now
 
 
 def _absolute_timeout_reached(request) -> bool:
@@ -54,9 +57,6 @@ def _absolute_timeout_reached(request) -> bool:
         request.session[SESSION_STARTED_KEY] = int(time.time())
         return False
     return session_too_old(request.session, time.time())
-
-
-RENEWED_KEY = "cse_renewed"  # epoch seconds of the last push of the session's idle expiry
 
 
 class SessionRenewalMiddleware:

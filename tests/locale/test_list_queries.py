@@ -68,8 +68,9 @@ def test_a_search_by_codice_fiscale_costs_no_more(comune, worker, client_for):
 
 def test_the_worklists_cost_a_constant_that_does_not_grow_with_the_cases(comune, worker, client_for):
     """Five lists and the transmission problems on one page: session, user, identity, ONE query for the five
-    totals, the rows of each non-empty list (at most five), two for the transmission problems, the session
-    write — twelve at most, the same with 3 or 30 cases in every list."""
+    totals, the rows of each non-empty list (at most five), two for the transmission problems — twelve at most,
+    the same with 3 or 30 cases in every list. (The session is written at login and then at most once a minute,
+    not by these pages.)"""
     client = client_for(worker)
     url = reverse("locale:lavoro")
     for _ in range(3):

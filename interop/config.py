@@ -24,6 +24,8 @@ SYSTEM_NAMES = {
     "puglia_sociale": "Puglia Sociale",
     "dss": "Il DSS regionale",
     "osservatorio": "L'Osservatorio piani di zona",
+    "protocollo": "Il protocollo informatico dell'ente",
+    "pagopa": "La piattaforma pagoPA",
 }
 
 

@@ -22,7 +22,7 @@ from schwifty.exceptions import (
 _MESSAGES: tuple[tuple[type[SchwiftyException], str], ...] = (
     (InvalidCountryCode, "L'IBAN non inizia con un codice di paese valido (per l'Italia: IT)."),
     (InvalidLength, "L'IBAN non ha la lunghezza prevista per il suo paese (per l'Italia: 27 caratteri)."),
-    (InvalidChecksumDigits, "Le cifre di controllo dell'IBAN non corrispondono: probabilmente c'è un errore di battitura."),
+    (InvalidChecksumDigits, "Le cifre di controllo dell'IBAN non corrispondono: forse un errore di battitura."),
     (InvalidBBANChecksum, "Il CIN dell'IBAN non corrisponde al resto delle coordinate: controllare ABI, CAB e conto."),
     (InvalidStructure, "L'IBAN contiene caratteri non ammessi o non ha la struttura prevista per il suo paese."),
 )

@@ -59,6 +59,10 @@ def _json(parse_body: Callable[[dict], object]) -> Callable[[httpx.Response], ob
             raise GiaEsistente(f"{SYSTEM}: posizione debitoria già esistente.", code="http_409")
         if response.status_code == 400:
             raise InvalidRequest(f"{SYSTEM} ha rifiutato la posizione debitoria: dati non validi.", code="http_400")
+        if response.status_code in (401, 403):
+            raise BadResponse(
+                f"{SYSTEM} ha rifiutato la chiave dell'ente: segnalarlo all'amministratore.", code="chiave_api"
+            )
         if response.status_code not in (200, 201):
             standard_status(response, SYSTEM)
         try:

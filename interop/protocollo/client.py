@@ -77,6 +77,10 @@ def _parser(*, missing_ok: bool) -> Callable[[httpx.Response], Segnatura | None]
             if status == 404:
                 raise NotFound(f"{SYSTEM}: nessuna registrazione trovata.", code=code)
             raise InvalidRequest(f"{SYSTEM} ha rifiutato la registrazione: {message or 'dati non validi'}.", code=code)
+        if status in (401, 403):
+            raise BadResponse(
+                f"{SYSTEM} ha rifiutato la chiave API dell'ente: segnalarlo all'amministratore.", code="chiave_api"
+            )
         if status not in (200, 201):
             standard_status(response, SYSTEM)
         try:

@@ -245,8 +245,25 @@ def protocollo_registra_in_coda(*, limite: int = 100, now: datetime | None = Non
     esito = EsitoCoda()
     due = RichiestaProtocollo.objects.filter(stato=StatoProtocollazione.IN_CODA, prossimo_tentativo_il__lte=now)
     for pk in list(due.order_by("id").values_list("pk", flat=True)[:limite]):
-        _registra_una(pk, now, esito)
+        try:
+            _registra_una(pk, now, esito)
+        except Exception as exc:  # noqa: BLE001 — a callback's bug must not stop the queue: this one waits
+            logger.exception("protocollo: richiesta %s, esito non applicato", pk)
+            _rinvia_dopo_errore(pk, now, exc)
+            esito.rinviate += 1
     return esito
+
+
+def _rinvia_dopo_errore(pk: int, now: datetime, exc: Exception) -> None:
+    """The registration was rolled back (the callback failed): count the attempt and retry later; the protocol keeps
+    the number for the key, so the retry gets it again."""
+    with transaction.atomic():
+        richiesta = RichiestaProtocollo.objects.select_for_update().get(pk=pk)
+        richiesta.tentativi += 1
+        richiesta.prossimo_tentativo_il = prossimo_tentativo(richiesta.tentativi, now)
+        richiesta.ultimo_errore = f"esito non applicato ({type(exc).__name__}): nuovo tentativo"[:300]
+        richiesta._change_reason = "esito della protocollazione non applicato"
+        richiesta.save()
 
 
 def _registra_una(pk: int, now: datetime, esito: EsitoCoda) -> None:

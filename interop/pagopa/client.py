@@ -108,7 +108,10 @@ def _avviso(debito: PosizioneDebitoria, iuv: str) -> Callable[[dict], Avviso]:
         option = body["paymentOption"][0]
         same = body["iupd"] == debito.chiave and option["iuv"] == iuv
         if not same or int(option["amount"]) != in_centesimi(debito.importo):
-            raise ValueError("posizione diversa da quella chiesta")
+            raise InvalidRequest(
+                f"{SYSTEM}: la chiave {debito.chiave} è già usata per un'altra posizione debitoria.",
+                code="iupd_diverso",
+            )
         return Avviso(
             iuv=iuv,
             codice_avviso=codice_avviso(iuv),

@@ -208,7 +208,17 @@ def protocollo_accoda(
         raise ValidationError(
             f"La chiave «{chiave}» è già stata usata per un altro documento: la protocollazione non è stata accodata."
         )
+    if created and getattr(settings, "CSE_PROTOCOLLO_INLINE", False):
+        transaction.on_commit(registra_dopo_commit)
     return richiesta
+
+
+def registra_dopo_commit() -> None:
+    """Demo mode: register right after the transaction that queued (production runs the worker)."""
+    try:
+        protocollo_registra_in_coda(limite=20)
+    except Exception:  # noqa: BLE001 — never break the request that queued; the request stays in the queue
+        logger.exception("protocollazione in-process non riuscita")
 
 
 def documento_di(richiesta: RichiestaProtocollo) -> DocumentoDaProtocollare:

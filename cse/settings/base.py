@@ -265,6 +265,9 @@ CSE_ADAPTERS = {
 # Protocollo informatico (cse/core/protocollo.py): ente code → {"amministrazione": IPA code, "aoo": AOO code,
 # "registro": register code}, as JSON in CSE_PROTOCOLLO_AOO; an ente not listed gets c_<belfiore>, AOO_<CODICE>.
 CSE_PROTOCOLLO_AOO = json.loads(os.environ.get("CSE_PROTOCOLLO_AOO", "{}"))
+# Demo: register the queued documents right after the commit that queued them (production runs the
+# `registra_protocollo --loop` worker of scripts/production.py).
+CSE_PROTOCOLLO_INLINE = env_bool("CSE_PROTOCOLLO_INLINE", CSE_DEMO)
 # pagoPA (cse/core/pagamenti.py): the ente creditore's segregation code (aux digit 3 notices) and its fiscal code by
 # ente code, as JSON in CSE_PAGOPA_ENTI ({"F284": {"codice_fiscale": "...", "segregazione": "01"}}).
 CSE_PAGOPA_ENTI = json.loads(os.environ.get("CSE_PAGOPA_ENTI", "{}"))

@@ -9,6 +9,7 @@ from .base import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CSE_REQUIRE_OTP = False
 CSE_RELAY_INLINE = False  # tests call the relay explicitly
+CSE_PROTOCOLLO_INLINE = False  # tests call the protocol worker explicitly
 # The cache stays per process even when REDIS_URL is set: tests reset rate-limit and voucher counters with
 # cache.clear(), which on a shared Redis would wipe the counters of the other xdist worker in the middle of its test.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

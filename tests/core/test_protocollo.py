@@ -4,9 +4,11 @@ protocol does meanwhile (outage, lost answer, refusal), and the caller's callbac
 import hashlib
 import itertools
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -189,3 +191,18 @@ def test_backoff_doubles_and_stops_at_an_hour():
     now = timezone.now()
     assert [prossimo_tentativo(n, now) - now for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (1, 2, 4)]
     assert prossimo_tentativo(30, now) - now == BACKOFF_MAX
+
+
+def test_the_worker_command_registers_what_is_due(sim, comune):
+    accoda(comune)
+    out = StringIO()
+    call_command("registra_protocollo", stdout=out)
+    assert "protocollate 1, rinviate 0, non protocollate 0" in out.getvalue()
+    assert RichiestaProtocollo.objects.get().stato == StatoProtocollazione.REGISTRATA
+
+
+def test_the_demo_registers_right_after_the_commit(sim, comune, settings, django_capture_on_commit_callbacks):
+    settings.CSE_PROTOCOLLO_INLINE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        accoda(comune)
+    assert RichiestaProtocollo.objects.get().numero == 1 and len(CHIAMATE) == 1

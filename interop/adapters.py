@@ -6,15 +6,19 @@ breakers and call log). Errors pass through as they are (cse.core.external).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from cse.core.external import CallContext
+from cse.core.pagamenti import Avviso, PosizioneDebitoria, Ricevuta
+from cse.core.protocollo import DocumentoDaProtocollare, Segnatura
 
 from .anpr import client as anpr
 from .anpr.client import SchedaAnpr
 from .isee import client as isee
 from .isee.client import AttestazioneIsee
 from .models import ProvenienzaDato
+from .pagopa import client as pagopa
+from .protocollo import client as protocollo
 from .regionali import client as regionali
 
 
@@ -77,3 +81,26 @@ class ProvenienzeDb:
             isee=isee,
             relazione=relazione,
         )
+
+
+class ProtocolloHttp:
+    """Port Protocollo over the ente's protocol system (JSON contract docs/interop/protocollo.md)."""
+
+    def registra(self, documento: DocumentoDaProtocollare, ctx: CallContext) -> Segnatura:
+        return protocollo.registra(documento, ctx)
+
+    def stato(self, chiave: str, ctx: CallContext) -> Segnatura | None:
+        return protocollo.stato(chiave, ctx)
+
+
+class PagoPaGpd:
+    """Port PagoPA over pagoPA GPD (Gestione Posizioni Debitorie)."""
+
+    def crea_posizione(self, debito: PosizioneDebitoria, ctx: CallContext) -> Avviso:
+        return pagopa.crea_posizione(debito, ctx)
+
+    def stato(self, ente_codice_fiscale: str, iuv: str, ctx: CallContext) -> str:
+        return pagopa.stato(ente_codice_fiscale, iuv, ctx)
+
+    def ricevute(self, ente_codice_fiscale: str, dal: date, ctx: CallContext) -> list[Ricevuta]:
+        return pagopa.ricevute(ente_codice_fiscale, dal, ctx)

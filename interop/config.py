@@ -24,6 +24,8 @@ SYSTEM_NAMES = {
     "puglia_sociale": "Puglia Sociale",
     "dss": "Il DSS regionale",
     "osservatorio": "L'Osservatorio piani di zona",
+    "protocollo": "Il protocollo informatico dell'ente",
+    "pagopa": "La piattaforma pagoPA",
 }
 
 
@@ -95,6 +97,8 @@ E_SERVICES = [
     "osservatorio",
 ]
 DEMO_PURPOSES = {name: f"demo-purpose-{name}" for name in E_SERVICES}
+# Systems of the ente called directly, with their own key (not PDND e-services): protocol register, pagoPA GPD.
+DIRECT_SERVICES = ["protocollo", "pagopa"]
 
 
 def system_of(e_service: str) -> str:

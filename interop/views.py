@@ -17,12 +17,17 @@ from cse.core.permissions import ente_or_404
 from cse.core.reauth import require_recent_auth
 from cse.core.roles import Capability
 
-from .config import E_SERVICES, SYSTEM_NAMES, system_of
+from .config import DIRECT_SERVICES, E_SERVICES, SYSTEM_NAMES, system_of
 from .glossary import EsitoChiamata
 from .http import breaker_state
 from .models import ChiamataInterop
 
-E_SERVICE_LABELS = {"pdnd": "PDND — voucher", **{e: e.replace("_", " ") for e in E_SERVICES}}
+E_SERVICE_LABELS = {
+    "pdnd": "PDND — voucher",
+    **{e: e.replace("_", " ") for e in E_SERVICES},
+    "protocollo": "protocollo informatico",
+    "pagopa": "pagoPA GPD",
+}
 
 
 def _date(value: str) -> date | None:
@@ -55,7 +60,7 @@ def _calls(request, ente: Ente):
 def _systems(ente: Ente) -> list[dict]:
     configured = settings.CSE_INTEROP_SERVICES
     rows = []
-    for e_service in ["pdnd", *E_SERVICES]:
+    for e_service in ["pdnd", *E_SERVICES, *DIRECT_SERVICES]:
         system = system_of(e_service)
         if system not in configured:
             continue

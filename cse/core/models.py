@@ -301,3 +301,63 @@ class UsedTokenId(models.Model):
 
     def __str__(self) -> str:
         return f"{self.namespace}:{self.token_hash[:12]}… fino a {self.expires_at:%d/%m/%Y %H:%M:%S}"
+
+
+class StatoProtocollazione(models.TextChoices):
+    IN_CODA = "in_coda", "In coda (protocollazione in corso)"
+    REGISTRATA = "registrata", "Protocollata"
+    ERRORE = "errore", "Non protocollata: da verificare"
+
+
+class VersoProtocollo(models.TextChoices):
+    ENTRATA = "entrata", "In entrata"
+    USCITA = "uscita", "In uscita"
+
+
+class RichiestaProtocollo(models.Model):
+    """A document waiting for, or given, its protocol number (cse/core/protocollo.py): the durable queue between a
+    domain that must register a document and the protocol system, written in the caller's transaction.
+
+    Holds what the protocol register needs and no more: the correspondent is a description (the applicant's name
+    for an incoming application, the office for an outgoing letter), the document itself stays with its owner and is
+    bound here by its SHA-256 and `riferimento`."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="+")
+    chiave = models.CharField(max_length=120, unique=True, help_text="chiave di idempotenza data dal chiamante")
+    verso = models.CharField(max_length=8, choices=VersoProtocollo.choices)
+    oggetto = models.CharField(max_length=500)
+    corrispondente = models.CharField("mittente o destinatario", max_length=300)
+    nome_file = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    riferimento = models.CharField(max_length=120, blank=True, help_text="dove il chiamante conserva il documento")
+    callback = models.CharField(max_length=80, blank=True)
+    stato = models.CharField(max_length=12, choices=StatoProtocollazione.choices, default=StatoProtocollazione.IN_CODA)
+    tentativi = models.PositiveIntegerField(default=0)
+    prossimo_tentativo_il = models.DateTimeField(default=timezone.now)
+    ultimo_errore = models.CharField(max_length=300, blank=True)
+    codice_amministrazione = models.CharField(max_length=16, blank=True)
+    codice_aoo = models.CharField(max_length=16, blank=True)
+    registro = models.CharField(max_length=16, blank=True)
+    numero = models.PositiveIntegerField(null=True, blank=True)
+    data = models.DateField(null=True, blank=True)
+    segnatura = models.TextField(blank=True)
+    creata_il = models.DateTimeField(default=timezone.now, editable=False)
+    registrata_il = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "richiesta di protocollazione"
+        verbose_name_plural = "richieste di protocollazione"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["stato", "prossimo_tentativo_il"], name="protocollo_coda_idx")]
+        constraints = [
+            models.CheckConstraint(
+                name="protocollo_registrata_ha_numero",
+                condition=~models.Q(stato="registrata") | models.Q(numero__isnull=False, data__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.numero is None:
+            return f"{self.chiave} ({self.get_stato_display()})"
+        return f"{self.codice_aoo}-{self.registro} n. {self.numero:07d} del {self.data:%d/%m/%Y}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -261,7 +262,18 @@ CSE_ADAPTERS = {
     "sistemi_regionali": "interop.adapters.SistemiRegionaliPuglia",
     "provenienze": "interop.adapters.ProvenienzeDb",
     "piano_di_zona": "interop.adapters.OsservatorioPuglia",
+    "protocollo": "interop.adapters.ProtocolloHttp",
+    "pagopa": "interop.adapters.PagoPaGpd",
 }
+# Protocollo informatico (cse/core/protocollo.py): ente code → {"amministrazione": IPA code, "aoo": AOO code,
+# "registro": register code}, as JSON in CSE_PROTOCOLLO_AOO; an ente not listed gets c_<belfiore>, AOO_<CODICE>.
+CSE_PROTOCOLLO_AOO = json.loads(os.environ.get("CSE_PROTOCOLLO_AOO", "{}"))
+# Demo: register the queued documents right after the commit that queued them (production runs the
+# `registra_protocollo --loop` worker of scripts/production.py).
+CSE_PROTOCOLLO_INLINE = env_bool("CSE_PROTOCOLLO_INLINE", CSE_DEMO)
+# pagoPA (cse/core/pagamenti.py): the ente creditore's segregation code (aux digit 3 notices) and its fiscal code by
+# ente code, as JSON in CSE_PAGOPA_ENTI ({"F284": {"codice_fiscale": "...", "segregazione": "01"}}).
+CSE_PAGOPA_ENTI = json.loads(os.environ.get("CSE_PAGOPA_ENTI", "{}"))
 CSE_SIMULATORI_HOST = os.environ.get("CSE_SIMULATORI_HOST", "127.0.0.1")
 CSE_SIMULATORI_PORTA = int(os.environ.get("CSE_SIMULATORI_PORTA", "8790"))
 _INTEROP_SYSTEMS = [
@@ -273,6 +285,9 @@ _INTEROP_SYSTEMS = [
     ("puglia_sociale", ""),
     ("dss", ""),
     ("osservatorio", ""),
+    ("oidc", ""),  # offset 8 is the citizen login simulator (not an e-service: removed just below)
+    ("protocollo", ""),
+    ("pagopa", ""),
 ]
 CSE_INTEROP_SERVICES = {}
 for _offset, (_name, _path) in enumerate(_INTEROP_SYSTEMS):
@@ -282,6 +297,11 @@ for _offset, (_name, _path) in enumerate(_INTEROP_SYSTEMS):
         "audience": os.environ.get(f"{_env}_AUDIENCE", f"simulatore/{_name}"),
         "jwks_url": os.environ.get(f"{_env}_JWKS_URL", _base + "/.well-known/jwks.json"),
     }
+del CSE_INTEROP_SERVICES["oidc"]  # configured by CSE_OIDC_* below
+# Protocol and pagoPA are called directly (not through PDND): an API key of the ente's protocol system, the GPD
+# subscription key (Ocp-Apim-Subscription-Key) of the ente's pagoPA station.
+CSE_INTEROP_SERVICES["protocollo"]["api_key"] = os.environ.get("CSE_PROTOCOLLO_API_KEY", "chiave-simulatore")
+CSE_INTEROP_SERVICES["pagopa"]["api_key"] = os.environ.get("CSE_PAGOPA_API_KEY", "chiave-simulatore")
 CSE_PDND_CLIENTS_FILE = os.environ.get("CSE_PDND_CLIENTS_FILE", "")
 CSE_INTEROP_KEYS_DIR = os.environ.get("CSE_INTEROP_KEYS_DIR", str(VAR_DIR / "interop"))
 CSE_INTEROP_TIMEOUT_SECONDS = float(os.environ.get("CSE_INTEROP_TIMEOUT_SECONDS", "4"))

@@ -10,7 +10,9 @@ from .anpr import AnprSimulator
 from .base import KeyPair, ReplayGuard, serve
 from .isee import IseeSimulator
 from .oidc import OidcSimulator
+from .pagopa import PagoPaSimulator
 from .pdnd import PdndSimulator
+from .protocollo import ProtocolloSimulator
 from .regionali import (
     DssSimulator,
     EdottoSimulator,
@@ -30,6 +32,8 @@ APPS = [
     ("dss", DssSimulator),
     ("osservatorio", OsservatorioSimulator),
     ("oidc", OidcSimulator),  # citizen login (CIE/SPID OpenID Connect); not an interop e-service
+    ("protocollo", ProtocolloSimulator),  # the ente's protocol register (API key, not PDND)
+    ("pagopa", PagoPaSimulator),  # pagoPA GPD (subscription key, not PDND)
 ]
 
 
@@ -49,6 +53,7 @@ class Suite:
         client_public_pem: bytes,
         voucher_lifetime: int = 600,
         timeout_sleep: float = 10.0,
+        api_keys: dict[str, str] | None = None,
     ) -> None:
         self.pdnd_audience = pdnd_audience
         self.audiences = audiences
@@ -58,11 +63,16 @@ class Suite:
         self.client_key = serialization.load_pem_public_key(client_public_pem)
         self.voucher_lifetime = voucher_lifetime
         self.timeout_sleep = timeout_sleep
+        self.api_keys = api_keys or {}
         self.pdnd_key = KeyPair("pdnd-sim-1")
         self._provider_keys: dict[str, KeyPair] = {}
         self._guards: dict[str, ReplayGuard] = {}
         self.last_signed: dict = {}
         self.lock = threading.Lock()
+
+    def api_key(self, system: str) -> str:
+        """The key a system called without PDND expects (protocol, pagoPA)."""
+        return self.api_keys.get(system, "chiave-simulatore")
 
     def audience(self, e_service: str) -> str:
         return self.audiences[e_service]
@@ -89,6 +99,7 @@ class Suite:
 def suite_from_settings(**overrides) -> Suite:
     """The suite matching this installation's demo configuration (keys made at runtime, never in the repo)."""
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from django.conf import settings
 
     from ..config import DEMO_KID, DEMO_PURPOSES, E_SERVICES, audience_of, demo_private_key_pem, service
 
@@ -105,6 +116,7 @@ def suite_from_settings(**overrides) -> Suite:
         client_prefix="cse-demo-",
         client_kid=DEMO_KID,
         client_public_pem=public,
+        api_keys={name: conf["api_key"] for name, conf in settings.CSE_INTEROP_SERVICES.items() if conf.get("api_key")},
         **overrides,
     )
 

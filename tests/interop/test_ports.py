@@ -79,6 +79,8 @@ def test_the_default_adapters_are_the_interop_ones_and_satisfy_the_ports():
         "provenienze": ["registra"],
         "sistemi_regionali": ["dimissioni_protette", "stato_occupazionale", "avvisi_aperti"],
         "piano_di_zona": ["interventi_piano_di_zona"],
+        "protocollo": ["registra", "stato"],
+        "pagopa": ["crea_posizione", "stato", "ricevute"],
     }.items():
         assert all(callable(getattr(adapter(name), m)) for m in methods), name
 

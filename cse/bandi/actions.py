@@ -41,6 +41,7 @@ from .glossary import (
     StatoGraduatoria,
 )
 from .models import (
+    DUPLICATE,
     FROZEN_FIELDS,
     Allegato,
     Bando,
@@ -64,10 +65,6 @@ from .workflow import (
 )
 
 EDITABLE_FIELDS = tuple(f.removesuffix("_id") for f in FROZEN_FIELDS if f not in ("ente_id", "codice", "versione"))
-DUPLICATE = (
-    "Esiste già una domanda attiva di questa persona per il bando: si può riprendere quella (o ritirarla e "
-    "presentarne una nuova)."
-)
 
 
 def _require(user, capability: str, ente_id: int, message: str = REFUSE_FOREIGN) -> None:

@@ -25,6 +25,10 @@ from .glossary import (
 )
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+DUPLICATE = (
+    "Esiste già una domanda attiva di questa persona per il bando: si può riprendere quella (o ritirarla e "
+    "presentarne una nuova)."
+)
 
 # Once published, these define the call: a correction is a new version (bando_correct), never an edit.
 FROZEN_FIELDS = (
@@ -149,6 +153,7 @@ class Domanda(models.Model):
                 fields=["ente", "bando_codice", "codice_fiscale"],
                 condition=~Q(stato__in=STATI_NON_ATTIVI),
                 name="domanda_una_attiva_per_persona",
+                violation_error_message=DUPLICATE,
             )
         ]
         indexes = [models.Index(fields=["bando", "stato"], name="domanda_bando_stato")]

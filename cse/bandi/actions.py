@@ -447,6 +447,7 @@ def domanda_prefill(*, domanda: Domanda, by) -> Domanda:
 @transaction.atomic
 def istruttoria_assign(*, domanda: Domanda, istruttore, by) -> Domanda:
     locked = _lock_domanda(domanda)
+    DOMANDA.check_actor(locked, "assegna", by)  # who assigns, before whom to
     if not has_capability(istruttore, Capability.ISTRUTTORIA_BANDI, locked.ente_id):
         raise ValidationError({"istruttore": ["L'operatore scelto non istruisce le domande di questo ente."]})
     DOMANDA.apply(locked, "assegna", by=by, payload={"istruttore": istruttore.pk})

@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BENCH_PASSWORD = "Prova-Sicura-2026!"  # noqa: S105 — a throw-away test database's operator
 sys.path.insert(0, str(ROOT))
 
 SCHEMA = {
@@ -95,7 +96,7 @@ def main() -> None:
         ente = ente_for_comune(comune)
         persona = next(iter(generate_people(1, birthplaces=["F284"], seed=2121)))
         user = operatore_create(
-            username="bench.op", password="Prova-Sicura-2026!", first_name=persona.nome, last_name=persona.cognome,
+            username="bench.op", password=BENCH_PASSWORD, first_name=persona.nome, last_name=persona.cognome,
             email="bench@example.invalid", codice_fiscale=persona.codice_fiscale, ente=ente, ruolo="responsabile",
         ).user  # fmt: skip
         now = timezone.now()

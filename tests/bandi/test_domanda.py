@@ -107,7 +107,11 @@ def test_the_front_desk_takes_an_application_for_a_person_in_care_and_notes_it_o
     domanda = draft(bando, desk, persona=person, assistito=person)
     domanda = _submit_at(domanda, desk, APERTURA + timedelta(days=1))
     assert domanda.canale == "sportello"
-    assert VoceDiario.objects.filter(cartella=case, testo__contains="Contributo affitto").exists()
+    assert VoceDiario.objects.filter(cartella=case, testo__contains="Presentata allo sportello").exists()
+    istruttore = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+    domanda = actions.istruttoria_assign(domanda=domanda, istruttore=istruttore, by=istruttore)
+    actions.integrazione_request(domanda=domanda, testo="Inviare il contratto", by=istruttore)
+    assert VoceDiario.objects.filter(cartella=case, testo__startswith="Chiesta un'integrazione").exists()
 
 
 def test_an_ambito_bando_is_taken_by_the_front_desk_of_a_comune_of_the_ambito(ambito, comune):

@@ -15,7 +15,7 @@ from cse.bandi import actions
 from cse.bandi.models import Domanda
 from cse.cartella.fasi import VoceDiario
 from cse.core.models import OutboxEvent
-from tests.support.bandi import citizen, draft, make_bando, richiedente_of, submitted, synthetic_person
+from tests.support.bandi import citizen, draft, make_bando, synthetic_person
 from tests.support.factories import OperatoreFactory
 from tests.support.places import foreign_comune
 
@@ -167,7 +167,3 @@ def test_a_draft_under_a_corrected_bando_is_submitted_under_the_version_in_force
         new = actions.bando_correct(bando=bando, by=responsabile, reason="refuso", changes={"titolo": "Contributo"})
     assert _submit_at(domanda, person, APERTURA + timedelta(days=1)).bando == new
 
-
-def test_richiedente_data_of_a_person(bando):
-    assert richiedente_of(synthetic_person(1))["codice_fiscale"]
-    assert submitted  # the helper builds on the same actions

@@ -166,4 +166,3 @@ def test_a_draft_under_a_corrected_bando_is_submitted_under_the_version_in_force
     with mock.patch("django.utils.timezone.now", return_value=APERTURA):
         new = actions.bando_correct(bando=bando, by=responsabile, reason="refuso", changes={"titolo": "Contributo"})
     assert _submit_at(domanda, person, APERTURA + timedelta(days=1)).bando == new
-

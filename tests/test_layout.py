@@ -108,6 +108,19 @@ def test_entry_points_never_write_directly():
     assert offenders == [], "scrittura diretta in una view: spostarla in un'azione (cse/cartella/actions/)"
 
 
+def test_bandi_writes_only_in_its_actions():
+    """cse/bandi writes only in actions.py (or an actions/ package) and its migrations: models refuse, rules compute,
+    selectors read."""
+    bandi = ROOT / "cse" / "bandi"
+    offenders = [
+        f"{path.relative_to(ROOT)}:{write}"
+        for path in sorted(bandi.rglob("*.py"))
+        if path.name != "actions.py" and not {"actions", "migrations"} & set(path.relative_to(bandi).parts)
+        for write in direct_writes(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == [], "scrittura fuori da cse/bandi/actions.py"
+
+
 def test_object_permissions_are_read_only_in_core():
     """get_objects_for_user bypasses the capability layer (expiry, tenant grants): only core's selectors use it."""
     offenders = sorted(

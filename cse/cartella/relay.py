@@ -16,11 +16,14 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from cse.core.events import REGIONAL_AGGREGATES
 from cse.core.models import OutboxEvent
 
 from .regional_events import build_regional_event
 
 log = logging.getLogger(__name__)
+# Only the case aggregates reach the region; local events (bandi: cse/core/events.py) are read by local workers.
+RELAYED_AGGREGATE_TYPES = tuple(f"cartella.{name}" for name in REGIONAL_AGGREGATES)
 
 
 @dataclass
@@ -39,7 +42,8 @@ def relay_outbox(*, batch_size: int = 500, sender: Callable[[dict], object] | No
     send = sender or default_sender()
     report = RelayReport()
     blocked: set[tuple[str, int]] = set()
-    for event in OutboxEvent.objects.filter(sent_at__isnull=True).order_by("id")[:batch_size]:
+    unsent = OutboxEvent.objects.filter(sent_at__isnull=True, aggregate_type__in=RELAYED_AGGREGATE_TYPES)
+    for event in unsent.order_by("id")[:batch_size]:
         case = (event.aggregate_type, event.aggregate_id)
         if case in blocked:
             report.waiting += 1

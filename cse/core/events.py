@@ -25,7 +25,7 @@ REGISTRY_NAME = "cse.core.events.EVENTS"
 @dataclass(frozen=True)
 class EventType:
     name: str
-    aggregate: str  # the model whose outbox sequence the event joins: "cartella" or "assistito"
+    aggregate: str  # the model whose outbox sequence the event joins: "cartella", "assistito" or a local one (bandi)
     fields: tuple[str, ...]
     description: str
     local: tuple[str, ...] = ()
@@ -53,6 +53,32 @@ _FLUSSO_STATI = {
     "da_correggere": "flusso SIUSS da correggere: cancellazione in corso",
     "annullato": "flusso SIUSS annullato o sostituito",
 }
+
+# Aggregates whose events the relay sends to the regional tier; the others stay local (cse/cartella/relay.py), read by
+# the local workers (e.g. the protocol queue for a submitted domanda).
+REGIONAL_AGGREGATES = ("cartella", "assistito")
+_BANDI: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("bando.creato", "bando", "bando creato in bozza", ("codice", "versione")),
+    ("bando.aggiornato", "bando", "bando in bozza modificato", ("codice", "versione")),
+    ("bando.pubblicato", "bando", "bando pubblicato: regole immutabili", ("codice", "versione")),
+    ("bando.rettificato", "bando", "bando sostituito da una nuova versione", ("codice", "versione", "nuova")),
+    ("bando.chiuso", "bando", "bando chiuso dopo la scadenza", ("codice", "versione")),
+    ("bando.revocato", "bando", "bando revocato", ("codice", "versione")),
+    ("domanda.creata", "domanda", "domanda salvata in bozza", ("bando", "canale")),
+    ("domanda.presentata", "domanda", "domanda presentata: protocollazione in coda", ("bando", "canale")),
+    ("domanda.protocollata", "domanda", "domanda registrata nel protocollo", ("numero", "data")),
+    ("domanda.ritirata", "domanda", "domanda ritirata dal richiedente", ("bando",)),
+    ("domanda.dati_acquisiti", "domanda", "dati acquisiti da ANPR e INPS", ("fatti", "errori")),
+    ("domanda.assegnata", "domanda", "istruttoria assegnata a un operatore", ("istruttore",)),
+    ("domanda.valutata", "domanda", "criteri valutati", ("ammissibile", "punteggio", "da_verificare")),
+    ("domanda.dato_rettificato", "domanda", "dato accertato dall'operatore", ("fatto",)),
+    ("domanda.integrazione_richiesta", "domanda", "integrazione richiesta: termine sospeso", ("scadenza",)),
+    ("domanda.integrazione_ricevuta", "domanda", "integrazione ricevuta: termine ripreso", ("giorni",)),
+    ("domanda.istruita", "domanda", "istruttoria conclusa", ("esito", "punteggio")),
+    ("domanda.esclusa", "domanda", "domanda esclusa per inammissibilità", ("bando",)),
+    ("graduatoria.calcolata", "graduatoria", "graduatoria provvisoria calcolata", ("bando", "ammesse", "finanziate")),
+    ("graduatoria.definitiva", "graduatoria", "graduatoria resa definitiva", ("bando",)),
+]
 
 _TYPES: list[EventType] = [
     # case lifecycle
@@ -139,6 +165,8 @@ _TYPES: list[EventType] = [
     EventType("assistito.relazione_aggiunta", "assistito", ("tipo", "convivente"), "relazione familiare aggiunta"),
     EventType("assistito.contatto_aggiunto", "assistito", ("tipo",), "contatto esterno aggiunto"),
     EventType("assistito.unificato", "assistito", (), "scheda duplicata unita a questa", ("unito",)),
+    # bandi (cse/bandi): local only — nothing goes to the region (the relay reads only the case aggregates)
+    *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _BANDI),
 ]
 
 EVENTS: dict[str, EventType] = {t.name: t for t in _TYPES}

@@ -32,6 +32,8 @@ class Capability(models.TextChoices):
     VIEW_AUDIT = "view_audit", "Consultare il registro degli accessi e lo storico delle modifiche"
     TRANSMIT_SIUSS = "transmit_siuss", "Seguire la trasmissione dei flussi SIUSS dell'ente e correggerli"
     MANAGE_AGENDA = "manage_agenda", "Gestire l'agenda del front office e le prenotazioni dei cittadini"
+    MANAGE_BANDI = "manage_bandi", "Definire, pubblicare, rettificare e chiudere i bandi dell'ente"
+    ISTRUTTORIA_BANDI = "istruttoria_bandi", "Istruire le domande dei bandi e calcolare le graduatorie"
     # Records in a protected category (cse/cartella/categorie_protette.py): violence, addiction, mental health, HIV…
     VIEW_CATEGORIE_PROTETTE = (
         "view_categorie_protette",
@@ -56,7 +58,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # Only the professional case level holds VIEW_CATEGORIE_PROTETTE: front desk, Ufficio di Piano and UVM
     # coordination do not (need-to-know, Garante 2015 on dossier; DPCM 178/2015 art. 5 for the FSE analogue).
     Ruolo.ASSISTENTE_SOCIALE: frozenset(
-        {C.VIEW_PERSONE, C.REGISTER_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.VIEW_CATEGORIE_PROTETTE}
+        {
+            C.VIEW_PERSONE,
+            C.REGISTER_PERSONE,
+            C.MANAGE_CARTELLE,
+            C.TRANSFER_CARTELLE,
+            C.VIEW_CATEGORIE_PROTETTE,
+            C.ISTRUTTORIA_BANDI,
+        }
     ),
     Ruolo.RESPONSABILE: frozenset(
         {
@@ -68,10 +77,21 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VIEW_AUDIT,
             C.TRANSMIT_SIUSS,
             C.MANAGE_AGENDA,
+            C.MANAGE_BANDI,
+            C.ISTRUTTORIA_BANDI,
         }
     ),
     Ruolo.UFFICIO_DI_PIANO: frozenset(
-        {C.VIEW_PERSONE, C.MANAGE_CARTELLE, C.TRANSFER_CARTELLE, C.ACCEPT_TRANSFERS, C.MANAGE_PIANO, C.TRANSMIT_SIUSS}
+        {
+            C.VIEW_PERSONE,
+            C.MANAGE_CARTELLE,
+            C.TRANSFER_CARTELLE,
+            C.ACCEPT_TRANSFERS,
+            C.MANAGE_PIANO,
+            C.TRANSMIT_SIUSS,
+            C.MANAGE_BANDI,
+            C.ISTRUTTORIA_BANDI,
+        }
     ),
     Ruolo.COORDINATORE_UVM: frozenset({C.VIEW_PERSONE, C.MANAGE_CARTELLE, C.MANAGE_UVM}),
     Ruolo.ANALISTA_REGIONALE: frozenset({C.VIEW_REGIONAL_DATA}),

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "cse.regionale",
     "cse.demo",
     "cse.siuss",
+    "cse.bandi",
     # citizen portal: Wagtail CMS and the front-office booking
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

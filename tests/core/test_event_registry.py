@@ -12,11 +12,11 @@ from django.apps import apps
 from cse.cartella.models import Assistito, Cartella
 from cse.cartella.regional_events import ID_FIELDS
 from cse.core.event_schema import DATA_FIELDS
-from cse.core.events import EVENTS, LOCAL_IDS, markdown_table
+from cse.core.events import EVENTS, LOCAL_IDS, REGIONAL_AGGREGATES, markdown_table
 from cse.core.outbox import outbox_append
 
 ROOT = Path(__file__).resolve().parents[2]
-EVENT_NAME = re.compile(r"^(cartella|assistito|siuss)\.[a-z_]+$")
+EVENT_NAME = re.compile(r"^(cartella|assistito|siuss|bando|domanda|graduatoria)\.[a-z_]+$")
 
 
 def _product_trees():
@@ -95,11 +95,15 @@ def test_the_fields_sent_to_the_region_are_allow_listed_and_local_fields_never_l
     assert LOCAL_IDS == ID_FIELDS  # the relay pseudonymises exactly the ids the registry calls local
     assert set(LOCAL_IDS.values()) <= set(DATA_FIELDS)
     for event in EVENTS.values():
+        assert event.description
+        if event.aggregate not in REGIONAL_AGGREGATES:  # local (bandi): the relay never reads it, nothing leaves
+            assert event.fields == (), f"{event.name}: un evento locale non ha campi verso la regione"
+            continue
         outside = [f for f in event.fields if f not in DATA_FIELDS and f not in LOCAL_IDS]
         assert not outside, f"{event.name}: campi fuori dalla allow-list di event_schema.DATA_FIELDS: {outside}"
         leaking = [f for f in event.local if f in DATA_FIELDS or f in LOCAL_IDS]
         assert not leaking, f"{event.name}: campi dichiarati locali ma inviati alla regione: {leaking}"
-        assert event.aggregate in ("cartella", "assistito") and event.description
+        assert event.aggregate in REGIONAL_AGGREGATES
 
 
 def test_an_unregistered_event_type_is_refused_naming_the_registry():

@@ -87,6 +87,7 @@ class Command(BaseCommand):
         self._regional_data(enti_comuni["072029"])
         citizen = self._portal(enti_comuni, ente_ambito)
         bookings = self._bookings(enti_comuni, citizen)
+        self._bandi(enti_comuni, citizen)
         self.stdout.write(
             f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}); "
             f"appuntamenti dimostrativi creati ora: {bookings}; in {time.monotonic() - started:.1f} s"
@@ -287,6 +288,13 @@ class Command(BaseCommand):
         return seed_portal(
             enti_comuni=[enti_comuni[i] for i in OPERATOR_COMUNI], ente_ambito=ente_ambito, citizen=identity
         )
+
+    def _bandi(self, enti_comuni: dict[str, Ente], citizen) -> None:
+        """One open bando of the first demo comune with domande at every step (cse/demo/bandi.py)."""
+        from cse.demo.bandi import seed_bandi
+
+        home = enti_comuni[next(iter(OPERATOR_COMUNI))]
+        self.stdout.write(seed_bandi(home, getattr(citizen, "user", None)))
 
     def _simulator_citizen(self, home: Ente) -> dict[str, str]:
         """The SPID/CIE simulator's person, known to the comune's register (so the portal knows where she lives)."""

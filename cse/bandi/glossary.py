@@ -1,0 +1,62 @@
+"""The states and outcomes of bandi, domande and graduatorie, with their Italian labels."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class StatoBando(models.TextChoices):
+    BOZZA = "bozza", "In preparazione"
+    PUBBLICATO = "pubblicato", "Pubblicato"
+    CHIUSO = "chiuso", "Chiuso"
+    SOSTITUITO = "sostituito", "Sostituito da una rettifica"
+    REVOCATO = "revocato", "Revocato"
+
+
+class StatoDomanda(models.TextChoices):
+    BOZZA = "bozza", "Bozza"
+    PRESENTATA = "presentata", "Presentata"
+    IN_ISTRUTTORIA = "in_istruttoria", "In istruttoria"
+    SOSPESA = "sospesa", "Sospesa per integrazione"
+    ISTRUITA = "istruita", "Istruita"
+    RITIRATA = "ritirata", "Ritirata"
+    ESCLUSA = "esclusa", "Esclusa"
+
+
+# A person may hold one domanda per bando in these states (the database constraint says the same).
+STATI_NON_ATTIVI = (StatoDomanda.RITIRATA, StatoDomanda.ESCLUSA)
+# The steps still open: a graduatoria waits for them to end.
+STATI_IN_CORSO = (StatoDomanda.PRESENTATA, StatoDomanda.IN_ISTRUTTORIA, StatoDomanda.SOSPESA)
+
+
+class EsitoIstruttoria(models.TextChoices):
+    AMMESSA = "ammessa", "Ammessa"
+    NON_AMMESSA = "non_ammessa", "Non ammessa"
+
+
+class Canale(models.TextChoices):
+    ONLINE = "online", "Online (SPID/CIE)"
+    SPORTELLO = "sportello", "Allo sportello"
+
+
+class Esito(models.TextChoices):
+    """The outcome of one criterion: a missing or doubtful fact is never a silent pass or fail."""
+
+    SODDISFATTO = "soddisfatto", "Soddisfatto"
+    NON_SODDISFATTO = "non_soddisfatto", "Non soddisfatto"
+    DA_VERIFICARE = "da_verificare", "Da verificare"
+
+
+class Fonte(models.TextChoices):
+    """Where a fact of a domanda came from, shown beside the value."""
+
+    ANPR = "anpr", "ANPR"
+    ISEE = "isee", "INPS (ISEE)"
+    DICHIARAZIONE = "dichiarazione", "Dichiarazione del richiedente (DPR 445/2000)"
+    OPERATORE = "operatore", "Operatore"
+
+
+class StatoGraduatoria(models.TextChoices):
+    PROVVISORIA = "provvisoria", "Provvisoria"
+    DEFINITIVA = "definitiva", "Definitiva"
+    SUPERATA = "superata", "Superata da un nuovo calcolo"

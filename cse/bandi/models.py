@@ -1,0 +1,267 @@
+"""Bando (versioned call with rules as data), Domanda (application) with its facts, attachments, criterion outcomes and
+integration requests, and the Graduatoria (ranking) with its pseudonymised positions. Every write goes through
+cse/bandi/actions.py; the models only refuse what must never happen whoever writes (a published bando's rules)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from cse.core.models import Comune, Ente
+from cse.core.validators import validate_codice_fiscale
+
+from .glossary import (
+    STATI_NON_ATTIVI,
+    Canale,
+    Esito,
+    EsitoIstruttoria,
+    Fonte,
+    StatoBando,
+    StatoDomanda,
+    StatoGraduatoria,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+DUPLICATE = (
+    "Esiste già una domanda attiva di questa persona per il bando: si può riprendere quella (o ritirarla e "
+    "presentarne una nuova)."
+)
+
+# Once published, these define the call: a correction is a new version (bando_correct), never an edit.
+FROZEN_FIELDS = (
+    "ente_id",
+    "codice",
+    "versione",
+    "titolo",
+    "base_giuridica",
+    "voce_bilancio",
+    "stanziamento",
+    "importo_massimo",
+    "assegnazione_parziale",
+    "apertura",
+    "chiusura",
+    "requisiti",
+    "schema",
+    "documenti_richiesti",
+    "dichiarazioni",
+    "giorni_istruttoria",
+    "giorni_opposizione",
+    "giorni_riesame",
+    "codice_prestazione_id",
+)
+
+
+class Bando(models.Model):
+    ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="bandi")
+    codice = models.CharField(max_length=30, help_text="stabile tra le versioni, es. CONTR-AFFITTO-2027")
+    versione = models.PositiveSmallIntegerField(default=1)
+    sostituisce = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="sostituito_da"
+    )
+    motivo_correzione = models.TextField(blank=True)
+    titolo = models.CharField(max_length=200)
+    base_giuridica = models.TextField(blank=True)
+    voce_bilancio = models.CharField("voce di bilancio", max_length=200, blank=True)
+    stanziamento = models.DecimalField(**MONEY)
+    importo_massimo = models.DecimalField("importo massimo per beneficiario", **MONEY)
+    assegnazione_parziale = models.BooleanField("ammessa l'assegnazione parziale all'ultimo", default=False)
+    apertura = models.DateTimeField()
+    chiusura = models.DateTimeField()
+    requisiti = models.TextField("chi può presentare domanda (testo)", blank=True)
+    schema = models.JSONField("criteri di ammissione e punteggio", default=dict)
+    documenti_richiesti = models.JSONField(default=list, blank=True)
+    dichiarazioni = models.JSONField(default=list, blank=True)
+    giorni_istruttoria = models.PositiveSmallIntegerField(default=30)
+    giorni_opposizione = models.PositiveSmallIntegerField(default=10)
+    giorni_riesame = models.PositiveSmallIntegerField(default=30)
+    codice_prestazione = models.ForeignKey(
+        "cartella.VoceNomenclatore", on_delete=models.PROTECT, verbose_name="prestazione (nomenclatore SIUSS)"
+    )
+    stato = models.CharField(max_length=12, choices=StatoBando.choices, default=StatoBando.BOZZA)
+    pubblicato_il = models.DateTimeField(null=True, blank=True)
+    creato_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "bandi"
+        ordering = ["-apertura", "codice", "-versione"]
+        constraints = [
+            models.UniqueConstraint(fields=["ente", "codice", "versione"], name="bando_codice_versione"),
+            models.CheckConstraint(condition=Q(chiusura__gt=models.F("apertura")), name="bando_finestra"),
+            models.CheckConstraint(condition=Q(stanziamento__gte=0, importo_massimo__gt=0), name="bando_importi"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.titolo} (v{self.versione})" if self.versione > 1 else self.titolo
+
+    def save(self, *args, **kwargs) -> None:
+        """The database-side guard: the rules of a published bando never change, whatever path writes the row."""
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).values(*FROZEN_FIELDS, "stato").first()
+            if stored and stored["stato"] != StatoBando.BOZZA:
+                changed = [f for f in FROZEN_FIELDS if stored[f] != getattr(self, f)]
+                if changed:
+                    raise ValidationError(
+                        "Le regole di un bando pubblicato non si modificano: pubblicare una rettifica "
+                        f"(nuova versione con motivazione). Campi toccati: {', '.join(changed)}."
+                    )
+        super().save(*args, **kwargs)
+
+
+class Domanda(models.Model):
+    bando = models.ForeignKey(Bando, on_delete=models.PROTECT, related_name="domande")
+    # denormalised from the bando, for the one-active-domanda constraint across the bando's versions
+    ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="+")
+    bando_codice = models.CharField(max_length=30)
+    codice_fiscale = models.CharField(max_length=16, validators=[validate_codice_fiscale])
+    cognome = models.CharField(max_length=100)
+    nome = models.CharField(max_length=100)
+    data_nascita = models.DateField(null=True, blank=True)
+    comune_residenza = models.ForeignKey(Comune, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assistito = models.ForeignKey(
+        "cartella.Assistito", on_delete=models.PROTECT, null=True, blank=True, related_name="domande_bandi"
+    )
+    canale = models.CharField(max_length=10, choices=Canale.choices, default=Canale.ONLINE)
+    stato = models.CharField(max_length=15, choices=StatoDomanda.choices, default=StatoDomanda.BOZZA)
+    esito = models.CharField(max_length=12, choices=EsitoIstruttoria.choices, blank=True)
+    motivazione = models.TextField(blank=True)
+    dati = models.JSONField(default=dict, blank=True, help_text="fatti con provenienza: {fatti: {codice: {...}}}")
+    dichiarazioni = models.JSONField(default=list, blank=True, help_text="codici delle dichiarazioni spuntate")
+    presentata_il = models.DateTimeField(null=True, blank=True)
+    protocollo_numero = models.CharField(max_length=40, blank=True)
+    protocollo_data = models.DateField(null=True, blank=True)
+    protocollo_segnatura = models.TextField(blank=True)
+    istruttore = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    scadenza_istruttoria = models.DateField(null=True, blank=True)
+    sospesa_dal = models.DateTimeField(null=True, blank=True)
+    giorni_sospensione = models.PositiveIntegerField(default=0)
+    punteggio = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    creata_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    creata_il = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "domande"
+        ordering = ["presentata_il", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ente", "bando_codice", "codice_fiscale"],
+                condition=~Q(stato__in=STATI_NON_ATTIVI),
+                name="domanda_una_attiva_per_persona",
+                violation_error_message=DUPLICATE,
+            )
+        ]
+        indexes = [models.Index(fields=["bando", "stato"], name="domanda_bando_stato")]
+
+    def __str__(self) -> str:
+        return f"Domanda {self.protocollo_numero or self.pk} — {self.bando}"
+
+
+def allegato_path(instance: Allegato, filename: str) -> str:
+    return f"bandi/{instance.domanda.bando_id}/{instance.domanda_id}/{instance.sha256[:16]}"
+
+
+class Allegato(models.Model):
+    domanda = models.ForeignKey(Domanda, on_delete=models.PROTECT, related_name="allegati")
+    codice = models.CharField(max_length=40, help_text="il codice del documento richiesto dal bando")
+    file = models.FileField(upload_to=allegato_path)
+    nome_originale = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    caricato_il = models.DateTimeField(auto_now_add=True)
+    caricato_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "allegati"
+
+    def __str__(self) -> str:
+        return f"{self.codice}: {self.nome_originale}"
+
+
+class EsitoCriterio(models.Model):
+    domanda = models.ForeignKey(Domanda, on_delete=models.CASCADE, related_name="esiti")
+    criterio = models.CharField(max_length=40)
+    tipo = models.CharField(max_length=10)
+    valore = models.JSONField(null=True, blank=True)
+    esito = models.CharField(max_length=16, choices=Esito.choices)
+    punti = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    fonte = models.CharField(max_length=15, choices=Fonte.choices, blank=True)
+    rilevato_il = models.DateTimeField(null=True, blank=True)
+    rilevato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    nota = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "esiti dei criteri"
+        constraints = [models.UniqueConstraint(fields=["domanda", "criterio"], name="esito_criterio_unico")]
+
+    def __str__(self) -> str:
+        return f"{self.criterio}: {self.get_esito_display()}"
+
+
+class RichiestaIntegrazione(models.Model):
+    """The istruttoria clock stops from the request to the answer (L. 241/1990 art. 2 c. 7)."""
+
+    domanda = models.ForeignKey(Domanda, on_delete=models.PROTECT, related_name="integrazioni")
+    testo = models.TextField()
+    richiesta_il = models.DateTimeField()
+    richiesta_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scadenza = models.DateField()
+    risposta = models.TextField(blank=True)
+    risposta_il = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "richieste di integrazione"
+        ordering = ["richiesta_il"]
+
+    def __str__(self) -> str:
+        return f"Integrazione richiesta il {self.richiesta_il:%d/%m/%Y}"
+
+
+class Graduatoria(models.Model):
+    bando = models.ForeignKey(Bando, on_delete=models.PROTECT, related_name="graduatorie")
+    stato = models.CharField(max_length=12, choices=StatoGraduatoria.choices, default=StatoGraduatoria.PROVVISORIA)
+    calcolata_il = models.DateTimeField()
+    calcolata_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pubblicata_il = models.DateTimeField(null=True, blank=True)
+    definitiva_il = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "graduatorie"
+        ordering = ["-calcolata_il"]
+
+    def __str__(self) -> str:
+        return f"Graduatoria {self.get_stato_display().lower()} — {self.bando}"
+
+
+class PosizioneGraduatoria(models.Model):
+    """One line of the published ranking: a public code (protocol number or a random code), never a name or an ISEE."""
+
+    graduatoria = models.ForeignKey(Graduatoria, on_delete=models.CASCADE, related_name="posizioni")
+    domanda = models.ForeignKey(Domanda, on_delete=models.PROTECT, related_name="posizioni")
+    posizione = models.PositiveIntegerField(null=True, blank=True, help_text="vuota per le domande non ammesse")
+    punteggio = models.DecimalField(max_digits=9, decimal_places=2)
+    ammessa = models.BooleanField()
+    importo_assegnato = models.DecimalField(**MONEY, default=0)
+    codice_pubblico = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name_plural = "posizioni in graduatoria"
+        ordering = ["graduatoria", "posizione"]
+        constraints = [
+            models.UniqueConstraint(fields=["graduatoria", "domanda"], name="posizione_domanda_unica"),
+            models.UniqueConstraint(fields=["graduatoria", "posizione"], name="posizione_unica"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.posizione or '—'}. {self.codice_pubblico}"

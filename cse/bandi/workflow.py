@@ -1,0 +1,221 @@
+"""The workflows of a bando and of a domanda on the one state machine primitive (cse/core/fsm.py), and who may act.
+
+Operators act through their capabilities in the bando's ente (an ambito's bando: the Ufficio di Piano; its comuni's
+front desks take applications for it); a citizen acts only on the domande that carry their own codice fiscale.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import formats, timezone
+
+from cse.core.fsm import StateMachine, Transition
+from cse.core.models import Ente
+from cse.core.permissions import has_capability
+from cse.core.roles import Capability
+
+from .glossary import STATI_IN_CORSO, StatoBando, StatoDomanda, StatoGraduatoria
+
+ROME = ZoneInfo("Europe/Rome")
+# Not an Ente capability: "the applicant, or a front desk acting for them" (checked by may_on_domanda).
+RICHIEDENTE = "richiedente"
+REFUSE_FOREIGN = "Non si è abilitati a operare sui bandi di questo ente."
+
+
+def citizen_cf(user) -> str:
+    """The codice fiscale of a logged-in citizen (the portal's Cittadino, by its related name), '' for anyone else."""
+    return getattr(getattr(user, "cittadino", None), "codice_fiscale", "") or ""
+
+
+def front_desk_ente_ids(ente_id: int) -> set[int]:
+    """The enti whose front desks take applications for a bando of `ente_id`: the ente itself and, for an ambito's
+    bando, the comuni of the ambito."""
+    ente = Ente.objects.select_related("ambito").get(pk=ente_id)
+    ids = {ente.pk}
+    if ente.ambito_id:
+        ids |= set(Ente.objects.filter(comune__ambito_id=ente.ambito_id).values_list("pk", flat=True))
+    return ids
+
+
+def may_take_at_desk(user, ente_id: int) -> bool:
+    """A front-desk or istruttoria operator of the bando's ente (or of a comune of its ambito)."""
+    return any(
+        has_capability(user, cap, pk)
+        for pk in front_desk_ente_ids(ente_id)
+        for cap in (Capability.REGISTER_PERSONE, Capability.ISTRUTTORIA_BANDI)
+    )
+
+
+def is_own(user, codice_fiscale: str) -> bool:
+    cf = citizen_cf(user)
+    return bool(cf) and cf == codice_fiscale
+
+
+def may_on_domanda(domanda, user, capability) -> bool:
+    if capability == RICHIEDENTE:
+        return is_own(user, domanda.codice_fiscale) or may_take_at_desk(user, domanda.ente_id)
+    return has_capability(user, capability, domanda.ente_id)
+
+
+def local_label(moment) -> str:
+    """A date-time as the citizen reads it: Europe/Rome, «31/03/2027 ore 12:00»."""
+    local = timezone.localtime(moment, ROME)
+    return f"{formats.date_format(local, 'd/m/Y')} ore {local:%H:%M}"
+
+
+# --- bando ------------------------------------------------------------------------------------------------------------
+
+
+def _closable(bando) -> list[str]:
+    if timezone.now() < bando.chiusura:
+        return [f"Il bando si può chiudere dopo la scadenza delle domande ({local_label(bando.chiusura)})."]
+    return []
+
+
+BANDO = StateMachine(
+    "il bando",
+    "stato",
+    (
+        Transition(
+            "pubblica",
+            StatoBando.BOZZA,
+            StatoBando.PUBBLICATO,
+            "Pubblica",
+            capability=Capability.MANAGE_BANDI,
+            event="bando.pubblicato",
+        ),
+        Transition(
+            "sostituisci",
+            (StatoBando.PUBBLICATO, StatoBando.CHIUSO),
+            StatoBando.SOSTITUITO,
+            "Rettifica con una nuova versione",
+            capability=Capability.MANAGE_BANDI,
+            event="bando.rettificato",
+        ),
+        Transition(
+            "chiudi",
+            StatoBando.PUBBLICATO,
+            StatoBando.CHIUSO,
+            "Chiudi",
+            guard=_closable,
+            capability=Capability.MANAGE_BANDI,
+            event="bando.chiuso",
+        ),
+        Transition(
+            "revoca",
+            (StatoBando.BOZZA, StatoBando.PUBBLICATO, StatoBando.CHIUSO),
+            StatoBando.REVOCATO,
+            "Revoca",
+            capability=Capability.MANAGE_BANDI,
+            event="bando.revocato",
+        ),
+    ),
+    states=StatoBando,
+    may=lambda bando, by, cap: has_capability(by, cap, bando.ente_id),
+    refuse_actor=REFUSE_FOREIGN,
+)
+
+
+# --- domanda ----------------------------------------------------------------------------------------------------------
+
+_ISTRUTTORIA = Capability.ISTRUTTORIA_BANDI
+DOMANDA = StateMachine(
+    "la domanda",
+    "stato",
+    (
+        Transition(
+            "presenta",
+            StatoDomanda.BOZZA,
+            StatoDomanda.PRESENTATA,
+            "Presenta",
+            capability=RICHIEDENTE,
+            event="domanda.presentata",
+        ),
+        Transition(
+            "ritira",
+            (StatoDomanda.BOZZA, *STATI_IN_CORSO),
+            StatoDomanda.RITIRATA,
+            "Ritira",
+            capability=RICHIEDENTE,
+            event="domanda.ritirata",
+        ),
+        Transition(
+            "assegna",
+            (StatoDomanda.PRESENTATA, StatoDomanda.IN_ISTRUTTORIA),
+            StatoDomanda.IN_ISTRUTTORIA,
+            "Assegna l'istruttoria",
+            capability=_ISTRUTTORIA,
+            event="domanda.assegnata",
+        ),
+        Transition(
+            "sospendi",
+            StatoDomanda.IN_ISTRUTTORIA,
+            StatoDomanda.SOSPESA,
+            "Chiedi un'integrazione",
+            capability=_ISTRUTTORIA,
+            event="domanda.integrazione_richiesta",
+        ),
+        Transition(
+            "riprendi",
+            StatoDomanda.SOSPESA,
+            StatoDomanda.IN_ISTRUTTORIA,
+            "Registra l'integrazione",
+            capability=RICHIEDENTE,
+            event="domanda.integrazione_ricevuta",
+        ),
+        Transition(
+            "istruisci",
+            StatoDomanda.IN_ISTRUTTORIA,
+            StatoDomanda.ISTRUITA,
+            "Concludi l'istruttoria",
+            capability=_ISTRUTTORIA,
+            event="domanda.istruita",
+        ),
+        Transition(
+            "escludi",
+            STATI_IN_CORSO,
+            StatoDomanda.ESCLUSA,
+            "Escludi per inammissibilità",
+            capability=_ISTRUTTORIA,
+            event="domanda.esclusa",
+        ),
+    ),
+    states=StatoDomanda,
+    may=may_on_domanda,
+    refuse_actor="Non si è abilitati a operare su questa domanda.",
+)
+
+
+# --- graduatoria ------------------------------------------------------------------------------------------------------
+
+
+def _objections_over(graduatoria) -> list[str]:
+    fine = graduatoria.pubblicata_il + timedelta(days=graduatoria.bando.giorni_opposizione)
+    if timezone.now() < fine:
+        return [f"Il termine per le opposizioni scade il {local_label(fine)}: la graduatoria resta provvisoria."]
+    return []
+
+
+GRADUATORIA = StateMachine(
+    "la graduatoria",
+    "stato",
+    (
+        Transition(
+            "rendi_definitiva",
+            StatoGraduatoria.PROVVISORIA,
+            StatoGraduatoria.DEFINITIVA,
+            "Rendi definitiva",
+            guard=_objections_over,
+            capability=_ISTRUTTORIA,
+            event="graduatoria.definitiva",
+        ),
+        Transition(
+            "supera", StatoGraduatoria.PROVVISORIA, StatoGraduatoria.SUPERATA, "Ricalcola", capability=_ISTRUTTORIA
+        ),
+    ),
+    states=StatoGraduatoria,
+    may=lambda graduatoria, by, cap: has_capability(by, cap, graduatoria.bando.ente_id),
+    refuse_actor=REFUSE_FOREIGN,
+)

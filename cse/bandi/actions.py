@@ -10,6 +10,7 @@ finalise (after the objection period).
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -24,8 +25,10 @@ from cse.cartella.actions.diario import MAX_UPLOAD_BYTES
 from cse.cartella.actions.ritual import diary_entry
 from cse.cartella.models import Cartella
 from cse.core.external import CallContext
+from cse.core.models import RichiestaProtocollo, VersoProtocollo
 from cse.core.outbox import outbox_append
 from cse.core.permissions import ente_ids_for, has_capability
+from cse.core.protocollo import protocollo_accoda
 from cse.core.roles import Capability
 from cse.core.uploads import sniff_upload
 
@@ -373,8 +376,54 @@ def domanda_submit(*, domanda: Domanda, by) -> Domanda:
     locked.presentata_il = now
     locked.scadenza_istruttoria = timezone.localdate(now, ROME) + timedelta(days=bando.giorni_istruttoria)
     _save(locked, by, "domanda presentata")
+    _queue_protocol(locked, bando)
     _diary_for_assistito(locked, by, f"Presentata allo sportello la domanda per il bando «{bando.titolo}».")
     return locked
+
+
+PROTOCOLLO_CALLBACK = "bandi.domanda"
+
+
+def submitted_document(domanda: Domanda, bando: Bando) -> bytes:
+    """What is registered: the domanda as submitted (applicant, declarations, facts, attachments by their SHA-256),
+    canonical JSON, so its impronta in the segnatura binds exactly this content."""
+    content = {
+        "bando": {"codice": bando.codice, "versione": bando.versione, "ente": domanda.ente_id},
+        "richiedente": [domanda.codice_fiscale, domanda.cognome, domanda.nome, str(domanda.data_nascita or "")],
+        "dichiarazioni": sorted(domanda.dichiarazioni),
+        "dati": domanda.dati,
+        "allegati": sorted(domanda.allegati.values_list("codice", "sha256")),
+        "presentata_il": domanda.presentata_il.isoformat(),
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+
+def _queue_protocol(domanda: Domanda, bando: Bando) -> None:
+    """The submitted domanda enters the protocollo informatico through the queue, in the submission's transaction:
+    an outage of the protocol loses nothing («ricevuta, protocollazione in corso» until the number arrives), and the
+    key makes a retry register it once."""
+    protocollo_accoda(
+        ente=domanda.ente,
+        chiave=f"bandi/domanda-{domanda.pk}",
+        verso=VersoProtocollo.ENTRATA,
+        oggetto=f"Domanda per il bando «{bando.titolo}» (versione {bando.versione})",
+        corrispondente=f"{domanda.cognome} {domanda.nome}",
+        nome_file=f"domanda-{domanda.pk}.json",
+        sha256=hashlib.sha256(submitted_document(domanda, bando)).hexdigest(),
+        riferimento=f"{PROTOCOLLO_CALLBACK}:{domanda.pk}",
+        callback=PROTOCOLLO_CALLBACK,
+    )
+
+
+def domanda_protocollo_registrato(richiesta: RichiestaProtocollo) -> None:
+    """The protocol queue's callback (registered in BandiConfig.ready), run in the registration's transaction."""
+    pk = int(richiesta.riferimento.rpartition(":")[2])
+    domanda_protocollata(
+        domanda=Domanda.objects.get(pk=pk),
+        numero=f"{richiesta.numero:07d}",
+        data=richiesta.data,
+        segnatura=richiesta.segnatura,
+    )
 
 
 _REQUIRED = (("cognome", "il cognome"), ("nome", "il nome"), ("codice_fiscale", "il codice fiscale"))

@@ -17,6 +17,7 @@ from cse.bandi import actions
 from cse.bandi.models import Bando, Domanda
 from cse.cartella.fasi import VoceNomenclatore
 from cse.core.external import NotFound, ServiceUnavailable
+from cse.core.protocollo import Segnatura
 from cse.demo.synthetic import generate_people
 from tests.support.factories import ensure_reference_data
 
@@ -229,3 +230,29 @@ class IseeAssente:
 class IseeGiu:
     def consulta(self, codice_fiscale, tipo, ctx):
         raise ServiceUnavailable("INPS non risponde in questo momento.")
+
+
+class ProtocolloInMemoria:
+    """A protocol register in memory: numbers from 1, the same registration again for a key already seen."""
+
+    registrazioni: dict[str, Segnatura] = {}
+
+    def registra(self, documento, ctx):
+        if documento.chiave not in self.registrazioni:
+            numero = len(self.registrazioni) + 1
+            self.registrazioni[documento.chiave] = Segnatura(
+                numero, date.today(), documento.codice_amministrazione, documento.codice_aoo, documento.registro,
+                f"<Segnatura><NumeroRegistrazione>{numero:07d}</NumeroRegistrazione></Segnatura>",
+            )  # fmt: skip
+        return self.registrazioni[documento.chiave]
+
+    def stato(self, chiave, ctx):
+        return self.registrazioni.get(chiave)
+
+
+class ProtocolloGiu:
+    def registra(self, documento, ctx):
+        raise ServiceUnavailable("Il protocollo informatico non risponde in questo momento.")
+
+    def stato(self, chiave, ctx):
+        raise ServiceUnavailable("Il protocollo informatico non risponde in questo momento.")

@@ -70,11 +70,16 @@ def bandi_list(request):
 
 
 @login_required
-@once_per_submission
 def bando_nuovo(request):
+    """Only who manages bandi somewhere reaches the form (others: 404, before any token check)."""
     enti = Ente.objects.filter(pk__in=ente_ids_for(request.user, Capability.MANAGE_BANDI)).order_by("nome")
     if not enti:
         raise Http404
+    return _bando_nuovo(request, enti)
+
+
+@once_per_submission
+def _bando_nuovo(request, enti):
     form = BandoForm(request.POST or None, enti=enti, initial={"ente": enti.first(), "modello": "contributo_economico"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,6 +89,14 @@ def bando_nuovo(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
     return render(request, "bandi/bando_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _managed_bando(request, pk: int):
+    """A bando of an ente where the user manages bandi; 404 otherwise (also for who only instructs)."""
+    bando = selectors.get_bando_for_operator(request.user, pk)
+    if not has_capability(request.user, Capability.MANAGE_BANDI, bando.ente_id):
+        raise Http404
+    return bando
 
 
 @login_required
@@ -109,7 +122,7 @@ def bando_detail(request, pk: int):
 @login_required
 @require_POST
 def bando_pubblica(request, pk: int):
-    bando = selectors.get_bando_for_operator(request.user, pk)
+    bando = _managed_bando(request, pk)
     try:
         actions.bando_publish(bando=bando, by=request.user)
         messages.success(request, "Bando pubblicato: è visibile nel portale dei cittadini.")
@@ -121,7 +134,7 @@ def bando_pubblica(request, pk: int):
 @login_required
 @require_POST
 def bando_chiudi(request, pk: int):
-    bando = selectors.get_bando_for_operator(request.user, pk)
+    bando = _managed_bando(request, pk)
     try:
         actions.bando_close(bando=bando, by=request.user)
         messages.success(request, "Bando chiuso: si può calcolare la graduatoria al termine dell'istruttoria.")
@@ -131,11 +144,14 @@ def bando_chiudi(request, pk: int):
 
 
 @login_required
-@require_recent_auth
-@once_per_submission
 def bando_rettifica(request, pk: int):
     """A correction publishes version n+1 with the reason; the old version stays as applicants saw it."""
-    bando = selectors.get_bando_for_operator(request.user, pk)
+    return _bando_rettifica(request, _managed_bando(request, pk))
+
+
+@require_recent_auth
+@once_per_submission
+def _bando_rettifica(request, bando):
     form = RettificaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,17 @@ from .selectors import residenza_nota
 
 def _cittadino(request) -> Cittadino | None:
     return getattr(request.user, "cittadino", None) if request.user.is_authenticated else None
+
+
+def _owner_or_none(request) -> Cittadino | None:
+    """The logged-in citizen; None for an anonymous visitor (sent to the login). A logged-in operator gets a 404:
+    their account is nobody's citizen, and a citizen's domanda must look the same as one that does not exist."""
+    if not request.user.is_authenticated:
+        return None
+    cittadino = _cittadino(request)
+    if cittadino is None:
+        raise Http404
+    return cittadino
 
 
 def _to_login(request):
@@ -73,13 +84,18 @@ def bando(request, pk: int):
 
 
 @require_POST
-@once_per_submission
 def domanda_nuova(request, pk: int):
-    """Start (or resume) the citizen's domanda: a draft with their identity, then the data read from ANPR and INPS."""
-    cittadino = _cittadino(request)
+    """Start (or resume) the citizen's domanda: a draft with their identity, then the data read from ANPR and INPS.
+    An unknown or unpublished bando is a 404 for everyone; an operator is nobody's citizen (404)."""
+    bando = selectors.get_published_bando(pk)
+    cittadino = _owner_or_none(request)
     if cittadino is None:
         return _to_login(request)
-    bando = selectors.get_published_bando(pk)
+    return _domanda_nuova(request, bando, cittadino)
+
+
+@once_per_submission
+def _domanda_nuova(request, bando, cittadino):
     bozza = selectors.citizen_domande(request.user).filter(
         ente_id=bando.ente_id, bando_codice=bando.codice, stato=StatoDomanda.BOZZA
     )
@@ -174,7 +190,7 @@ def _draft_post(request, domanda: Domanda, azione: str, form, upload):
 
 
 def domanda(request, pk: int):
-    if _cittadino(request) is None:
+    if _owner_or_none(request) is None:
         return _to_login(request)
     domanda = selectors.get_domanda_for_citizen(request.user, pk)
     azione, form, upload = _forms(request, domanda)
@@ -199,7 +215,7 @@ def domanda(request, pk: int):
 
 
 def domanda_pdf(request, pk: int):
-    if _cittadino(request) is None:
+    if _owner_or_none(request) is None:
         return _to_login(request)
     domanda = selectors.get_domanda_for_citizen(request.user, pk)
     if domanda.presentata_il is None:

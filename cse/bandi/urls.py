@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/domande/", views.domande_list, name="domande"),
     path("<int:pk>/graduatoria/", views.graduatoria, name="graduatoria"),
     path("<int:pk>/graduatoria.csv", views.graduatoria_csv, name="graduatoria_csv"),
+    path("<int:pk>/sportello/", views.domanda_sportello, name="domanda_sportello"),
     path("domande/<int:pk>/", views.domanda_detail, name="domanda"),
     path("domande/<int:pk>/istruttoria/", views.domanda_azione, name="domanda_azione"),
     path("allegati/<int:pk>/", views.allegato, name="allegato"),

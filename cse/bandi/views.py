@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cse.cartella.selectors import assistiti_search, get_assistito_for
 from cse.core.exports import csv_response
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Ente
@@ -29,7 +30,7 @@ from .forms import DOMANDA_STATI, BandoForm, RettificaForm
 from .glossary import Esito, Fonte, StatoBando, StatoDomanda
 from .models import Allegato
 from .prefill import FATTI_KEY
-from .workflow import local_label
+from .workflow import local_label, may_take_at_desk
 
 _ISTRUTTORIA = Capability.ISTRUTTORIA_BANDI
 
@@ -371,3 +372,33 @@ def graduatoria_csv(request, pk: int):
             [p.posizione or "", p.codice_pubblico, p.punteggio, "sì" if p.ammessa else "no", p.importo_assegnato]
         )
     return response
+
+
+# --- front desk -------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def domanda_sportello(request, pk: int):
+    """«Nuova domanda allo sportello» for a person in care: search the people the operator may see, pick one; the
+    domanda is drafted in their name, its data read from ANPR and INPS, and submitted (canale sportello)."""
+    bando = selectors.get_bando_for_operator(request.user, pk)
+    if not may_take_at_desk(request.user, bando.ente_id):
+        raise Http404
+    return _domanda_sportello(request, bando)
+
+
+@once_per_submission
+def _domanda_sportello(request, bando):
+    query = request.GET.get("q", "").strip()
+    errori: list[str] = []
+    if request.method == "POST":
+        assistito = get_assistito_for(request, _int(request.POST.get("assistito")) or 0, write=True)
+        try:
+            domanda = actions.domanda_front_desk(bando=bando, by=request.user, assistito=assistito)
+            messages.success(request, "Domanda presentata allo sportello: protocollazione in corso.")
+            return redirect("bandi:domanda", pk=domanda.pk)
+        except ValidationError as exc:
+            errori = exc.messages
+    persone = assistiti_search(request.user, query)[:20] if query else []
+    context = {"bando": bando, "q": query, "persone": persone, "errori": errori}
+    return render(request, "bandi/domanda_sportello.html", context, status=400 if errori else 200)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cse.bandi.models import Bando, Domanda, Graduatoria
-from tests.support.bandi import citizen, istruita, make_bando, submitted, voce_affitto
+from tests.support.bandi import citizen, istruita, make_bando, ports, submitted, voce_affitto
 from tests.support.factories import OperatoreFactory
 from tests.support.places import foreign_comune
 
@@ -168,3 +168,20 @@ def test_ranking_page_computes_and_exports_codes_only(client_for, comune, alice)
     assert [line.split(";")[1] for line in lines[1:]] == codes
     for domanda in (first, second):
         assert domanda.cognome not in csv and domanda.codice_fiscale not in csv and "4000" not in csv
+
+
+def test_front_desk_application_for_a_person_in_care(client_for, bando, alice, bob, person):
+    client = client_for(alice)
+    url = reverse("bandi:domanda_sportello", args=[bando.pk])
+    assert person.codice_fiscale in client.get(url, {"q": person.cognome}).content.decode()
+    with ports(anagrafe="AnagrafeTre", isee="IseeValido"):
+        response = client.post(url, {"assistito": person.pk})
+    domanda = Domanda.objects.get()
+    assert response["Location"] == reverse("bandi:domanda", args=[domanda.pk])
+    assert (domanda.stato, domanda.canale, domanda.assistito) == ("presentata", "sportello", person)
+    assert domanda.dati["fatti"]["isee.valore"]["fonte"] == "isee"
+    with ports(anagrafe="AnagrafeTre", isee="IseeValido"):
+        again = client.post(url, {"assistito": person.pk})
+    assert again.status_code == 400 and "Esiste già una domanda attiva" in again.content.decode()
+    assert Domanda.objects.count() == 1
+    assert client_for(bob).get(url).status_code == 404

@@ -137,6 +137,7 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "bandi:bando_chiudi": cap("manage_bandi"),
     "bandi:bando_rettifica": cap("manage_bandi"),
     "bandi:domande": cap("istruttoria_bandi"),
+    "bandi:domanda_sportello": cap("istruttoria_bandi"),
     "bandi:graduatoria": cap("istruttoria_bandi"),
     "bandi:graduatoria_csv": cap("istruttoria_bandi"),
     "bandi:domanda": cap("istruttoria_bandi"),

@@ -112,6 +112,7 @@ OBJECT_URLS = {
             "domande",
             "graduatoria",
             "graduatoria_csv",
+            "domanda_sportello",
         )
     },
     "bandi:domanda": "domanda_bando",

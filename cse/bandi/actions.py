@@ -381,8 +381,8 @@ _REQUIRED = (("cognome", "il cognome"), ("nome", "il nome"), ("codice_fiscale", 
 
 
 def _diary_for_assistito(domanda: Domanda, by, testo: str) -> None:
-    """A front-desk application for a person in care: a line on their cartelle the operator's enti may see."""
-    if domanda.assistito_id is None or domanda.canale != Canale.SPORTELLO:
+    """A domanda of a person in care (linked at the front desk): a line on their cartelle the operator's enti see."""
+    if domanda.assistito_id is None:
         return
     enti = ente_ids_for(by, Capability.VIEW_PERSONE)
     for cartella in Cartella.objects.filter(assistito_id=domanda.assistito_id, owner_ente_id__in=enti):
@@ -555,6 +555,7 @@ def integrazione_request(*, domanda: Domanda, testo: str, by, giorni_risposta: i
     DOMANDA.apply(locked, "sospendi", by=by, payload={"scadenza": scadenza.isoformat()})
     locked.sospesa_dal = now
     _save(locked, by, "integrazione richiesta: termine sospeso")
+    _diary_for_assistito(locked, by, f"Chiesta un'integrazione della domanda per il bando «{locked.bando.titolo}».")
     richiesta = RichiestaIntegrazione(domanda=locked, testo=testo.strip(), richiesta_il=now, richiesta_da=by)
     richiesta.scadenza = scadenza
     _save(richiesta, by, "integrazione richiesta")
@@ -602,6 +603,8 @@ def istruttoria_close(*, domanda: Domanda, by, motivazione: str = "") -> Domanda
     locked.motivazione = motivazione.strip() or (f"Requisiti non soddisfatti: {', '.join(failed)}." if failed else "")
     DOMANDA.apply(locked, "istruisci", by=by, payload={"esito": locked.esito, "punteggio": str(locked.punteggio)})
     _save(locked, by, f"istruttoria conclusa: {locked.get_esito_display().lower()}")
+    esito = locked.get_esito_display().lower()
+    _diary_for_assistito(locked, by, f"Istruttoria della domanda per il bando «{locked.bando.titolo}»: {esito}.")
     return locked
 
 

@@ -15,7 +15,7 @@ from cse.bandi import actions
 from cse.bandi.models import Domanda
 from cse.cartella.fasi import VoceDiario
 from cse.core.models import OutboxEvent
-from tests.support.bandi import citizen, draft, make_bando, richiedente_of, submitted, synthetic_person
+from tests.support.bandi import citizen, draft, make_bando, synthetic_person
 from tests.support.factories import OperatoreFactory
 from tests.support.places import foreign_comune
 
@@ -107,7 +107,11 @@ def test_the_front_desk_takes_an_application_for_a_person_in_care_and_notes_it_o
     domanda = draft(bando, desk, persona=person, assistito=person)
     domanda = _submit_at(domanda, desk, APERTURA + timedelta(days=1))
     assert domanda.canale == "sportello"
-    assert VoceDiario.objects.filter(cartella=case, testo__contains="Contributo affitto").exists()
+    assert VoceDiario.objects.filter(cartella=case, testo__contains="Presentata allo sportello").exists()
+    istruttore = OperatoreFactory(ente=comune, ruolo="assistente_sociale")
+    domanda = actions.istruttoria_assign(domanda=domanda, istruttore=istruttore, by=istruttore)
+    actions.integrazione_request(domanda=domanda, testo="Inviare il contratto", by=istruttore)
+    assert VoceDiario.objects.filter(cartella=case, testo__startswith="Chiesta un'integrazione").exists()
 
 
 def test_an_ambito_bando_is_taken_by_the_front_desk_of_a_comune_of_the_ambito(ambito, comune):
@@ -162,8 +166,3 @@ def test_a_draft_under_a_corrected_bando_is_submitted_under_the_version_in_force
     with mock.patch("django.utils.timezone.now", return_value=APERTURA):
         new = actions.bando_correct(bando=bando, by=responsabile, reason="refuso", changes={"titolo": "Contributo"})
     assert _submit_at(domanda, person, APERTURA + timedelta(days=1)).bando == new
-
-
-def test_richiedente_data_of_a_person(bando):
-    assert richiedente_of(synthetic_person(1))["codice_fiscale"]
-    assert submitted  # the helper builds on the same actions

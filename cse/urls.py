@@ -29,6 +29,7 @@ urlpatterns = [
     path("operatore/", include(operatore_urlpatterns)),
     path("operatore/", include("cse.cartella.urls")),
     path("ambito/", include("cse.ambito.urls")),
+    path("operatore/bandi/", include("cse.bandi.urls")),  # shared by comune and ambito (issue 21)
     path("regionale/", include("cse.regionale.urls")),
     path("siuss/", include("cse.siuss.urls")),
     path("gestione/", admin.site.urls),

@@ -490,6 +490,23 @@ def domanda_prefill(*, domanda: Domanda, by) -> Domanda:
     return locked
 
 
+def domanda_front_desk(*, bando: Bando, by, assistito) -> Domanda:
+    """A front-desk application for a person in care: drafted in their name (canale sportello, linked to the
+    assistito), data read from ANPR and INPS, submitted — all or nothing, so a refusal (duplicate, window, missing
+    document) leaves no half-made draft. The reads happen inside this transaction; the row is new, so nobody waits."""
+    richiedente = {
+        "codice_fiscale": assistito.codice_fiscale,
+        "cognome": assistito.cognome,
+        "nome": assistito.nome,
+        "data_nascita": assistito.data_nascita,
+        "comune_residenza": assistito.comune_residenza,
+    }
+    with transaction.atomic():
+        domanda = domanda_save_draft(bando=bando, by=by, richiedente=richiedente, assistito=assistito)
+        domanda = domanda_prefill(domanda=domanda, by=by)
+        return domanda_submit(domanda=domanda, by=by)
+
+
 # --- istruttoria ------------------------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from cse.core.models import Comune
@@ -66,3 +67,87 @@ def citizen_domande(user) -> QuerySet[Domanda]:
     if not cf:
         return Domanda.objects.none()
     return Domanda.objects.filter(codice_fiscale=cf).select_related("bando")
+
+
+# --- access helpers for the pages: a foreign or unknown object is a 404 (no hint that it exists) ----------------------
+
+
+def get_bando_for_operator(user, pk: int) -> Bando:
+    bando = bandi_for_operator(user).filter(pk=pk).first()
+    if bando is None:
+        raise Http404
+    return bando
+
+
+def get_domanda_for_operator(user, pk: int) -> Domanda:
+    """A submitted domanda of a bando of one of the operator's enti (drafts are the applicant's own business)."""
+    domanda = (
+        Domanda.objects.filter(pk=pk, ente_id__in=ente_ids_for(user, OPERATOR_CAPABILITIES))
+        .exclude(stato="bozza")
+        .select_related("bando", "istruttore", "comune_residenza")
+        .first()
+    )
+    if domanda is None:
+        raise Http404
+    return domanda
+
+
+def get_domanda_for_citizen(user, pk: int) -> Domanda:
+    domanda = citizen_domande(user).filter(pk=pk).first()
+    if domanda is None:
+        raise Http404
+    return domanda
+
+
+def get_published_bando(pk: int) -> Bando:
+    """A bando the portal may show: published or closed (a draft, replaced or revoked one is not there)."""
+    bando = Bando.objects.filter(pk=pk, stato__in=(StatoBando.PUBBLICATO, StatoBando.CHIUSO)).first()
+    if bando is None:
+        raise Http404
+    return bando
+
+
+def graduatoria_corrente(bando: Bando):
+    """The latest ranking of the bando (any version) that is not superseded, or None."""
+    from .models import Graduatoria
+
+    return (
+        Graduatoria.objects.filter(bando__ente_id=bando.ente_id, bando__codice=bando.codice)
+        .exclude(stato="superata")
+        .order_by("-calcolata_il")
+        .first()
+    )
+
+
+OPERATORI_TESTO = {
+    "<=": "non superiore a",
+    "<": "inferiore a",
+    ">=": "almeno",
+    ">": "superiore a",
+    "==": "uguale a",
+    "!=": "diverso da",
+    "in": "tra",
+    "not_in": "non tra",
+}
+
+
+def criteri_leggibili(bando: Bando) -> tuple[list[dict], list[str]]:
+    """The schema in words for the pages (operator and portal): each criterion with its condition or bands, and the
+    tie-breakers in order. A schema that no longer parses shows nothing rather than failing the page."""
+    from django.core.exceptions import ValidationError
+
+    from .fatti import fact_label
+    from .rules import parse_schema
+
+    try:
+        schema = parse_schema(bando.schema)
+    except ValidationError:
+        return [], []
+    criteri = []
+    for c in schema.criteri:
+        soglia = ", ".join(str(s) for s in c.soglia) if isinstance(c.soglia, list) else c.soglia
+        condizione = f"{OPERATORI_TESTO.get(c.operatore or '', c.operatore)} {soglia}" if c.operatore else ""
+        criteri.append({"c": c, "dato": fact_label(c.fatto), "condizione": condizione, "fasce": c.fasce})
+    ordine = {"asc": "più basso", "desc": "più alto"}
+    spareggi = [f"{fact_label(s.fatto)} ({ordine[s.ordine]} prima)" for s in schema.spareggi]
+    return criteri, spareggi

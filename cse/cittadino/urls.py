@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_bandi
 from .oidc import CitizenOIDCCallback, CitizenOIDCStart
 
 app_name = "cittadino"
@@ -20,4 +20,12 @@ urlpatterns = [
     path("area-personale/", views.area_personale, name="area_personale"),
     path("area-personale/accessi/", views.chi_ha_consultato, name="chi_ha_consultato"),
     path("area-personale/accessi.csv", views.chi_ha_consultato_csv, name="chi_ha_consultato_csv"),
+    # bandi e contributi (issue 21): public list and notice, the citizen's own domande
+    path("bandi/", views_bandi.bandi, name="bandi"),
+    path("bandi/<int:pk>/", views_bandi.bando, name="bando"),
+    path("bandi/<int:pk>/graduatoria/", views_bandi.graduatoria, name="bando_graduatoria"),
+    path("bandi/<int:pk>/domanda/", views_bandi.domanda_nuova, name="domanda_nuova"),
+    path("area-personale/domande/", views_bandi.domande, name="domande"),
+    path("area-personale/domande/<int:pk>/", views_bandi.domanda, name="domanda"),
+    path("area-personale/domande/<int:pk>/ricevuta.pdf", views_bandi.domanda_pdf, name="domanda_pdf"),
 ]

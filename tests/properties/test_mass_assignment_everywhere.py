@@ -1136,7 +1136,35 @@ def r_uvm_chiusura(w):
     return Post(coordinatore, reverse("ambito:uvm_chiusura", kwargs={"pk": sessione.pk}))
 
 
+def _bando_matrice(w):
+    from cse.bandi.models import Bando
+    from tests.support.bandi_matrix import foreign_bandi
+
+    foreign_bandi(w, "A1")
+    return Bando.objects.get(ente=w.enti["A1"], codice="MATRICE")
+
+
+def r_domanda_nuova(w):
+    """A citizen starts a domanda: the draft with their identity (the data from ANPR and INPS come after)."""
+    from tests.support.bandi import citizen
+
+    bando = _bando_matrice(w)
+    return Post(citizen(), reverse("cittadino:domanda_nuova", kwargs={"pk": bando.pk}))
+
+
+def r_domanda_bozza(w):
+    """A citizen saves their draft with a ticked declaration."""
+    from tests.support.bandi import citizen, draft
+
+    user = citizen()
+    domanda = draft(_bando_matrice(w), user)
+    data = {"azione": "salva", "dichiarazioni": "no_altri_contributi", "isee_dichiarato": "5000.00"}
+    return Post(user, reverse("cittadino:domanda", kwargs={"pk": domanda.pk}), data)
+
+
 RECIPES: dict[str, Callable] = {
+    "cittadino:domanda_nuova": r_domanda_nuova,
+    "cittadino:domanda": r_domanda_bozza,
     "locale:accesso": r_accesso,
     "locale:valutazione": r_valutazione,
     "locale:progetto": r_progetto,
@@ -1252,6 +1280,11 @@ NOT_A_FORM: dict[str, str] = {
         "cittadino:oidc_start",
         "cittadino:oidc_callback",
         "cittadino:uscita",
+        "cittadino:bandi",
+        "cittadino:bando",
+        "cittadino:bando_graduatoria",
+        "cittadino:domande",
+        "cittadino:domanda_pdf",
     )
 } | {
     "reauth": "conferma della password: nessun dato salvato",

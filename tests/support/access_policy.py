@@ -128,6 +128,21 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "ambito:domanda_assegna": cap("manage_piano"),
     "ambito:budget": {"GET": OPERATOR, "POST": cap("manage_piano")},
     "ambito:budget_import": cap("manage_piano"),
+    # bandi (cse/bandi): operators of comune and ambito; managing a bando needs manage_bandi, the rest istruttoria_bandi
+    # (every role holding manage_bandi also holds istruttoria_bandi)
+    "bandi:bandi_list": cap("istruttoria_bandi"),
+    "bandi:bando_nuovo": cap("manage_bandi"),
+    "bandi:bando": cap("istruttoria_bandi"),
+    "bandi:bando_pubblica": cap("manage_bandi"),
+    "bandi:bando_chiudi": cap("manage_bandi"),
+    "bandi:bando_rettifica": cap("manage_bandi"),
+    "bandi:domande": cap("istruttoria_bandi"),
+    "bandi:domanda_sportello": cap("istruttoria_bandi"),
+    "bandi:graduatoria": cap("istruttoria_bandi"),
+    "bandi:graduatoria_csv": cap("istruttoria_bandi"),
+    "bandi:domanda": cap("istruttoria_bandi"),
+    "bandi:domanda_azione": cap("istruttoria_bandi"),
+    "bandi:allegato": cap("istruttoria_bandi"),
     # regional tier
     "regionale:cruscotto": ANALYST,
     "regionale:completezza": ANALYST,
@@ -164,6 +179,16 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "cittadino:area_personale": "citizen",
     "cittadino:chi_ha_consultato": "citizen",
     "cittadino:chi_ha_consultato_csv": "citizen",
+    # bandi e contributi: the published notices and rankings are public; «Le mie domande» needs the citizen login
+    "cittadino:bandi": "public",
+    "cittadino:bando": "public",
+    "cittadino:bando_graduatoria": "public",
+    "cittadino:domande": "citizen",
+    # keyed by the citizen's own domanda: anonymous → citizen login, anyone else's (operators included) → 404, as
+    # for one that does not exist (the isolation matrix proves it, as for booking codes)
+    "cittadino:domanda_nuova": "public",
+    "cittadino:domanda": "public",
+    "cittadino:domanda_pdf": "public",
     # SPID/CIE OpenID Connect: the start and the provider's callback (404 unless CSE_CITIZEN_LOGIN="oidc")
     "cittadino:oidc_start": "public",
     "cittadino:oidc_callback": "public",

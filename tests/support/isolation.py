@@ -10,6 +10,7 @@ from cse.cartella.fasi import Documento, Prestazione, VoceDiario
 from cse.cittadino.agenda import AperturaStraordinaria, Chiusura, Prenotazione, RegolaOrario, Sportello
 from cse.core.models import Incarico
 from cse.regionale.models import SchedaLeps
+from tests.support.bandi_matrix import foreign_bandi
 from tests.support.routes import walk
 
 # Every URL pattern taking an object id must be classified here; a new one without a rule fails the build.
@@ -100,6 +101,29 @@ OBJECT_URLS = {
     "cittadino:annulla": "prenotazione_codice",
     "cittadino:sposta": "prenotazione_codice",
     "cittadino:conferma": "token",
+    # bandi: an operator reaches the bandi, domande and attachments of their own enti only
+    **{
+        f"bandi:{name}": "bando"
+        for name in (
+            "bando",
+            "bando_pubblica",
+            "bando_chiudi",
+            "bando_rettifica",
+            "domande",
+            "graduatoria",
+            "graduatoria_csv",
+            "domanda_sportello",
+        )
+    },
+    "bandi:domanda": "domanda_bando",
+    "bandi:domanda_azione": "domanda_bando",
+    "bandi:allegato": "allegato_bando",
+    # the portal shows published bandi only; a citizen's domanda is theirs alone (operators are nobody's citizen)
+    "cittadino:bando": "bando_non_pubblicato",
+    "cittadino:bando_graduatoria": "bando_non_pubblicato",
+    "cittadino:domanda_nuova": "bando_non_pubblicato",
+    "cittadino:domanda": "domanda_cittadino",
+    "cittadino:domanda_pdf": "domanda_cittadino",
     # break-the-glass review: only the owning ente's responsabile / administrator
     "accesso_emergenza_revisione": "accesso_emergenza",
     "segnalazione_chiusura": "segnalazione",
@@ -157,6 +181,7 @@ def foreign_objects(territory, ente_key: str, ruolo: str, user) -> dict[str, lis
             Prenotazione.objects.exclude(slot__sportello__ente=territory.enti[ente_key]).values_list("pk", flat=True)
         ),
         **_foreign_agenda_rules(territory.enti[ente_key]),
+        **foreign_bandi(territory, ente_key),
         # operators are nobody's citizen: every booking code is foreign to them, as are forged e-mail tokens
         "prenotazione_codice": list(Prenotazione.objects.values_list("codice", flat=True)),
         "token": [f"{codice}:forged" for codice in Prenotazione.objects.values_list("codice", flat=True)],

@@ -130,10 +130,13 @@ def person_match(query: str, *, path: str = "") -> Q:
         return Q(pk__in=[])
     if len(keys) == 1:  # one word: surname or first name
         return _prefix(f"{path}cognome_ricerca", keys[0]) | _prefix(f"{path}nome_ricerca", keys[0])
-    # several words: the first is (the start of) the surname, the rest the first name — or the other way round
+    # several words: the first is (the start of) the surname, the rest the first name — or the other way round —
+    # or all of them one surname or name written in parts ("De Luca", "Lo Russo", "Maria Grazia")
     surname_first = _prefix(f"{path}cognome_ricerca", keys[0]) & _prefix(f"{path}nome_ricerca", keys[1])
     name_first = _prefix(f"{path}nome_ricerca", keys[0]) & _prefix(f"{path}cognome_ricerca", keys[1])
-    return surname_first | name_first
+    whole = "".join(keys)
+    in_one = _prefix(f"{path}cognome_ricerca", whole) | _prefix(f"{path}nome_ricerca", whole)
+    return surname_first | name_first | in_one
 
 
 def search_cases(qs: QuerySet, query: str, *, case: str = "") -> QuerySet:

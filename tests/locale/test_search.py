@@ -44,7 +44,8 @@ def test_search_ignores_accents_apostrophes_spaces_and_case(desk, people):
     assert found(desk, "d'ange") == {"D'Angelo"}
     assert found(desk, "nicolo") == {"D'Angelo"}
     assert found(desk, "DELUCA") == {"De Luca"}
-    assert found(desk, "de luca") == set()  # two words: surname "DE…" and first name "LUCA…" — nobody
+    assert found(desk, "de luca") == {"De Luca"}  # a surname in two words, as the front desk types it
+    assert found(desk, "maria grazia") == {"De Luca"}  # and a first name in two words
 
 
 def test_two_words_match_surname_and_name_in_either_order(desk, people):

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from cse.cartella.actions.diario import MAX_UPLOAD_BYTES
+from cse.cartella.actions.diario import checked_upload
 from cse.cartella.actions.ritual import diary_entry
 from cse.cartella.models import Cartella
 from cse.core.external import CallContext
@@ -30,7 +30,6 @@ from cse.core.outbox import outbox_append
 from cse.core.permissions import ente_ids_for, has_capability
 from cse.core.protocollo import protocollo_accoda
 from cse.core.roles import Capability
-from cse.core.uploads import sniff_upload
 
 from . import rules
 from .glossary import (
@@ -315,22 +314,13 @@ def allegato_add(*, domanda: Domanda, codice: str, upload: UploadedFile, by) -> 
         raise ValidationError("Gli allegati si aggiungono alla domanda in bozza.")
     if codice not in {d.get("codice") for d in locked.bando.documenti_richiesti or []}:
         raise ValidationError({"codice": ["Documento non previsto dal bando."]})
-    if not 0 < upload.size <= MAX_UPLOAD_BYTES:
-        raise ValidationError({"file": [f"Il file è vuoto o supera {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."]})
-    try:
-        content_type = sniff_upload(upload)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    content_type, sha256 = checked_upload(upload)
     allegato = Allegato(
         domanda=locked,
         codice=codice,
         nome_originale=(upload.name or "documento")[-200:],
         content_type=content_type,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         caricato_da=by,
     )
     allegato.file.save(allegato.sha256[:16], upload, save=False)

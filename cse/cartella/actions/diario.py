@@ -127,8 +127,9 @@ def documento_obscure(*, documento: Documento, reason: str, by) -> Documento:
     return Documento.con_oscurati.get(pk=documento.pk)
 
 
-def _checked_upload(upload: UploadedFile) -> tuple[str, str]:
-    """The type sniffed from the content and the SHA-256 of the file; refusals name the form field."""
+def checked_upload(upload: UploadedFile) -> tuple[str, str]:
+    """The type sniffed from the content and the SHA-256 of the file; refusals name the form field. Every upload of
+    the product (case documents, attachments of a domanda) goes through it."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError({"file": [f"Il file supera il limite di {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."]})
     if upload.size == 0:
@@ -146,7 +147,7 @@ def _checked_upload(upload: UploadedFile) -> tuple[str, str]:
 
 def documento_upload(*, cartella: Cartella, tipo: str, upload: UploadedFile, by) -> Documento:
     """Stores the type sniffed from the content (the browser's claim and the name are ignored)."""
-    content_type, sha256 = _checked_upload(upload)
+    content_type, sha256 = checked_upload(upload)
     with case_change(cartella, by=by, allow_closed=True) as change:
         documento = Documento(
             cartella=change.cartella,

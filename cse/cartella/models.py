@@ -247,6 +247,9 @@ class Cartella(models.Model):
             models.Index(fields=["owner_ente", "-aperta_il"]),
             # the worklists filter a comune's cases by phase: their counts and pages read only that phase's rows
             models.Index(fields=["owner_ente", "stato"], name="cartella_ente_stato"),
+            # the case lists' order: with the visibility OR (own ente or granted) PostgreSQL walks it and stops at
+            # the page, instead of sorting every visible case (docs/benchmarks.md)
+            models.Index(fields=["-aperta_il", "-id"], name="cartella_recenti"),
         ]
         constraints = [models.UniqueConstraint(fields=["numerata_da", "numero"], name="cartella_numero_unico")]
 

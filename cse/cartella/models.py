@@ -38,11 +38,11 @@ def _granted_cartella_ids(user, capability: str | tuple[str, ...]) -> tuple[int,
 _GRANTS = "cartella_grant"
 
 
-def _grant_rows(user):
+def _grant_rows(user, now):
     """The identity source of the grants: (codename, case id) of the user's unexpired per-case grants."""
     return (
         CartellaUserObjectPermission.objects.filter(user=user)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .annotate(c_code=F("permission__codename"), c_id=F("content_object_id"))
     )
 

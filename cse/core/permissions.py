@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import CharField, F, IntegerField, Subquery, Value
 from django.db.models.functions import Cast, Concat
+from django.utils import timezone
 
 from .models import Ente, EnteGroupObjectPermission, EnteUserObjectPermission, Incarico
 from .roles import ROLES_BY_TIPO_ENTE, Capability, TipoEnte, capabilities_of
@@ -105,13 +107,15 @@ class Identity:
     extra: dict[tuple[str, str], tuple[int, ...]]
 
 
-# (name, factory): factory(user) gives a queryset whose values_list is (code: str, object id: int). Registered by
-# upper layers at import time (cse/cartella/models.py: the explicit per-case grants), so core never imports them.
+# (name, factory): factory(user, now) gives a queryset whose values_list is (code: str, object id: int). Registered
+# by upper layers at import time (cse/cartella/models.py: the explicit per-case grants), so core never imports them.
 _SOURCES: list[tuple[str, Callable]] = []
 
 
 def register_identity_source(name: str, factory: Callable) -> None:
-    """Add the rows of `factory(user)` to the identity query; read them back with identity_ids(user, name, code)."""
+    """Add the rows of `factory(user, now)` to the identity query; read them back with identity_ids(user, name,
+    code). The factory uses `now` for any time condition (never timezone.now() itself): the query is compiled once
+    and `now` is bound at each run."""
     if name not in {n for n, _ in _SOURCES}:
         _SOURCES.append((name, factory))
 
@@ -128,7 +132,7 @@ def _columns(qs, kind: str, code, first, second, tipo, nome):
     ).values_list("k", "c", "o1", "o2", "t", "n")
 
 
-def _identity_query(user: User):
+def _identity_query(user: User, now: datetime):
     from django.contrib.auth import get_user_model
 
     active = Incarico.objects.filter(operatore__user=user, attivo=True)
@@ -148,9 +152,47 @@ def _identity_query(user: User):
                 EnteUserObjectPermission.objects.filter(user=user),
             )
         ),
-        *(_columns(factory(user), name, F("c_code"), F("c_id"), None, None, None) for name, factory in _SOURCES),
+        *(_columns(factory(user, now), name, F("c_code"), F("c_id"), None, None, None) for name, factory in _SOURCES),
     ]
     return branches[0].union(*branches[1:], all=True)
+
+
+# The identity query is the same SQL for every user and request: only the user's id and `now` change. Building it
+# through the ORM (five branches, their joins and annotations) cost more than running it, on every request; it is
+# compiled once per database and source list, with two sentinels marking where the user's id and `now` go.
+_USER_SENTINEL = -2_000_000_011
+_NOW_SENTINEL = datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
+_COMPILED: dict[tuple, tuple[str, tuple, tuple[int, ...], tuple[int, ...]]] = {}
+
+
+def _compiled_identity(alias: str) -> tuple[str, tuple, tuple[int, ...], tuple[int, ...]]:
+    from django.contrib.auth import get_user_model
+
+    key = (alias, tuple(name for name, _ in _SOURCES))
+    if key not in _COMPILED:
+        probe = get_user_model()(pk=_USER_SENTINEL)
+        sql, params = _identity_query(probe, _NOW_SENTINEL).query.sql_with_params()
+        now_value = connections[alias].ops.adapt_datetimefield_value(_NOW_SENTINEL)
+        user_at = tuple(i for i, p in enumerate(params) if p == _USER_SENTINEL)
+        now_at = tuple(i for i, p in enumerate(params) if p == now_value)
+        _COMPILED[key] = (sql, tuple(params), user_at, now_at)
+    return _COMPILED[key]
+
+
+def _identity_rows(user: User) -> list[tuple]:
+    from django.contrib.auth import get_user_model
+
+    alias = router.db_for_read(get_user_model())
+    sql, params, user_at, now_at = _compiled_identity(alias)
+    bound = list(params)
+    now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
+    for i in user_at:
+        bound[i] = user.pk
+    for i in now_at:
+        bound[i] = now
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, bound)
+        return cursor.fetchall()
 
 
 def identity(user: User) -> Identity:
@@ -166,7 +208,7 @@ def identity(user: User) -> Identity:
     incarichi: list[ActiveIncarico] = []
     caps: dict[str, set[int]] = {}
     extra: dict[tuple[str, str], list[int]] = {}
-    for kind, code, first, second, tipo, nome in _identity_query(user):
+    for kind, code, first, second, tipo, nome in _identity_rows(user):
         if kind == "facts":
             citizen, operator = first, second
         elif kind == "incarico":

@@ -1,5 +1,7 @@
 """Capabilities are per ente: a role in one comune gives nothing in another."""
 
+from datetime import timedelta
+
 import pytest
 
 from cse.core.permissions import ente_ids_for, forget_cached_capabilities
@@ -92,3 +94,36 @@ def test_role_groups_follow_roles_py_after_a_capability_is_added_or_removed(comu
     assert ente_ids_for(user, Capability.VIEW_PERSONE) == frozenset()
     assert ente_ids_for(neighbour_front_desk, Capability.VIEW_PERSONE) == frozenset()
     assert ente_ids_for(responsabile, Capability.VIEW_PERSONE) == {ente.pk}
+
+
+@pytest.mark.django_db
+def test_the_compiled_identity_answers_each_user_like_the_query_it_was_built_from(comune, case):
+    from django.utils import timezone
+
+    from cse.cartella.actions.cartella import cartella_grant_access
+    from cse.core.permissions import _identity_query, _identity_rows
+
+    two_enti = OperatoreFactory(ente=comune, ruolo="segretariato")
+    incarico_assign(operatore=two_enti.operatore, ente=neighbour_comune(), ruolo="responsabile")
+    granted = OperatoreFactory(ente=foreign_comune(), ruolo="assistente_sociale")
+    cartella_grant_access(cartella=case, user=granted, expires_at=timezone.now() + timedelta(hours=1))
+    for user in (two_enti, granted, OperatoreFactory(ente=home_ambito(), ruolo="ufficio_di_piano")):
+        expected = sorted(_identity_query(user, timezone.now()))
+        assert sorted(_identity_rows(user)) == expected != []
+
+
+@pytest.mark.django_db
+def test_a_grant_stops_counting_when_it_expires_without_any_write(case, monkeypatch):
+    from django.utils import timezone
+
+    from cse.cartella.actions.cartella import cartella_grant_access
+    from cse.cartella.models import Cartella
+
+    outsider = OperatoreFactory(ente=foreign_comune(), ruolo="assistente_sociale")
+    cartella_grant_access(cartella=case, user=outsider, expires_at=timezone.now() + timedelta(minutes=5))
+    assert Cartella.objects.visible_to(outsider).filter(pk=case.pk).exists()
+
+    later = timezone.now() + timedelta(minutes=6)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    forget_cached_capabilities(outsider)
+    assert not Cartella.objects.visible_to(outsider).filter(pk=case.pk).exists()

@@ -85,6 +85,12 @@ _BANDI: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("liquidazione.revocata", "liquidazione", "revoca: rate annullate, importo da recuperare", ("importo",)),
     ("rata.liquidata", "rata", "rata pagata con mandato: prestazione registrata", ("numero", "importo", "mandato")),
     ("rata.annullata", "rata", "rata annullata da una revoca", ("numero",)),
+    (
+        "lineabudget.bando_collegato",
+        "lineabudget",
+        "bando finanziato da una linea del piano di zona",
+        ("bando", "importo"),
+    ),
 ]
 
 _TYPES: list[EventType] = [

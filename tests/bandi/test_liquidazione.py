@@ -10,7 +10,6 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from cse.bandi.liquidazione import actions, rules
 from cse.bandi.liquidazione.selectors import bando_figures, posizione_definitiva
@@ -172,9 +171,7 @@ def test_a_failure_while_recording_the_prestazione_leaves_nothing_written(comune
     _, _, rate = _paying(comune, responsabile)
     events = OutboxEvent.objects.count()
     with (
-        mock.patch(
-            "cse.bandi.liquidazione.actions.prestazione_contributo_register", side_effect=RuntimeError("giù")
-        ),
+        mock.patch("cse.bandi.liquidazione.actions.prestazione_contributo_register", side_effect=RuntimeError("giù")),
         pytest.raises(RuntimeError),
     ):
         _pay(rate[0], responsabile)

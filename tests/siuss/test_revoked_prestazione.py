@@ -19,9 +19,7 @@ def _esito(flusso, codice):
     return {"id_flusso": flusso.id_flusso, "tipo": flusso.tipo, "codice_esito": codice, "id_acquisizione_siuss": "9"}
 
 
-def test_revocation_cancels_the_acquired_flow_withdraws_the_refused_one_and_sends_nothing_new(
-    comune, case, worker, a1
-):
+def test_revocation_cancels_the_acquired_flow_withdraws_the_refused_one_and_sends_nothing_new(comune, case, worker, a1):
     acquired_p, refused_p = prestazione(case, importo="100.00"), prestazione(case, importo="200.00")
     dati(acquired_p), dati(refused_p)
     flussi_prepare(ente=comune, today=TODAY)

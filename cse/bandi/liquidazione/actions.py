@@ -51,8 +51,10 @@ def _require_manager(by, domanda: Domanda) -> None:
 
 
 def _lock_domanda(domanda: Domanda) -> Domanda:
-    return Domanda.objects.select_for_update().select_related("bando__ente", "bando__codice_prestazione").get(
-        pk=domanda.pk
+    return (
+        Domanda.objects.select_for_update()
+        .select_related("bando__ente", "bando__codice_prestazione")
+        .get(pk=domanda.pk)
     )
 
 

@@ -78,13 +78,17 @@ def bando_figures(bando: Bando) -> Figures:
         graduatoria__bando__codice=bando.codice,
         graduatoria__stato=StatoGraduatoria.DEFINITIVA,
     )
-    rate = Rata.objects.filter(liquidazione__domanda__ente_id=bando.ente_id, liquidazione__domanda__bando_codice=bando.codice)
+    rate = Rata.objects.filter(
+        liquidazione__domanda__ente_id=bando.ente_id, liquidazione__domanda__bando_codice=bando.codice
+    )
     if posizioni.exists():
         impegnato = _sum(posizioni, "importo_assegnato") - _sum(rate.filter(stato=StatoRata.ANNULLATA), "importo")
     else:
         impegnato = stanziamento or ZERO
     recuperi = _sum(
-        Revoca.objects.filter(liquidazione__domanda__ente_id=bando.ente_id, liquidazione__domanda__bando_codice=bando.codice),
+        Revoca.objects.filter(
+            liquidazione__domanda__ente_id=bando.ente_id, liquidazione__domanda__bando_codice=bando.codice
+        ),
         "importo_da_recuperare",
     )
     return Figures(

@@ -26,7 +26,6 @@ from .cartella import cartella_open
 from .ritual import case_change
 
 
-
 def beneficiary_cartella(*, comune: Ente, codice_fiscale: str, cognome: str, nome: str, by) -> Cartella:
     """The open cartella of the beneficiary in their comune: the existing one, or a new one (registering the person
     first if the comune does not know them). Caller holds the transaction."""

@@ -204,6 +204,6 @@ def _paid_round(ente: Ente, responsabile, istruttore, desk) -> None:
         actions.graduatoria_finalise(graduatoria=graduatoria, by=istruttore)
     for domanda in domande:
         pagamenti.iban_set(domanda=domanda, by=responsabile, iban=IBAN_DEMO)
-        pagamenti.rate_plan(domanda=domanda, by=responsabile, numero_rate=2, dal=start.date().replace(day=1), mesi=3)
+        pagamenti.rate_plan(domanda=domanda, by=responsabile, numero_rate=2, dal=timezone.localdate().replace(day=1))
     first = domande[0].liquidazione.rate.get(numero=1)
     pagamenti.rata_liquidate(rata=first, by=responsabile, mandato_numero="DEMO-0001", mandato_data=timezone.localdate())

@@ -147,3 +147,15 @@ class ImportPdzForm(StyledFormMixin, forms.Form):
         max_value=2100,
         error_messages={"invalid": "Indicare un anno valido.", "required": "Indicare l'anno del piano di zona."},
     )
+
+
+class BandoFinanziatoForm(StyledFormMixin, forms.Form):
+    """Which of the ambito's bandi a piano di zona line finances (the querysets come from the view's selectors)."""
+
+    bando = forms.ModelChoiceField(queryset=None, label="Bando dell'ambito", empty_label="Scegliere il bando")
+    linea = forms.ModelChoiceField(queryset=None, label="Linea del piano di zona", empty_label="Scegliere la linea")
+
+    def __init__(self, *args, bandi, linee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bando"].queryset = bandi
+        self.fields["linea"].queryset = linee

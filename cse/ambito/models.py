@@ -314,16 +314,44 @@ class LineaBudget(models.Model):
         return f"{self.intervento_pdz} — {self.get_fonte_display()} {self.anno}"
 
     def impegnato(self) -> Decimal:
-        return self.impegni.aggregate(t=Coalesce(Sum("importo"), ZERO))["t"]
+        cartelle = self.impegni.aggregate(t=Coalesce(Sum("importo"), ZERO))["t"]
+        return cartelle + sum((f.impegnato for f in self.figure_bandi()), start=ZERO)
 
     def liquidato(self) -> Decimal:
         from cse.cartella.fasi import Prestazione
 
         interventi = self.impegni.values("intervento_id")
-        return Prestazione.objects.filter(intervento_id__in=interventi).aggregate(t=Coalesce(Sum("importo"), ZERO))["t"]
+        cartelle = Prestazione.objects.filter(intervento_id__in=interventi).aggregate(t=Coalesce(Sum("importo"), ZERO))
+        return cartelle["t"] + sum((f.liquidato for f in self.figure_bandi()), start=ZERO)
+
+    def figure_bandi(self) -> list:
+        """The figures of the bandi this line finances (cse/bandi: awards once final, paid instalments); their
+        prestazioni carry no planned intervention, so nothing is counted twice."""
+        from cse.bandi.liquidazione.selectors import bando_figures
+
+        return [bando_figures(f.bando) for f in self.bandi_finanziati.select_related("bando")]
 
     def residuo(self) -> Decimal:
         return self.programmato - self.impegnato()
+
+
+class BandoFinanziato(models.Model):
+    """A bando of the ambito financed by a piano di zona line: its stanziamento (then its awards, its payments)
+    counts in the line's committed and liquidated amounts. Owned here because the ambito tier may read cse/bandi,
+    never the other way round."""
+
+    linea = models.ForeignKey(LineaBudget, on_delete=models.PROTECT, related_name="bandi_finanziati")
+    bando = models.OneToOneField("bandi.Bando", on_delete=models.PROTECT, related_name="finanziamento_pdz")
+    collegato_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    collegato_il = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "bando finanziato dal piano di zona"
+        verbose_name_plural = "bandi finanziati dal piano di zona"
+
+    def __str__(self) -> str:
+        return f"{self.bando} ← {self.linea}"
 
 
 class Impegno(models.Model):

@@ -150,3 +150,25 @@ def budget_rows(user, anno: int | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+def bandi_da_finanziare(user):
+    """The ambito's bandi the Ufficio di Piano may finance from its lines (the version in force of each)."""
+    from cse.bandi.models import Bando
+
+    return (
+        Bando.objects.filter(ente_id__in=ente_ids_for(user, Capability.MANAGE_PIANO))
+        .exclude(stato__in=("sostituito", "revocato"))
+        .select_related("finanziamento_pdz__linea")
+        .order_by("-apertura")
+    )
+
+
+def bandi_finanziati_rows(user) -> list[dict]:
+    """Each of the ambito's bandi with its line (if any) and its figures from the bandi data."""
+    from cse.bandi.liquidazione.selectors import bando_figures
+
+    return [
+        {"bando": b, "linea": getattr(getattr(b, "finanziamento_pdz", None), "linea", None), "cifre": bando_figures(b)}
+        for b in bandi_da_finanziare(user)
+    ]

@@ -24,6 +24,7 @@ from cse.core.roles import Capability, TipoEnte
 from .glossary import LEPS_DEL_SERVIZIO, StatoDomanda, StatoSessione, TipoMembro
 from .models import (
     Assegnazione,
+    BandoFinanziato,
     DomandaServizio,
     Erogatore,
     Impegno,
@@ -532,3 +533,34 @@ def import_piano_di_zona(ambito, anno: int, operator) -> dict[str, int]:
     ctx = CallContext(operatore=operator, ente=ambito, motivo=f"piano di zona {anno}", luogo=ambito.nome)
     interventi = osservatorio_piani_di_zona().interventi_piano_di_zona(ambito.ambito.codice, int(anno), ctx)
     return budget_import_pdz(ambito=ambito, anno=int(anno), interventi=interventi, by=operator)
+
+
+@transaction.atomic
+def bando_budget_link(*, bando, linea: LineaBudget, by) -> BandoFinanziato:
+    """The Ufficio di Piano finances one of the ambito's bandi from a piano di zona line: the bando's stanziamento is
+    committed on the line at once (refused over the line's residual, showing it)."""
+    from cse.bandi.liquidazione.selectors import bando_figures
+
+    linea = LineaBudget.objects.select_for_update().get(pk=linea.pk)
+    _require(by, Capability.MANAGE_PIANO, linea.ambito_id, "Solo l'Ufficio di Piano collega i bandi al budget.")
+    if bando.ente_id != linea.ambito_id:
+        raise ValidationError("Il bando non è dell'ambito della linea di budget.")
+    if BandoFinanziato.objects.filter(bando__ente_id=bando.ente_id, bando__codice=bando.codice).exists():
+        raise ValidationError("Il bando è già finanziato da una linea del piano di zona.")
+    importo = bando_figures(bando).impegnato
+    residuo = linea.residuo()
+    if importo > residuo:
+        raise ValidationError(
+            f"Collegamento rifiutato: sulla linea «{linea}» restano {_euro(residuo)}, "
+            f"il bando ne impegna {_euro(importo)}. Nessun dato è stato registrato."
+        )
+    link = BandoFinanziato(linea=linea, bando=bando, collegato_da=by)
+    link._history_user = by
+    link.full_clean()
+    link.save()
+    outbox_append(
+        aggregate=linea,
+        event_type="lineabudget.bando_collegato",
+        payload={"bando": bando.pk, "importo": str(importo)},
+    )
+    return link

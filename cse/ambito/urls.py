@@ -23,4 +23,5 @@ urlpatterns = [
     path("domande/<int:pk>/assegnazione/", views.domanda_assegna, name="domanda_assegna"),
     path("budget/", views.budget_dashboard, name="budget"),
     path("budget/importa-piano-di-zona/", views.budget_import, name="budget_import"),
+    path("budget/bandi/", views.budget_bandi, name="budget_bandi"),
 ]

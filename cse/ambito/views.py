@@ -473,6 +473,36 @@ def budget_dashboard(request):
 
 
 @login_required
+def budget_bandi(request):
+    """The Ufficio di Piano finances the ambito's bandi from its piano di zona lines; each bando shows its committed,
+    liquidated and residual amounts. Refused over the line's residual, with the residual in the message."""
+    if not ente_ids_for(request.user, Capability.MANAGE_PIANO):
+        raise Http404("Elemento non trovato")
+    return _budget_bandi(request)
+
+
+@once_per_submission
+def _budget_bandi(request):
+    form = forms.BandoFinanziatoForm(
+        request.POST or None,
+        bandi=selectors.bandi_da_finanziare(request.user).filter(finanziamento_pdz__isnull=True),
+        linee=selectors.linee_of(request.user).filter(
+            ambito_id__in=ente_ids_for(request.user, Capability.MANAGE_PIANO)
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bando_budget_link(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Bando collegato alla linea: il suo stanziamento è impegnato.")
+            return redirect("ambito:budget_bandi")
+    context = {"rows": selectors.bandi_finanziati_rows(request.user), "form": form}
+    return render(request, "ambito/budget_bandi.html", context, status=400 if form.errors else 200)
+
+
+@login_required
 @require_POST
 def budget_import(request):
     """The Ufficio di Piano imports the piano di zona from the Osservatorio; when it is down, lines are typed."""

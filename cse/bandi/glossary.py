@@ -21,6 +21,7 @@ class StatoDomanda(models.TextChoices):
     ISTRUITA = "istruita", "Istruita"
     RITIRATA = "ritirata", "Ritirata"
     ESCLUSA = "esclusa", "Esclusa"
+    REVOCATA = "revocata", "Beneficio revocato"
 
 
 # A person may hold one domanda per bando in these states (the database constraint says the same).
@@ -60,3 +61,18 @@ class StatoGraduatoria(models.TextChoices):
     PROVVISORIA = "provvisoria", "Provvisoria"
     DEFINITIVA = "definitiva", "Definitiva"
     SUPERATA = "superata", "Superata da un nuovo calcolo"
+
+
+class Intestatario(models.TextChoices):
+    """Who holds the account the contributo is paid into: the beneficiary, or a delegate they declared."""
+
+    BENEFICIARIO = "beneficiario", "Il beneficiario"
+    DELEGATO = "delegato", "Un delegato dichiarato"
+
+
+class StatoRata(models.TextChoices):
+    """An instalment of a contributo: programmed, then paid (with the mandato) or cancelled (by a revocation)."""
+
+    PROGRAMMATA = "programmata", "Programmata"
+    LIQUIDATA = "liquidata", "Liquidata"
+    ANNULLATA = "annullata", "Annullata"

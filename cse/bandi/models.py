@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from cse.core.codelists.fondi import FonteFinanziamento
 from cse.core.models import Comune, Ente
 from cse.core.validators import validate_codice_fiscale
 
@@ -19,9 +20,11 @@ from .glossary import (
     Esito,
     EsitoIstruttoria,
     Fonte,
+    Intestatario,
     StatoBando,
     StatoDomanda,
     StatoGraduatoria,
+    StatoRata,
 )
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -51,6 +54,7 @@ FROZEN_FIELDS = (
     "giorni_opposizione",
     "giorni_riesame",
     "codice_prestazione_id",
+    "fonte",
 )
 
 
@@ -79,6 +83,13 @@ class Bando(models.Model):
     giorni_riesame = models.PositiveSmallIntegerField(default=30)
     codice_prestazione = models.ForeignKey(
         "cartella.VoceNomenclatore", on_delete=models.PROTECT, verbose_name="prestazione (nomenclatore SIUSS)"
+    )
+    fonte = models.CharField(
+        "fonte di finanziamento",
+        max_length=20,
+        choices=FonteFinanziamento.choices,
+        default=FonteFinanziamento.COMUNALE,
+        help_text="la fonte che le prestazioni SIUSS dei contributi liquidati dichiarano",
     )
     stato = models.CharField(max_length=12, choices=StatoBando.choices, default=StatoBando.BOZZA)
     pubblicato_il = models.DateTimeField(null=True, blank=True)
@@ -265,3 +276,100 @@ class PosizioneGraduatoria(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posizione or '—'}. {self.codice_pubblico}"
+
+
+# --- liquidazione (payment) -------------------------------------------------------------------------------------------
+
+
+class Liquidazione(models.Model):
+    """The payment plan of one beneficiary: the awarded amount, the account it goes to (the beneficiary's own, or a
+    declared delegate's) and its instalments. Decisions on it are new rows (Rata steps, Revoca), never edits."""
+
+    domanda = models.OneToOneField(Domanda, on_delete=models.PROTECT, related_name="liquidazione")
+    posizione = models.ForeignKey(PosizioneGraduatoria, on_delete=models.PROTECT, related_name="+")
+    importo_totale = models.DecimalField(**MONEY)
+    iban = models.CharField("IBAN", max_length=34, blank=True)
+    intestatario = models.CharField(
+        "intestatario del conto", max_length=12, choices=Intestatario.choices, default=Intestatario.BENEFICIARIO
+    )
+    delegato_codice_fiscale = models.CharField(
+        "codice fiscale del delegato", max_length=16, blank=True, validators=[validate_codice_fiscale]
+    )
+    delegato_cognome = models.CharField("cognome del delegato", max_length=100, blank=True)
+    delegato_nome = models.CharField("nome del delegato", max_length=100, blank=True)
+    iban_inserito_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    iban_inserito_il = models.DateTimeField(null=True, blank=True)
+    creata_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    creata_il = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "liquidazioni"
+        constraints = [models.CheckConstraint(condition=Q(importo_totale__gt=0), name="liquidazione_importo")]
+
+    def __str__(self) -> str:
+        return f"Liquidazione di {self.domanda}"
+
+
+class Rata(models.Model):
+    """One instalment: its amount, when it falls due and the period it covers (the period of its SIUSS
+    prestazione); once paid, the mandato that paid it and the prestazione recorded in the beneficiary's cartella."""
+
+    liquidazione = models.ForeignKey(Liquidazione, on_delete=models.PROTECT, related_name="rate")
+    numero = models.PositiveSmallIntegerField()
+    importo = models.DecimalField(**MONEY)
+    scadenza = models.DateField()
+    periodo_dal = models.DateField()
+    periodo_al = models.DateField()
+    stato = models.CharField(max_length=12, choices=StatoRata.choices, default=StatoRata.PROGRAMMATA)
+    mandato_numero = models.CharField("numero del mandato di pagamento", max_length=40, blank=True)
+    mandato_data = models.DateField("data del mandato", null=True, blank=True)
+    iban_pagamento = models.CharField("IBAN su cui è stata pagata", max_length=34, blank=True)
+    liquidata_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    liquidata_il = models.DateTimeField(null=True, blank=True)
+    prestazione = models.OneToOneField(
+        "cartella.Prestazione", on_delete=models.PROTECT, null=True, blank=True, related_name="rata_bando"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "rate"
+        ordering = ["liquidazione", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["liquidazione", "numero"], name="rata_numero_unico"),
+            models.CheckConstraint(condition=Q(importo__gt=0), name="rata_importo_positivo"),
+            models.CheckConstraint(condition=Q(periodo_al__gte=models.F("periodo_dal")), name="rata_periodo"),
+            models.CheckConstraint(
+                condition=~Q(stato=StatoRata.LIQUIDATA) | (Q(prestazione__isnull=False) & ~Q(mandato_numero="")),
+                name="rata_liquidata_con_mandato_e_prestazione",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rata {self.numero} — {self.importo} €"
+
+
+class Revoca(models.Model):
+    """The act that revokes a benefit from a date on: later instalments not yet paid are cancelled, the ones
+    already paid are to be recovered and their SIUSS prestazioni cancelled. Reversed only by a new act."""
+
+    liquidazione = models.OneToOneField(Liquidazione, on_delete=models.PROTECT, related_name="revoca")
+    motivo = models.TextField()
+    atto_numero = models.CharField("numero dell'atto di revoca", max_length=40)
+    atto_data = models.DateField("data dell'atto")
+    decorrenza = models.DateField(help_text="dal periodo che inizia in questa data il beneficio non spetta")
+    importo_da_recuperare = models.DecimalField(**MONEY)
+    revocata_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revocata_il = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "revoche"
+        constraints = [models.CheckConstraint(condition=Q(importo_da_recuperare__gte=0), name="revoca_importo")]
+
+    def __str__(self) -> str:
+        return f"Revoca n. {self.atto_numero} del {self.atto_data:%d/%m/%Y}"

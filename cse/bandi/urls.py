@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_liquidazione
 
 app_name = "bandi"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     path("domande/<int:pk>/", views.domanda_detail, name="domanda"),
     path("domande/<int:pk>/istruttoria/", views.domanda_azione, name="domanda_azione"),
     path("allegati/<int:pk>/", views.allegato, name="allegato"),
+    path("<int:pk>/beneficiari/", views_liquidazione.beneficiari, name="beneficiari"),
+    path("domande/<int:pk>/liquidazione/", views_liquidazione.liquidazione, name="liquidazione"),
 ]

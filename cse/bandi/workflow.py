@@ -181,6 +181,15 @@ DOMANDA = StateMachine(
             capability=_ISTRUTTORIA,
             event="domanda.esclusa",
         ),
+        # a benefit granted and then revoked by a new act (cse/bandi/liquidazione/actions.py revoca_register)
+        Transition(
+            "revoca",
+            StatoDomanda.ISTRUITA,
+            StatoDomanda.REVOCATA,
+            "Revoca il beneficio",
+            capability=Capability.MANAGE_BANDI,
+            event="domanda.revocata",
+        ),
     ),
     states=StatoDomanda,
     may=may_on_domanda,

@@ -187,6 +187,9 @@ class Prestazione(models.Model):
         verbose_name="ente erogatore (potestà concessoria)",
         help_text="l'ente che concede la prestazione e la trasmette al SIUSS (cartella/erogatore.py)",
     )
+    # a benefit revoked by an act (e.g. a contributo of a bando): SIUSS cancels what it received, nothing new is sent
+    revocata_il = models.DateField("revocata con atto del", null=True, blank=True)
+    motivo_revoca = models.CharField("motivo della revoca", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

@@ -28,4 +28,5 @@ urlpatterns = [
     path("area-personale/domande/", views_bandi.domande, name="domande"),
     path("area-personale/domande/<int:pk>/", views_bandi.domanda, name="domanda"),
     path("area-personale/domande/<int:pk>/ricevuta.pdf", views_bandi.domanda_pdf, name="domanda_pdf"),
+    path("area-personale/domande/<int:pk>/iban/", views_bandi.domanda_iban, name="domanda_iban"),
 ]

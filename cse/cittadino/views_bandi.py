@@ -16,6 +16,9 @@ from django.views.decorators.http import require_POST
 from cse.bandi import actions, selectors
 from cse.bandi.forms import AllegatoForm, DomandaCittadinoForm
 from cse.bandi.glossary import Fonte, StatoBando, StatoDomanda
+from cse.bandi.liquidazione import actions as liquidazione_actions
+from cse.bandi.liquidazione import selectors as pagamenti
+from cse.bandi.liquidazione.forms import IbanForm
 from cse.bandi.models import Domanda
 from cse.bandi.prefill import FATTI_KEY
 from cse.bandi.workflow import local_label
@@ -209,9 +212,49 @@ def domanda(request, pk: int):
         "allegati": domanda.allegati.all(),
         "bozza": domanda.stato == StatoDomanda.BOZZA,
         **_finestra(domanda.bando),
+        **_contributo(domanda),
     }
     status = 400 if form.errors or upload.errors else 200
     return render(request, "cittadino/bandi/domanda.html", context, status=status)
+
+
+def _contributo(domanda: Domanda) -> dict:
+    """The benefit on the citizen's page: the awarded amount once the ranking is final, the account, the
+    instalments with their state, a revocation."""
+    posizione = pagamenti.posizione_definitiva(domanda)
+    if posizione is None or posizione.importo_assegnato <= 0:
+        return {}
+    liq = getattr(domanda, "liquidazione", None)
+    return {
+        "posizione_finanziata": posizione,
+        "liq": liq,
+        "revoca": getattr(liq, "revoca", None) if liq else None,
+        "rate": pagamenti.rate_of(domanda),
+    }
+
+
+def domanda_iban(request, pk: int):
+    """The beneficiary enters (or changes) the IBAN their contributo is paid into, their own or a delegate's."""
+    if _owner_or_none(request) is None:
+        return _to_login(request)
+    domanda = selectors.get_domanda_for_citizen(request.user, pk)
+    if not _contributo(domanda):
+        raise Http404
+    return _domanda_iban(request, domanda)
+
+
+@once_per_submission
+def _domanda_iban(request, domanda: Domanda):
+    form = IbanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            liquidazione_actions.iban_set(domanda=domanda, by=request.user, **form.cleaned_data)
+            messages.success(request, "IBAN registrato: le prossime rate saranno pagate su questo conto.")
+            return redirect("cittadino:domanda", pk=domanda.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    status = 400 if form.errors else 200
+    return render(request, "cittadino/bandi/iban.html", {"d": domanda, "form": form}, status=status)
 
 
 def domanda_pdf(request, pk: int):

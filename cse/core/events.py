@@ -78,6 +78,19 @@ _BANDI: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("domanda.esclusa", "domanda", "domanda esclusa per inammissibilità", ("bando",)),
     ("graduatoria.calcolata", "graduatoria", "graduatoria provvisoria calcolata", ("bando", "ammesse", "finanziate")),
     ("graduatoria.definitiva", "graduatoria", "graduatoria resa definitiva", ("bando",)),
+    ("domanda.revocata", "domanda", "beneficio revocato con un atto", ("atto", "decorrenza")),
+    ("liquidazione.aperta", "liquidazione", "piano di pagamento aperto per un beneficiario", ("domanda", "importo")),
+    ("liquidazione.iban_registrato", "liquidazione", "IBAN di pagamento registrato", ("intestatario", "canale")),
+    ("liquidazione.rate_pianificate", "liquidazione", "rate del contributo pianificate", ("rate", "importo")),
+    ("liquidazione.revocata", "liquidazione", "revoca: rate annullate, importo da recuperare", ("importo",)),
+    ("rata.liquidata", "rata", "rata pagata con mandato: prestazione registrata", ("numero", "importo", "mandato")),
+    ("rata.annullata", "rata", "rata annullata da una revoca", ("numero",)),
+    (
+        "lineabudget.bando_collegato",
+        "lineabudget",
+        "bando finanziato da una linea del piano di zona",
+        ("bando", "importo"),
+    ),
 ]
 
 _TYPES: list[EventType] = [
@@ -126,6 +139,12 @@ _TYPES: list[EventType] = [
     ),
     EventType("cartella.prestazione_erogata", "cartella", _PRESTAZIONE, "prestazione erogata registrata"),
     EventType("cartella.prestazione_conclusa", "cartella", _PRESTAZIONE, "prestazione conclusa (data di fine)"),
+    EventType(
+        "cartella.prestazione_revocata",
+        "cartella",
+        (*_PRESTAZIONE, "data"),
+        "prestazione revocata con un atto: esce dai conteggi, SIUSS la cancella",
+    ),
     EventType(
         "cartella.ente_erogatore_cambiato", "cartella", ("codice",), "ente erogatore di una voce cambiato", ("ente",)
     ),

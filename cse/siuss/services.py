@@ -231,6 +231,8 @@ def _store_checks(checks: list[tuple[Prestazione, list[str]]]) -> None:
 
 def _due(p: Prestazione, today: date, live: set) -> list[tuple[str, Window]]:
     """The flows a checked prestazione still needs: its due windows and, for a minor, the SINBA record."""
+    if p.revocata_il:  # a revoked benefit: nothing new goes (its sent flows are cancelled by cancel_revoked)
+        return []
     due = [(TipoFlusso.PS_PSA_SINA, w) for w in due_windows(p, today)]
     if is_minor(p):
         due.append((TipoFlusso.SINBA, Window("", p.data_inizio, p.data_fine)))
@@ -328,6 +330,7 @@ def flussi_prepare(*, ente, today: date | None = None, chunk: int = 200, prestaz
     eservice = EserviceWaas.objects.select_related("ente").filter(ente=ente).first()
     live = _live_keys(ente.pk)
     qs = prestazioni if prestazioni is not None else _prestazioni_qs().filter(ente_erogatore=ente)
+    qs = qs.filter(revocata_il__isnull=True)
     ids = list(qs.order_by("pk").values_list("pk", flat=True))
     result = PrepareResult()
     checked_ente = ente_problems(eservice)  # the codice fiscale check costs: once per run, not per prestazione
@@ -339,7 +342,38 @@ def flussi_prepare(*, ente, today: date | None = None, chunk: int = 200, prestaz
                 result.created += created
                 result.checked += 1
                 result.with_problems += bool(problems)
+    with transaction.atomic():
+        result.created += cancel_revoked(ente=ente, eservice=eservice, today=today)
     return result
+
+
+def cancel_revoked(*, ente, eservice: EserviceWaas | None, today: date) -> list[Flusso]:
+    """The SIUSS correction of a revoked benefit (seeds/faq-siuss-webinar-2023.txt 2.8: a wrong record is cancelled
+    with a flow of TipoOperazione C): an acquired insert of a revoked prestazione gets its cancellation flow; one
+    not yet acquired (ready, or refused by INPS) is withdrawn; one exposed waits for its outcome (the next run).
+    Idempotent: a flow already being cancelled is left alone."""
+    if eservice is None:
+        return []
+    live = (
+        Flusso.objects.select_for_update(of=("self",))
+        .select_related("cartella", "ente", "prestazione__voce")
+        .filter(
+            ente=ente,
+            prestazione__revocata_il__isnull=False,
+            tipo_operazione=TipoOperazione.INSERIMENTO,
+            stato__in=(S.PRONTO, S.ERRORE, S.ACQUISITO),
+        )
+    )
+    created = []
+    for flusso in live:
+        if flusso.stato != S.ACQUISITO:
+            flusso_move(flusso, S.ANNULLATO, reason="prestazione revocata: il flusso non parte")
+        elif flusso.tipo == TipoFlusso.SINBA:
+            continue  # the SINBA record describes the minor's case; the schema has no cancellation of it
+        else:
+            flusso_move(flusso, S.DA_CORREGGERE, reason="prestazione revocata: cancellazione in SIUSS")
+            created.append(_cancellation_of(flusso, eservice, today))
+    return created
 
 
 # --- expose -----------------------------------------------------------------------------------------------------

@@ -143,6 +143,10 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "bandi:domanda": cap("istruttoria_bandi"),
     "bandi:domanda_azione": cap("istruttoria_bandi"),
     "bandi:allegato": cap("istruttoria_bandi"),
+    # liquidazione: who instructs sees the beneficiaries and the bando's money; paying and revoking is the manager's
+    "bandi:beneficiari": cap("istruttoria_bandi"),
+    "bandi:liquidazione": cap("manage_bandi"),
+    "ambito:budget_bandi": cap("manage_piano"),
     # regional tier
     "regionale:cruscotto": ANALYST,
     "regionale:completezza": ANALYST,
@@ -189,6 +193,7 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "cittadino:domanda_nuova": "public",
     "cittadino:domanda": "public",
     "cittadino:domanda_pdf": "public",
+    "cittadino:domanda_iban": "public",
     # SPID/CIE OpenID Connect: the start and the provider's callback (404 unless CSE_CITIZEN_LOGIN="oidc")
     "cittadino:oidc_start": "public",
     "cittadino:oidc_callback": "public",

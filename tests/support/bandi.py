@@ -256,3 +256,28 @@ class ProtocolloGiu:
 
     def stato(self, chiave, ctx):
         raise ServiceUnavailable("Il protocollo informatico non risponde in questo momento.")
+
+
+# --- a final ranking and its payments ---------------------------------------------------------------------------------
+
+IBAN_OK = "IT60 X054 2811 1010 0000 0123 456"
+IBAN_BAD_CHECK = "IT61X0542811101000000123456"
+
+
+def finalise(graduatoria, by):
+    """Past the objection period (tests move the clock, not the row)."""
+    from unittest import mock
+
+    later = graduatoria.pubblicata_il + timedelta(days=graduatoria.bando.giorni_opposizione, minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        return actions.graduatoria_finalise(graduatoria=graduatoria, by=by)
+
+
+def funded(ente, by, *, isee=("5000", "4000"), **bando_overrides):
+    """A closed bando with a final ranking: one instructed domanda per ISEE, each awarded up to 400 euro of the
+    1000 (the third and later get what is left only with assegnazione_parziale). Returns (bando, [domande])."""
+    bando = make_bando(ente, by, **bando_overrides)
+    domande = [istruita(bando, by, isee=value) for value in isee]
+    bando = close_window(bando, by)
+    finalise(actions.graduatoria_compute(bando=bando, by=by), by)
+    return bando, domande

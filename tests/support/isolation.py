@@ -113,17 +113,20 @@ OBJECT_URLS = {
             "graduatoria",
             "graduatoria_csv",
             "domanda_sportello",
+            "beneficiari",
         )
     },
     "bandi:domanda": "domanda_bando",
     "bandi:domanda_azione": "domanda_bando",
     "bandi:allegato": "allegato_bando",
+    "bandi:liquidazione": "domanda_bando",
     # the portal shows published bandi only; a citizen's domanda is theirs alone (operators are nobody's citizen)
     "cittadino:bando": "bando_non_pubblicato",
     "cittadino:bando_graduatoria": "bando_non_pubblicato",
     "cittadino:domanda_nuova": "bando_non_pubblicato",
     "cittadino:domanda": "domanda_cittadino",
     "cittadino:domanda_pdf": "domanda_cittadino",
+    "cittadino:domanda_iban": "domanda_cittadino",
     # break-the-glass review: only the owning ente's responsabile / administrator
     "accesso_emergenza_revisione": "accesso_emergenza",
     "segnalazione_chiusura": "segnalazione",

@@ -290,11 +290,16 @@ class Command(BaseCommand):
         )
 
     def _bandi(self, enti_comuni: dict[str, Ente], citizen) -> None:
-        """One open bando of the first demo comune with domande at every step (cse/demo/bandi.py)."""
+        """One open bando of the first demo comune with domande at every step, and a past round with payments
+        (cse/demo/bandi.py); the paid instalment's prestazione is relayed to the region and the year derived again."""
+        from cse.cartella.relay import relay_outbox
         from cse.demo.bandi import seed_bandi
+        from cse.regionale.derivations import derive_siuss_prestazioni
 
         home = enti_comuni[next(iter(OPERATOR_COMUNI))]
         self.stdout.write(seed_bandi(home, getattr(citizen, "user", None)))
+        relay_outbox(batch_size=100_000)
+        derive_siuss_prestazioni(timezone.localdate().year)
 
     def _simulator_citizen(self, home: Ente) -> dict[str, str]:
         """The SPID/CIE simulator's person, known to the comune's register (so the portal knows where she lives)."""

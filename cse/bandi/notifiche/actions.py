@@ -75,7 +75,7 @@ def _invia_una(pk: int, now: datetime, esito: EsitoInvio) -> None:
         notifica.tentativi += 1
         try:
             _deliver(notifica, now)
-        except (InteropError, OSError) as exc:
+        except (InteropError, OSError, ValidationError) as exc:
             _failed(notifica, exc, now)
         notifica.save()
         _count(notifica, esito)
@@ -112,7 +112,8 @@ def _failed(notifica: Notifica, exc: Exception, now: datetime) -> None:
         isinstance(exc, BadResponse) and notifica.tentativi < MAX_TENTATIVI_NON_VALIDI
     )
     code = getattr(exc, "code", "") or type(exc).__name__
-    notifica.ultimo_errore = f"{code}: {getattr(exc, 'message', '') or 'errore di invio'}"[:300]
+    detail = "; ".join(exc.messages) if isinstance(exc, ValidationError) else getattr(exc, "message", "")
+    notifica.ultimo_errore = f"{code}: {detail or 'errore di invio'}"[:300]
     if retry:
         notifica.prossimo_tentativo_il = prossimo_tentativo(notifica.tentativi, now)
         notifica._change_reason = "canale non disponibile: nuovo tentativo"

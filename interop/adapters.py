@@ -14,8 +14,8 @@ from cse.core.pagamenti import Avviso, PosizioneDebitoria, Ricevuta
 from cse.core.protocollo import DocumentoDaProtocollare, Segnatura
 
 from .anpr import client as anpr
-from .appio import client as appio
 from .anpr.client import SchedaAnpr
+from .appio import client as appio
 from .isee import client as isee
 from .isee.client import AttestazioneIsee
 from .models import ProvenienzaDato

@@ -13,4 +13,6 @@ class BandiConfig(AppConfig):
         from .provvedimento import actions as provvedimento
 
         register_protocollo_callback(PROTOCOLLO_CALLBACK, domanda_protocollo_registrato)
-        register_protocollo_callback(provvedimento.PROTOCOLLO_CALLBACK, provvedimento.provvedimento_protocollo_registrato)
+        register_protocollo_callback(
+            provvedimento.PROTOCOLLO_CALLBACK, provvedimento.provvedimento_protocollo_registrato
+        )

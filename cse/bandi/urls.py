@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_provvedimento
 
 app_name = "bandi"
 urlpatterns = [
@@ -17,4 +17,11 @@ urlpatterns = [
     path("domande/<int:pk>/", views.domanda_detail, name="domanda"),
     path("domande/<int:pk>/istruttoria/", views.domanda_azione, name="domanda_azione"),
     path("allegati/<int:pk>/", views.allegato, name="allegato"),
+    path("<int:pk>/provvedimenti/", views_provvedimento.provvedimenti, name="provvedimenti"),
+    path("provvedimenti/<int:pk>/", views_provvedimento.provvedimento, name="provvedimento"),
+    path("provvedimenti/<int:pk>/azione/", views_provvedimento.provvedimento_azione, name="provvedimento_azione"),
+    path("provvedimenti/<int:pk>/provvedimento.pdf", views_provvedimento.provvedimento_pdf, name="provvedimento_pdf"),
+    path("provvedimenti/<int:pk>/notifiche/", views_provvedimento.notifiche_list, name="notifiche"),
+    path("provvedimenti/<int:pk>/lettere/", views_provvedimento.lettere, name="lettere"),
+    path("provvedimenti/<int:pk>/lettere.pdf", views_provvedimento.lettere_pdf, name="lettere_pdf"),
 ]

@@ -28,4 +28,9 @@ urlpatterns = [
     path("area-personale/domande/", views_bandi.domande, name="domande"),
     path("area-personale/domande/<int:pk>/", views_bandi.domanda, name="domanda"),
     path("area-personale/domande/<int:pk>/ricevuta.pdf", views_bandi.domanda_pdf, name="domanda_pdf"),
+    path(
+        "area-personale/domande/<int:pk>/provvedimento.pdf",
+        views_bandi.domanda_provvedimento_pdf,
+        name="domanda_provvedimento_pdf",
+    ),
 ]

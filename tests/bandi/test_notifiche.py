@@ -96,4 +96,3 @@ def test_io_refusing_the_message_marks_the_row_for_an_operator(io, comune, respo
     esito = notifiche_invia_in_coda()
     row = _row(p, a)
     assert esito.in_errore == 1 and row.stato == "errore" and "oggetto" in row.ultimo_errore.lower()
-

@@ -143,6 +143,15 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "bandi:domanda": cap("istruttoria_bandi"),
     "bandi:domanda_azione": cap("istruttoria_bandi"),
     "bandi:allegato": cap("istruttoria_bandi"),
+    # provvedimenti: reached by who instructs the bando's domande; approving is refused by the action (four eyes,
+    # approve_provvedimenti) with a message on the page
+    "bandi:provvedimenti": cap("istruttoria_bandi"),
+    "bandi:provvedimento": cap("istruttoria_bandi"),
+    "bandi:provvedimento_azione": cap("istruttoria_bandi"),
+    "bandi:provvedimento_pdf": cap("istruttoria_bandi"),
+    "bandi:notifiche": cap("istruttoria_bandi"),
+    "bandi:lettere": cap("istruttoria_bandi"),
+    "bandi:lettere_pdf": cap("istruttoria_bandi"),
     # regional tier
     "regionale:cruscotto": ANALYST,
     "regionale:completezza": ANALYST,
@@ -189,6 +198,7 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "cittadino:domanda_nuova": "public",
     "cittadino:domanda": "public",
     "cittadino:domanda_pdf": "public",
+    "cittadino:domanda_provvedimento_pdf": "public",
     # SPID/CIE OpenID Connect: the start and the provider's callback (404 unless CSE_CITIZEN_LOGIN="oidc")
     "cittadino:oidc_start": "public",
     "cittadino:oidc_callback": "public",

@@ -148,7 +148,9 @@ def provvedimento_draft(
         redatto_il=timezone.now(),
     )
     _save(provvedimento, by, "provvedimento redatto")
-    outbox_append(aggregate=provvedimento, event_type="provvedimento.redatto", payload={"bando": bando.pk, "tipo": tipo})
+    outbox_append(
+        aggregate=provvedimento, event_type="provvedimento.redatto", payload={"bando": bando.pk, "tipo": tipo}
+    )
     return provvedimento
 
 
@@ -253,7 +255,9 @@ def _decide(provvedimento: Provvedimento, outcomes, by) -> dict[int, Domanda]:
     for domanda in domande.values():
         if domanda.assistito_id:
             esito = domanda.get_stato_display().lower()
-            _diary_for_assistito(domanda, by, f"Provvedimento sulla domanda per il bando «{domanda.bando.titolo}»: {esito}.")
+            _diary_for_assistito(
+                domanda, by, f"Provvedimento sulla domanda per il bando «{domanda.bando.titolo}»: {esito}."
+            )
     return domande
 
 
@@ -333,7 +337,9 @@ def riesame_request(*, domanda: Domanda, by, reason: str) -> Domanda:
     DOMANDA.apply(locked, "riesame", by=by, payload={"provvedimento": ultimo.provvedimento_id if ultimo else None})
     locked.riesame_chiesto_il, locked.riesame_motivo = timezone.now(), reason.strip()
     locked.esito = ""
-    locked.scadenza_istruttoria = timezone.localdate(timezone.now(), ROME) + timedelta(days=locked.bando.giorni_istruttoria)
+    locked.scadenza_istruttoria = timezone.localdate(timezone.now(), ROME) + timedelta(
+        days=locked.bando.giorni_istruttoria
+    )
     _save(locked, by, "riesame chiesto: istruttoria riaperta")
     _diary_for_assistito(locked, by, f"Chiesto il riesame della domanda per il bando «{locked.bando.titolo}».")
     return locked

@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Invia le notifiche dei provvedimenti (app IO, e-mail; lettere da stampare); se un canale tace, restano in coda."
+    help = "Invia le notifiche dei provvedimenti (app IO, e-mail, lettere); se un canale tace, restano in coda."
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true")

@@ -47,7 +47,11 @@ TRANSITION_OF = {
 
 
 def _lock(provvedimento: Provvedimento) -> Provvedimento:
-    return Provvedimento.objects.select_for_update().select_related("bando", "graduatoria").get(pk=provvedimento.pk)
+    return (
+        Provvedimento.objects.select_for_update(of=("self",))
+        .select_related("bando", "graduatoria")
+        .get(pk=provvedimento.pk)
+    )
 
 
 # --- what a provvedimento decides -------------------------------------------------------------------------------------

@@ -1,11 +1,16 @@
 """Demo: one open bando of a comune with domande at every step of items 1–4 (draft of the SPID/CIE demo citizen,
 submitted with the protocol pending, in istruttoria with a fact to verify, suspended for an integration, instructed
-admitted and not admitted, withdrawn), all through the bandi actions; synthetic people only."""
+admitted and not admitted, withdrawn), and last year's bando decided: final graduatoria, a provvedimento drafted by
+the social worker and approved by the responsabile, its notifications (App IO, e-mail, letters) and one riesame. All
+through the bandi actions; synthetic people only."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -100,6 +105,7 @@ def seed_bandi(ente: Ente, citizen_user) -> str:
         _draft(bando, citizen_user, citizen_user.cittadino)
     people = iter(generate_people(6, birthplaces=[ente.comune.codice_catastale], seed=2127))
     _steps(bando, desk, istruttore, people)
+    seed_bando_deciso(ente)
     return f"Bando dimostrativo «{bando.titolo}» aperto, con domande a ogni passo dell'istruttoria."
 
 
@@ -133,3 +139,83 @@ def _steps(bando, desk, istruttore, people) -> None:
         domanda = _istruttoria(bando, desk, istruttore, next(people), full | {"isee.valore": isee})
         actions.istruttoria_close(domanda=domanda, by=istruttore)
     actions.domanda_withdraw(domanda=_draft(bando, desk, next(people)), by=desk)
+
+
+# --- last year's bando, decided ---------------------------------------------------------------------------------------
+
+CODICE_DECISO = "DEMO-AFFITTO-PREC"
+
+
+@contextmanager
+def _clock(moment: datetime) -> Iterator[None]:
+    """Replay last year's call at its own dates (the window, the objection period and the riesame term are checked
+    against the clock): the demo moves the clock, as the tests do, never the rows."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def seed_bando_deciso(ente: Ente) -> None:
+    """A closed bando with four instructed domande (two funded, one admitted not funded, one not admitted), its
+    provvedimento approved with four eyes and notified, and the not-funded applicant's riesame at the front desk."""
+    from cse.bandi.notifiche.actions import lettere_segna_stampate, notifiche_invia_in_coda
+    from cse.bandi.provvedimento import actions as provv
+
+    responsabile = _operator(ente, Ruolo.RESPONSABILE)
+    istruttore = _operator(ente, Ruolo.ASSISTENTE_SOCIALE)
+    desk = _operator(ente, Ruolo.SEGRETARIATO)
+    t0 = timezone.now() - timedelta(days=120)
+    with _clock(t0):
+        bando = actions.bando_create(
+            ente=ente, by=responsabile, codice=CODICE_DECISO, titolo="Contributo per il sostegno all'affitto 2026",
+            base_giuridica="L. 431/1998 art. 11", stanziamento=Decimal("2400.00"), importo_massimo=Decimal("1200.00"),
+            apertura=t0 - timedelta(hours=1), chiusura=t0 + timedelta(days=30),
+            schema=demo_schema(ente.comune.codice_istat),
+            dichiarazioni=[{"codice": "locazione", "testo": "Sono titolare di un contratto di locazione registrato"}],
+            codice_prestazione=VoceNomenclatore.objects.filter(codice="A1.05").first(),
+        )  # fmt: skip
+        bando = actions.bando_publish(bando=bando, by=responsabile)
+    domande = _decided_domande(bando, desk, istruttore, t0 + timedelta(days=1))
+    with _clock(t0 + timedelta(days=31)):
+        bando = actions.bando_close(bando=bando, by=responsabile)
+        graduatoria = actions.graduatoria_compute(bando=bando, by=istruttore)
+    with _clock(t0 + timedelta(days=45)):
+        graduatoria = actions.graduatoria_finalise(graduatoria=graduatoria, by=istruttore)
+        p = provv.provvedimento_draft(
+            bando=bando, tipo="graduatoria", graduatoria=graduatoria, by=istruttore,
+            oggetto=f"Approvazione della graduatoria definitiva — {bando.titolo}",
+            testo="Visti il bando, gli esiti dell'istruttoria e la graduatoria definitiva, si approvano gli esiti "
+            "delle domande come da elenco; le somme gravano sulla voce del piano di zona.",
+        )  # fmt: skip
+        p = provv.provvedimento_submit(provvedimento=p, by=istruttore)
+        p = provv.provvedimento_approve(provvedimento=p, by=responsabile)
+    with _clock(t0 + timedelta(days=46)):
+        notifiche_invia_in_coda()  # IO and e-mail: if the IO simulator is not up, the row waits for the worker
+        lettere = list(p.notifiche.filter(stato="da_stampare").values_list("pk", flat=True))
+        lettere_segna_stampate(notifiche=lettere, provvedimento=p, by=istruttore)
+    with _clock(t0 + timedelta(days=50)):
+        provv.riesame_request(
+            domanda=domande[2], by=desk, reason="Il nucleo ha un secondo figlio minore non considerato."
+        )
+
+
+def _decided_domande(bando, desk, istruttore, at: datetime) -> list:
+    istat = bando.ente.comune.codice_istat
+    people = iter(generate_people(4, birthplaces=[bando.ente.comune.codice_catastale], seed=2126))
+    contatti = [{"consenso_app_io": True}, {"email": "richiedente.demo@example.org"}, None, None]
+    domande = []
+    with _clock(at):
+        for isee, contatto in zip(("3900.00", "5100.00", "9800.00", "24500.00"), contatti, strict=True):
+            persona = next(people)
+            richiedente = {"codice_fiscale": persona.codice_fiscale, "cognome": persona.cognome, "nome": persona.nome}
+            draft = actions.domanda_save_draft(
+                bando=bando, by=desk, richiedente=richiedente, dichiarazioni=["locazione"], contatti=contatto or {}
+            )
+            domanda = actions.domanda_submit(domanda=draft, by=desk)
+            domanda = actions.istruttoria_assign(domanda=domanda, istruttore=istruttore, by=istruttore)
+            facts = {"residenza.comune_istat": istat, "nucleo.minori": 1, "isee.valore": isee}
+            for fatto, valore in facts.items():
+                actions.istruttoria_set_fact(
+                    domanda=domanda, fatto=fatto, valore=valore, reason="attestazione vista", by=istruttore
+                )
+            domande.append(actions.istruttoria_close(domanda=domanda, by=istruttore))
+    return domande

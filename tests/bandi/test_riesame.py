@@ -82,3 +82,17 @@ def test_only_a_riesame_provvedimento_records_its_outcome_and_a_second_riesame_i
     Notifica.objects.filter(provvedimento=p2).update(stato="stampata", inviata_il=timezone.now())
     with pytest.raises(ValidationError, match="già stato chiesto"):
         provv.riesame_request(domanda=Domanda.objects.get(pk=c.pk), by=_applicant(c), reason="Ancora.")
+
+
+def test_the_front_desk_records_a_riesame_asked_in_person(client, deciso, comune):
+    from django.urls import reverse
+
+    from tests.support.factories import OperatoreFactory
+
+    _, _, (_, _, c) = deciso
+    client.force_login(OperatoreFactory(ente=comune, ruolo="assistente_sociale"))
+    url = reverse("bandi:domanda_azione", args=[c.pk])
+    refused = client.post(url, {"azione": "riesame", "motivo": " "}, follow=True).content.decode()
+    assert "Indicare i motivi" in refused and Domanda.objects.get(pk=c.pk).stato == "non_finanziata"
+    client.post(url, {"azione": "riesame", "motivo": "Chiesto allo sportello."})
+    assert Domanda.objects.get(pk=c.pk).stato == "in_istruttoria"

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from cse.core.appio import MessaggioIO
 from cse.core.external import CallContext
 from cse.core.pagamenti import Avviso, PosizioneDebitoria, Ricevuta
 from cse.core.protocollo import DocumentoDaProtocollare, Segnatura
 
 from .anpr import client as anpr
 from .anpr.client import SchedaAnpr
+from .appio import client as appio
 from .isee import client as isee
 from .isee.client import AttestazioneIsee
 from .models import ProvenienzaDato
@@ -104,3 +106,13 @@ class PagoPaGpd:
 
     def ricevute(self, ente_codice_fiscale: str, dal: date, ctx: CallContext) -> list[Ricevuta]:
         return pagopa.ricevute(ente_codice_fiscale, dal, ctx)
+
+
+class AppIoServizi:
+    """Port AppIO over the App IO services API (api/v1 profiles and messages)."""
+
+    def accetta(self, codice_fiscale: str, ctx: CallContext) -> bool:
+        return appio.accetta(codice_fiscale, ctx)
+
+    def invia(self, messaggio: MessaggioIO, ctx: CallContext) -> str:
+        return appio.invia(messaggio, ctx)

@@ -26,6 +26,7 @@ SYSTEM_NAMES = {
     "osservatorio": "L'Osservatorio piani di zona",
     "protocollo": "Il protocollo informatico dell'ente",
     "pagopa": "La piattaforma pagoPA",
+    "appio": "L'app IO",
 }
 
 
@@ -97,8 +98,9 @@ E_SERVICES = [
     "osservatorio",
 ]
 DEMO_PURPOSES = {name: f"demo-purpose-{name}" for name in E_SERVICES}
-# Systems of the ente called directly, with their own key (not PDND e-services): protocol register, pagoPA GPD.
-DIRECT_SERVICES = ["protocollo", "pagopa"]
+# Systems of the ente called directly, with their own key (not PDND e-services): protocol register, pagoPA GPD,
+# App IO.
+DIRECT_SERVICES = ["protocollo", "pagopa", "appio"]
 
 
 def system_of(e_service: str) -> str:

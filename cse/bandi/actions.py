@@ -245,12 +245,17 @@ def domanda_save_draft(
     dichiarati: dict[str, Any] | None = None,
     assistito=None,
     domanda: Domanda | None = None,
+    contatti: dict[str, Any] | None = None,
 ) -> Domanda:
     """Create or update a draft. A second active domanda of the same person for the bando (any version) is refused
-    with a message — by the check here and, under a race, by the database constraint."""
+    with a message — by the check here and, under a race, by the database constraint. `contatti`: how the applicant
+    wants to hear the outcome ({"consenso_app_io": bool, "email": str}); left as they were when not given."""
     try:
         with transaction.atomic():
-            return _save_draft(bando, by, richiedente, dichiarazioni or [], dichiarati or {}, assistito, domanda)
+            domanda = _save_draft(bando, by, richiedente, dichiarazioni or [], dichiarati or {}, assistito, domanda)
+            if contatti is not None:
+                _set_contacts(domanda, by, contatti)
+            return domanda
     except IntegrityError as exc:
         if "domanda_una_attiva_per_persona" in str(exc) or "UNIQUE" in str(exc).upper():
             raise ValidationError(DUPLICATE) from exc
@@ -284,6 +289,13 @@ def _save_draft(bando, by, richiedente, dichiarazioni, dichiarati, assistito, do
     if created:
         outbox_append(aggregate=domanda, event_type="domanda.creata", payload={"bando": bando.pk, "canale": canale})
     return domanda
+
+
+def _set_contacts(domanda: Domanda, by, contatti: dict[str, Any]) -> None:
+    """The consent to App IO is the applicant's own declaration (ticked online, or recorded by the front desk)."""
+    domanda.consenso_app_io = bool(contatti.get("consenso_app_io"))
+    domanda.email = (contatti.get("email") or "").strip()
+    _save(domanda, by, "recapiti per le comunicazioni")
 
 
 def _acquired_only(dati: dict) -> dict:
@@ -480,7 +492,7 @@ def domanda_prefill(*, domanda: Domanda, by) -> Domanda:
     return locked
 
 
-def domanda_front_desk(*, bando: Bando, by, assistito) -> Domanda:
+def domanda_front_desk(*, bando: Bando, by, assistito, contatti: dict[str, Any] | None = None) -> Domanda:
     """A front-desk application for a person in care: drafted in their name (canale sportello, linked to the
     assistito), data read from ANPR and INPS, submitted — all or nothing, so a refusal (duplicate, window, missing
     document) leaves no half-made draft. The reads happen inside this transaction; the row is new, so nobody waits."""
@@ -492,7 +504,9 @@ def domanda_front_desk(*, bando: Bando, by, assistito) -> Domanda:
         "comune_residenza": assistito.comune_residenza,
     }
     with transaction.atomic():
-        domanda = domanda_save_draft(bando=bando, by=by, richiedente=richiedente, assistito=assistito)
+        domanda = domanda_save_draft(
+            bando=bando, by=by, richiedente=richiedente, assistito=assistito, contatti=contatti
+        )
         domanda = domanda_prefill(domanda=domanda, by=by)
         return domanda_submit(domanda=domanda, by=by)
 

@@ -179,10 +179,28 @@ class DomandaCittadinoForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    consenso_app_io = forms.BooleanField(
+        label="Voglio ricevere l'esito e le comunicazioni su questa domanda nell'app IO",
+        required=False,
+        help_text="Senza questo consenso l'esito arriva per e-mail (se indicata) o per lettera.",
+    )
+    email = forms.EmailField(label="E-mail per le comunicazioni (facoltativa)", required=False)
 
     def __init__(self, *args, bando, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dichiarazioni"].choices = [(d["codice"], d["testo"]) for d in bando.dichiarazioni or []]
+
+    def contatti(self) -> dict:
+        return {"consenso_app_io": self.cleaned_data["consenso_app_io"], "email": self.cleaned_data["email"]}
+
+
+class RiesameForm(StyledFormMixin, forms.Form):
+    motivo = forms.CharField(
+        label="Motivi della richiesta di riesame",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="Indicare che cosa non è stato considerato o è stato valutato in modo non corretto.",
+    )
 
 
 class AllegatoForm(StyledFormMixin, forms.Form):

@@ -22,6 +22,10 @@ class StatoDomanda(models.TextChoices):
     RITIRATA = "ritirata", "Ritirata"
     ESCLUSA = "esclusa", "Esclusa"
     REVOCATA = "revocata", "Beneficio revocato"
+    # the outcome a provvedimento gives (cse/bandi/provvedimento); a riesame reopens the istruttoria from the last two
+    FINANZIATA = "finanziata", "Ammessa e finanziata"
+    NON_FINANZIATA = "non_finanziata", "Ammessa, non finanziata"
+    NON_AMMESSA = "non_ammessa", "Non ammessa"
 
 
 # A person may hold one domanda per bando in these states (the database constraint says the same).
@@ -76,3 +80,34 @@ class StatoRata(models.TextChoices):
     PROGRAMMATA = "programmata", "Programmata"
     LIQUIDATA = "liquidata", "Liquidata"
     ANNULLATA = "annullata", "Annullata"
+# The outcomes a provvedimento gives, and those a riesame may be asked against.
+STATI_ESITO = (StatoDomanda.FINANZIATA, StatoDomanda.NON_FINANZIATA, StatoDomanda.NON_AMMESSA)
+STATI_RIESAMINABILI = (StatoDomanda.NON_FINANZIATA, StatoDomanda.NON_AMMESSA)
+
+
+class TipoProvvedimento(models.TextChoices):
+    GRADUATORIA = "graduatoria", "Approvazione della graduatoria definitiva"
+    RIESAME = "riesame", "Esito del riesame"
+    REVOCA = "revoca", "Revoca del beneficio"
+
+
+class StatoProvvedimento(models.TextChoices):
+    BOZZA = "bozza", "In redazione"
+    IN_APPROVAZIONE = "in_approvazione", "In approvazione"
+    APPROVATO = "approvato", "Approvato"
+
+
+class CanaleNotifica(models.TextChoices):
+    """How an applicant learns the decision: IO where they consented and use it, else e-mail, else a letter."""
+
+    APP_IO = "app_io", "App IO"
+    EMAIL = "email", "E-mail"
+    LETTERA = "lettera", "Lettera"
+
+
+class StatoNotifica(models.TextChoices):
+    DA_INVIARE = "da_inviare", "Da inviare"
+    INVIATA = "inviata", "Inviata"
+    ERRORE = "errore", "Non inviata: da verificare"
+    DA_STAMPARE = "da_stampare", "Lettera da stampare"
+    STAMPATA = "stampata", "Lettera stampata e spedita"

@@ -17,6 +17,7 @@ from cse.core.validators import validate_codice_fiscale
 from .glossary import (
     STATI_NON_ATTIVI,
     Canale,
+    CanaleNotifica,
     Esito,
     EsitoIstruttoria,
     Fonte,
@@ -24,7 +25,10 @@ from .glossary import (
     StatoBando,
     StatoDomanda,
     StatoGraduatoria,
+    StatoNotifica,
+    StatoProvvedimento,
     StatoRata,
+    TipoProvvedimento,
 )
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -152,6 +156,12 @@ class Domanda(models.Model):
     sospesa_dal = models.DateTimeField(null=True, blank=True)
     giorni_sospensione = models.PositiveIntegerField(default=0)
     punteggio = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    consenso_app_io = models.BooleanField(
+        "acconsente a ricevere le comunicazioni sulla domanda nell'app IO", default=False
+    )
+    email = models.EmailField("e-mail per le comunicazioni", blank=True)
+    riesame_chiesto_il = models.DateTimeField(null=True, blank=True)
+    riesame_motivo = models.TextField(blank=True)
     creata_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     creata_il = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -276,6 +286,116 @@ class PosizioneGraduatoria(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posizione or '—'}. {self.codice_pubblico}"
+
+
+# --- provvedimento (decision) and its notifications -------------------------------------------------------------------
+
+PROVVEDIMENTO_FROZEN = ("bando_id", "graduatoria_id", "tipo", "oggetto", "testo", "redatto_da_id", "approvato_da_id",
+                        "approvato_il", "sha256", "pdf")  # fmt: skip
+
+
+def provvedimento_path(instance: Provvedimento, filename: str) -> str:
+    return f"bandi/{instance.bando_id}/provvedimenti/{instance.pk}-{instance.sha256[:16]}.pdf"
+
+
+class Provvedimento(models.Model):
+    """A decision on a bando: drafted by one operator, approved by another (four eyes, also in the database), rendered
+    to PDF with its SHA-256, registered in the protocol (outgoing). Once approved it never changes: a correction or a
+    revocation is a new provvedimento."""
+
+    bando = models.ForeignKey(Bando, on_delete=models.PROTECT, related_name="provvedimenti")
+    graduatoria = models.ForeignKey(
+        Graduatoria, on_delete=models.PROTECT, null=True, blank=True, related_name="provvedimenti"
+    )
+    tipo = models.CharField(max_length=12, choices=TipoProvvedimento.choices)
+    oggetto = models.CharField(max_length=300)
+    testo = models.TextField("motivazione e dispositivo")
+    stato = models.CharField(max_length=16, choices=StatoProvvedimento.choices, default=StatoProvvedimento.BOZZA)
+    motivo_rifiuto = models.TextField("motivo della restituzione al redattore", blank=True)
+    redatto_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    redatto_il = models.DateTimeField()
+    approvato_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approvato_il = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to=provvedimento_path, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    protocollo_numero = models.CharField(max_length=40, blank=True)
+    protocollo_data = models.DateField(null=True, blank=True)
+    protocollo_segnatura = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "provvedimenti"
+        ordering = ["-redatto_il", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approvato_da__isnull=True) | ~Q(approvato_da=models.F("redatto_da")),
+                name="provvedimento_quattro_occhi",
+                violation_error_message="Chi ha redatto il provvedimento non può approvarlo.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stato=StatoProvvedimento.APPROVATO)
+                | Q(approvato_da__isnull=False, approvato_il__isnull=False, sha256__regex=r"^[0-9a-f]{64}$"),
+                name="provvedimento_approvato_completo",
+            ),
+            models.UniqueConstraint(
+                fields=["graduatoria"],
+                condition=Q(tipo=TipoProvvedimento.GRADUATORIA),
+                name="provvedimento_uno_per_graduatoria",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        numero = f" n. {self.protocollo_numero}" if self.protocollo_numero else ""
+        return f"Provvedimento{numero} — {self.get_tipo_display().lower()} — {self.bando}"
+
+    def save(self, *args, **kwargs) -> None:
+        """An approved provvedimento is never edited (only its protocol registration is filled in)."""
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).values(*PROVVEDIMENTO_FROZEN, "stato").first()
+            if stored and stored["stato"] == StatoProvvedimento.APPROVATO:
+                changed = [f for f in PROVVEDIMENTO_FROZEN if stored[f] != _field_value(self, f)]
+                if changed or self.stato != StatoProvvedimento.APPROVATO:
+                    raise ValidationError(
+                        "Un provvedimento approvato non si modifica: adottarne uno nuovo (riesame o revoca)."
+                    )
+        super().save(*args, **kwargs)
+
+
+def _field_value(obj: models.Model, name: str):
+    value = getattr(obj, name)
+    return value.name if hasattr(value, "name") and name == "pdf" else value
+
+
+class Notifica(models.Model):
+    """One applicant told one provvedimento's outcome: the channel is chosen by the worker (IO where consented and
+    accepted, else e-mail, else a letter to print); `chiave` makes every retry the same message."""
+
+    provvedimento = models.ForeignKey(Provvedimento, on_delete=models.PROTECT, related_name="notifiche")
+    domanda = models.ForeignKey(Domanda, on_delete=models.PROTECT, related_name="notifiche")
+    esito = models.CharField(max_length=15, choices=StatoDomanda.choices)
+    importo = models.DecimalField(**MONEY, default=0)
+    canale = models.CharField(max_length=8, choices=CanaleNotifica.choices)
+    stato = models.CharField(max_length=12, choices=StatoNotifica.choices, default=StatoNotifica.DA_INVIARE)
+    chiave = models.CharField(max_length=120, unique=True)
+    tentativi = models.PositiveSmallIntegerField(default=0)
+    prossimo_tentativo_il = models.DateTimeField(null=True, blank=True)
+    ultimo_errore = models.CharField(max_length=300, blank=True)
+    messaggio_id = models.CharField("identificativo del messaggio IO", max_length=64, blank=True)
+    inviata_il = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "notifiche"
+        ordering = ["provvedimento", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["provvedimento", "domanda"], name="notifica_una_per_domanda"),
+        ]
+        indexes = [models.Index(fields=["stato", "prossimo_tentativo_il"], name="notifica_coda_idx")]
+
+    def __str__(self) -> str:
+        return f"Notifica {self.get_canale_display()} — {self.get_stato_display().lower()}"
 
 
 # --- liquidazione (payment) -------------------------------------------------------------------------------------------

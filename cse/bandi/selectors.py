@@ -151,3 +151,29 @@ def criteri_leggibili(bando: Bando) -> tuple[list[dict], list[str]]:
     ordine = {"asc": "più basso", "desc": "più alto"}
     spareggi = [f"{fact_label(s.fatto)} ({ordine[s.ordine]} prima)" for s in schema.spareggi]
     return criteri, spareggi
+
+
+# --- beneficiaries ----------------------------------------------------------------------------------------------------
+
+
+def _funded_lines(bando: Bando):
+    """Lines of a final ranking of the bando (any version) with an amount, covered by an approved provvedimento."""
+    from .models import PosizioneGraduatoria
+
+    return PosizioneGraduatoria.objects.filter(
+        graduatoria__bando__ente_id=bando.ente_id,
+        graduatoria__bando__codice=bando.codice,
+        graduatoria__stato="definitiva",
+        graduatoria__provvedimenti__stato="approvato",
+        importo_assegnato__gt=0,
+    )
+
+
+def beneficiari(bando: Bando) -> QuerySet[Domanda]:
+    """The beneficiaries of a bando: a domanda whose line in the final graduatoria has an amount and whose graduatoria
+    is covered by an approved provvedimento (what liquidation pays)."""
+    return Domanda.objects.filter(pk__in=_funded_lines(bando).values("domanda_id")).order_by("pk")
+
+
+def is_beneficiario(domanda: Domanda) -> bool:
+    return _funded_lines(domanda.bando).filter(domanda_id=domanda.pk).exists()

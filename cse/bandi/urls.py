@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_liquidazione
+from . import views, views_liquidazione, views_provvedimento
 
 app_name = "bandi"
 urlpatterns = [
@@ -19,4 +19,11 @@ urlpatterns = [
     path("allegati/<int:pk>/", views.allegato, name="allegato"),
     path("<int:pk>/beneficiari/", views_liquidazione.beneficiari, name="beneficiari"),
     path("domande/<int:pk>/liquidazione/", views_liquidazione.liquidazione, name="liquidazione"),
+    path("<int:pk>/provvedimenti/", views_provvedimento.provvedimenti, name="provvedimenti"),
+    path("provvedimenti/<int:pk>/", views_provvedimento.provvedimento, name="provvedimento"),
+    path("provvedimenti/<int:pk>/azione/", views_provvedimento.provvedimento_azione, name="provvedimento_azione"),
+    path("provvedimenti/<int:pk>/provvedimento.pdf", views_provvedimento.provvedimento_pdf, name="provvedimento_pdf"),
+    path("provvedimenti/<int:pk>/notifiche/", views_provvedimento.notifiche_list, name="notifiche"),
+    path("provvedimenti/<int:pk>/lettere/", views_provvedimento.lettere, name="lettere"),
+    path("provvedimenti/<int:pk>/lettere.pdf", views_provvedimento.lettere_pdf, name="lettere_pdf"),
 ]

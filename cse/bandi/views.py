@@ -271,7 +271,16 @@ def _escludi(request, domanda) -> str:
     return "Domanda esclusa."
 
 
+def _riesame(request, domanda) -> str:
+    """The front desk records a riesame the applicant asks in person (same window, same rules as online)."""
+    from .provvedimento.actions import riesame_request
+
+    riesame_request(domanda=domanda, by=request.user, reason=request.POST.get("motivo", ""))
+    return "Riesame registrato: l'istruttoria della domanda è riaperta."
+
+
 AZIONI = {
+    "riesame": _riesame,
     "assegna": _assegna,
     "valuta": _valuta,
     "dato": _dato,
@@ -394,7 +403,11 @@ def _domanda_sportello(request, bando):
     if request.method == "POST":
         assistito = get_assistito_for(request, _int(request.POST.get("assistito")) or 0, write=True)
         try:
-            domanda = actions.domanda_front_desk(bando=bando, by=request.user, assistito=assistito)
+            contatti = {
+                "consenso_app_io": request.POST.get("consenso_app_io") == "1",
+                "email": request.POST.get("email", ""),
+            }
+            domanda = actions.domanda_front_desk(bando=bando, by=request.user, assistito=assistito, contatti=contatti)
             messages.success(request, "Domanda presentata allo sportello: protocollazione in corso.")
             return redirect("bandi:domanda", pk=domanda.pk)
         except ValidationError as exc:

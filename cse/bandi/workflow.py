@@ -16,7 +16,14 @@ from cse.core.models import Ente
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability
 
-from .glossary import STATI_IN_CORSO, StatoBando, StatoDomanda, StatoGraduatoria
+from .glossary import (
+    STATI_IN_CORSO,
+    STATI_RIESAMINABILI,
+    StatoBando,
+    StatoDomanda,
+    StatoGraduatoria,
+    StatoProvvedimento,
+)
 
 ROME = ZoneInfo("Europe/Rome")
 # Not an Ente capability: "the applicant, or a front desk acting for them" (checked by may_on_domanda).
@@ -121,6 +128,33 @@ BANDO = StateMachine(
 # --- domanda ----------------------------------------------------------------------------------------------------------
 
 _ISTRUTTORIA = Capability.ISTRUTTORIA_BANDI
+_APPROVA = Capability.APPROVE_PROVVEDIMENTI
+
+
+def riesame_deadline(domanda):
+    """The last moment to ask a riesame: giorni_riesame from the notification of the decision; None while the
+    decision has not reached the applicant yet (the term has not started)."""
+    notifica = domanda.notifiche.filter(provvedimento__stato=StatoProvvedimento.APPROVATO).order_by("-pk").first()
+    if notifica is None or notifica.inviata_il is None:
+        return None
+    return notifica.inviata_il + timedelta(days=domanda.bando.giorni_riesame)
+
+
+def riesame_refusal(domanda) -> list[str]:
+    if domanda.riesame_chiesto_il:
+        return [
+            "Il riesame di questa domanda è già stato chiesto e deciso: contro il suo esito si può ricorrere al "
+            "TAR o con ricorso straordinario al Presidente della Repubblica."
+        ]
+    deadline = riesame_deadline(domanda)
+    if deadline is not None and timezone.now() > deadline:
+        return [
+            f"Il termine per chiedere il riesame è scaduto il {local_label(deadline)} "
+            f"({domanda.bando.giorni_riesame} giorni dalla comunicazione dell'esito)."
+        ]
+    return []
+
+
 DOMANDA = StateMachine(
     "la domanda",
     "stato",
@@ -181,10 +215,28 @@ DOMANDA = StateMachine(
             capability=_ISTRUTTORIA,
             event="domanda.esclusa",
         ),
+        # the outcome is set only by an approved provvedimento (cse/bandi/provvedimento/actions.py), in bulk
+        *(
+            Transition(name, StatoDomanda.ISTRUITA, target, label, capability=_APPROVA, event="domanda.decisa")
+            for name, target, label in (
+                ("finanzia", StatoDomanda.FINANZIATA, "Ammetti e finanzia"),
+                ("non_finanzia", StatoDomanda.NON_FINANZIATA, "Ammetti senza finanziamento"),
+                ("non_ammetti", StatoDomanda.NON_AMMESSA, "Non ammettere"),
+            )
+        ),
+        Transition(
+            "riesame",
+            STATI_RIESAMINABILI,
+            StatoDomanda.IN_ISTRUTTORIA,
+            "Chiedi il riesame",
+            guard=lambda domanda: riesame_refusal(domanda),
+            capability=RICHIEDENTE,
+            event="domanda.riesame_chiesto",
+        ),
         # a benefit granted and then revoked by a new act (cse/bandi/liquidazione/actions.py revoca_register)
         Transition(
             "revoca",
-            StatoDomanda.ISTRUITA,
+            StatoDomanda.FINANZIATA,
             StatoDomanda.REVOCATA,
             "Revoca il beneficio",
             capability=Capability.MANAGE_BANDI,
@@ -227,4 +279,52 @@ GRADUATORIA = StateMachine(
     states=StatoGraduatoria,
     may=lambda graduatoria, by, cap: has_capability(by, cap, graduatoria.bando.ente_id),
     refuse_actor=REFUSE_FOREIGN,
+)
+
+
+# --- provvedimento ----------------------------------------------------------------------------------------------------
+
+
+def _second_pair_of_eyes(provvedimento) -> list[str]:
+    """Four eyes: who decides on a submitted provvedimento (the action sets `_decisore_id`) is not who drafted it."""
+    decisore = getattr(provvedimento, "_decisore_id", None)
+    if decisore is None or decisore == provvedimento.redatto_da_id:
+        return ["Chi ha redatto il provvedimento non può approvarlo né restituirlo: serve un secondo operatore."]
+    return []
+
+
+PROVVEDIMENTO = StateMachine(
+    "il provvedimento",
+    "stato",
+    (
+        Transition(
+            "sottoponi",
+            StatoProvvedimento.BOZZA,
+            StatoProvvedimento.IN_APPROVAZIONE,
+            "Sottoponi ad approvazione",
+            capability=_ISTRUTTORIA,
+            event="provvedimento.sottoposto",
+        ),
+        Transition(
+            "restituisci",
+            StatoProvvedimento.IN_APPROVAZIONE,
+            StatoProvvedimento.BOZZA,
+            "Restituisci al redattore",
+            guard=_second_pair_of_eyes,
+            capability=_APPROVA,
+            event="provvedimento.restituito",
+        ),
+        Transition(
+            "approva",
+            StatoProvvedimento.IN_APPROVAZIONE,
+            StatoProvvedimento.APPROVATO,
+            "Approva",
+            guard=_second_pair_of_eyes,
+            capability=_APPROVA,
+            event="provvedimento.approvato",
+        ),
+    ),
+    states=StatoProvvedimento,
+    may=lambda provvedimento, by, cap: has_capability(by, cap, provvedimento.bando.ente_id),
+    refuse_actor="Non si è abilitati a questo passaggio sui provvedimenti di questo ente.",
 )

@@ -29,4 +29,9 @@ urlpatterns = [
     path("area-personale/domande/<int:pk>/", views_bandi.domanda, name="domanda"),
     path("area-personale/domande/<int:pk>/ricevuta.pdf", views_bandi.domanda_pdf, name="domanda_pdf"),
     path("area-personale/domande/<int:pk>/iban/", views_bandi.domanda_iban, name="domanda_iban"),
+    path(
+        "area-personale/domande/<int:pk>/provvedimento.pdf",
+        views_bandi.domanda_provvedimento_pdf,
+        name="domanda_provvedimento_pdf",
+    ),
 ]

@@ -14,14 +14,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cse.bandi import actions, selectors
-from cse.bandi.forms import AllegatoForm, DomandaCittadinoForm
+from cse.bandi.forms import AllegatoForm, DomandaCittadinoForm, RiesameForm
 from cse.bandi.glossary import Fonte, StatoBando, StatoDomanda
 from cse.bandi.liquidazione import actions as liquidazione_actions
 from cse.bandi.liquidazione import selectors as pagamenti
 from cse.bandi.liquidazione.forms import IbanForm
 from cse.bandi.models import Domanda
 from cse.bandi.prefill import FATTI_KEY
-from cse.bandi.workflow import local_label
+from cse.bandi.provvedimento import actions as provvedimento_actions
+from cse.bandi.workflow import DOMANDA, local_label, riesame_deadline
 from cse.core.forms_util import add_service_errors
 from cse.core.models import Comune
 from cse.core.pdf import render_pdf
@@ -137,6 +138,8 @@ def _forms(request, domanda: Domanda):
     bando = domanda.bando
     dichiarato = domanda.dati.get(FATTI_KEY, {}).get("isee.valore", {})
     initial = {
+        "consenso_app_io": domanda.consenso_app_io,
+        "email": domanda.email,
         "dichiarazioni": domanda.dichiarazioni,
         "isee_dichiarato": dichiarato.get("valore") if dichiarato.get("fonte") == Fonte.DICHIARAZIONE else None,
     }
@@ -158,6 +161,7 @@ def _save(request, domanda: Domanda, form: DomandaCittadinoForm) -> Domanda:
         richiedente={"codice_fiscale": cittadino.codice_fiscale, "cognome": cittadino.cognome, "nome": cittadino.nome},
         dichiarazioni=form.cleaned_data["dichiarazioni"],
         dichiarati={"isee.valore": str(isee) if isee is not None else None},
+        contatti=form.contatti(),
     )
 
 
@@ -201,6 +205,18 @@ def domanda(request, pk: int):
         response = _draft_post(request, domanda, azione, form, upload)
         if response is not None:
             return response
+    riesame = RiesameForm(request.POST if azione == "riesame" else None)
+    if azione == "riesame" and riesame.is_valid():
+        try:
+            provvedimento_actions.riesame_request(
+                domanda=domanda, by=request.user, reason=riesame.cleaned_data["motivo"]
+            )
+            messages.success(request, "Richiesta di riesame registrata: l'istruttoria della domanda è riaperta.")
+            return redirect("cittadino:domanda", pk=domanda.pk)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("cittadino:domanda", pk=domanda.pk)
     context = {
         "d": domanda,
         "form": form,
@@ -211,10 +227,12 @@ def domanda(request, pk: int):
         "avvisi": domanda.dati.get("avvisi", []),
         "allegati": domanda.allegati.all(),
         "bozza": domanda.stato == StatoDomanda.BOZZA,
+        **_decisione(domanda),
+        "riesame_form": riesame,
         **_finestra(domanda.bando),
         **_contributo(domanda),
     }
-    status = 400 if form.errors or upload.errors else 200
+    status = 400 if form.errors or upload.errors or riesame.errors else 200
     return render(request, "cittadino/bandi/domanda.html", context, status=status)
 
 
@@ -255,6 +273,36 @@ def _domanda_iban(request, domanda: Domanda):
             add_service_errors(form, exc)
     status = 400 if form.errors else 200
     return render(request, "cittadino/bandi/iban.html", {"d": domanda, "form": form}, status=status)
+def _decisione(domanda: Domanda) -> dict:
+    """The last approved decision on the domanda (what it says, its PDF) and whether a riesame may be asked."""
+    notifica = (
+        domanda.notifiche.filter(provvedimento__stato="approvato")
+        .select_related("provvedimento")
+        .order_by("-pk")
+        .first()
+    )
+    if notifica is None:
+        return {"decisione": None}
+    deadline = riesame_deadline(domanda)
+    can_riesame = not DOMANDA.refusal(domanda, "riesame")
+    return {
+        "decisione": notifica,
+        "riesame_possibile": can_riesame,
+        "riesame_entro": local_label(deadline) if deadline else "",
+    }
+
+
+def domanda_provvedimento_pdf(request, pk: int):
+    """The PDF of the last approved provvedimento on the citizen's own domanda (public codes only)."""
+    if _owner_or_none(request) is None:
+        return _to_login(request)
+    domanda = selectors.get_domanda_for_citizen(request.user, pk)
+    notifica = _decisione(domanda)["decisione"]
+    if notifica is None or not notifica.provvedimento.pdf:
+        raise Http404
+    response = HttpResponse(notifica.provvedimento.pdf.open("rb").read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="provvedimento-{notifica.provvedimento_id}.pdf"'
+    return response
 
 
 def domanda_pdf(request, pk: int):

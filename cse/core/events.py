@@ -91,6 +91,31 @@ _BANDI: list[tuple[str, str, str, tuple[str, ...]]] = [
         "bando finanziato da una linea del piano di zona",
         ("bando", "importo"),
     ),
+    ("provvedimento.redatto", "provvedimento", "provvedimento redatto in bozza", ("bando", "tipo")),
+    (
+        "provvedimento.sottoposto",
+        "provvedimento",
+        "provvedimento sottoposto ad approvazione (PDF e impronta)",
+        ("tipo", "sha256"),
+    ),
+    ("provvedimento.restituito", "provvedimento", "provvedimento restituito al redattore con un motivo", ("tipo",)),
+    (
+        "provvedimento.approvato",
+        "provvedimento",
+        "provvedimento approvato da un secondo operatore: notifiche in coda",
+        ("tipo", "domande"),
+    ),
+    (
+        "provvedimento.protocollato",
+        "provvedimento",
+        "provvedimento registrato nel protocollo in uscita",
+        ("numero", "data"),
+    ),
+    ("domanda.decisa", "domanda", "esito della domanda stabilito da un provvedimento", ("esito", "provvedimento")),
+    ("domanda.riesame_chiesto", "domanda", "riesame chiesto: istruttoria riaperta", ("provvedimento",)),
+    ("notifica.inviata", "notifica", "esito comunicato al richiedente", ("canale",)),
+    ("notifica.da_stampare", "notifica", "esito da comunicare con lettera stampata", ("canale",)),
+    ("notifica.non_inviata", "notifica", "notifica non inviata: da verificare", ("canale",)),
 ]
 
 _TYPES: list[EventType] = [

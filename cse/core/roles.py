@@ -34,6 +34,8 @@ class Capability(models.TextChoices):
     MANAGE_AGENDA = "manage_agenda", "Gestire l'agenda del front office e le prenotazioni dei cittadini"
     MANAGE_BANDI = "manage_bandi", "Definire, pubblicare, rettificare e chiudere i bandi dell'ente"
     ISTRUTTORIA_BANDI = "istruttoria_bandi", "Istruire le domande dei bandi e calcolare le graduatorie"
+    # The second pair of eyes on a decision: who approves a provvedimento never drafted it (cse/bandi/provvedimento).
+    APPROVE_PROVVEDIMENTI = "approve_provvedimenti", "Approvare i provvedimenti sui bandi redatti da un altro operatore"
     # Records in a protected category (cse/cartella/categorie_protette.py): violence, addiction, mental health, HIV…
     VIEW_CATEGORIE_PROTETTE = (
         "view_categorie_protette",
@@ -79,6 +81,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.MANAGE_AGENDA,
             C.MANAGE_BANDI,
             C.ISTRUTTORIA_BANDI,
+            C.APPROVE_PROVVEDIMENTI,
         }
     ),
     Ruolo.UFFICIO_DI_PIANO: frozenset(

@@ -265,6 +265,7 @@ CSE_ADAPTERS = {
     "piano_di_zona": "interop.adapters.OsservatorioPuglia",
     "protocollo": "interop.adapters.ProtocolloHttp",
     "pagopa": "interop.adapters.PagoPaGpd",
+    "appio": "interop.adapters.AppIoServizi",
 }
 # Protocollo informatico (cse/core/protocollo.py): ente code → {"amministrazione": IPA code, "aoo": AOO code,
 # "registro": register code}, as JSON in CSE_PROTOCOLLO_AOO; an ente not listed gets c_<belfiore>, AOO_<CODICE>.
@@ -289,6 +290,7 @@ _INTEROP_SYSTEMS = [
     ("oidc", ""),  # offset 8 is the citizen login simulator (not an e-service: removed just below)
     ("protocollo", ""),
     ("pagopa", ""),
+    ("appio", ""),
 ]
 CSE_INTEROP_SERVICES = {}
 for _offset, (_name, _path) in enumerate(_INTEROP_SYSTEMS):
@@ -303,6 +305,8 @@ del CSE_INTEROP_SERVICES["oidc"]  # configured by CSE_OIDC_* below
 # subscription key (Ocp-Apim-Subscription-Key) of the ente's pagoPA station.
 CSE_INTEROP_SERVICES["protocollo"]["api_key"] = os.environ.get("CSE_PROTOCOLLO_API_KEY", "chiave-simulatore")
 CSE_INTEROP_SERVICES["pagopa"]["api_key"] = os.environ.get("CSE_PAGOPA_API_KEY", "chiave-simulatore")
+# App IO (cse/core/appio.py): the subscription key of the ente's IO service (one service for the bandi notices).
+CSE_INTEROP_SERVICES["appio"]["api_key"] = os.environ.get("CSE_APPIO_API_KEY", "chiave-simulatore")
 CSE_PDND_CLIENTS_FILE = os.environ.get("CSE_PDND_CLIENTS_FILE", "")
 CSE_INTEROP_KEYS_DIR = os.environ.get("CSE_INTEROP_KEYS_DIR", str(VAR_DIR / "interop"))
 CSE_INTEROP_TIMEOUT_SECONDS = float(os.environ.get("CSE_INTEROP_TIMEOUT_SECONDS", "4"))

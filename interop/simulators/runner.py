@@ -7,6 +7,7 @@ import threading
 from cryptography.hazmat.primitives import serialization
 
 from .anpr import AnprSimulator
+from .appio import AppIoSimulator
 from .base import KeyPair, ReplayGuard, serve
 from .isee import IseeSimulator
 from .oidc import OidcSimulator
@@ -34,6 +35,7 @@ APPS = [
     ("oidc", OidcSimulator),  # citizen login (CIE/SPID OpenID Connect); not an interop e-service
     ("protocollo", ProtocolloSimulator),  # the ente's protocol register (API key, not PDND)
     ("pagopa", PagoPaSimulator),  # pagoPA GPD (subscription key, not PDND)
+    ("appio", AppIoSimulator),  # App IO services API (subscription key, not PDND)
 ]
 
 
@@ -71,7 +73,7 @@ class Suite:
         self.lock = threading.Lock()
 
     def api_key(self, system: str) -> str:
-        """The key a system called without PDND expects (protocol, pagoPA)."""
+        """The key a system called without PDND expects (protocol, pagoPA, App IO)."""
         return self.api_keys.get(system, "chiave-simulatore")
 
     def audience(self, e_service: str) -> str:

@@ -166,3 +166,15 @@ def test_a_draft_under_a_corrected_bando_is_submitted_under_the_version_in_force
     with mock.patch("django.utils.timezone.now", return_value=APERTURA):
         new = actions.bando_correct(bando=bando, by=responsabile, reason="refuso", changes={"titolo": "Contributo"})
     assert _submit_at(domanda, person, APERTURA + timedelta(days=1)).bando == new
+
+
+def test_the_applicant_declares_app_io_consent_and_an_email_in_the_draft(comune, responsabile):
+    from tests.support.bandi import citizen, draft, make_bando
+
+    applicant = citizen()
+    bando = make_bando(comune, responsabile)
+    domanda = draft(bando, applicant, contatti={"consenso_app_io": True, "email": " io@example.org "})
+    assert (domanda.consenso_app_io, domanda.email) == (True, "io@example.org")
+    again = draft(bando, applicant, domanda=domanda, contatti={"consenso_app_io": False, "email": ""})
+    assert (again.consenso_app_io, again.email) == (False, "")
+    assert again.history.first().history_change_reason == "recapiti per le comunicazioni"

@@ -2,7 +2,7 @@ import pytest
 from codicefiscale import codicefiscale
 from django.core.management import call_command
 
-from cse.bandi.models import Domanda
+from cse.bandi.models import Domanda, Provvedimento
 from cse.cartella.identity import codice_fiscale_problems
 from cse.cartella.models import Assistito, Cartella
 from cse.core.models import Ente, Incarico, OutboxEvent
@@ -35,7 +35,7 @@ def test_seed_demo_builds_the_region_and_is_idempotent(capsys):
     assert ValoreLeps.objects.filter(indicatore__codice="beneficiari").exists()
     assert not OutboxEvent.objects.filter(sent_at__isnull=True, aggregate_type__startswith="cartella.").exists()
     # one open bando with domande at every step (its events stay local: cse/core/events.py)
-    assert set(Domanda.objects.values_list("stato", flat=True)) == {
+    assert set(Domanda.objects.filter(bando__codice="DEMO-AFFITTO").values_list("stato", flat=True)) == {
         "bozza",
         "presentata",
         "in_istruttoria",
@@ -43,6 +43,17 @@ def test_seed_demo_builds_the_region_and_is_idempotent(capsys):
         "istruita",
         "ritirata",
     }
+    # last year's bando decided: two funded, one not admitted, the not funded one back in istruttoria for a riesame
+    decise = Domanda.objects.filter(bando__codice="DEMO-AFFITTO-PREC")
+    assert sorted(decise.values_list("stato", flat=True)) == [
+        "finanziata",
+        "finanziata",
+        "in_istruttoria",
+        "non_ammessa",
+    ]
+    provvedimento = Provvedimento.objects.get(bando__codice="DEMO-AFFITTO-PREC")
+    assert provvedimento.stato == "approvato" and provvedimento.approvato_da_id != provvedimento.redatto_da_id
+    assert provvedimento.notifiche.count() == 4 and decise.get(stato="in_istruttoria").riesame_chiesto_il
 
 
 @pytest.mark.django_db(databases=["default", "regionale"])

@@ -81,6 +81,7 @@ def test_the_default_adapters_are_the_interop_ones_and_satisfy_the_ports():
         "piano_di_zona": ["interventi_piano_di_zona"],
         "protocollo": ["registra", "stato"],
         "pagopa": ["crea_posizione", "stato", "ricevute"],
+        "appio": ["accetta", "invia"],
     }.items():
         assert all(callable(getattr(adapter(name), m)) for m in methods), name
 

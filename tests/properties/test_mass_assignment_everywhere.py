@@ -1285,6 +1285,7 @@ NOT_A_FORM: dict[str, str] = {
         "cittadino:bando_graduatoria",
         "cittadino:domande",
         "cittadino:domanda_pdf",
+        "cittadino:domanda_provvedimento_pdf",
     )
 } | {
     "reauth": "conferma della password: nessun dato salvato",

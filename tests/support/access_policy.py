@@ -147,6 +147,15 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "bandi:beneficiari": cap("istruttoria_bandi"),
     "bandi:liquidazione": cap("manage_bandi"),
     "ambito:budget_bandi": cap("manage_piano"),
+    # provvedimenti: reached by who instructs the bando's domande; approving is refused by the action (four eyes,
+    # approve_provvedimenti) with a message on the page
+    "bandi:provvedimenti": cap("istruttoria_bandi"),
+    "bandi:provvedimento": cap("istruttoria_bandi"),
+    "bandi:provvedimento_azione": cap("istruttoria_bandi"),
+    "bandi:provvedimento_pdf": cap("istruttoria_bandi"),
+    "bandi:notifiche": cap("istruttoria_bandi"),
+    "bandi:lettere": cap("istruttoria_bandi"),
+    "bandi:lettere_pdf": cap("istruttoria_bandi"),
     # regional tier
     "regionale:cruscotto": ANALYST,
     "regionale:completezza": ANALYST,
@@ -194,6 +203,7 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "cittadino:domanda": "public",
     "cittadino:domanda_pdf": "public",
     "cittadino:domanda_iban": "public",
+    "cittadino:domanda_provvedimento_pdf": "public",
     # SPID/CIE OpenID Connect: the start and the provider's callback (404 unless CSE_CITIZEN_LOGIN="oidc")
     "cittadino:oidc_start": "public",
     "cittadino:oidc_callback": "public",

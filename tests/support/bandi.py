@@ -274,10 +274,15 @@ def finalise(graduatoria, by):
 
 
 def funded(ente, by, *, isee=("5000", "4000"), **bando_overrides):
-    """A closed bando with a final ranking: one instructed domanda per ISEE, each awarded up to 400 euro of the
-    1000 (the third and later get what is left only with assegnazione_parziale). Returns (bando, [domande])."""
+    """A closed bando with a final ranking decided by an approved provvedimento (drafted by `by`, approved by a second
+    responsabile): one instructed domanda per ISEE, each awarded up to 400 euro of the 1000 (the third and later get
+    what is left only with assegnazione_parziale). Returns (bando, [domande])."""
+    from cse.bandi.provvedimento import actions as provv
+    from tests.support.provvedimenti import secondo_responsabile, sottoposto
+
     bando = make_bando(ente, by, **bando_overrides)
     domande = [istruita(bando, by, isee=value) for value in isee]
     bando = close_window(bando, by)
-    finalise(actions.graduatoria_compute(bando=bando, by=by), by)
-    return bando, domande
+    graduatoria = finalise(actions.graduatoria_compute(bando=bando, by=by), by)
+    provv.provvedimento_approve(provvedimento=sottoposto(bando, graduatoria, by), by=secondo_responsabile(ente))
+    return bando, [Domanda.objects.get(pk=d.pk) for d in domande]

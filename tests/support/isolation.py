@@ -120,6 +120,18 @@ OBJECT_URLS = {
     "bandi:domanda_azione": "domanda_bando",
     "bandi:allegato": "allegato_bando",
     "bandi:liquidazione": "domanda_bando",
+    **{
+        f"bandi:{name}": "provvedimento"
+        for name in (
+            "provvedimento",
+            "provvedimento_azione",
+            "provvedimento_pdf",
+            "notifiche",
+            "lettere",
+            "lettere_pdf",
+        )
+    },
+    "bandi:provvedimenti": "bando",
     # the portal shows published bandi only; a citizen's domanda is theirs alone (operators are nobody's citizen)
     "cittadino:bando": "bando_non_pubblicato",
     "cittadino:bando_graduatoria": "bando_non_pubblicato",
@@ -127,6 +139,7 @@ OBJECT_URLS = {
     "cittadino:domanda": "domanda_cittadino",
     "cittadino:domanda_pdf": "domanda_cittadino",
     "cittadino:domanda_iban": "domanda_cittadino",
+    "cittadino:domanda_provvedimento_pdf": "domanda_cittadino",
     # break-the-glass review: only the owning ente's responsabile / administrator
     "accesso_emergenza_revisione": "accesso_emergenza",
     "segnalazione_chiusura": "segnalazione",

@@ -1,0 +1,1 @@
+"""Provvedimento (decision) on a bando: drafting, four-eyes approval, PDF, protocol, outcomes and riesame."""

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "cse.demo",
     "cse.siuss",
     "cse.bandi",
+    "cse.compartecipazione",
     # citizen portal: Wagtail CMS and the front-office booking
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_bandi
+from . import views, views_bandi, views_pagamenti
 from .oidc import CitizenOIDCCallback, CitizenOIDCStart
 
 app_name = "cittadino"
@@ -28,4 +28,7 @@ urlpatterns = [
     path("area-personale/domande/", views_bandi.domande, name="domande"),
     path("area-personale/domande/<int:pk>/", views_bandi.domanda, name="domanda"),
     path("area-personale/domande/<int:pk>/ricevuta.pdf", views_bandi.domanda_pdf, name="domanda_pdf"),
+    # compartecipazione: the citizen's own pagoPA notices
+    path("area-personale/pagamenti/", views_pagamenti.pagamenti, name="pagamenti"),
+    path("area-personale/pagamenti/<int:pk>/avviso.pdf", views_pagamenti.pagamento_pdf, name="pagamento_pdf"),
 ]

@@ -16,7 +16,7 @@ from cse.core.events import EVENTS, LOCAL_IDS, REGIONAL_AGGREGATES, markdown_tab
 from cse.core.outbox import outbox_append
 
 ROOT = Path(__file__).resolve().parents[2]
-EVENT_NAME = re.compile(r"^(cartella|assistito|siuss|bando|domanda|graduatoria)\.[a-z_]+$")
+EVENT_NAME = re.compile(r"^(cartella|assistito|siuss|bando|domanda|graduatoria|tariffa|compartecipazione)\.[a-z_]+$")
 
 
 def _product_trees():

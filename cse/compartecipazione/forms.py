@@ -44,7 +44,9 @@ class TariffaForm(StyledFormMixin, forms.Form):
                 label=f"Fascia {n}: percentuale o importo", required=False, **MONEY
             )
             for suffix in ("da", "a", "tipo", "valore"):
-                self.fields[f"f{n}_{suffix}"].widget.attrs["class"] += " form-control-sm"
+                widget = self.fields[f"f{n}_{suffix}"].widget
+                base = "form-select" if isinstance(widget, forms.Select) else "form-control"
+                widget.attrs["class"] = f"{base} form-control-sm"
 
     def fasce(self) -> list[dict]:
         """The bands typed, in order; a row with no type is empty."""

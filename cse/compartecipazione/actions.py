@@ -474,3 +474,25 @@ def _pagato(avviso: Avviso, ricevuta: Ricevuta, by) -> None:
     comp = _lock(avviso.compartecipazione)
     COMPARTECIPAZIONE.apply(comp, "paga", by=None, payload={"iuv": avviso.iuv})
     _save(comp, by, "pagamento riconciliato")
+
+
+def riconcilia_aperti(*, oggi: date | None = None) -> list[tuple[Ente, EsitoRiconciliazione | None]]:
+    """The worker's reconciliation: for every ente with issued unpaid notices, the receipts since the oldest of them
+    was issued (None for an ente whose pagoPA did not answer: the next round reads the same receipts again)."""
+    oggi = oggi or timezone.localdate()
+    aperti = (
+        Avviso.objects.filter(stato=StatoInvio.EMESSO)
+        .values("ente_id")
+        .annotate(dal=models.Min("emesso_il"))
+        .order_by("ente_id")
+    )
+    esiti = []
+    for row in aperti:
+        ente = Ente.objects.get(pk=row["ente_id"])
+        dal = timezone.localdate(row["dal"]) if row["dal"] else oggi
+        try:
+            esiti.append((ente, riconcilia_pagamenti(ente=ente, dal=dal)))
+        except InteropError as exc:
+            logger.warning("pagoPA: ricevute dell'ente %s non lette (%s)", ente.codice, exc.code)
+            esiti.append((ente, None))
+    return esiti

@@ -30,6 +30,7 @@ urlpatterns = [
     path("operatore/", include("cse.cartella.urls")),
     path("ambito/", include("cse.ambito.urls")),
     path("operatore/bandi/", include("cse.bandi.urls")),  # shared by comune and ambito (issue 21)
+    path("operatore/compartecipazione/", include("cse.compartecipazione.urls")),  # comune and ambito alike
     path("regionale/", include("cse.regionale.urls")),
     path("siuss/", include("cse.siuss.urls")),
     path("gestione/", admin.site.urls),

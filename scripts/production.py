@@ -4,7 +4,8 @@ Starts, with `cse.settings.prod` (DEBUG off, second factor on, secure cookies, H
 - PostgreSQL (main + regional database) and Redis, started if they do not answer;
 - the ASGI app under uvicorn with N worker processes over HTTPS (a self-signed certificate made once in var/prod/);
 - the outbox relay workers (`relay_outbox --loop`), the task-queue workers (`db_worker`) and the protocol queue
-  worker (`registra_protocollo --loop`) and the notification worker (`invia_notifiche --loop`).
+  worker (`registra_protocollo --loop`), the notification worker (`invia_notifiche --loop`) and the pagoPA worker of
+  the compartecipazione (`compartecipazione_pagopa --loop`).
 The first run migrates both databases, collects static files and seeds synthetic data (`--scale`); later runs
 keep the data. Secrets (Django key, pseudonymisation key) are generated once into var/prod/secrets.json (mode 600).
 
@@ -195,6 +196,8 @@ def start(env: dict[str, str], args: argparse.Namespace) -> Topology:
         **{f"relay-{n}": [PY, "manage.py", "relay_outbox", "--loop"] for n in range(1, args.relays + 1)},
         "protocollo": [PY, "manage.py", "registra_protocollo", "--loop"],  # the protocol queue (skip-locked rows)
         "notifiche": [PY, "manage.py", "invia_notifiche", "--loop"],  # provvedimenti → App IO / e-mail (skip-locked)
+        # the pagoPA notices of the compartecipazione (skip-locked rows) and the reconciliation of their receipts
+        "pagopa": [PY, "manage.py", "compartecipazione_pagopa", "--loop"],
         **{
             f"tasks-{n}": [PY, "manage.py", "db_worker", "--worker-id", f"tasks-{n}", "--interval", "0.5"]
             for n in range(1, args.task_workers + 1)

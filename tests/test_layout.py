@@ -121,6 +121,19 @@ def test_bandi_writes_only_in_its_actions():
     assert offenders == [], "scrittura fuori da cse/bandi/actions.py"
 
 
+def test_compartecipazione_writes_only_in_its_actions():
+    """cse/compartecipazione writes only in actions.py and its migrations: models refuse, calcolo computes, selectors
+    read, views call the actions."""
+    package = ROOT / "cse" / "compartecipazione"
+    offenders = [
+        f"{path.relative_to(ROOT)}:{write}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "actions.py" and "migrations" not in path.relative_to(package).parts
+        for write in direct_writes(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == [], "scrittura fuori da cse/compartecipazione/actions.py"
+
+
 def test_object_permissions_are_read_only_in_core():
     """get_objects_for_user bypasses the capability layer (expiry, tenant grants): only core's selectors use it."""
     offenders = sorted(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_bandi
+from . import views, views_bandi, views_pagamenti
 from .oidc import CitizenOIDCCallback, CitizenOIDCStart
 
 app_name = "cittadino"
@@ -34,4 +34,7 @@ urlpatterns = [
         views_bandi.domanda_provvedimento_pdf,
         name="domanda_provvedimento_pdf",
     ),
+    # compartecipazione: the citizen's own pagoPA notices
+    path("area-personale/pagamenti/", views_pagamenti.pagamenti, name="pagamenti"),
+    path("area-personale/pagamenti/<int:pk>/avviso.pdf", views_pagamenti.pagamento_pdf, name="pagamento_pdf"),
 ]

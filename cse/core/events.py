@@ -117,6 +117,17 @@ _BANDI: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("notifica.da_stampare", "notifica", "esito da comunicare con lettera stampata", ("canale",)),
     ("notifica.non_inviata", "notifica", "notifica non inviata: da verificare", ("canale",)),
 ]
+# compartecipazione (cse/compartecipazione): local only, like the bandi — a charge and its payment are the ente's
+# accounting, not a SIUSS or SIOSS datum (the prestazione they price already reaches SIUSS through the cartella).
+_COMPARTECIPAZIONE: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("tariffa.creata", "tariffa", "tariffa con fasce ISEE registrata (nuova versione)", ("voce", "versione")),
+    ("compartecipazione.calcolata", "compartecipazione", "compartecipazione del mese calcolata", ("mese", "importo")),
+    ("compartecipazione.avviso_accodato", "compartecipazione", "avviso pagoPA in coda di emissione", ("chiave",)),
+    ("compartecipazione.avviso_emesso", "compartecipazione", "avviso pagoPA emesso", ("iuv", "scadenza")),
+    ("compartecipazione.pagamento_parziale", "compartecipazione", "ricevuta di importo diverso", ("iuv", "importo")),
+    ("compartecipazione.pagata", "compartecipazione", "pagamento riconciliato dalla ricevuta pagoPA", ("iuv",)),
+    ("compartecipazione.annullata", "compartecipazione", "compartecipazione annullata con atto motivato", ("motivo",)),
+]
 
 _TYPES: list[EventType] = [
     # case lifecycle
@@ -211,6 +222,7 @@ _TYPES: list[EventType] = [
     EventType("assistito.unificato", "assistito", (), "scheda duplicata unita a questa", ("unito",)),
     # bandi (cse/bandi): local only — nothing goes to the region (the relay reads only the case aggregates)
     *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _BANDI),
+    *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _COMPARTECIPAZIONE),
 ]
 
 EVENTS: dict[str, EventType] = {t.name: t for t in _TYPES}

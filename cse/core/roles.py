@@ -36,6 +36,10 @@ class Capability(models.TextChoices):
     ISTRUTTORIA_BANDI = "istruttoria_bandi", "Istruire le domande dei bandi e calcolare le graduatorie"
     # The second pair of eyes on a decision: who approves a provvedimento never drafted it (cse/bandi/provvedimento).
     APPROVE_PROVVEDIMENTI = "approve_provvedimenti", "Approvare i provvedimenti sui bandi redatti da un altro operatore"
+    MANAGE_COMPARTECIPAZIONE = (
+        "manage_compartecipazione",
+        "Definire tariffe e fasce ISEE, calcolare la compartecipazione ed emettere gli avvisi pagoPA",
+    )
     # Records in a protected category (cse/cartella/categorie_protette.py): violence, addiction, mental health, HIV…
     VIEW_CATEGORIE_PROTETTE = (
         "view_categorie_protette",
@@ -82,6 +86,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.MANAGE_BANDI,
             C.ISTRUTTORIA_BANDI,
             C.APPROVE_PROVVEDIMENTI,
+            C.MANAGE_COMPARTECIPAZIONE,
         }
     ),
     Ruolo.UFFICIO_DI_PIANO: frozenset(
@@ -94,6 +99,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.TRANSMIT_SIUSS,
             C.MANAGE_BANDI,
             C.ISTRUTTORIA_BANDI,
+            C.MANAGE_COMPARTECIPAZIONE,
         }
     ),
     Ruolo.COORDINATORE_UVM: frozenset({C.VIEW_PERSONE, C.MANAGE_CARTELLE, C.MANAGE_UVM}),
@@ -129,7 +135,7 @@ ROLES_BY_TIPO_ENTE: dict[str, tuple[str, ...]] = {
 NOT_IN_TIPO: dict[str, frozenset[str]] = {
     TipoEnte.COMUNE: frozenset({C.MANAGE_PIANO}),
     TipoEnte.AMBITO: frozenset({C.REGISTER_PERSONE, C.MANAGE_AGENDA}),  # front offices belong to comuni
-    TipoEnte.REGIONE: frozenset({C.REGISTER_PERSONE, C.MANAGE_PIANO, C.MANAGE_AGENDA}),
+    TipoEnte.REGIONE: frozenset({C.REGISTER_PERSONE, C.MANAGE_PIANO, C.MANAGE_AGENDA, C.MANAGE_COMPARTECIPAZIONE}),
 }
 
 

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "cse.demo",
     "cse.siuss",
     "cse.bandi",
+    "cse.compartecipazione",
     # citizen portal: Wagtail CMS and the front-office booking
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -276,6 +277,9 @@ CSE_PROTOCOLLO_INLINE = env_bool("CSE_PROTOCOLLO_INLINE", CSE_DEMO)
 # pagoPA (cse/core/pagamenti.py): the ente creditore's segregation code (aux digit 3 notices) and its fiscal code by
 # ente code, as JSON in CSE_PAGOPA_ENTI ({"F284": {"codice_fiscale": "...", "segregazione": "01"}}).
 CSE_PAGOPA_ENTI = json.loads(os.environ.get("CSE_PAGOPA_ENTI", "{}"))
+# Demo: issue the queued compartecipazione notices on pagoPA right after the commit that queued them (production runs
+# the `compartecipazione_pagopa --loop` worker of scripts/production.py, which also reconciles the receipts).
+CSE_PAGOPA_INLINE = env_bool("CSE_PAGOPA_INLINE", CSE_DEMO)
 CSE_SIMULATORI_HOST = os.environ.get("CSE_SIMULATORI_HOST", "127.0.0.1")
 CSE_SIMULATORI_PORTA = int(os.environ.get("CSE_SIMULATORI_PORTA", "8790"))
 _INTEROP_SYSTEMS = [

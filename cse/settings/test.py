@@ -13,6 +13,7 @@ CSE_RELAY_INLINE = False  # tests call the relay explicitly
 # them. The renewal itself is tested with the production interval (tests/core/test_sessions_and_headers.py).
 CSE_SESSION_RENEW_SECONDS = 3600
 CSE_PROTOCOLLO_INLINE = False  # tests call the protocol worker explicitly
+CSE_PAGOPA_INLINE = False  # and the pagoPA worker of the compartecipazione too
 # The cache stays per process even when REDIS_URL is set: tests reset rate-limit and voucher counters with
 # cache.clear(), which on a shared Redis would wipe the counters of the other xdist worker in the middle of its test.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

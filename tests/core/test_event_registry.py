@@ -16,7 +16,10 @@ from cse.core.events import EVENTS, LOCAL_IDS, REGIONAL_AGGREGATES, markdown_tab
 from cse.core.outbox import outbox_append
 
 ROOT = Path(__file__).resolve().parents[2]
-AGGREGATES = "cartella|assistito|siuss|bando|domanda|graduatoria|provvedimento|notifica|liquidazione|rata|lineabudget"
+AGGREGATES = (
+    "cartella|assistito|siuss|bando|domanda|graduatoria|provvedimento|notifica|liquidazione|rata|lineabudget"
+    "|tariffa|compartecipazione"
+)
 EVENT_NAME = re.compile(rf"^({AGGREGATES})\.[a-z_]+$")
 
 

@@ -156,6 +156,24 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "bandi:notifiche": cap("istruttoria_bandi"),
     "bandi:lettere": cap("istruttoria_bandi"),
     "bandi:lettere_pdf": cap("istruttoria_bandi"),
+    # compartecipazione (cse/compartecipazione): operators of comune and ambito holding manage_compartecipazione
+    **{
+        f"compartecipazione:{name}": cap("manage_compartecipazione")
+        for name in (
+            "elenco",
+            "ente",
+            "tariffa_nuova",
+            "calcola",
+            "emetti",
+            "riconcilia",
+            "arretrati",
+            "arretrati_csv",
+            "compartecipazione",
+            "annulla",
+            "avviso_pdf",
+            "avviso_riaccoda",
+        )
+    },
     # regional tier
     "regionale:cruscotto": ANALYST,
     "regionale:completezza": ANALYST,
@@ -204,6 +222,10 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "cittadino:domanda_pdf": "public",
     "cittadino:domanda_iban": "public",
     "cittadino:domanda_provvedimento_pdf": "public",
+    # «I miei pagamenti»: the list needs the citizen login; a notice is keyed by the citizen's own charge (anyone
+    # else's, operators included → 404, proved by the isolation matrix)
+    "cittadino:pagamenti": "citizen",
+    "cittadino:pagamento_pdf": "public",
     # SPID/CIE OpenID Connect: the start and the provider's callback (404 unless CSE_CITIZEN_LOGIN="oidc")
     "cittadino:oidc_start": "public",
     "cittadino:oidc_callback": "public",

@@ -11,6 +11,7 @@ from cse.cittadino.agenda import AperturaStraordinaria, Chiusura, Prenotazione, 
 from cse.core.models import Incarico
 from cse.regionale.models import SchedaLeps
 from tests.support.bandi_matrix import foreign_bandi
+from tests.support.compartecipazione_matrix import foreign_compartecipazione
 from tests.support.routes import walk
 
 # Every URL pattern taking an object id must be classified here; a new one without a rule fails the build.
@@ -140,6 +141,17 @@ OBJECT_URLS = {
     "cittadino:domanda_pdf": "domanda_cittadino",
     "cittadino:domanda_iban": "domanda_cittadino",
     "cittadino:domanda_provvedimento_pdf": "domanda_cittadino",
+    # compartecipazione: an operator reaches the enti, charges and notices of their own enti only; a citizen's notice
+    # is theirs alone (operators are nobody's citizen)
+    **{
+        f"compartecipazione:{name}": "ente"
+        for name in ("ente", "tariffa_nuova", "calcola", "emetti", "riconcilia", "arretrati", "arretrati_csv")
+    },
+    "compartecipazione:compartecipazione": "compartecipazione",
+    "compartecipazione:annulla": "compartecipazione",
+    "compartecipazione:avviso_pdf": "avviso_pagopa",
+    "compartecipazione:avviso_riaccoda": "avviso_pagopa",
+    "cittadino:pagamento_pdf": "avviso_cittadino",
     # break-the-glass review: only the owning ente's responsabile / administrator
     "accesso_emergenza_revisione": "accesso_emergenza",
     "segnalazione_chiusura": "segnalazione",
@@ -198,6 +210,7 @@ def foreign_objects(territory, ente_key: str, ruolo: str, user) -> dict[str, lis
         ),
         **_foreign_agenda_rules(territory.enti[ente_key]),
         **foreign_bandi(territory, ente_key),
+        **foreign_compartecipazione(territory, ente_key),
         # operators are nobody's citizen: every booking code is foreign to them, as are forged e-mail tokens
         "prenotazione_codice": list(Prenotazione.objects.values_list("codice", flat=True)),
         "token": [f"{codice}:forged" for codice in Prenotazione.objects.values_list("codice", flat=True)],

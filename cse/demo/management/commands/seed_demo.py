@@ -88,6 +88,7 @@ class Command(BaseCommand):
         citizen = self._portal(enti_comuni, ente_ambito)
         bookings = self._bookings(enti_comuni, citizen)
         self._bandi(enti_comuni, citizen)
+        self._compartecipazione(enti_comuni, citizen)
         self.stdout.write(
             f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}); "
             f"appuntamenti dimostrativi creati ora: {bookings}; in {time.monotonic() - started:.1f} s"
@@ -300,6 +301,14 @@ class Command(BaseCommand):
         self.stdout.write(seed_bandi(home, getattr(citizen, "user", None)))
         relay_outbox(batch_size=100_000)
         derive_siuss_prestazioni(timezone.localdate().year)
+
+    def _compartecipazione(self, enti_comuni: dict[str, Ente], citizen) -> None:
+        """The first demo comune's home-care tariff, two months computed and their pagoPA notices
+        (cse/demo/compartecipazione.py)."""
+        from cse.demo.compartecipazione import seed_compartecipazione
+
+        home = enti_comuni[next(iter(OPERATOR_COMUNI))]
+        self.stdout.write(seed_compartecipazione(home, getattr(citizen, "codice_fiscale", "")))
 
     def _simulator_citizen(self, home: Ente) -> dict[str, str]:
         """The SPID/CIE simulator's person, known to the comune's register (so the portal knows where she lives)."""

@@ -274,7 +274,7 @@ def emetti_avvisi(*, ente: Ente, mese: date, by, now: datetime | None = None) ->
     now = now or timezone.now()
     esito = EsitoEmissione()
     pending = (
-        Compartecipazione.objects.select_for_update()
+        Compartecipazione.objects.select_for_update(of=("self",))
         .filter(ente=ente, mese=mese, stato=SC.CALCOLATA, avviso__isnull=True)
         .select_related("ente", "tariffa", "assistito")
         .order_by("pk")

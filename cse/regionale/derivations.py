@@ -25,7 +25,7 @@ def derive_siuss_prestazioni(anno: int, ente: str | None = None) -> int:
     """Rebuild the SIUSS table for a year (and one ente, or all) from the current state of each prestazione and
     of its case; returns the number of rows."""
     stale = PrestazioneSiuss.objects.filter(anno=anno)
-    prestazioni = PrestazioneCorrente.objects.filter(data_inizio__year=anno)
+    prestazioni = PrestazioneCorrente.objects.filter(data_inizio__year=anno, revocata=False)
     if ente:
         stale, prestazioni = stale.filter(ente=ente), prestazioni.filter(ente_erogatore=ente)
     stale.delete()
@@ -140,7 +140,7 @@ def siuss_completeness(anno: int) -> list[dict]:
     """Per ente erogatore: prestazioni erogated in the year vs flows prepared, exposed, acquired and rejected, with
     the share acquired — what the Region follows up with the enti that lag behind."""
     counts = (
-        PrestazioneCorrente.objects.filter(data_inizio__year=anno)
+        PrestazioneCorrente.objects.filter(data_inizio__year=anno, revocata=False)
         .annotate(stato=Subquery(latest_flow_state()))
         .values_list("ente_erogatore", "stato")
         .annotate(n=Count("id"))

@@ -101,7 +101,7 @@ def _active_prestazioni(anno: int, ambito: str | None) -> dict[tuple[str, str], 
     or all."""
     start, end = date(anno, 1, 1), date(anno, 12, 31)
     active = PrestazioneCorrente.objects.exclude(modulo_leps="").filter(
-        Q(data_fine__isnull=True) | Q(data_fine__gte=start), data_inizio__lte=end
+        Q(data_fine__isnull=True) | Q(data_fine__gte=start), data_inizio__lte=end, revocata=False
     )
     if ambito == UNKNOWN_AMBITO:
         active = active.filter(ambito="")

@@ -112,6 +112,7 @@ class PrestazioneCorrente(models.Model):
     importo = models.DecimalField(max_digits=12, decimal_places=2)
     fonte = models.CharField(max_length=20)
     modulo_leps = models.CharField(max_length=5, blank=True)
+    revocata = models.BooleanField(default=False, help_text="revocata con un atto: esclusa dalle derivazioni")
 
     class Meta:
         verbose_name_plural = "prestazioni (stato corrente)"

@@ -17,7 +17,10 @@ from .bulk import upsert_newer
 from .models import CasoCorrente, EventoRegionale, PrestazioneCorrente, TrasmissioneSiuss
 
 DB = "regionale"
-PRESTAZIONE_EVENTS = ("cartella.prestazione_erogata", "cartella.prestazione_conclusa")
+# A revocation is the prestazione's last state (a benefit revoked by a new act): its row stays, flagged, so a late
+# older event can never bring it back, and the derivations leave it out.
+REVOKED = "cartella.prestazione_revocata"
+PRESTAZIONE_EVENTS = ("cartella.prestazione_erogata", "cartella.prestazione_conclusa", REVOKED)
 TAKEN_INTO_CARE = frozenset({"valutazione", "progetto", "erogazione"})
 SIUSS_FLOW_EVENT = "siuss.flusso_"
 PRESTAZIONE_FLOW = "PS_PSA_SINA"  # SINBA flows describe the minor's case, not one prestazione
@@ -46,6 +49,7 @@ def _prestazione_row(event: dict) -> dict:
         "importo": Decimal(data["importo"]),
         "fonte": data["fonte"],
         "modulo_leps": data.get("modulo_leps") or "",
+        "revocata": event["event_type"] == REVOKED,
     }
 
 

@@ -51,7 +51,7 @@ def siuss_insert_select(anno: int, ente: str | None) -> int:
         f"p.ambito, p.codice, p.carattere, CASE COALESCE(c.area, '') {whens} ELSE NULL END, COALESCE(c.area, ''), "
         f"CASE WHEN c.in_carico THEN 1 ELSE 2 END, p.data_inizio, p.data_fine, p.quantita, p.unita, p.importo, "
         f"p.fonte FROM {t['pc']} p LEFT JOIN {t['cc']} c ON c.case_key = p.case_key "
-        f"WHERE p.data_inizio BETWEEN %s AND %s{where_ente}"
+        f"WHERE p.data_inizio BETWEEN %s AND %s AND NOT p.revocata{where_ente}"
     )
     with connections[DB].cursor() as cursor:
         cursor.execute(sql, params)
@@ -76,7 +76,8 @@ def leps_event_values(
         f'p.codice, p.fonte, p.importo, p.soggetto COLLATE "C" AS soggetto, p.sesso, p.fascia_eta, '
         f'p.case_key COLLATE "C" AS case_key, p.prestazione_key COLLATE "C" AS prestazione_key '
         f"FROM {t['pc']} p "
-        f"WHERE p.modulo_leps <> '' AND (p.data_fine IS NULL OR p.data_fine >= %s) AND p.data_inizio <= %s{filters}"
+        f"WHERE p.modulo_leps <> '' AND NOT p.revocata AND (p.data_fine IS NULL OR p.data_fine >= %s) "
+        f"AND p.data_inizio <= %s{filters}"
     )
     # Each person once per (ambito, module), described by their first prestazione (lowest key): one hash
     # aggregation keeps the minimum of "key|sex|age band|case" (keys are distinct, fixed-length hex), no sort.

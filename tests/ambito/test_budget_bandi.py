@@ -15,9 +15,11 @@ from cse.ambito import services
 from cse.ambito.models import BandoFinanziato, LineaBudget
 from cse.bandi.liquidazione import actions as liquidazione
 from cse.bandi.models import Domanda
+from cse.bandi.provvedimento import actions as provv
 from tests.support.bandi import IBAN_OK, close_window, finalise, istruita, make_bando
 from tests.support.factories import OperatoreFactory
 from tests.support.places import home_ambito, home_comune
+from tests.support.provvedimenti import sottoposto
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +57,10 @@ def test_the_line_moves_with_the_stanziamento_the_awards_and_the_payments(uffici
 
     first, second = (istruita(bando, ufficio, isee=v) for v in ("5000", "4000"))
     bando = close_window(bando, ufficio)
-    finalise(actions.graduatoria_compute(bando=bando, by=ufficio), ufficio)
+    graduatoria = finalise(actions.graduatoria_compute(bando=bando, by=ufficio), ufficio)
     assert linea.impegnato() == Decimal("800.00")
+    approver = OperatoreFactory(ente=home_ambito(), ruolo="responsabile")
+    provv.provvedimento_approve(provvedimento=sottoposto(bando, graduatoria, ufficio), by=approver)
 
     Domanda.objects.filter(pk=first.pk).update(comune_residenza=home_comune().comune)
     liquidazione.iban_set(domanda=first, by=ufficio, iban=IBAN_OK)

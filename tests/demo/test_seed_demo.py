@@ -23,7 +23,9 @@ def test_seed_demo_builds_the_region_and_is_idempotent(capsys):
         Incarico.objects.count(),
         Ente.objects.count(),
     ) == counts
-    assert counts[0] == 121  # 120 synthetic people and the citizen the SPID/CIE simulator logs in
+    # 120 synthetic people, the citizen the SPID/CIE simulator logs in, and the beneficiary of last year's contributo,
+    # registered when their first instalment was paid (a contributo makes them a beneficiary of the service)
+    assert counts[0] == 122
     assert Ente.objects.filter(tipo=TipoEnte.AMBITO).count() == 2
     assert Ente.objects.filter(tipo=TipoEnte.COMUNE).count() == 8
     for tipo, roles in ROLES_BY_TIPO_ENTE.items():

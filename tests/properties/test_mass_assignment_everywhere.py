@@ -1286,8 +1286,13 @@ NOT_A_FORM: dict[str, str] = {
         "cittadino:domande",
         "cittadino:domanda_pdf",
         "cittadino:domanda_provvedimento_pdf",
+        "cittadino:pagamenti",
+        "cittadino:pagamento_pdf",
     )
 } | {
+    # plain forms.Form with explicit fields handed one by one to an action: no ModelForm, nothing assigned in bulk
+    "ambito:budget_bandi": "modulo esplicito (bando, linea) passato campo per campo all'azione",
+    "cittadino:domanda_iban": "modulo esplicito (IBAN, intestatario, delegato) passato campo per campo all'azione",
     "reauth": "conferma della password: nessun dato salvato",
     "otp_verify": "secondo fattore: nessun dato salvato oltre al dispositivo",
     "otp_setup": "attivazione del secondo fattore (dispositivo dell'utente stesso)",

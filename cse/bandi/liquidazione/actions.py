@@ -289,7 +289,7 @@ def revoca_register(
     liquidazione = Liquidazione.objects.select_for_update().filter(domanda=locked).first() or _open(locked, by)
     if Revoca.objects.filter(liquidazione=liquidazione).exists():
         raise ValidationError("Il beneficio è già revocato: una nuova decisione si prende con un nuovo atto.")
-    rate = list(liquidazione.rate.select_for_update().select_related("prestazione").order_by("numero"))
+    rate = list(liquidazione.rate.select_for_update(of=("self",)).select_related("prestazione").order_by("numero"))
     decorrenza = decorrenza or (rate[0].periodo_dal if rate else atto_data)
     colpite = [r for r in rate if r.periodo_dal >= decorrenza]
     motivo = motivo.strip()

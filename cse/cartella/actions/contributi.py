@@ -78,7 +78,11 @@ def prestazione_revoke(*, prestazione: Prestazione, atto_data: date, motivo: str
     if not motivo:
         raise ValidationError("Indicare il motivo della revoca.")
     with case_change(prestazione.cartella_id, by=by, allow_closed=True, bump=False) as change:
-        locked = Prestazione.objects.select_for_update().select_related("voce", "ente_erogatore").get(pk=prestazione.pk)
+        locked = (
+            Prestazione.objects.select_for_update(of=("self",))  # ente_erogatore may be null: lock the row only
+            .select_related("voce", "ente_erogatore")
+            .get(pk=prestazione.pk)
+        )
         if locked.revocata_il:
             return locked
         locked.revocata_il, locked.motivo_revoca = atto_data, motivo[:300]

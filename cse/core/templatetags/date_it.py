@@ -58,3 +58,9 @@ def giorno(value: date | datetime | None) -> str:
 def giorno_ora(value: datetime | None) -> str:
     """Lunedì 7 Dicembre 2026, 09:30"""
     return f"{giorno(value)}, {dateformat.format(_local(value), 'H:i')}" if _ok(value) else ""
+
+
+@register.filter(expects_localtime=True)
+def mese_iso(value: date | datetime | None) -> str:
+    """2026-12: a month as a form value or a link parameter (what <input type="month"> and ?mese= read)."""
+    return dateformat.format(_local(value), "Y-m") if _ok(value) else ""

@@ -7,6 +7,7 @@ one instalment paid with its mandato; the comune's SIUSS flow then carries the p
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -130,6 +131,7 @@ def test_a_contributo_from_the_citizens_application_to_the_siuss_flow(live_serve
     from playwright.sync_api import expect
 
     from cse.bandi.models import Bando, Domanda
+    from cse.siuss.models import DatiSiuss, VerificaSiuss
     from cse.siuss.services import flussi_prepare
 
     ensure_reference_data()  # a transactional test: the previous flush took the seed rows
@@ -165,10 +167,18 @@ def test_a_contributo_from_the_citizens_application_to_the_siuss_flow(live_serve
     assert rata.stato == "liquidata" and rata.prestazione is not None
 
     # --- 6. the SIUSS flow of the comune carries the prestazione (the flows are built by the worker) ------------
+    # The liquidazione writes no SIUSS data of the prestazione (protocol, means test, shares): the first run of the
+    # worker lists it as «dati da completare»; the data are then set up as the SIUSS data page would save them.
+    flussi_prepare(ente=comune)
+    assert VerificaSiuss.objects.get(prestazione=rata.prestazione).ha_problemi
+    DatiSiuss.objects.create(
+        prestazione=rata.prestazione, protocollo_domanda=f"D-{domanda_pk}", presenza_prova_mezzi="4",
+        quota_ente=Decimal("400.00"),
+    )  # fmt: skip
     flussi_prepare(ente=comune)
     alice_page.goto(f"{base}/siuss/enti/{comune.pk}/trasmissioni/")
     expect(alice_page.get_by_role("cell", name=bando.codice_prestazione.codice)).to_be_visible()
-    flusso = rata.prestazione.flussi.get()
+    flusso = rata.prestazione.flussi_siuss.get()
     xml = bytes(flusso.xml).decode()
     assert f'CodiceFiscale="{persona.codice_fiscale}"' in xml
     assert f'CodicePrestazione="{bando.codice_prestazione.codice}"' in xml and 'ImportoPrestazione="400.00"' in xml

@@ -2,7 +2,8 @@
 citizen logs in with the test identity provider, applies to the published bando (data read from ANPR and INPS,
 declarations, App IO consent) and gets the receipt; a responsabile instructs the domanda, closes the bando, ranks
 and finalises, drafts the provvedimento that only a second responsabile may approve (four eyes); the IBAN is
-registered and one instalment paid with its mandato; the comune's SIUSS flow then carries the prestazione of the beneficiary."""
+registered and one instalment paid with its mandato; the comune's SIUSS flow then carries
+the prestazione of the beneficiary."""
 
 from __future__ import annotations
 

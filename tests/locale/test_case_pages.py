@@ -230,8 +230,13 @@ def test_worklists_show_my_cases_and_nothing_from_another_comune(case, desk):
     foreign_case = CartellaFactory(assistito__ente=foreign_comune())  # another ambito's comune
     neighbour_case = CartellaFactory(assistito__ente=neighbour_comune())  # a comune of the same ambito
     html = desk.get(reverse("locale:lavoro")).content.decode()
-    assert case.numero in html and case.assistito.cognome in html
-    assert foreign_case.assistito.cognome not in html and neighbour_case.assistito.cognome not in html
+
+    def listed(c) -> bool:  # by its link: synthetic surnames may match the operator's own name in the header
+        return f'href="{reverse("locale:cartella_detail", kwargs={"pk": c.pk})}"' in html
+
+    assert listed(case) and case.assistito.cognome in html
+    assert not listed(foreign_case) and not listed(neighbour_case)
+    assert foreign_case.assistito.codice_fiscale not in html and neighbour_case.assistito.codice_fiscale not in html
 
 
 def test_the_case_manager_is_chosen_among_the_comune_professionals(comune, worker, case, desk):

@@ -1,14 +1,9 @@
 """Deliver outbox events to the regional tier; `--loop` keeps running (production worker)."""
 
-import logging
-import time
-
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError, connections
 
 from cse.cartella.relay import relay_outbox
-
-logger = logging.getLogger(__name__)
+from cse.core.worker import Round, run_rounds
 
 
 class Command(BaseCommand):
@@ -20,23 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args, loop: bool, interval: float, batch_size: int, **options):
-        outage = 0
-        while True:
-            try:
-                report = relay_outbox(batch_size=batch_size)
-            except DatabaseError:
-                if not loop:
-                    raise
-                # A database restart: nothing was marked sent that was not delivered (at least once), so wait and
-                # retry with fresh connections, up to 30 s apart.
-                outage += 1
-                logger.warning("relay: database non raggiungibile (tentativo %s), riprovo", outage)
-                connections.close_all()
-                time.sleep(min(30.0, interval * 2**outage))
-                continue
-            outage = 0
+        # A database restart loses nothing: no event is marked sent that was not delivered (at least once).
+        def one_round() -> Round:
+            report = relay_outbox(batch_size=batch_size)
+            line = ""
             if report.sent or report.failed:
-                self.stdout.write(f"inviati {report.sent}, non riusciti {report.failed}, in attesa {report.waiting}")
-            if not loop:
-                return
-            time.sleep(0 if report.sent == batch_size else interval)
+                line = f"inviati {report.sent}, non riusciti {report.failed}, in attesa {report.waiting}"
+            return Round(line, full=report.sent == batch_size)
+
+        run_rounds(one_round, name="relay", loop=loop, interval=interval, write=self.stdout.write)

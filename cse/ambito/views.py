@@ -22,7 +22,7 @@ from cse.cartella.forms import MotivoForm
 from cse.cartella.glossary import StatoCartella, StatoTrasferimento
 from cse.cartella.models import Cartella
 from cse.cartella.selectors import get_cartella_for
-from cse.core.forms_util import add_service_errors
+from cse.core.forms_util import add_service_errors, show_refusal
 from cse.core.models import AccessLog
 from cse.core.paging import paginate
 from cse.core.params import int_param_or_default
@@ -197,8 +197,7 @@ def _run(request, sessione, action, success: str):
     try:
         action()
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_refusal(request, exc)
     else:
         messages.success(request, success)
     return redirect("ambito:uvm", pk=sessione.pk)
@@ -530,8 +529,7 @@ def budget_import(request):
             "con il modulo qui sotto.",
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_refusal(request, exc)
     else:
         messages.success(
             request,

@@ -15,7 +15,7 @@ from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability
 
 from .glossary import StatoBando
-from .models import Bando, Domanda
+from .models import Bando, Domanda, Provvedimento
 from .workflow import citizen_cf
 
 OPERATOR_CAPABILITIES = (Capability.MANAGE_BANDI, Capability.ISTRUTTORIA_BANDI)
@@ -77,6 +77,18 @@ def get_bando_for_operator(user, pk: int) -> Bando:
     if bando is None:
         raise Http404
     return bando
+
+
+def get_provvedimento_for_operator(user, pk: int) -> Provvedimento:
+    """A provvedimento of a bando of one of the operator's enti; any other id is 404, with no hint."""
+    provvedimento = (
+        Provvedimento.objects.filter(pk=pk, bando__ente_id__in=ente_ids_for(user, OPERATOR_CAPABILITIES))
+        .select_related("bando__ente", "graduatoria", "redatto_da", "approvato_da")
+        .first()
+    )
+    if provvedimento is None:
+        raise Http404
+    return provvedimento
 
 
 def get_domanda_for_operator(user, pk: int) -> Domanda:
@@ -177,3 +189,8 @@ def beneficiari(bando: Bando) -> QuerySet[Domanda]:
 
 def is_beneficiario(domanda: Domanda) -> bool:
     return _funded_lines(domanda.bando).filter(domanda_id=domanda.pk).exists()
+
+
+def is_funded_line(posizione) -> bool:
+    """This line of a ranking is a beneficiary's: what a payment step asks (liquidazione/rules.liquidabile)."""
+    return _funded_lines(posizione.graduatoria.bando).filter(pk=posizione.pk).exists()

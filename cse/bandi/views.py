@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cse.cartella.selectors import assistiti_search, get_assistito_for
 from cse.core.exports import csv_response
-from cse.core.forms_util import add_service_errors
+from cse.core.forms_util import add_service_errors, run_named_action, show_refusal
 from cse.core.models import Ente
 from cse.core.paging import paginate
 from cse.core.permissions import ente_ids_for, has_capability, operators_with
@@ -45,10 +45,6 @@ def _stato(request, choices) -> str:
     stato = request.GET.get("stato", "")
     return stato if stato in dict(choices) else ""
 
-
-def _refused(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 # --- bandi ------------------------------------------------------------------------------------------------------------
@@ -128,7 +124,7 @@ def bando_pubblica(request, pk: int):
         actions.bando_publish(bando=bando, by=request.user)
         messages.success(request, "Bando pubblicato: è visibile nel portale dei cittadini.")
     except ValidationError as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     return redirect("bandi:bando", pk=pk)
 
 
@@ -140,7 +136,7 @@ def bando_chiudi(request, pk: int):
         actions.bando_close(bando=bando, by=request.user)
         messages.success(request, "Bando chiuso: si può calcolare la graduatoria al termine dell'istruttoria.")
     except ValidationError as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     return redirect("bandi:bando", pk=pk)
 
 
@@ -303,15 +299,7 @@ def _int(value) -> int | None:
 def domanda_azione(request, pk: int):
     """One istruttoria step, named by `azione`; each goes through its action (one transaction, history, event)."""
     domanda = selectors.get_domanda_for_operator(request.user, pk)
-    azione = AZIONI.get(request.POST.get("azione", ""))
-    if azione is None:
-        messages.error(request, "Operazione non riconosciuta.")
-        return redirect("bandi:domanda", pk=pk)
-    try:
-        messages.success(request, azione(request, domanda))
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect("bandi:domanda", pk=pk)
+    return run_named_action(request, domanda, AZIONI, "bandi:domanda")
 
 
 @login_required
@@ -363,7 +351,7 @@ def _graduatoria_post(request, bando) -> None:
                 request, "Graduatoria provvisoria calcolata e pubblicata: decorre il termine per le opposizioni."
             )
     except ValidationError as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
 
 
 @login_required

@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cse.core.audit import log_access
+from cse.core.forms_util import run_named_action, show_refusal
 from cse.core.models import AccessLog
 from cse.core.paging import paginate
 from cse.core.pdf import render_pdf
-from cse.core.permissions import ente_ids_for, has_capability
+from cse.core.permissions import has_capability
 from cse.core.roles import Capability
 
 from . import selectors
@@ -25,22 +26,6 @@ from .notifiche import actions as notifiche
 from .notifiche import messaggi
 from .provvedimento import actions as provv
 from .workflow import PROVVEDIMENTO
-
-
-def _refused(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def get_provvedimento_for_operator(user, pk: int) -> Provvedimento:
-    provvedimento = (
-        Provvedimento.objects.filter(pk=pk, bando__ente_id__in=ente_ids_for(user, selectors.OPERATOR_CAPABILITIES))
-        .select_related("bando__ente", "graduatoria", "redatto_da", "approvato_da")
-        .first()
-    )
-    if provvedimento is None:
-        raise Http404
-    return provvedimento
 
 
 @login_required
@@ -75,7 +60,7 @@ def _draft(request, bando):
             testo=request.POST.get("testo", ""),
         )
     except ValidationError as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
         return redirect("bandi:provvedimenti", pk=bando.pk)
     messages.success(request, "Provvedimento redatto: controllarlo e sottoporlo ad approvazione.")
     return redirect("bandi:provvedimento", pk=p.pk)
@@ -83,7 +68,7 @@ def _draft(request, bando):
 
 @login_required
 def provvedimento(request, pk: int):
-    p = get_provvedimento_for_operator(request.user, pk)
+    p = selectors.get_provvedimento_for_operator(request.user, pk)
     ente_id = p.bando.ente_id
     conteggi = {s: 0 for s in StatoNotifica.values}
     for stato in p.notifiche.values_list("stato", flat=True):
@@ -129,23 +114,15 @@ AZIONI = {"aggiorna": _aggiorna, "sottoponi": _sottoponi, "approva": _approva, "
 @login_required
 @require_POST
 def provvedimento_azione(request, pk: int):
-    p = get_provvedimento_for_operator(request.user, pk)
-    azione = AZIONI.get(request.POST.get("azione", ""))
-    if azione is None:
-        messages.error(request, "Operazione non riconosciuta.")
-        return redirect("bandi:provvedimento", pk=pk)
-    try:
-        messages.success(request, azione(request, p))
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect("bandi:provvedimento", pk=pk)
+    p = selectors.get_provvedimento_for_operator(request.user, pk)
+    return run_named_action(request, p, AZIONI, "bandi:provvedimento")
 
 
 @login_required
 def provvedimento_pdf(request, pk: int):
     """The document as submitted for approval (what the approver approves and the protocol registers): public codes
     only, no personal data."""
-    p = get_provvedimento_for_operator(request.user, pk)
+    p = selectors.get_provvedimento_for_operator(request.user, pk)
     if not p.pdf:
         raise Http404
     return FileResponse(p.pdf.open("rb"), as_attachment=True, filename=f"provvedimento-{p.pk}.pdf",
@@ -154,7 +131,7 @@ def provvedimento_pdf(request, pk: int):
 
 @login_required
 def notifiche_list(request, pk: int):
-    p = get_provvedimento_for_operator(request.user, pk)
+    p = selectors.get_provvedimento_for_operator(request.user, pk)
     stato = request.GET.get("stato", "")
     qs = p.notifiche.select_related("domanda").order_by("pk")
     if stato in StatoNotifica.values:
@@ -172,14 +149,14 @@ def _lettere(p):
 @login_required
 def lettere(request, pk: int):
     """The letters to print (GET), or mark the printed ones as posted (POST): posting starts the riesame term."""
-    p = get_provvedimento_for_operator(request.user, pk)
+    p = selectors.get_provvedimento_for_operator(request.user, pk)
     if request.method == "POST":
         ids = [int(x) for x in request.POST.getlist("notifica") if x.isdigit()]
         try:
             n = notifiche.lettere_segna_stampate(notifiche=ids, provvedimento=p, by=request.user)
             messages.success(request, f"{n} lettere segnate come stampate e spedite.")
         except ValidationError as exc:
-            _refused(request, exc)
+            show_refusal(request, exc)
         return redirect("bandi:lettere", pk=pk)
     context = {"p": p, "page": paginate(request, _lettere(p).order_by("pk")), "canale": CanaleNotifica.LETTERA}
     return render(request, "bandi/lettere.html", context)
@@ -188,7 +165,7 @@ def lettere(request, pk: int):
 @login_required
 def lettere_pdf(request, pk: int):
     """The letters still to print, one per page; each names a person, so each linked person's read is logged."""
-    p = get_provvedimento_for_operator(request.user, pk)
+    p = selectors.get_provvedimento_for_operator(request.user, pk)
     if not p.protocollo_numero:
         messages.error(request, "Le lettere si stampano dopo la protocollazione del provvedimento.")
         return redirect("bandi:lettere", pk=pk)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cse.core.audit import form_finalita
-from cse.core.forms_util import add_service_errors, confirmed
+from cse.core.forms_util import add_service_errors, confirmed, show_refusal
 from cse.core.models import AccessLog
 from cse.core.paging import paginate, paginate_together
 from cse.core.pdf import render_pdf
@@ -165,8 +165,7 @@ def transition(request, pk: int):
             cartella=cartella, target=target, by=request.user, version=int(version) if version.isdigit() else None
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_refusal(request, exc)
     else:
         done = "La cartella è chiusa." if target == StatoCartella.CHIUSA else ""
         messages.success(request, done or f"La cartella è ora nella fase «{StatoCartella(target).label}».")

@@ -23,7 +23,7 @@ from cse.bandi.models import Domanda
 from cse.bandi.prefill import FATTI_KEY
 from cse.bandi.provvedimento import actions as provvedimento_actions
 from cse.bandi.workflow import DOMANDA, local_label, riesame_deadline
-from cse.core.forms_util import add_service_errors
+from cse.core.forms_util import add_service_errors, show_refusal
 from cse.core.models import Comune
 from cse.core.pdf import render_pdf
 from cse.core.submission import once_per_submission
@@ -214,8 +214,7 @@ def domanda(request, pk: int):
             messages.success(request, "Richiesta di riesame registrata: l'istruttoria della domanda è riaperta.")
             return redirect("cittadino:domanda", pk=domanda.pk)
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            show_refusal(request, exc)
             return redirect("cittadino:domanda", pk=domanda.pk)
     context = {
         "d": domanda,

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from cse.core.exports import csv_response
 from cse.core.external import InteropError
-from cse.core.forms_util import add_service_errors
+from cse.core.forms_util import add_service_errors, show_refusal
 from cse.core.reauth import require_recent_auth
 from cse.core.submission import once_per_submission
 
@@ -25,11 +25,6 @@ from . import actions, calcolo, selectors
 from .avviso_pdf import avviso_pdf_response
 from .forms import BANDE, AnnullaForm, MeseForm, RiconciliaForm, TariffaForm
 from .glossary import StatoCompartecipazione
-
-
-def _refused(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _mese(request) -> date:
@@ -95,44 +90,45 @@ def _tariffa_nuova(request, ente):
     return render(request, "compartecipazione/tariffa_form.html", context, status=400 if form.errors else 200)
 
 
-@login_required
-@require_POST
-def calcola(request, pk: int):
+def _on_month(request, pk: int, run) -> HttpResponse:
+    """A month button of the ente's page: the month posted, then `run(ente, mese)` (it shows its own messages)."""
     ente = selectors.get_ente_for_operator(request.user, pk)
     form = MeseForm(request.POST)
     if not form.is_valid():
-        _refused(request, ValidationError(form.errors["mese"]))
+        show_refusal(request, ValidationError(form.errors["mese"]))
         return redirect("compartecipazione:ente", pk=pk)
     mese = form.cleaned_data["mese"]
     try:
+        run(ente, mese)
+    except ValidationError as exc:
+        show_refusal(request, exc)
+    return _to_month(pk, mese)
+
+
+@login_required
+@require_POST
+def calcola(request, pk: int):
+    def run(ente, mese):
         esito = actions.calcola_compartecipazioni(ente=ente, mese=mese, by=request.user)
         messages.success(
             request,
             f"Calcolate {esito.calcolate} compartecipazioni ({esito.gia_presenti} già presenti, "
             f"{esito.da_verificare} da verificare).",
         )
-    except ValidationError as exc:
-        _refused(request, exc)
-    return _to_month(pk, mese)
+
+    return _on_month(request, pk, run)
 
 
 @login_required
 @require_POST
 def emetti(request, pk: int):
-    ente = selectors.get_ente_for_operator(request.user, pk)
-    form = MeseForm(request.POST)
-    if not form.is_valid():
-        _refused(request, ValidationError(form.errors["mese"]))
-        return redirect("compartecipazione:ente", pk=pk)
-    mese = form.cleaned_data["mese"]
-    try:
+    def run(ente, mese):
         esito = actions.emetti_avvisi(ente=ente, mese=mese, by=request.user)
         messages.success(request, f"{esito.accodati} avvisi in emissione su pagoPA.")
         for escluso in esito.esclusi[:10]:
             messages.warning(request, escluso)
-    except ValidationError as exc:
-        _refused(request, exc)
-    return _to_month(pk, mese)
+
+    return _on_month(request, pk, run)
 
 
 @login_required
@@ -151,7 +147,7 @@ def riconcilia(request, pk: int):
             f"{esito.ripetute} ripetute, {esito.sconosciute} sconosciute ({esito.gia_registrate} già registrate).",
         )
     except ValidationError as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     except InteropError as exc:
         messages.error(request, f"{exc.message} Le ricevute saranno lette al prossimo tentativo.")
     return redirect("compartecipazione:ente", pk=pk)
@@ -187,7 +183,7 @@ def annulla(request, pk: int):
         actions.annulla(comp=comp, motivo=form.cleaned_data["motivo"], by=request.user)
         messages.success(request, "Compartecipazione annullata.")
     except ValidationError as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     return redirect("compartecipazione:compartecipazione", pk=pk)
 
 
@@ -207,7 +203,7 @@ def avviso_riaccoda(request, pk: int):
         actions.riaccoda(avviso=avviso, by=request.user)
         messages.success(request, "Avviso rimesso in coda per pagoPA.")
     except ValidationError as exc:
-        _refused(request, exc)
+        show_refusal(request, exc)
     return redirect("compartecipazione:compartecipazione", pk=avviso.compartecipazione_id)
 
 

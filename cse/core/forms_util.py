@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 CONFIRM_FIELD = "conferma"
 
@@ -39,6 +42,26 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def show_refusal(request, exc: ValidationError) -> None:
+    """A service's refusal on a page without a form to hold it (an action button): each message as an error."""
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def run_named_action(request, obj, actions: dict, back: str) -> HttpResponse:
+    """A page's buttons posting `azione`: run the named one on `obj` (it returns its success message), show its
+    refusal otherwise, and go back to the page `back` of `obj`."""
+    action = actions.get(request.POST.get("azione", ""))
+    if action is None:
+        messages.error(request, "Operazione non riconosciuta.")
+    else:
+        try:
+            messages.success(request, action(request, obj))
+        except ValidationError as exc:
+            show_refusal(request, exc)
+    return redirect(back, pk=obj.pk)
 
 
 class StyledFormMixin:

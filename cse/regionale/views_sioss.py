@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cse.core.codelists.leps import ModuloLeps
-from cse.core.forms_util import add_service_errors
+from cse.core.forms_util import add_service_errors, show_refusal
 
 from . import services
 from .forms import DeriveForm, FinaliseForm, ManualValueForm, PrefillImportForm, ReopenForm
@@ -127,8 +127,7 @@ def import_a4(request):
                 name=upload.name, content=upload.read(), operatore=request.user.get_username()
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            show_refusal(request, exc)
         else:
             messages.success(request, f"Precompilazione A4 importata: {n} valori.")
     else:

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from cse.core.iban import validate_iban
 from cse.core.validators import is_valid_codice_fiscale, normalise_codice_fiscale
 
-from ..glossary import Intestatario, StatoDomanda, StatoGraduatoria, StatoProvvedimento
+from ..glossary import Intestatario, StatoDomanda, StatoGraduatoria
+from ..selectors import is_funded_line
 
 CENT = Decimal("0.01")
 MAX_RATE = 24
@@ -28,18 +29,13 @@ def liquidabile(posizione) -> list[str]:
         problems.append("La graduatoria non è definitiva: i contributi si liquidano sulla graduatoria definitiva.")
     if not posizione.ammessa or posizione.importo_assegnato <= 0:
         problems.append("Alla domanda non è assegnato alcun importo nella graduatoria.")
-    elif not _decided(posizione):
+    elif not is_funded_line(posizione):
         problems.append(
             "La graduatoria non è ancora approvata con un provvedimento: si liquida solo dopo l'approvazione."
         )
     if posizione.domanda.stato == StatoDomanda.REVOCATA:
         problems.append("Il beneficio è stato revocato: non si liquida più nulla.")
     return problems
-
-
-def _decided(posizione) -> bool:
-    """An approved provvedimento covers the graduatoria (the decision, with four eyes, comes before any payment)."""
-    return posizione.graduatoria.provvedimenti.filter(stato=StatoProvvedimento.APPROVATO).exists()
 
 
 def money(value) -> Decimal:

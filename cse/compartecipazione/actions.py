@@ -25,12 +25,12 @@ from django.utils import timezone
 from cse.cartella.fasi import Prestazione, VoceNomenclatore
 from cse.cartella.models import Assistito
 from cse.cartella.rete import Isee
-from cse.core.external import BadResponse, CallContext, InteropError, ServiceUnavailable
+from cse.core.external import CallContext, InteropError
 from cse.core.models import Ente
 from cse.core.outbox import outbox_append
 from cse.core.pagamenti import PosizioneDebitoria, Ricevuta, creditore_di, pagopa, riconcilia
 from cse.core.permissions import has_capability
-from cse.core.protocollo import prossimo_tentativo
+from cse.core.retry import da_ritentare, prossimo_tentativo
 from cse.core.roles import Capability
 
 from . import calcolo
@@ -40,7 +40,6 @@ from .workflow import AVVISO, COMPARTECIPAZIONE, REFUSE_FOREIGN
 
 logger = logging.getLogger(__name__)
 SC = StatoCompartecipazione
-MAX_RISPOSTE_NON_VALIDE = 5
 
 
 def _require(user, ente_id: int) -> None:
@@ -374,9 +373,7 @@ def _invia_uno(pk: int, now: datetime, esito: EsitoInvio) -> None:
 
 def _fallito(avviso: Avviso, exc: InteropError, now: datetime) -> None:
     """Unreachable or unreadable: retry later (the key makes it safe); refused: an operator must look."""
-    retry = isinstance(exc, ServiceUnavailable) or (
-        isinstance(exc, BadResponse) and avviso.tentativi < MAX_RISPOSTE_NON_VALIDE
-    )
+    retry = da_ritentare(exc, avviso.tentativi)
     avviso.ultimo_errore = f"{exc.code or type(exc).__name__}: {exc.message}"[:300]
     if retry:
         avviso.prossimo_tentativo_il = prossimo_tentativo(avviso.tentativi, now)

@@ -23,7 +23,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Protocol, cast
 
 from django.conf import settings
@@ -31,10 +31,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .external import BadResponse, CallContext, InteropError, ServiceUnavailable
+from .external import CallContext, InteropError
 from .fsm import StateMachine, Transition
 from .models import Ente, RichiestaProtocollo, StatoProtocollazione, VersoProtocollo
 from .ports import adapter
+from .retry import da_ritentare, prossimo_tentativo
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +43,6 @@ logger = logging.getLogger(__name__)
 CODICE_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,16}$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 REGISTRO_PREDEFINITO = "PROT_GEN"
-# Retries of an unreachable protocol: 1, 2, 4 ... minutes, at most an hour apart, never given up (the document waits).
-BACKOFF_MAX = timedelta(hours=1)
-# An answer that cannot be read is retried too (the key makes it safe), but after these attempts an operator looks.
-MAX_RISPOSTE_NON_VALIDE = 5
 
 
 # --- the port --------------------------------------------------------------------------------------------------
@@ -235,11 +232,6 @@ def documento_di(richiesta: RichiestaProtocollo) -> DocumentoDaProtocollare:
     )
 
 
-def prossimo_tentativo(tentativi: int, now: datetime) -> datetime:
-    """Exponential backoff after the n-th failed attempt: 1, 2, 4 ... minutes, capped at BACKOFF_MAX."""
-    return now + min(timedelta(minutes=2 ** max(tentativi - 1, 0)), BACKOFF_MAX)
-
-
 @dataclass
 class EsitoCoda:
     registrate: int = 0
@@ -312,9 +304,7 @@ def _registrata(richiesta: RichiestaProtocollo, segnatura: Segnatura, now: datet
 
 def _fallito(richiesta: RichiestaProtocollo, exc: InteropError, now: datetime) -> None:
     """Unreachable or unreadable: retry later (the key makes it safe); refused: an operator must look."""
-    retry = isinstance(exc, ServiceUnavailable) or (
-        isinstance(exc, BadResponse) and richiesta.tentativi < MAX_RISPOSTE_NON_VALIDE
-    )
+    retry = da_ritentare(exc, richiesta.tentativi)
     richiesta.ultimo_errore = f"{exc.code or type(exc).__name__}: {exc.message}"[:300]
     if retry:
         richiesta.prossimo_tentativo_il = prossimo_tentativo(richiesta.tentativi, now)

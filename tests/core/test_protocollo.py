@@ -14,13 +14,12 @@ from django.utils import timezone
 
 from cse.core.models import RichiestaProtocollo, StatoProtocollazione
 from cse.core.protocollo import (
-    BACKOFF_MAX,
-    prossimo_tentativo,
     protocollo_accoda,
     protocollo_registra_in_coda,
     protocollo_riaccoda,
     register_protocollo_callback,
 )
+from cse.core.retry import BACKOFF_MAX, prossimo_tentativo
 
 _aoo = itertools.count(1)
 CHIAMATE: list[tuple[str, int, str]] = []

@@ -21,16 +21,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cse.core.appio import app_io, messaggio_valido
-from cse.core.external import BadResponse, CallContext, InteropError, ServiceUnavailable
+from cse.core.external import CallContext, InteropError
 from cse.core.outbox import outbox_append
-from cse.core.protocollo import prossimo_tentativo
+from cse.core.retry import da_ritentare, prossimo_tentativo
 
 from ..glossary import CanaleNotifica, StatoNotifica, StatoProvvedimento
 from ..models import Notifica
 from . import messaggi
 
 logger = logging.getLogger(__name__)
-MAX_TENTATIVI_NON_VALIDI = 5
 
 
 @dataclass
@@ -108,9 +107,7 @@ def _sent(notifica: Notifica, now: datetime, reason: str) -> None:
 
 def _failed(notifica: Notifica, exc: Exception, now: datetime) -> None:
     """Unreachable (or an unreadable answer, a few times): retry later with the same key; refused: an operator looks."""
-    retry = isinstance(exc, (ServiceUnavailable, OSError)) or (
-        isinstance(exc, BadResponse) and notifica.tentativi < MAX_TENTATIVI_NON_VALIDI
-    )
+    retry = da_ritentare(exc, notifica.tentativi, anche=(OSError,))  # OSError: the mail server
     code = getattr(exc, "code", "") or type(exc).__name__
     detail = "; ".join(exc.messages) if isinstance(exc, ValidationError) else getattr(exc, "message", "")
     notifica.ultimo_errore = f"{code}: {detail or 'errore di invio'}"[:300]

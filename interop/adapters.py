@@ -107,6 +107,9 @@ class PagoPaGpd:
     def ricevute(self, ente_codice_fiscale: str, dal: date, ctx: CallContext) -> list[Ricevuta]:
         return pagopa.ricevute(ente_codice_fiscale, dal, ctx)
 
+    def annulla_posizione(self, ente_codice_fiscale: str, chiave: str, ctx: CallContext) -> str:
+        return pagopa.annulla_posizione(ente_codice_fiscale, chiave, ctx)
+
 
 class AppIoServizi:
     """Port AppIO over the App IO services API (api/v1 profiles and messages)."""

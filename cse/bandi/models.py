@@ -320,6 +320,9 @@ class Provvedimento(models.Model):
     approvato_il = models.DateTimeField(null=True, blank=True)
     pdf = models.FileField(upload_to=provvedimento_path, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
+    # Each submission asks the worker for a new document; a render started for an earlier submission (sent back and
+    # resubmitted meanwhile) is discarded instead of being approved as this one's.
+    documento_richiesta = models.PositiveIntegerField("richiesta del documento", default=0)
     protocollo_numero = models.CharField(max_length=40, blank=True)
     protocollo_data = models.DateField(null=True, blank=True)
     protocollo_segnatura = models.TextField(blank=True)

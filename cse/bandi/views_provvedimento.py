@@ -94,7 +94,7 @@ def _aggiorna(request, p) -> str:
 
 def _sottoponi(request, p) -> str:
     provv.provvedimento_submit(provvedimento=p, by=request.user)
-    return "Provvedimento sottoposto ad approvazione: il PDF è pronto per chi approva."
+    return "Provvedimento sottoposto ad approvazione: il PDF è in preparazione, poi chi approva potrà leggerlo."
 
 
 def _approva(request, p) -> str:

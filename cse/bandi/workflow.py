@@ -293,6 +293,14 @@ def _second_pair_of_eyes(provvedimento) -> list[str]:
     return []
 
 
+def _second_eyes_on_the_document(provvedimento) -> list[str]:
+    """Approval approves the rendered PDF and its hash, which the worker produces after submission."""
+    problems = _second_pair_of_eyes(provvedimento)
+    if not provvedimento.sha256:
+        problems.append("Il PDF del provvedimento è in preparazione: si approva appena è pronto (pochi istanti).")
+    return problems
+
+
 PROVVEDIMENTO = StateMachine(
     "il provvedimento",
     "stato",
@@ -319,7 +327,7 @@ PROVVEDIMENTO = StateMachine(
             StatoProvvedimento.IN_APPROVAZIONE,
             StatoProvvedimento.APPROVATO,
             "Approva",
-            guard=_second_pair_of_eyes,
+            guard=_second_eyes_on_the_document,
             capability=_APPROVA,
             event="provvedimento.approvato",
         ),

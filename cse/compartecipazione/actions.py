@@ -28,29 +28,41 @@ from cse.cartella.rete import Isee
 from cse.core.external import CallContext, InteropError
 from cse.core.models import Ente
 from cse.core.outbox import outbox_append
-from cse.core.pagamenti import PosizioneDebitoria, Ricevuta, creditore_di, pagopa, riconcilia
+from cse.core.pagamenti import PosizioneDebitoria, Ricevuta, StatoAvviso, creditore_di, pagopa, riconcilia
 from cse.core.permissions import has_capability
 from cse.core.retry import da_ritentare, prossimo_tentativo
 from cse.core.roles import Capability
 
 from . import calcolo
-from .glossary import UNITA_PRESTAZIONE, EsitoRicevuta, StatoCompartecipazione, StatoInvio, UnitaTariffa
-from .models import Avviso, Compartecipazione, FasciaIsee, Pagamento, Tariffa
+from .glossary import (
+    UNITA_PRESTAZIONE,
+    EsitoRicevuta,
+    MotivoRimborso,
+    StatoCompartecipazione,
+    StatoInvio,
+    StatoRimborso,
+    UnitaTariffa,
+)
+from .models import Avviso, Compartecipazione, FasciaIsee, Pagamento, Rimborso, Tariffa
 from .workflow import AVVISO, COMPARTECIPAZIONE, REFUSE_FOREIGN
 
 logger = logging.getLogger(__name__)
 SC = StatoCompartecipazione
 
 
-def _require(user, ente_id: int) -> None:
+def require_manager(user, ente_id: int) -> None:
     if not has_capability(user, Capability.MANAGE_COMPARTECIPAZIONE, ente_id):
         raise ValidationError(REFUSE_FOREIGN)
 
 
-def _save(obj: models.Model, by, reason: str) -> None:
+def save_with_reason(obj: models.Model, by, reason: str) -> None:
     obj._history_user = by
     obj._change_reason = reason[:100]
     obj.save()
+
+
+def lock_charge(comp: Compartecipazione) -> Compartecipazione:
+    return Compartecipazione.objects.select_for_update().select_related("ente").get(pk=comp.pk)
 
 
 def _ente_locked(ente: Ente) -> Ente:
@@ -65,14 +77,14 @@ def _ente_locked(ente: Ente) -> Ente:
 def tariffa_crea(*, ente: Ente, voce: VoceNomenclatore, fasce: list[dict], by, **fields: Any) -> Tariffa:
     """A tariff, or its next version from `valida_dal` (the earlier versions stay as they were: they priced their
     months). `fasce`: dicts of isee_da, isee_a (None for the last), tipo, valore — contiguous from 0.00 €."""
-    _require(by, ente.pk)
+    require_manager(by, ente.pk)
     _ente_locked(ente)
     precedente = Tariffa.objects.filter(ente=ente, voce=voce).order_by("-versione").first()
     tariffa = Tariffa(ente=ente, voce=voce, creata_da=by, **fields)
     if precedente is not None:
         tariffa.versione, tariffa.sostituisce = precedente.versione + 1, precedente
     _check_tariffa(tariffa, precedente, fasce)
-    _save(tariffa, by, f"tariffa v{tariffa.versione}")
+    save_with_reason(tariffa, by, f"tariffa v{tariffa.versione}")
     FasciaIsee.objects.bulk_create(
         [
             FasciaIsee(
@@ -174,7 +186,7 @@ def _nuova_compartecipazione(tariffa: Tariffa, assistito: Assistito, mese: date,
         sostituisce=sostituisce,
         calcolata_da=by,
     )
-    _save(comp, by, "compartecipazione calcolata" if sostituisce is None else "ricalcolo dopo annullamento")
+    save_with_reason(comp, by, "compartecipazione calcolata" if sostituisce is None else "ricalcolo dopo annullamento")
     payload = {"mese": f"{mese:%Y-%m}", "importo": str(comp.importo)}
     outbox_append(aggregate=comp, event_type="compartecipazione.calcolata", payload=payload)
     return comp
@@ -184,7 +196,7 @@ def _nuova_compartecipazione(tariffa: Tariffa, assistito: Assistito, mese: date,
 def calcola_compartecipazioni(*, ente: Ente, mese: date, by) -> EsitoCalcolo:
     """The month's charges of every person served under a tariff of the ente. Running it again computes only who is
     still missing (the active charge of a person, service and month is unique): it never duplicates."""
-    _require(by, ente.pk)
+    require_manager(by, ente.pk)
     _ente_locked(ente)
     esito = EsitoCalcolo()
     for tariffa in tariffa_in_vigore(ente, mese):
@@ -203,25 +215,34 @@ def calcola_compartecipazioni(*, ente: Ente, mese: date, by) -> EsitoCalcolo:
     return esito
 
 
-def _lock(comp: Compartecipazione) -> Compartecipazione:
-    return Compartecipazione.objects.select_for_update().select_related("ente").get(pk=comp.pk)
-
-
 @transaction.atomic
 def annulla(*, comp: Compartecipazione, motivo: str, by) -> Compartecipazione:
-    """An annulment is an act with its reason: the row stays, marked annullata (its notice too, if not paid)."""
+    """An annulment is an act with its reason: the row stays, marked annullata. Its notice is annulled too — on pagoPA
+    by the worker when it may exist there — and what was already paid becomes a refund to dispose."""
     motivo = (motivo or "").strip()
     if not motivo:
         raise ValidationError({"motivo": ["Indicare il motivo dell'annullamento (l'atto che lo dispone)."]})
-    comp = _lock(comp)
+    comp = lock_charge(comp)
     COMPARTECIPAZIONE.apply(comp, "annulla", by=by, payload={"motivo": motivo[:200]})
     comp.motivo_annullamento, comp.annullata_da, comp.annullata_il = motivo, by, timezone.now()
-    _save(comp, by, f"annullata: {motivo}")
+    save_with_reason(comp, by, f"annullata: {motivo}")
     avviso = Avviso.objects.select_for_update().filter(compartecipazione=comp).first()
-    if avviso is not None and avviso.stato in AVVISO.get("annulla").sources:
-        AVVISO.apply(avviso, "annulla", by=by)
-        _save(avviso, by, f"annullato con la compartecipazione: {motivo}")
+    if avviso is not None:
+        _annulla_avviso(avviso, by, motivo)
+    rimborso_per_annullamento(comp)
     return comp
+
+
+def _annulla_avviso(avviso: Avviso, by, motivo: str) -> None:
+    if not AVVISO.refusal(avviso, "annulla"):  # never reached pagoPA: nothing to annul there
+        AVVISO.apply(avviso, "annulla", by=by)
+        save_with_reason(avviso, by, f"annullato con la compartecipazione: {motivo}")
+    elif not AVVISO.refusal(avviso, "chiedi_annullamento"):
+        AVVISO.apply(avviso, "chiedi_annullamento", by=by)
+        avviso.tentativi, avviso.prossimo_tentativo_il = 0, timezone.now()
+        save_with_reason(avviso, by, f"da annullare su pagoPA: {motivo}")
+        if getattr(settings, "CSE_PAGOPA_INLINE", False):
+            transaction.on_commit(_invia_dopo_commit)
 
 
 @transaction.atomic
@@ -246,7 +267,7 @@ def chiave_di(comp: Compartecipazione) -> str:
     return f"CSE-{comp.ente.codice}-COMP-{comp.pk}"
 
 
-def _accoda(comp: Compartecipazione, by, now: datetime) -> Avviso:
+def accoda_avviso(comp: Compartecipazione, by, now: datetime) -> Avviso:
     cf, segregazione = creditore_di(comp.ente)
     avviso = Avviso(
         compartecipazione=comp,
@@ -259,7 +280,7 @@ def _accoda(comp: Compartecipazione, by, now: datetime) -> Avviso:
         segregazione=segregazione,
         prossimo_tentativo_il=now,
     )
-    _save(avviso, by, "avviso in coda per pagoPA")
+    save_with_reason(avviso, by, "avviso in coda per pagoPA")
     outbox_append(aggregate=comp, event_type="compartecipazione.avviso_accodato", payload={"chiave": avviso.chiave})
     return avviso
 
@@ -268,7 +289,7 @@ def _accoda(comp: Compartecipazione, by, now: datetime) -> Avviso:
 def emetti_avvisi(*, ente: Ente, mese: date, by, now: datetime | None = None) -> EsitoEmissione:
     """Queue the notice of every charge of the month that can be issued; a charge to check or of zero is left out
     (with why). The delivery to pagoPA is the worker's: an outage never loses or doubles a notice."""
-    _require(by, ente.pk)
+    require_manager(by, ente.pk)
     _ente_locked(ente)
     now = now or timezone.now()
     esito = EsitoEmissione()
@@ -283,7 +304,7 @@ def emetti_avvisi(*, ente: Ente, mese: date, by, now: datetime | None = None) ->
         if problems:
             esito.esclusi.append(f"{comp.assistito}: {problems[0]}")
             continue
-        _accoda(comp, by, now)
+        accoda_avviso(comp, by, now)
         esito.accodati += 1
     if esito.accodati and getattr(settings, "CSE_PAGOPA_INLINE", False):
         transaction.on_commit(_invia_dopo_commit)
@@ -294,6 +315,7 @@ def _invia_dopo_commit() -> None:
     """Demo mode: deliver right after the commit (production runs the worker)."""
     try:
         avvisi_invia_in_coda(limite=50)
+        avvisi_annulla_in_coda(limite=50)
     except Exception:  # noqa: BLE001 — never break the request that queued: the notices stay in the queue
         logger.exception("emissione pagoPA in-process non riuscita")
 
@@ -314,6 +336,62 @@ def avvisi_invia_in_coda(*, limite: int = 100, now: datetime | None = None) -> E
     for pk in list(due.values_list("pk", flat=True)[:limite]):
         _invia_uno(pk, now, esito)
     return esito
+
+
+def avvisi_annulla_in_coda(*, limite: int = 100, now: datetime | None = None) -> EsitoInvio:
+    """Annul on pagoPA the notices of annulled charges, each in its own transaction; an outage retries later. A notice
+    paid before pagoPA annulled it stays paid: its receipt becomes a refund at reconciliation."""
+    now = now or timezone.now()
+    esito = EsitoInvio()
+    due = Avviso.objects.filter(stato=StatoInvio.DA_ANNULLARE, prossimo_tentativo_il__lte=now).order_by("pk")
+    for pk in list(due.values_list("pk", flat=True)[:limite]):
+        _annulla_uno(pk, now, esito)
+    return esito
+
+
+def _annulla_uno(pk: int, now: datetime, esito: EsitoInvio) -> None:
+    with transaction.atomic():
+        avviso = (
+            Avviso.objects.select_for_update(skip_locked=True)
+            .select_related("ente", "compartecipazione")
+            .filter(pk=pk, stato=StatoInvio.DA_ANNULLARE)
+            .first()
+        )
+        if avviso is None:
+            return
+        comp = lock_charge(avviso.compartecipazione)
+        ctx = CallContext(ente=avviso.ente, assistito_id=comp.assistito_id, motivo="annullamento avviso", luogo="coda")
+        avviso.tentativi += 1
+        try:
+            stato = pagopa().annulla_posizione(avviso.ente_codice_fiscale, avviso.chiave, ctx)
+        except InteropError as exc:
+            _annullamento_rinviato(avviso, exc, now)
+            esito.rinviati += 1
+            return
+        if stato in (StatoAvviso.ANNULLATO, StatoAvviso.PAGATO):
+            _annullamento_concluso(avviso, comp, stato)
+            esito.emessi += 1
+        else:  # pagoPA still shows it payable: try again
+            _annullamento_rinviato(avviso, InteropError("La posizione risulta ancora pagabile.", code="stato"), now)
+            esito.rinviati += 1
+
+
+def _annullamento_concluso(avviso: Avviso, comp: Compartecipazione, stato: str) -> None:
+    if stato == StatoAvviso.PAGATO:  # the receipt will arrive at reconciliation and become a refund
+        AVVISO.apply(avviso, "pagato_prima", by=None)
+        save_with_reason(avviso, None, "pagato prima dell'annullamento su pagoPA: il versato sarà rimborsato")
+        return
+    AVVISO.apply(avviso, "conferma_annullamento", by=None)
+    avviso.ultimo_errore = ""
+    save_with_reason(avviso, None, "annullato su pagoPA")
+    outbox_append(aggregate=comp, event_type="compartecipazione.avviso_annullato", payload={"iuv": avviso.iuv})
+
+
+def _annullamento_rinviato(avviso: Avviso, exc: InteropError, now: datetime) -> None:
+    """Any failure is retried (an annulment is never abandoned: a payable notice of an annulled charge would stay)."""
+    avviso.ultimo_errore = f"{exc.code or type(exc).__name__}: {exc.message}"[:300]
+    avviso.prossimo_tentativo_il = prossimo_tentativo(avviso.tentativi, now)
+    save_with_reason(avviso, None, "annullamento su pagoPA non riuscito: nuovo tentativo")
 
 
 def posizione_di(avviso: Avviso) -> PosizioneDebitoria:
@@ -364,10 +442,10 @@ def _invia_uno(pk: int, now: datetime, esito: EsitoInvio) -> None:
             now,
             "",
         )
-        _save(avviso, None, f"emesso: {emesso.codice_avviso}")
+        save_with_reason(avviso, None, f"emesso: {emesso.codice_avviso}")
         payload = {"iuv": emesso.iuv, "scadenza": avviso.scadenza.isoformat()}
         COMPARTECIPAZIONE.apply(comp, "emetti", by=None, payload=payload)
-        _save(comp, None, "avviso pagoPA emesso")
+        save_with_reason(comp, None, "avviso pagoPA emesso")
         esito.emessi += 1
 
 
@@ -377,10 +455,10 @@ def _fallito(avviso: Avviso, exc: InteropError, now: datetime) -> None:
     avviso.ultimo_errore = f"{exc.code or type(exc).__name__}: {exc.message}"[:300]
     if retry:
         avviso.prossimo_tentativo_il = prossimo_tentativo(avviso.tentativi, now)
-        _save(avviso, None, "pagoPA non disponibile: nuovo tentativo")
+        save_with_reason(avviso, None, "pagoPA non disponibile: nuovo tentativo")
         return
     AVVISO.apply(avviso, "rifiuta", by=None)
-    _save(avviso, None, "avviso rifiutato da pagoPA")
+    save_with_reason(avviso, None, "avviso rifiutato da pagoPA")
     logger.warning("pagoPA: avviso %s rifiutato (%s)", avviso.pk, exc.code)
 
 
@@ -390,8 +468,47 @@ def riaccoda(*, avviso: Avviso, by) -> Avviso:
     avviso = Avviso.objects.select_for_update().get(pk=avviso.pk)
     AVVISO.apply(avviso, "riaccoda", by=by)
     avviso.prossimo_tentativo_il = timezone.now()
-    _save(avviso, by, "rimesso in coda dall'operatore")
+    save_with_reason(avviso, by, "rimesso in coda dall'operatore")
     return avviso
+
+
+# --- money owed back, and what remains to collect ---------------------------------------------------------------------
+
+ZERO = Decimal("0.00")
+VERSAMENTI = (EsitoRicevuta.PAGATO, EsitoRicevuta.IMPORTO_DIVERSO)
+
+
+def versato(comp: Compartecipazione) -> Decimal:
+    """What the person paid on the charge's notice, less what is already owed back as an excess."""
+    paid = Pagamento.objects.filter(avviso__compartecipazione=comp, esito__in=VERSAMENTI).aggregate(t=Sum("importo"))
+    excess = comp.rimborsi.filter(motivo=MotivoRimborso.ECCEDENZA).exclude(stato=StatoRimborso.NON_DOVUTO)
+    return (paid["t"] or ZERO) - (excess.aggregate(t=Sum("importo"))["t"] or ZERO)
+
+
+def residuo(comp: Compartecipazione) -> Decimal:
+    """What remains to collect on a charge paid in part (zero otherwise)."""
+    if comp.stato != StatoCompartecipazione.PAGATA_IN_PARTE:
+        return ZERO
+    return max(comp.importo - versato(comp), ZERO)
+
+
+def rimborso_dovuto(comp: Compartecipazione, importo: Decimal, motivo: str, pagamento: Pagamento | None) -> Rimborso:
+    """Record what the ente owes back, in the caller's transaction (the charge is locked by the caller)."""
+    rimborso = Rimborso(
+        ente_id=comp.ente_id, compartecipazione=comp, pagamento=pagamento, importo=importo, motivo=motivo
+    )
+    save_with_reason(rimborso, None, f"rimborso dovuto: {rimborso.get_motivo_display().lower()}")
+    payload = {"motivo": motivo, "importo": str(importo)}
+    outbox_append(aggregate=comp, event_type="compartecipazione.rimborso_dovuto", payload=payload)
+    return rimborso
+
+
+def rimborso_per_annullamento(comp: Compartecipazione) -> Rimborso | None:
+    """An annulled charge that had been paid gives back what was paid (once: a database constraint)."""
+    somma = versato(comp)
+    if somma <= 0:
+        return None
+    return rimborso_dovuto(comp, somma, MotivoRimborso.ANNULLAMENTO, None)
 
 
 # --- reconciliation ---------------------------------------------------------------------------------------------------
@@ -412,7 +529,7 @@ def riconcilia_pagamenti(*, ente: Ente, dal: date, by=None) -> EsitoRiconciliazi
     ours is kept for the operator. A receipt read twice is recorded once. pagoPA unreachable: InteropError, nothing
     written (the next run reads the same receipts again)."""
     if by is not None:
-        _require(by, ente.pk)
+        require_manager(by, ente.pk)
     cf, _ = creditore_di(ente)
     ricevute = pagopa().ricevute(cf, dal, CallContext(operatore=by, ente=ente, motivo="riconciliazione pagoPA"))
     with transaction.atomic():
@@ -432,21 +549,21 @@ def _registra_ricevute(ente: Ente, ricevute: list[Ricevuta], by) -> EsitoRiconci
     attesi = {iuv: a.importo for iuv, a in avvisi.items() if a.stato == StatoInvio.EMESSO}
     abbinate = riconcilia(attesi, nuove)
     for iuv, ricevuta in abbinate.pagati.items():
-        _pagato(avvisi[iuv], ricevuta, by)
+        _, comp = _pagato(avvisi[iuv], ricevuta, by, EsitoRicevuta.PAGATO)
+        COMPARTECIPAZIONE.apply(comp, "paga", by=None, payload={"iuv": iuv})
+        save_with_reason(comp, by, "pagamento riconciliato")
         esito.pagati += 1
     for iuv, ricevuta in abbinate.importo_diverso.items():
-        _registra(ente, avvisi[iuv], ricevuta, EsitoRicevuta.IMPORTO_DIVERSO)
-        outbox_append(
-            aggregate=avvisi[iuv].compartecipazione,
-            event_type="compartecipazione.pagamento_parziale",
-            payload={"iuv": iuv, "importo": str(ricevuta.importo)},
-        )
+        _importo_diverso(avvisi[iuv], ricevuta, by)
         esito.importo_diverso += 1
     for ricevuta in [*abbinate.sconosciute, *abbinate.ripetute]:
         avviso = avvisi.get(ricevuta.iuv)
-        _registra(ente, avviso, ricevuta, EsitoRicevuta.RIPETUTA if avviso else EsitoRicevuta.SCONOSCIUTA)
-        esito.ripetute += avviso is not None
-        esito.sconosciute += avviso is None
+        if avviso is None:
+            _registra(ente, None, ricevuta, EsitoRicevuta.SCONOSCIUTA)
+            esito.sconosciute += 1
+        else:
+            _non_attesa(avviso, ricevuta)
+            esito.ripetute += 1
     return esito
 
 
@@ -463,26 +580,48 @@ def _registra(ente: Ente, avviso: Avviso | None, ricevuta: Ricevuta, esito: str)
     )
 
 
-def _pagato(avviso: Avviso, ricevuta: Ricevuta, by) -> None:
-    _registra(avviso.ente, avviso, ricevuta, EsitoRicevuta.PAGATO)
+def _pagato(avviso: Avviso, ricevuta: Ricevuta, by, esito: str) -> tuple[Pagamento, Compartecipazione]:
+    pagamento = _registra(avviso.ente, avviso, ricevuta, esito)
     AVVISO.apply(avviso, "paga", by=None)
     avviso.pagato_il = ricevuta.pagato_il
-    _save(avviso, by, f"pagato: ricevuta {ricevuta.id_ricevuta}")
-    comp = _lock(avviso.compartecipazione)
-    COMPARTECIPAZIONE.apply(comp, "paga", by=None, payload={"iuv": avviso.iuv})
-    _save(comp, by, "pagamento riconciliato")
+    save_with_reason(avviso, by, f"pagato: ricevuta {ricevuta.id_ricevuta}")
+    comp = lock_charge(avviso.compartecipazione)
+    return pagamento, comp
+
+
+def _importo_diverso(avviso: Avviso, ricevuta: Ricevuta, by) -> None:
+    """pagoPA took a different amount (a PSP's anomaly, a payment by other channels reported on the IUV): more closes
+    the charge and the excess is refunded; less leaves the residual to collect with a notice of its own."""
+    pagamento, comp = _pagato(avviso, ricevuta, by, EsitoRicevuta.IMPORTO_DIVERSO)
+    if ricevuta.importo > avviso.importo:
+        COMPARTECIPAZIONE.apply(comp, "paga", by=None, payload={"iuv": avviso.iuv})
+        save_with_reason(comp, by, f"pagamento riconciliato, versati {ricevuta.importo} € su {avviso.importo} €")
+        rimborso_dovuto(comp, ricevuta.importo - avviso.importo, MotivoRimborso.ECCEDENZA, pagamento)
+        return
+    residuo = avviso.importo - ricevuta.importo
+    payload = {"iuv": avviso.iuv, "versato": str(ricevuta.importo), "residuo": str(residuo)}
+    COMPARTECIPAZIONE.apply(comp, "paga_in_parte", by=None, payload=payload)
+    save_with_reason(comp, by, f"pagata in parte: versati {ricevuta.importo} €, residuo {residuo} €")
+
+
+def _non_attesa(avviso: Avviso, ricevuta: Ricevuta) -> None:
+    """A receipt on a notice not awaiting payment: of an annulled charge, or a second payment. Both are refunded."""
+    comp = lock_charge(avviso.compartecipazione)
+    if comp.stato == SC.ANNULLATA:
+        pagamento = _registra(avviso.ente, avviso, ricevuta, EsitoRicevuta.SU_ANNULLATO)
+        rimborso_dovuto(comp, ricevuta.importo, MotivoRimborso.AVVISO_ANNULLATO, pagamento)
+    else:
+        pagamento = _registra(avviso.ente, avviso, ricevuta, EsitoRicevuta.RIPETUTA)
+        rimborso_dovuto(comp, ricevuta.importo, MotivoRimborso.DOPPIO, pagamento)
 
 
 def riconcilia_aperti(*, oggi: date | None = None) -> list[tuple[Ente, EsitoRiconciliazione | None]]:
     """The worker's reconciliation: for every ente with issued unpaid notices, the receipts since the oldest of them
     was issued (None for an ente whose pagoPA did not answer: the next round reads the same receipts again)."""
     oggi = oggi or timezone.localdate()
-    aperti = (
-        Avviso.objects.filter(stato=StatoInvio.EMESSO)
-        .values("ente_id")
-        .annotate(dal=models.Min("emesso_il"))
-        .order_by("ente_id")
-    )
+    # issued notices, and those whose annulment met a payment (its receipt becomes a refund)
+    attesa = Q(stato__in=(StatoInvio.EMESSO, StatoInvio.DA_ANNULLARE)) | Q(stato=StatoInvio.PAGATO, pagamenti=None)
+    aperti = Avviso.objects.filter(attesa).values("ente_id").annotate(dal=models.Min("emesso_il")).order_by("ente_id")
     esiti = []
     for row in aperti:
         ente = Ente.objects.get(pk=row["ente_id"])

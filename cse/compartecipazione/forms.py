@@ -80,3 +80,16 @@ class AnnullaForm(StyledFormMixin, forms.Form):
 
 class RiconciliaForm(StyledFormMixin, forms.Form):
     dal = forms.DateField(label="Ricevute dal")
+
+
+class RimborsoForm(StyledFormMixin, forms.Form):
+    """The payment order of a refund; the IBAN is checked by the action (ISO 13616 and the Italian CIN)."""
+
+    iban = forms.CharField(label="IBAN di accredito", max_length=40)
+    intestatario = forms.CharField(label="Intestatario del conto", max_length=200)
+    mandato_numero = forms.CharField(label="Numero del mandato", max_length=40)
+    mandato_data = forms.DateField(label="Data del mandato", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class NonDovutoForm(StyledFormMixin, forms.Form):
+    nota = forms.CharField(label="Perché non è dovuto (atto)", max_length=500)

@@ -52,6 +52,7 @@ class StatoCompartecipazione(models.TextChoices):
     CALCOLATA = "calcolata", "Calcolata"
     AVVISO_EMESSO = "avviso_emesso", "Avviso emesso"
     PAGATA = "pagata", "Pagata"
+    PAGATA_IN_PARTE = "pagata_in_parte", "Pagata in parte: residuo da riscuotere"
     ANNULLATA = "annullata", "Annullata"
 
 
@@ -62,6 +63,7 @@ class StatoInvio(models.TextChoices):
     EMESSO = "emesso", "Emesso"
     ERRORE = "errore", "Rifiutato da pagoPA"
     PAGATO = "pagato", "Pagato"
+    DA_ANNULLARE = "da_annullare", "Annullamento in corso su pagoPA"
     ANNULLATO = "annullato", "Annullato"
 
 
@@ -70,3 +72,19 @@ class EsitoRicevuta(models.TextChoices):
     IMPORTO_DIVERSO = "importo_diverso", "Importo diverso dall'avviso"
     RIPETUTA = "ripetuta", "Altra ricevuta di un avviso già pagato: da rimborsare o verificare"
     SCONOSCIUTA = "sconosciuta", "Ricevuta di un avviso non nostro"
+    SU_ANNULLATO = "su_annullato", "Pagato un avviso annullato: da rimborsare"
+
+
+class MotivoRimborso(models.TextChoices):
+    """Why the ente owes money back: every case arises from a receipt or from an annulment, never typed by hand."""
+
+    ECCEDENZA = "eccedenza", "Versato più dell'importo dell'avviso"
+    AVVISO_ANNULLATO = "avviso_annullato", "Pagato un avviso annullato"
+    DOPPIO = "doppio", "Secondo pagamento dello stesso avviso"
+    ANNULLAMENTO = "annullamento", "Compartecipazione già pagata, poi annullata"
+
+
+class StatoRimborso(models.TextChoices):
+    DA_DISPORRE = "da_disporre", "Da disporre"
+    DISPOSTO = "disposto", "Disposto con mandato"
+    NON_DOVUTO = "non_dovuto", "Non dovuto (con motivo)"

@@ -17,9 +17,11 @@ from cse.core.models import Ente
 from .glossary import (
     EsitoIsee,
     EsitoRicevuta,
+    MotivoRimborso,
     RegolaSenzaIsee,
     StatoCompartecipazione,
     StatoInvio,
+    StatoRimborso,
     TipoFascia,
     UnitaTariffa,
 )
@@ -134,6 +136,9 @@ class Compartecipazione(models.Model):
     sostituisce = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="sostituita_da"
     )
+    # A charge paid in part leaves its residual to a charge of its own, with its own notice (a paid pagoPA notice
+    # cannot be paid again).
+    residuo_di = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="residuo")
     motivo_annullamento = models.TextField(blank=True)
     annullata_il = models.DateTimeField(null=True, blank=True)
     annullata_da = models.ForeignKey(
@@ -149,7 +154,7 @@ class Compartecipazione(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["ente", "assistito", "codice_voce", "mese"],
-                condition=~Q(stato=StatoCompartecipazione.ANNULLATA),
+                condition=~Q(stato=StatoCompartecipazione.ANNULLATA) & Q(residuo_di__isnull=True),
                 name="compartecipazione_una_attiva",
                 violation_error_message=DUPLICATE,
             ),
@@ -170,7 +175,7 @@ class Avviso(models.Model):
     compartecipazione = models.OneToOneField(Compartecipazione, on_delete=models.PROTECT, related_name="avviso")
     ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="+")
     chiave = models.CharField(max_length=60, unique=True)
-    stato = models.CharField(max_length=10, choices=StatoInvio.choices, default=StatoInvio.IN_CODA)
+    stato = models.CharField(max_length=12, choices=StatoInvio.choices, default=StatoInvio.IN_CODA)
     importo = models.DecimalField(**MONEY)
     scadenza = models.DateField()
     causale = models.CharField(max_length=140)
@@ -221,3 +226,48 @@ class Pagamento(models.Model):
 
     def __str__(self) -> str:
         return f"Ricevuta {self.id_ricevuta}: {self.importo} €"
+
+
+class Rimborso(models.Model):
+    """Money the ente owes back to a person (paid twice, paid more, paid a notice since annulled, a paid charge
+    annulled): an act that arises from a receipt or an annulment, disposed with a payment order to a checked IBAN."""
+
+    ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="+")
+    compartecipazione = models.ForeignKey(Compartecipazione, on_delete=models.PROTECT, related_name="rimborsi")
+    pagamento = models.OneToOneField(
+        Pagamento, on_delete=models.PROTECT, null=True, blank=True, related_name="rimborso"
+    )
+    importo = models.DecimalField(**MONEY)
+    motivo = models.CharField(max_length=20, choices=MotivoRimborso.choices)
+    stato = models.CharField(max_length=12, choices=StatoRimborso.choices, default=StatoRimborso.DA_DISPORRE)
+    iban = models.CharField("IBAN di accredito", max_length=34, blank=True)
+    intestatario = models.CharField("intestatario del conto", max_length=200, blank=True)
+    mandato_numero = models.CharField("numero del mandato", max_length=40, blank=True)
+    mandato_data = models.DateField("data del mandato", null=True, blank=True)
+    nota = models.TextField(blank=True)
+    creato_il = models.DateTimeField(auto_now_add=True)
+    deciso_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    deciso_il = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "rimborsi"
+        ordering = ["-creato_il", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(importo__gt=0), name="rimborso_importo_positivo"),
+            models.UniqueConstraint(
+                fields=["compartecipazione"],
+                condition=Q(motivo=MotivoRimborso.ANNULLAMENTO),
+                name="rimborso_uno_per_annullamento",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stato=StatoRimborso.DISPOSTO)
+                | (~Q(iban="") & ~Q(mandato_numero="") & Q(mandato_data__isnull=False)),
+                name="rimborso_disposto_completo",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rimborso di {self.importo} € — {self.get_motivo_display().lower()}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -18,8 +18,8 @@ from cse.core.models import Ente
 from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability
 
-from .glossary import StatoInvio
-from .models import Avviso, Compartecipazione, Pagamento, Tariffa
+from .glossary import StatoCompartecipazione, StatoInvio
+from .models import Avviso, Compartecipazione, Pagamento, Rimborso, Tariffa
 
 MANAGE = Capability.MANAGE_COMPARTECIPAZIONE
 ZERO = Decimal("0.00")
@@ -59,6 +59,26 @@ def get_compartecipazione_for_operator(user, pk: int) -> Compartecipazione:
     return comp
 
 
+def get_rimborso_for_operator(user, pk: int) -> Rimborso:
+    rimborso = (
+        Rimborso.objects.filter(pk=pk, ente_id__in=ente_ids_for(user, MANAGE))
+        .select_related("compartecipazione__assistito", "pagamento")
+        .first()
+    )
+    if rimborso is None:
+        raise Http404
+    return rimborso
+
+
+def rimborsi_of(ente: Ente) -> QuerySet[Rimborso]:
+    """The ente's refunds, those to dispose first."""
+    return (
+        Rimborso.objects.filter(ente=ente)
+        .select_related("compartecipazione__assistito", "pagamento")
+        .order_by(Case(When(stato="da_disporre", then=0), default=1), "-creato_il", "-pk")
+    )
+
+
 def get_avviso_for_operator(user, pk: int) -> Avviso:
     avviso = _avvisi().filter(pk=pk, ente_id__in=ente_ids_for(user, MANAGE)).first()
     if avviso is None:
@@ -96,11 +116,15 @@ def _versato():
 
 
 def avvisi_scaduti(ente: Ente, oggi: date | None = None) -> QuerySet[Avviso]:
-    """Issued, unpaid notices past their due date, with what was paid on them (a different amount) as `versato`."""
+    """Issued, unpaid notices past their due date, and notices paid in part whose residual has no notice of its own
+    yet, with what was paid on them as `versato`."""
     oggi = oggi or timezone.localdate()
+    in_parte = Q(
+        compartecipazione__stato=StatoCompartecipazione.PAGATA_IN_PARTE, compartecipazione__residuo__isnull=True
+    )
     return (
         _avvisi()
-        .filter(ente=ente, stato=StatoInvio.EMESSO, scadenza__lt=oggi)
+        .filter(Q(stato=StatoInvio.EMESSO, scadenza__lt=oggi) | in_parte, ente=ente)
         .annotate(versato=_versato())
         .order_by("compartecipazione__assistito__cognome_ricerca", "scadenza", "pk")
     )

@@ -12,8 +12,11 @@ urlpatterns = [
     path("ente/<int:pk>/riconcilia/", views.riconcilia, name="riconcilia"),
     path("ente/<int:pk>/arretrati/", views.arretrati, name="arretrati"),
     path("ente/<int:pk>/arretrati.csv", views.arretrati_csv, name="arretrati_csv"),
+    path("ente/<int:pk>/rimborsi/", views.rimborsi, name="rimborsi"),
+    path("rimborsi/<int:pk>/", views.rimborso, name="rimborso"),
     path("<int:pk>/", views.compartecipazione, name="compartecipazione"),
     path("<int:pk>/annulla/", views.annulla, name="annulla"),
+    path("<int:pk>/residuo/", views.residuo, name="residuo"),
     path("avvisi/<int:pk>/pdf/", views.avviso_pdf, name="avviso_pdf"),
     path("avvisi/<int:pk>/riaccoda/", views.avviso_riaccoda, name="avviso_riaccoda"),
 ]

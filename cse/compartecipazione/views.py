@@ -23,8 +23,10 @@ from cse.core.submission import once_per_submission
 
 from . import actions, calcolo, selectors
 from .avviso_pdf import avviso_pdf_response
-from .forms import BANDE, AnnullaForm, MeseForm, RiconciliaForm, TariffaForm
+from .forms import BANDE, AnnullaForm, MeseForm, NonDovutoForm, RiconciliaForm, RimborsoForm, TariffaForm
 from .glossary import StatoCompartecipazione
+from .riscossione import actions as riscossione
+from .workflow import COMPARTECIPAZIONE
 
 
 def _mese(request) -> date:
@@ -63,6 +65,7 @@ def ente(request, pk: int):
         "totale": sum((c.importo for c in attive), calcolo.CENT * 0),
         "da_verificare": sum(c.da_verificare for c in attive),
         "da_esaminare": selectors.pagamenti_da_verificare(ente)[:20],
+        "rimborsi_da_disporre": selectors.rimborsi_of(ente).filter(stato="da_disporre").count(),
         "riconcilia": RiconciliaForm(initial={"dal": mese}),
     }
     return render(request, "compartecipazione/ente.html", context)
@@ -156,11 +159,17 @@ def riconcilia(request, pk: int):
 @login_required
 def compartecipazione(request, pk: int):
     comp = selectors.get_compartecipazione_for_operator(request.user, pk)
+    avviso = getattr(comp, "avviso", None)
     context = {
         "comp": comp,
-        "avviso": getattr(comp, "avviso", None),
+        "avviso": avviso,
         "form": AnnullaForm(),
-        "annullabile": comp.stato in (StatoCompartecipazione.CALCOLATA, StatoCompartecipazione.AVVISO_EMESSO),
+        "annullabile": comp.stato in COMPARTECIPAZIONE.get("annulla").sources,
+        "versato": actions.versato(comp),
+        "residuo": actions.residuo(comp),
+        "residuo_calcolato": getattr(comp, "residuo", None),
+        "pagamenti": avviso.pagamenti.order_by("pagato_il") if avviso else [],
+        "rimborsi": comp.rimborsi.order_by("creato_il"),
         "storico": comp.history.order_by("history_date"),
     }
     return render(request, "compartecipazione/compartecipazione.html", context)
@@ -185,6 +194,57 @@ def annulla(request, pk: int):
     except ValidationError as exc:
         show_refusal(request, exc)
     return redirect("compartecipazione:compartecipazione", pk=pk)
+
+
+@login_required
+@require_POST
+def residuo(request, pk: int):
+    """The residual of a charge paid in part becomes a charge with its own notice (queued for pagoPA)."""
+    comp = selectors.get_compartecipazione_for_operator(request.user, pk)
+    try:
+        nuova = riscossione.residuo_da_riscuotere(comp=comp, by=request.user)
+    except ValidationError as exc:
+        show_refusal(request, exc)
+        return redirect("compartecipazione:compartecipazione", pk=pk)
+    messages.success(request, f"Residuo di € {nuova.importo} da riscuotere: avviso pagoPA in coda.")
+    return redirect("compartecipazione:compartecipazione", pk=nuova.pk)
+
+
+@login_required
+def rimborsi(request, pk: int):
+    ente = selectors.get_ente_for_operator(request.user, pk)
+    righe = selectors.rimborsi_of(ente)[:200]
+    return render(request, "compartecipazione/rimborsi.html", {"ente": ente, "righe": righe})
+
+
+@login_required
+def rimborso(request, pk: int):
+    """A refund: dispose it with its payment order, or declare it not due with the act's reason."""
+    r = selectors.get_rimborso_for_operator(request.user, pk)
+    disponi, non_dovuto = RimborsoForm(), NonDovutoForm()
+    if request.method == "POST":
+        if request.POST.get("azione") == "non_dovuto":
+            non_dovuto = NonDovutoForm(request.POST)
+            done = _rimborso_run(non_dovuto, riscossione.rimborso_non_dovuto, rimborso=r, by=request.user)
+        else:
+            disponi = RimborsoForm(request.POST)
+            done = _rimborso_run(disponi, riscossione.rimborso_disponi, rimborso=r, by=request.user)
+        if done:
+            messages.success(request, "Rimborso registrato.")
+            return redirect("compartecipazione:rimborso", pk=pk)
+    context = {"r": r, "disponi": disponi, "non_dovuto": non_dovuto, "storico": r.history.order_by("history_date")}
+    return render(request, "compartecipazione/rimborso.html", context)
+
+
+def _rimborso_run(form, action, **kwargs) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        action(**form.cleaned_data, **kwargs)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    return True
 
 
 @login_required

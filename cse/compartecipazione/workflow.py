@@ -9,6 +9,7 @@ from cse.core.roles import Capability
 
 from .glossary import StatoCompartecipazione as SC
 from .glossary import StatoInvio as SI
+from .glossary import StatoRimborso as SR
 
 REFUSE_FOREIGN = "Non si è abilitati a gestire la compartecipazione di questo ente."
 _MANAGE = Capability.MANAGE_COMPARTECIPAZIONE
@@ -40,8 +41,15 @@ COMPARTECIPAZIONE = StateMachine(
         ),
         Transition("paga", SC.AVVISO_EMESSO, SC.PAGATA, "Registra il pagamento", event="compartecipazione.pagata"),
         Transition(
+            "paga_in_parte",
+            SC.AVVISO_EMESSO,
+            SC.PAGATA_IN_PARTE,
+            "Registra un pagamento inferiore all'avviso",
+            event="compartecipazione.pagata_in_parte",
+        ),
+        Transition(
             "annulla",
-            (SC.CALCOLATA, SC.AVVISO_EMESSO),
+            (SC.CALCOLATA, SC.AVVISO_EMESSO, SC.PAGATA, SC.PAGATA_IN_PARTE),
             SC.ANNULLATA,
             "Annulla con atto motivato",
             capability=_MANAGE,
@@ -53,6 +61,41 @@ COMPARTECIPAZIONE = StateMachine(
     refuse_actor=REFUSE_FOREIGN,
 )
 
+
+def _mai_inviato(avviso) -> list[str]:
+    """A notice tried once may exist on pagoPA even if the answer was lost: only pagoPA can annul it then."""
+    if avviso.stato == SI.IN_CODA and avviso.tentativi:
+        return ["L'avviso potrebbe essere già su pagoPA: va annullato anche lì."]
+    return []
+
+
+RIMBORSO = StateMachine(
+    "il rimborso",
+    "stato",
+    (
+        Transition(
+            "disponi",
+            SR.DA_DISPORRE,
+            SR.DISPOSTO,
+            "Disponi con mandato",
+            capability=_MANAGE,
+            event="compartecipazione.rimborso_disposto",
+        ),
+        Transition(
+            "non_dovuto",
+            SR.DA_DISPORRE,
+            SR.NON_DOVUTO,
+            "Non dovuto",
+            capability=_MANAGE,
+            event="compartecipazione.rimborso_non_dovuto",
+        ),
+    ),
+    states=SR,
+    may=lambda rimborso, by, cap: has_capability(by, cap, rimborso.ente_id),
+    refuse_actor=REFUSE_FOREIGN,
+)
+
+
 AVVISO = StateMachine(
     "l'avviso pagoPA",
     "stato",
@@ -61,7 +104,14 @@ AVVISO = StateMachine(
         Transition("rifiuta", SI.IN_CODA, SI.ERRORE, "Rifiutato da pagoPA"),
         Transition("riaccoda", SI.ERRORE, SI.IN_CODA, "Rimetti in coda", capability=_MANAGE),
         Transition("paga", SI.EMESSO, SI.PAGATO, "Pagato"),
-        Transition("annulla", (SI.IN_CODA, SI.EMESSO, SI.ERRORE), SI.ANNULLATO, "Annulla", capability=_MANAGE),
+        # never reached pagoPA (refused, or queued and never tried): annulled here alone
+        Transition("annulla", (SI.IN_CODA, SI.ERRORE), SI.ANNULLATO, "Annulla", guard=_mai_inviato, capability=_MANAGE),
+        # may exist on pagoPA: the worker invalidates the position there, then confirms
+        Transition(
+            "chiedi_annullamento", (SI.IN_CODA, SI.EMESSO), SI.DA_ANNULLARE, "Annulla su pagoPA", capability=_MANAGE
+        ),
+        Transition("conferma_annullamento", SI.DA_ANNULLARE, SI.ANNULLATO, "Annullato da pagoPA"),
+        Transition("pagato_prima", SI.DA_ANNULLARE, SI.PAGATO, "Pagato prima dell'annullamento"),
     ),
     states=SI,
     may=lambda avviso, by, cap: has_capability(by, cap, avviso.ente_id),

@@ -95,8 +95,14 @@ _BANDI: list[tuple[str, str, str, tuple[str, ...]]] = [
     (
         "provvedimento.sottoposto",
         "provvedimento",
-        "provvedimento sottoposto ad approvazione (PDF e impronta)",
-        ("tipo", "sha256"),
+        "provvedimento sottoposto ad approvazione: il PDF si genera fuori dalla richiesta",
+        ("tipo",),
+    ),
+    (
+        "provvedimento.documento_pronto",
+        "provvedimento",
+        "PDF del provvedimento generato con la sua impronta SHA-256: ora si può approvare",
+        ("sha256",),
     ),
     ("provvedimento.restituito", "provvedimento", "provvedimento restituito al redattore con un motivo", ("tipo",)),
     (
@@ -124,9 +130,29 @@ _COMPARTECIPAZIONE: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("compartecipazione.calcolata", "compartecipazione", "compartecipazione del mese calcolata", ("mese", "importo")),
     ("compartecipazione.avviso_accodato", "compartecipazione", "avviso pagoPA in coda di emissione", ("chiave",)),
     ("compartecipazione.avviso_emesso", "compartecipazione", "avviso pagoPA emesso", ("iuv", "scadenza")),
-    ("compartecipazione.pagamento_parziale", "compartecipazione", "ricevuta di importo diverso", ("iuv", "importo")),
     ("compartecipazione.pagata", "compartecipazione", "pagamento riconciliato dalla ricevuta pagoPA", ("iuv",)),
     ("compartecipazione.annullata", "compartecipazione", "compartecipazione annullata con atto motivato", ("motivo",)),
+    (
+        "compartecipazione.pagata_in_parte",
+        "compartecipazione",
+        "ricevuta inferiore all'avviso: il residuo resta da riscuotere",
+        ("iuv", "versato", "residuo"),
+    ),
+    (
+        "compartecipazione.residuo_calcolato",
+        "compartecipazione",
+        "residuo di una compartecipazione pagata in parte, con un suo avviso",
+        ("residuo_di", "importo"),
+    ),
+    ("compartecipazione.avviso_annullato", "compartecipazione", "avviso annullato anche su pagoPA", ("iuv",)),
+    (
+        "compartecipazione.rimborso_dovuto",
+        "compartecipazione",
+        "somma da restituire: pagato due volte, più del dovuto o un avviso annullato",
+        ("motivo", "importo"),
+    ),
+    ("compartecipazione.rimborso_disposto", "compartecipazione", "rimborso disposto con mandato", ("importo",)),
+    ("compartecipazione.rimborso_non_dovuto", "compartecipazione", "rimborso dichiarato non dovuto", ("motivo",)),
 ]
 
 _TYPES: list[EventType] = [

@@ -158,6 +158,11 @@ class PagoPA(Protocol):
         """The receipts of the notices paid since `dal` (inclusive)."""
         ...
 
+    def annulla_posizione(self, ente_codice_fiscale: str, chiave: str, ctx: CallContext) -> str:
+        """Invalidate the position created with `chiave`, so its notice can no longer be paid. Idempotent: a position
+        already invalid, or never created, answers ANNULLATO; one already paid answers PAGATO (the ente refunds)."""
+        ...
+
 
 def pagopa() -> PagoPA:
     return cast(PagoPA, adapter("pagopa"))

@@ -191,6 +191,8 @@ def seed_bando_deciso(ente: Ente) -> None:
             "delle domande come da elenco; le somme gravano sulla voce del piano di zona.",
         )  # fmt: skip
         p = provv.provvedimento_submit(provvedimento=p, by=istruttore)
+        provv.provvedimento_document_render(provvedimento_id=p.pk, richiesta=p.documento_richiesta)  # the worker's
+        p.refresh_from_db()
         p = provv.provvedimento_approve(provvedimento=p, by=responsabile)
     with _clock(t0 + timedelta(days=46)):
         notifiche_invia_in_coda()  # IO and e-mail: if the IO simulator is not up, the row waits for the worker

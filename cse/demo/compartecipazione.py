@@ -53,6 +53,9 @@ class PagoPaSeed:
     def ricevute(self, ente_codice_fiscale, dal, ctx) -> list[Ricevuta]:
         return list(self.ricevute_seed)
 
+    def annulla_posizione(self, ente_codice_fiscale, chiave, ctx) -> str:
+        return "annullato"
+
 
 def _operator(ente: Ente, ruolo: str):
     return get_user_model().objects.filter(operatore__incarichi__ente=ente, operatore__incarichi__ruolo=ruolo).first()
@@ -131,7 +134,10 @@ def seed_compartecipazione(ente: Ente, citizen_cf: str = "") -> str:
     adapters = {**settings.CSE_ADAPTERS, "pagopa": "cse.demo.compartecipazione.PagoPaSeed"}
     with override_settings(CSE_ADAPTERS=adapters, CSE_PAGOPA_INLINE=False):
         _issue_and_pay(ente, manager, before, last)
-    return "Compartecipazione dimostrativa: tariffa SAD, due mesi calcolati, avvisi emessi (uno pagato, uno arretrato)."
+    return (
+        "Compartecipazione dimostrativa: tariffa SAD, due mesi calcolati, avvisi emessi (pagati, un rimborso da "
+        "disporre, un arretrato)."
+    )
 
 
 def _issue_and_pay(ente: Ente, manager, before, last) -> None:
@@ -139,19 +145,19 @@ def _issue_and_pay(ente: Ente, manager, before, last) -> None:
     actions.calcola_compartecipazioni(ente=ente, mese=before, by=manager)
     actions.emetti_avvisi(ente=ente, mese=before, by=manager, now=long_ago)
     actions.avvisi_invia_in_coda(now=timezone.now())
+    # the first person paid at a PSP five euro more than due (a refund to dispose); the second is in arrears
     first = Avviso.objects.filter(ente=ente, compartecipazione__mese=before).order_by("pk").first()
-    if first is not None:  # the first person paid at a PSP: the receipt is reconciled
-        PagoPaSeed.ricevute_seed = [
-            Ricevuta(
-                iuv=first.iuv,
-                importo=first.importo,
-                pagato_il=long_ago + timedelta(days=10),
-                id_ricevuta=f"DEMO-RIC-{first.pk}",
-                psp="Banca dimostrativa",
-            )
-        ]
-        actions.riconcilia_pagamenti(ente=ente, dal=before, by=manager)
-        PagoPaSeed.ricevute_seed = []
+    PagoPaSeed.ricevute_seed = [
+        Ricevuta(
+            iuv=first.iuv,
+            importo=first.importo + Decimal("5.00"),
+            pagato_il=long_ago + timedelta(days=10),
+            id_ricevuta=f"DEMO-RIC-{first.pk}",
+            psp="Banca dimostrativa",
+        )
+    ]
+    actions.riconcilia_pagamenti(ente=ente, dal=before, by=manager)
+    PagoPaSeed.ricevute_seed = []
     actions.calcola_compartecipazioni(ente=ente, mese=last, by=manager)
     actions.emetti_avvisi(ente=ente, mese=last, by=manager)
     actions.avvisi_invia_in_coda()

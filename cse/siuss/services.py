@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -17,6 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from cse.bandi.liquidazione.selectors import contributi_siuss
 from cse.cartella.erogatore import ente_erogatore_default
 from cse.cartella.fasi import Prestazione
 from cse.cartella.rete import Isee
@@ -25,7 +27,7 @@ from cse.core.fsm import StateMachine, Transition
 from cse.core.outbox import outbox_append, outbox_append_many
 
 from .builders import Window, cancellation_xml, ps_element, serialise, sinba_element
-from .glossary import ID_FLUSSO_TIPO, CodiceEsito, StatoFlusso, TipoFlusso, TipoOperazione
+from .glossary import ID_FLUSSO_TIPO, CodiceEsito, PresenzaProvaMezzi, StatoFlusso, TipoFlusso, TipoOperazione
 from .models import ContatoreFlussi, EserviceWaas, EsitoRicevuto, Flusso, VerificaSiuss
 from .preflight import ente_problems, is_minor, prestazione_problems
 from .xsd import tree_errors, xsd_errors
@@ -191,6 +193,30 @@ def _prestazioni_qs():
     ).prefetch_related(Prefetch("cartella__assistito__isee", queryset=Isee.objects.order_by()))
 
 
+def contributi_dati_siuss(*, ente) -> int:
+    """A contributo paid by a bando's liquidazione carries its SIUSS data from the procedure that granted it — the
+    application's protocol, the means test of the bando, the whole amount at the ente's charge — so it reaches SIUSS
+    without an operator typing them. Once per prestazione (an operator's later correction is kept); a domanda still
+    waiting for its protocol number is filled at a later run."""
+    senza = Prestazione.objects.filter(ente_erogatore=ente, dati_siuss__isnull=True, rata_bando__isnull=False)
+    contributi = contributi_siuss(list(senza.values_list("pk", flat=True)))
+    done = 0
+    for prestazione in senza.filter(pk__in=[pk for pk, c in contributi.items() if c.protocollo_domanda]):
+        c = contributi[prestazione.pk]
+        data = {
+            "protocollo_domanda": c.protocollo_domanda[:32],
+            "presenza_prova_mezzi": PresenzaProvaMezzi.ISEE if c.soggetto_a_isee else PresenzaProvaMezzi.NESSUNA,
+            "quota_ente": c.importo,
+            "quota_utente": Decimal("0.00"),
+            "quota_ssn": Decimal("0.00"),
+        }
+        if prestazione.carattere == Carattere.PERIODICA:
+            data["importo_mensile"] = (c.importo / c.mesi).quantize(Decimal("0.01"))
+        dati_siuss_save(prestazione=prestazione, data=data, by=c.liquidata_da)
+        done += 1
+    return done
+
+
 def erogatore_backfill(*, today: date) -> int:
     """Prestazioni registered before the ente erogatore existed get the default ente (recorded in history)."""
     done = 0
@@ -327,6 +353,7 @@ def flussi_prepare(*, ente, today: date | None = None, chunk: int = 200, prestaz
     today = today or timezone.localdate()
     with transaction.atomic():
         erogatore_backfill(today=today)
+    contributi_dati_siuss(ente=ente)
     eservice = EserviceWaas.objects.select_related("ente").filter(ente=ente).first()
     live = _live_keys(ente.pk)
     qs = prestazioni if prestazioni is not None else _prestazioni_qs().filter(ente_erogatore=ente)

@@ -189,3 +189,34 @@ def ricevute(ente_codice_fiscale: str, dal: date, ctx: CallContext) -> list[Rice
         idempotent=True,
         parse=_json(parse),
     )
+
+
+def annulla_posizione(ente_codice_fiscale: str, chiave: str, ctx: CallContext) -> str:
+    """GPD's invalidate (POST .../debtpositions/{iupd}/invalidate): a published position becomes INVALID. Not found:
+    nothing to annul (the creation never reached pagoPA). Conflict: read the position back — already invalid is done,
+    already paid is PAGATO for the caller to refund."""
+    fc, iupd = quote(ente_codice_fiscale), quote(chiave)
+
+    def parse(body: dict) -> str:
+        return _STATO_POSIZIONE.get(body.get("status", ""), StatoAvviso.DA_PAGARE)
+
+    try:
+        return call(
+            "pagopa",
+            "annulla_posizione",
+            build=_request("POST", f"/organizations/{fc}/debtpositions/{iupd}/invalidate", b"{}"),
+            ctx=ctx,
+            idempotent=True,
+            parse=_json(parse),
+        )
+    except NotFound:
+        return StatoAvviso.ANNULLATO
+    except GiaEsistente:  # 409: not in an invalidable state
+        return call(
+            "pagopa",
+            "leggi_posizione",
+            build=_request("GET", f"/organizations/{fc}/debtpositions/{iupd}"),
+            ctx=ctx,
+            idempotent=True,
+            parse=_json(parse),
+        )

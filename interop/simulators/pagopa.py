@@ -3,6 +3,8 @@
 - POST /organizations/{fc}/debtpositions?toPublish=true  create and publish a position (status VALID); 409 when the
   IUPD or an IUV exists already
 - GET  /organizations/{fc}/debtpositions/{iupd}          read a position
+- POST /organizations/{fc}/debtpositions/{iupd}/invalidate  annul a published position (status INVALID); 409 when it
+  is paid or already invalid, 404 when unknown; an invalid position can no longer be paid
 - GET  /organizations/{fc}/paymentoptions/{iuv}          a payment option with its status (PO_UNPAID, PO_PAID)
 - GET  /organizations/{fc}/receipts?from=YYYY-MM-DD       receipts of the options paid since that day (the receipts
   read of GPD-payments, reduced to what reconciliation needs)
@@ -29,6 +31,7 @@ ROME = ZoneInfo("Europe/Rome")
 _ROUTES = [
     ("POST", re.compile(r"^/organizations/(?P<fc>\w+)/debtpositions$"), "crea"),
     ("GET", re.compile(r"^/organizations/(?P<fc>\w+)/debtpositions/(?P<iupd>[\w.\-]+)$"), "posizione"),
+    ("POST", re.compile(r"^/organizations/(?P<fc>\w+)/debtpositions/(?P<iupd>[\w.\-]+)/invalidate$"), "invalida"),
     ("GET", re.compile(r"^/organizations/(?P<fc>\w+)/paymentoptions/(?P<iuv>\d{17})$"), "opzione"),
     ("GET", re.compile(r"^/organizations/(?P<fc>\w+)/receipts$"), "ricevute"),
     ("POST", re.compile(r"^/sim/paga$"), "paga"),
@@ -129,6 +132,19 @@ class PagoPaSimulator(SimApp):
             position = self.posizioni.get((fc, iupd))
         return Response.json(200, position) if position else problem(404, "Posizione debitoria non trovata", iupd)
 
+    def invalida(self, request: Request, fc: str, iupd: str) -> Response:
+        refused = self._check(request)
+        if refused:
+            return refused
+        with self.lock:
+            position = self.posizioni.get((fc, iupd))
+            if position is None:
+                return problem(404, "Posizione debitoria non trovata", iupd)
+            if position["status"] != "VALID":
+                return problem(409, "Posizione non annullabile", position["status"])
+            position["status"] = "INVALID"
+        return Response.json(200, position)
+
     def opzione(self, request: Request, fc: str, iuv: str) -> Response:
         refused = self._check(request)
         if refused:
@@ -165,6 +181,8 @@ class PagoPaSimulator(SimApp):
                 return problem(404, "Avviso non trovato", iuv)
             if (fc, iuv) in self.pagamenti:
                 return problem(409, "Avviso già pagato", iuv)
+            if position["status"] == "INVALID":
+                return problem(422, "Avviso annullato dall'ente: non più pagabile", iuv)
             option = position["paymentOption"][0]
             option["status"], position["status"] = "PO_PAID", "PAID"
             receipt = {

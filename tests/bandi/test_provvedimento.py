@@ -61,11 +61,44 @@ def test_an_operator_without_the_approval_capability_is_refused(scenario, comune
         provv.provvedimento_approve(provvedimento=p, by=istruttore)
 
 
-def test_the_pdf_is_rendered_at_submission_and_its_hash_recorded(scenario, responsabile):
+def test_the_pdf_is_rendered_after_submission_and_its_hash_recorded(scenario, responsabile):
     bando, graduatoria, _ = scenario
     p = sottoposto(bando, graduatoria, responsabile)
     content = p.pdf.open("rb").read()
     assert content.startswith(b"%PDF") and hashlib.sha256(content).hexdigest() == p.sha256
+    assert OutboxEvent.objects.filter(event_type="provvedimento.documento_pronto", aggregate_id=p.pk).exists()
+
+
+def test_approval_waits_for_the_pdf_that_the_worker_renders_off_the_request(scenario, comune, responsabile):
+    bando, graduatoria, _ = scenario
+    p = provv.provvedimento_draft(
+        bando=bando, tipo="graduatoria", graduatoria=graduatoria, by=responsabile, oggetto="Esiti", testo=TESTO
+    )
+    p = provv.provvedimento_submit(provvedimento=p, by=responsabile)  # the queued render has not run yet
+    assert p.stato == "in_approvazione" and not p.sha256 and not p.pdf
+    with pytest.raises(ValidationError, match="in preparazione"):
+        provv.provvedimento_approve(provvedimento=p, by=secondo_responsabile(comune))
+    assert provv.provvedimento_document_render(provvedimento_id=p.pk, richiesta=p.documento_richiesta)
+    assert not provv.provvedimento_document_render(provvedimento_id=p.pk, richiesta=p.documento_richiesta)
+    p.refresh_from_db()
+    assert provv.provvedimento_approve(provvedimento=p, by=secondo_responsabile(comune)).stato == "approvato"
+
+
+def test_a_render_for_an_earlier_submission_is_never_approved_as_the_current_one(scenario, comune, responsabile):
+    bando, graduatoria, _ = scenario
+    p = provv.provvedimento_draft(
+        bando=bando, tipo="graduatoria", graduatoria=graduatoria, by=responsabile, oggetto="Esiti", testo=TESTO
+    )
+    first = provv.provvedimento_submit(provvedimento=p, by=responsabile).documento_richiesta
+    p = provv.provvedimento_send_back(provvedimento=p, by=secondo_responsabile(comune), reason="Citare la delibera.")
+    p = provv.provvedimento_update(provvedimento=p, by=responsabile, oggetto="Esiti", testo=TESTO + " Delibera 12.")
+    second = provv.provvedimento_submit(provvedimento=p, by=responsabile).documento_richiesta
+    assert not provv.provvedimento_document_render(provvedimento_id=p.pk, richiesta=first)
+    p.refresh_from_db()
+    assert not p.sha256 and not p.pdf  # the earlier submission's render is discarded, not stored
+    assert provv.provvedimento_document_render(provvedimento_id=p.pk, richiesta=second)
+    p.refresh_from_db()
+    assert p.sha256 and p.pdf
 
 
 def test_a_provvedimento_sent_back_returns_to_draft_with_the_reason(scenario, comune, responsabile):

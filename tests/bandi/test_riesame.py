@@ -16,7 +16,13 @@ from cse.bandi.models import Domanda, Notifica
 from cse.bandi.provvedimento import actions as provv
 from cse.core.models import OutboxEvent
 from tests.support.bandi import ports
-from tests.support.provvedimenti import TESTO, approvato_e_protocollato, graduatoria_definitiva, secondo_responsabile
+from tests.support.provvedimenti import (
+    TESTO,
+    approvato_e_protocollato,
+    graduatoria_definitiva,
+    secondo_responsabile,
+    submitted_and_rendered,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +77,7 @@ def test_only_a_riesame_provvedimento_records_its_outcome_and_a_second_riesame_i
         provv.provvedimento_draft(bando=bando, tipo="riesame", by=responsabile, oggetto="Riesame", testo=TESTO)
     actions.istruttoria_close(domanda=Domanda.objects.get(pk=c.pk), by=responsabile)
     p2 = provv.provvedimento_draft(bando=bando, tipo="riesame", by=responsabile, oggetto="Esito riesame", testo=TESTO)
-    p2 = provv.provvedimento_submit(provvedimento=p2, by=responsabile)
+    p2 = submitted_and_rendered(p2, responsabile)
     p2 = provv.provvedimento_approve(provvedimento=p2, by=secondo_responsabile(comune))
     assert Domanda.objects.get(pk=c.pk).stato == "non_finanziata"
     assert list(p2.notifiche.values_list("domanda_id", flat=True)) == [c.pk]

@@ -14,7 +14,7 @@ from cse.bandi.provvedimento import actions as provv
 from tests.support.bandi import ports
 from tests.support.factories import OperatoreFactory
 from tests.support.places import foreign_comune
-from tests.support.provvedimenti import TESTO, graduatoria_definitiva, secondo_responsabile
+from tests.support.provvedimenti import TESTO, graduatoria_definitiva, secondo_responsabile, submitted_and_rendered
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,9 @@ def _post(client, p, **data):
     return client.post(reverse("bandi:provvedimento_azione", args=[p.pk]), data, follow=True)
 
 
-def test_draft_submit_and_approval_by_a_second_operator_through_the_pages(client, scenario, comune, responsabile):
+def test_draft_submit_and_approval_by_a_second_operator_through_the_pages(
+    client, scenario, comune, responsabile, django_capture_on_commit_callbacks
+):
     bando, graduatoria, (a, b, c) = scenario
     client.force_login(responsabile)
     page = client.post(
@@ -38,7 +40,12 @@ def test_draft_submit_and_approval_by_a_second_operator_through_the_pages(client
     )
     p = Provvedimento.objects.get(bando=bando)
     assert page.status_code == 200 and "Provvedimento redatto" in page.content.decode()
-    _post(client, p, azione="sottoponi")
+    with django_capture_on_commit_callbacks() as queued:
+        _post(client, p, azione="sottoponi")
+    page = client.get(reverse("bandi:provvedimento", args=[p.pk])).content.decode()
+    assert "PDF in preparazione" in page and 'hx-trigger="every 5s"' in page
+    for run_the_queued_task in queued:  # what the task worker does after the commit
+        run_the_queued_task()
     refused = _post(client, p, azione="approva").content.decode()
     assert "serve un secondo operatore" in refused and Provvedimento.objects.get(pk=p.pk).stato == "in_approvazione"
     pdf = client.get(reverse("bandi:provvedimento_pdf", args=[p.pk]))
@@ -55,11 +62,11 @@ def test_draft_submit_and_approval_by_a_second_operator_through_the_pages(client
 
 def test_printed_letters_are_marked_posted(client, scenario, comune, responsabile):
     bando, graduatoria, (a, b, c) = scenario
-    p = provv.provvedimento_submit(
-        provvedimento=provv.provvedimento_draft(
+    p = submitted_and_rendered(
+        provv.provvedimento_draft(
             bando=bando, tipo="graduatoria", graduatoria=graduatoria, by=responsabile, oggetto="X", testo=TESTO
         ),
-        by=responsabile,
+        responsabile,
     )
     p = provv.provvedimento_approve(provvedimento=p, by=secondo_responsabile(comune))
     client.force_login(responsabile)

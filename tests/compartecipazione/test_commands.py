@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from cse.compartecipazione.actions import annulla
 from cse.compartecipazione.models import Avviso, Compartecipazione
 from tests.support.compartecipazione import isee, paga, served, tariff
 from tests.support.factories import AssistitoFactory
@@ -53,3 +54,18 @@ def test_the_worker_issues_and_reconciles_and_survives_an_outage(comune, respons
     paga(Avviso.objects.get().iuv, "60.00")
     assert "pagati 1" in run("compartecipazione_pagopa")
     assert Compartecipazione.objects.get().stato == "pagata"
+
+
+def test_the_worker_annuls_on_pagopa_and_turns_a_payment_that_beat_the_annulment_into_a_refund(
+    comune, responsabile, month, pagopa
+):
+    run("compartecipazione_mensile", "--ente", comune.codice, "--operatore", responsabile.username, "--mese", "2026-11")
+    run("compartecipazione_pagopa")
+    avviso = Avviso.objects.get()
+    annulla(comp=avviso.compartecipazione, motivo="Servizio non reso (det. 7)", by=responsabile)
+    paga(avviso.iuv, "60.00")  # paid while the annulment waited for the worker
+    out = run("compartecipazione_pagopa")
+    assert "avvisi annullati su pagoPA 1" in out and "ripetute 1" in out
+    refund = avviso.compartecipazione.rimborsi.get()
+    assert (refund.motivo, str(refund.importo)) == ("avviso_annullato", "60.00")
+    assert "ripetute" not in run("compartecipazione_pagopa")  # the next round finds nothing new

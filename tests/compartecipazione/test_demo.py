@@ -1,5 +1,8 @@
-"""The demo's compartecipazione: a tariff with bands, two months computed, notices issued through the seed's
-stand-in of pagoPA, one paid and reconciled, one in arrears, the demo citizen's notice open; seeded twice, once."""
+"""The demo's compartecipazione: a tariff with bands, two months computed, notices issued through the seed's stand-in of
+pagoPA, one paid (five euro more: a refund to dispose) and reconciled, one in arrears, the demo citizen's notice open;
+seeded twice, once."""
+
+from decimal import Decimal
 
 import pytest
 
@@ -12,7 +15,7 @@ from tests.support.factories import AssistitoFactory, CartellaFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_month_has_a_paid_notice_an_arrear_and_the_citizens_open_notice(comune, responsabile, worker):
+def test_the_demo_month_has_a_paid_notice_a_refund_an_arrear_and_the_citizens_open_notice(comune, responsabile, worker):
     sad()
     for _ in range(4):
         CartellaFactory(assistito=AssistitoFactory(ente=comune), by=worker)
@@ -21,7 +24,9 @@ def test_the_demo_month_has_a_paid_notice_an_arrear_and_the_citizens_open_notice
     assert "già presente" in seed_compartecipazione(comune, citizen.codice_fiscale)
 
     assert Tariffa.objects.count() == 1 and Compartecipazione.objects.count() == 7
-    assert Pagamento.objects.get().esito == "pagato"
+    pagamento = Pagamento.objects.get()
+    assert pagamento.esito == "importo_diverso" and pagamento.avviso.compartecipazione.stato == "pagata"
+    assert pagamento.rimborso.importo == Decimal("5.00") and pagamento.rimborso.stato == "da_disporre"
     righe, totale = selectors.arretrati(comune)
     assert len(righe) == 1 and totale > 0
     assert Avviso.objects.get(compartecipazione__assistito=citizen).stato == "emesso"

@@ -1,6 +1,6 @@
-"""Receipts read from pagoPA and matched by IUV: a full payment closes the charge; a different amount is recorded and
-the rest stays in arrears; a receipt of no notice of ours is kept for the operator; a receipt read twice counts once.
-Arrears: issued notices past their due date and unpaid, totalled per person."""
+"""Receipts read from pagoPA and matched by IUV: a full payment closes the charge; less than due is recorded, the notice
+is paid on pagoPA and the rest stays in arrears; a receipt of no notice of ours is kept for the operator; a receipt read
+twice counts once. Arrears: issued notices past their due date and unpaid, totalled per person."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -62,7 +62,7 @@ def test_a_partial_payment_is_recorded_and_the_rest_stays_due(comune, notices):
     paga(avviso.iuv, "30.00")
     esito = actions.riconcilia_pagamenti(ente=comune, dal=DAL)
     avviso.refresh_from_db()
-    assert (esito.importo_diverso, avviso.stato) == (1, "emesso")
+    assert (esito.importo_diverso, avviso.stato, avviso.compartecipazione.stato) == (1, "pagato", "pagata_in_parte")
     assert Pagamento.objects.get().esito == "importo_diverso"
     righe, totale = selectors.arretrati(comune, oggi=avviso.scadenza + timedelta(days=1))
     riga = next(r for r in righe if r.assistito == avviso.compartecipazione.assistito)
@@ -83,6 +83,8 @@ def test_a_second_payment_of_a_paid_notice_is_flagged(comune, notices):
     paga(avviso.iuv, "60.00")
     assert actions.riconcilia_pagamenti(ente=comune, dal=DAL).ripetute == 1
     assert [p.esito for p in selectors.pagamenti_da_verificare(comune)] == ["ripetuta"]
+    rimborso = avviso.compartecipazione.rimborsi.get()  # the second payment is owed back
+    assert (rimborso.motivo, rimborso.importo, rimborso.stato) == ("doppio", Decimal("60.00"), "da_disporre")
 
 
 def test_pagopa_unreachable_writes_nothing(comune, notices, pagopa):

@@ -186,3 +186,69 @@ def test_the_citizen_sees_only_their_own_notices(client, comune, responsabile, p
 
     client.force_login(citizen())  # someone with no charge at all
     assert "Nessun avviso" in client.get(reverse("cittadino:pagamenti")).content.decode()
+
+
+@pytest.fixture
+def paid_in_part_and_over(comune, responsabile, pagopa):
+    """Two November charges of 60 €: one paid 45 € (a residual of 15 €), one paid 70 € (a refund of 10 €)."""
+    tariff(comune, responsabile)
+    people = [AssistitoFactory(ente=comune) for _ in range(2)]
+    for person in people:
+        served(person, "10")
+        isee(person, "10000")
+    actions.calcola_compartecipazioni(ente=comune, mese=NOVEMBRE, by=responsabile)
+    actions.emetti_avvisi(ente=comune, mese=NOVEMBRE, by=responsabile)
+    actions.avvisi_invia_in_coda()
+    short, over = (Avviso.objects.get(compartecipazione__assistito=p) for p in people)
+    paga(short.iuv, "45.00")
+    paga(over.iuv, "70.00")
+    actions.riconcilia_pagamenti(ente=comune, dal=NOVEMBRE)
+    return short.compartecipazione, over.compartecipazione
+
+
+def test_the_residual_is_issued_from_the_charge_page(client_for, comune, responsabile, paid_in_part_and_over):
+    short, _ = paid_in_part_and_over
+    client = client_for(responsabile)
+    page = client.get(reverse("compartecipazione:compartecipazione", args=[short.pk])).content.decode()
+    assert "residuo € 15,00" in page and reverse("compartecipazione:residuo", args=[short.pk]) in page
+    response = client.post(reverse("compartecipazione:residuo", args=[short.pk]))
+    residuo = Compartecipazione.objects.get(residuo_di=short)
+    assert response["Location"] == reverse("compartecipazione:compartecipazione", args=[residuo.pk])
+    again = client.post(reverse("compartecipazione:residuo", args=[short.pk]), follow=True).content.decode()
+    assert "già stato calcolato" in again and Compartecipazione.objects.filter(residuo_di=short).count() == 1
+
+
+def test_a_refund_is_disposed_from_its_page_and_a_wrong_iban_says_why(
+    client_for, comune, responsabile, paid_in_part_and_over
+):
+    _, over = paid_in_part_and_over
+    rimborso = over.rimborsi.get()
+    client = client_for(responsabile)
+    listing = client.get(reverse("compartecipazione:rimborsi", args=[comune.pk])).content.decode()
+    assert reverse("compartecipazione:rimborso", args=[rimborso.pk]) in listing and "10,00" in listing
+    url = reverse("compartecipazione:rimborso", args=[rimborso.pk])
+    form = {"azione": "disponi", "iban": "IT00X0000000000000000000000", "intestatario": "Utente",
+            "mandato_numero": "2026/9", "mandato_data": "2026-12-01"}  # fmt: skip
+    wrong = client.post(url, form).content.decode()
+    assert "IBAN" in wrong and "controllo" in wrong
+    rimborso.refresh_from_db()
+    assert rimborso.stato == "da_disporre"
+    done = client.post(url, {**form, "iban": "IT60 X054 2811 1010 0000 0123 456"})
+    rimborso.refresh_from_db()
+    assert done.status_code == 302 and rimborso.stato == "disposto" and rimborso.mandato_numero == "2026/9"
+
+
+@pytest.mark.parametrize("who", ["bob", "charlie"])
+def test_refund_and_residual_pages_are_404_for_who_does_not_manage_the_comune(
+    client_for, comune, who, request, paid_in_part_and_over
+):
+    short, over = paid_in_part_and_over
+    rimborso = over.rimborsi.get()
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(reverse("compartecipazione:rimborsi", args=[comune.pk])).status_code == 404
+    assert client.get(reverse("compartecipazione:rimborso", args=[rimborso.pk])).status_code == 404
+    assert client.post(reverse("compartecipazione:rimborso", args=[rimborso.pk]), {"azione": "non_dovuto",
+                       "nota": "x"}).status_code == 404  # fmt: skip
+    assert client.post(reverse("compartecipazione:residuo", args=[short.pk])).status_code == 404
+    rimborso.refresh_from_db()
+    assert rimborso.stato == "da_disporre" and not Compartecipazione.objects.filter(residuo_di=short).exists()

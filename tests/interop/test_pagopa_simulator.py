@@ -130,3 +130,21 @@ def test_a_position_the_platform_refuses_is_an_invalid_request(sim, ctx, ente_cf
     monkeypatch.setattr(pagopa, "_payload", lambda d, iuv: {"iupd": d.chiave})
     with pytest.raises(InvalidRequest):
         pagopa.crea_posizione(debito(ente_cf), ctx)
+
+
+def test_an_annulled_notice_can_no_longer_be_paid_and_annulling_again_is_harmless(sim, ctx, ente_cf):
+    avviso = PagoPaGpd().crea_posizione(debito(ente_cf), ctx)
+    assert PagoPaGpd().annulla_posizione(ente_cf, avviso.chiave, ctx) == StatoAvviso.ANNULLATO
+    assert PagoPaGpd().stato(ente_cf, avviso.iuv, ctx) == StatoAvviso.ANNULLATO
+    assert paga(sim, ente_cf, avviso.iuv).status_code == 422
+    assert PagoPaGpd().annulla_posizione(ente_cf, avviso.chiave, ctx) == StatoAvviso.ANNULLATO  # 409, read back
+
+
+def test_a_paid_notice_cannot_be_annulled_and_says_so(sim, ctx, ente_cf):
+    avviso = PagoPaGpd().crea_posizione(debito(ente_cf, progressivo=2), ctx)
+    assert paga(sim, ente_cf, avviso.iuv).status_code == 200
+    assert PagoPaGpd().annulla_posizione(ente_cf, avviso.chiave, ctx) == StatoAvviso.PAGATO
+
+
+def test_annulling_a_position_never_created_is_done(sim, ctx, ente_cf):
+    assert PagoPaGpd().annulla_posizione(ente_cf, f"{ente_cf}-mai-creata", ctx) == StatoAvviso.ANNULLATO

@@ -172,6 +172,9 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
             "annulla",
             "avviso_pdf",
             "avviso_riaccoda",
+            "residuo",
+            "rimborsi",
+            "rimborso",
         )
     },
     # regional tier

@@ -90,6 +90,7 @@ class PagoPaDouble:
     ricevute_emesse: list[Ricevuta] = []
     chiamate = 0
     offline = False
+    annullate: set[str] = set()
 
     def crea_posizione(self, debito, ctx) -> Avviso:
         type(self).chiamate += 1
@@ -115,9 +116,20 @@ class PagoPaDouble:
             raise ServiceUnavailable("La piattaforma pagoPA non risponde.", code="http_503")
         return list(self.ricevute_emesse)
 
+    def annulla_posizione(self, ente_codice_fiscale, chiave, ctx) -> str:
+        """Like GPD's invalidate: a paid position stays paid; an unknown one has nothing to annul."""
+        type(self).chiamate += 1
+        if type(self).offline:
+            raise ServiceUnavailable("La piattaforma pagoPA non risponde.", code="http_503")
+        avviso = self.posizioni.get(chiave)
+        if avviso is not None and any(r.iuv == avviso.iuv for r in self.ricevute_emesse):
+            return "pagato"
+        type(self).annullate.add(chiave)
+        return "annullato"
+
     @classmethod
     def reset(cls) -> None:
-        cls.posizioni, cls.ricevute_emesse, cls.chiamate, cls.offline = {}, [], 0, False
+        cls.posizioni, cls.ricevute_emesse, cls.chiamate, cls.offline, cls.annullate = {}, [], 0, False, set()
 
 
 def paga(iuv: str, importo: str, *, psp: str = "Banca di prova") -> Ricevuta:

@@ -145,10 +145,21 @@ OBJECT_URLS = {
     # is theirs alone (operators are nobody's citizen)
     **{
         f"compartecipazione:{name}": "ente"
-        for name in ("ente", "tariffa_nuova", "calcola", "emetti", "riconcilia", "arretrati", "arretrati_csv")
+        for name in (
+            "ente",
+            "tariffa_nuova",
+            "calcola",
+            "emetti",
+            "riconcilia",
+            "arretrati",
+            "arretrati_csv",
+            "rimborsi",
+        )
     },
     "compartecipazione:compartecipazione": "compartecipazione",
     "compartecipazione:annulla": "compartecipazione",
+    "compartecipazione:residuo": "compartecipazione",
+    "compartecipazione:rimborso": "rimborso",
     "compartecipazione:avviso_pdf": "avviso_pagopa",
     "compartecipazione:avviso_riaccoda": "avviso_pagopa",
     "cittadino:pagamento_pdf": "avviso_cittadino",

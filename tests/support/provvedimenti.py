@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from unittest import mock
 
+from django.test import TestCase
 from django.utils import timezone
 
 from cse.bandi import actions
@@ -54,7 +55,15 @@ def sottoposto(bando, graduatoria, redattore):
         bando=bando, tipo="graduatoria", graduatoria=graduatoria, by=redattore,
         oggetto=f"Approvazione della graduatoria definitiva — {bando.titolo}", testo=TESTO,
     )  # fmt: skip
-    return provv.provvedimento_submit(provvedimento=p, by=redattore)
+    return submitted_and_rendered(p, redattore)
+
+
+def submitted_and_rendered(p, by):
+    """Submitted for approval, and the queued task run after the commit as the worker would: the PDF is ready."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        p = provv.provvedimento_submit(provvedimento=p, by=by)
+    p.refresh_from_db()
+    return p
 
 
 def approvato_e_protocollato(bando, graduatoria, redattore, approvatore):

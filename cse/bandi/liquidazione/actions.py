@@ -11,23 +11,26 @@ cancels the instalments not yet paid from its date, marks the paid ones to recov
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cse.cartella.actions.assistito import isee_add
 from cse.cartella.actions.contributi import (
     beneficiary_cartella,
     prestazione_contributo_register,
     prestazione_revoke,
 )
 from cse.cartella.glossary import UnitaMisura
+from cse.core.codelists.isee import TipoIsee
 from cse.core.models import Ente
 from cse.core.outbox import outbox_append
 from cse.core.permissions import has_capability
 from cse.core.roles import Capability, TipoEnte
 
-from ..glossary import Intestatario, StatoRata
+from ..glossary import Fonte, Intestatario, StatoRata
 from ..models import Domanda, Liquidazione, Rata, Revoca
 from ..workflow import DOMANDA, REFUSE_FOREIGN, is_own
 from . import rules
@@ -211,6 +214,7 @@ def _prestazione_for(rata: Rata, by):
         nome=domanda.nome,
         by=by,
     )
+    _record_inps_isee(cartella, domanda, by)
     voce = bando.codice_prestazione
     data = {
         "voce": voce,
@@ -225,6 +229,30 @@ def _prestazione_for(rata: Rata, by):
         "ente_erogatore": bando.ente,
     }
     return prestazione_contributo_register(cartella=cartella, data=data, by=by)
+
+
+def _record_inps_isee(cartella, domanda: Domanda, by) -> None:
+    """The ISEE the bando was decided on, as INPS certified it at the application, goes to the person's record (the
+    social worker sees it, and SIUSS reads its DSU protocol for a means-tested benefit); once per DSU."""
+    isee, fatto = domanda.dati.get("isee") or {}, (domanda.dati.get("fatti") or {}).get("isee.valore") or {}
+    if not isee.get("protocollo_dsu") or fatto.get("fonte") != Fonte.ISEE:
+        return
+    assistito = cartella.assistito
+    if assistito.isee.filter(protocollo_dsu=isee["protocollo_dsu"]).exists():
+        return
+    presentata = date.fromisoformat(isee["data_presentazione"])
+    isee_add(
+        assistito=assistito,
+        data={
+            "tipo": TipoIsee.ORDINARIO,
+            "valore": Decimal(str(fatto["valore"])),
+            "protocollo_dsu": isee["protocollo_dsu"],
+            "data_presentazione": presentata,
+            "valida_dal": presentata,
+            "valida_al": date.fromisoformat(isee["valida_al"]),
+        },
+        by=by,
+    )
 
 
 @transaction.atomic

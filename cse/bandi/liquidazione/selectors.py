@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from ..glossary import StatoGraduatoria, StatoRata
 from ..models import Bando, Domanda, PosizioneGraduatoria, Rata, Revoca
+from ..rules import parse_schema
 
 ZERO = Decimal("0.00")
 
@@ -97,3 +98,35 @@ def bando_figures(bando: Bando) -> Figures:
         liquidato=_sum(rate.filter(stato=StatoRata.LIQUIDATA), "importo"),
         da_recuperare=recuperi,
     )
+
+
+@dataclass(frozen=True)
+class ContributoSiuss:
+    """What SIUSS asks of a paid contributo that the prestazione itself does not say, read from its domanda and bando:
+    the application's protocol number, whether the benefit is means-tested with the ISEE (the bando's rules read
+    `isee.valore`), and the instalment's amount (all of it at the ente's charge: a contributo has no user share)."""
+
+    protocollo_domanda: str
+    soggetto_a_isee: bool
+    importo: Decimal
+    mesi: int
+    liquidata_da: object  # the operator who paid it: the author of the data on the case diary
+
+
+def contributi_siuss(prestazione_ids) -> dict[int, ContributoSiuss]:
+    """By prestazione id, for the prestazioni that are paid instalments of a bando (the others are absent)."""
+    rate = Rata.objects.filter(prestazione_id__in=prestazione_ids).select_related(
+        "liquidazione__domanda__bando", "liquidata_da"
+    )
+    found = {}
+    for rata in rate:
+        domanda = rata.liquidazione.domanda
+        mesi = (rata.periodo_al.year - rata.periodo_dal.year) * 12 + rata.periodo_al.month - rata.periodo_dal.month + 1
+        found[rata.prestazione_id] = ContributoSiuss(
+            protocollo_domanda=domanda.protocollo_numero,
+            soggetto_a_isee="isee.valore" in parse_schema(domanda.bando.schema).fatti,
+            importo=rata.importo,
+            mesi=max(mesi, 1),
+            liquidata_da=rata.liquidata_da,
+        )
+    return found

@@ -25,6 +25,7 @@ from cse.core.pdf import render_pdf
 from cse.core.permissions import has_capability
 from cse.core.protocollo import protocollo_accoda
 from cse.core.roles import Capability
+from cse.core.tasks import enqueue_with
 
 from ..actions import _diary_for_assistito, _save
 from ..glossary import (
@@ -189,18 +190,51 @@ def render_provvedimento(provvedimento: Provvedimento) -> bytes:
 
 @transaction.atomic
 def provvedimento_submit(*, provvedimento: Provvedimento, by) -> Provvedimento:
-    """The PDF is rendered and hashed now: approval approves this document (the hash goes to the protocol)."""
+    """Frozen for approval; the PDF is rendered off the request path (for ten thousand lines it takes minutes) and
+    approval waits for it, so the approver approves exactly the document the protocol registers."""
     locked = _lock(provvedimento)
     PROVVEDIMENTO.check_actor(locked, "sottoponi", by)
     if not provvedimento_outcomes(locked):
         raise ValidationError("Il provvedimento non decide alcuna domanda.")
-    content = render_provvedimento(locked)
-    locked.sha256 = hashlib.sha256(content).hexdigest()
-    locked.pdf.save(f"provvedimento-{locked.pk}.pdf", ContentFile(content), save=False)
-    locked.motivo_rifiuto = ""
-    PROVVEDIMENTO.apply(locked, "sottoponi", by=by, payload={"tipo": locked.tipo, "sha256": locked.sha256})
+    locked.sha256, locked.pdf, locked.motivo_rifiuto = "", None, ""
+    locked.documento_richiesta += 1
+    PROVVEDIMENTO.apply(locked, "sottoponi", by=by, payload={"tipo": locked.tipo})
     _save(locked, by, "sottoposto ad approvazione")
+    enqueue_with(render_provvedimento_task(), locked.pk, locked.documento_richiesta)
     return locked
+
+
+def render_provvedimento_task():
+    """The queued task (imported late: the tasks module imports these actions)."""
+    from ..tasks import render_provvedimento_document
+
+    return render_provvedimento_document
+
+
+def _awaits_document(provvedimento: Provvedimento, richiesta: int) -> bool:
+    return (
+        provvedimento.stato == StatoProvvedimento.IN_APPROVAZIONE
+        and provvedimento.documento_richiesta == richiesta
+        and not provvedimento.sha256
+    )
+
+
+def provvedimento_document_render(*, provvedimento_id: int, richiesta: int) -> bool:
+    """Render and hash the document asked for by submission number `richiesta`, outside any lock (slow), then store
+    it only if that submission is still the one awaiting approval. Idempotent: a second run finds it done."""
+    current = Provvedimento.objects.select_related("bando__ente", "graduatoria").filter(pk=provvedimento_id).first()
+    if current is None or not _awaits_document(current, richiesta):
+        return False
+    content = render_provvedimento(current)
+    with transaction.atomic():
+        locked = _lock(current)
+        if not _awaits_document(locked, richiesta):
+            return False
+        locked.sha256 = hashlib.sha256(content).hexdigest()
+        locked.pdf.save(f"provvedimento-{locked.pk}.pdf", ContentFile(content), save=False)
+        _save(locked, locked.redatto_da, "documento PDF generato per l'approvazione")
+        outbox_append(aggregate=locked, event_type="provvedimento.documento_pronto", payload={"sha256": locked.sha256})
+    return True
 
 
 @transaction.atomic

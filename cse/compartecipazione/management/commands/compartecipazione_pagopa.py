@@ -1,10 +1,11 @@
 """The pagoPA worker of the compartecipazione: delivers the queued notices (an outage leaves them queued, retried with
-the same key: never two IUVs for one charge) and reconciles the receipts of every ente with open notices. `--loop`
-keeps running (scripts/production.py starts it); without it, one round (for cron)."""
+the same key: never two IUVs for one charge), annuls on pagoPA the notices of annulled charges, and reconciles the
+receipts of every ente with open notices. `--loop` keeps running (scripts/production.py starts it); without it, one
+round (for cron)."""
 
 from django.core.management.base import BaseCommand
 
-from cse.compartecipazione.actions import avvisi_invia_in_coda, riconcilia_aperti
+from cse.compartecipazione.actions import avvisi_annulla_in_coda, avvisi_invia_in_coda, riconcilia_aperti
 from cse.core.worker import Round, run_rounds
 
 
@@ -31,6 +32,9 @@ class Command(BaseCommand):
         invio = avvisi_invia_in_coda(limite=limite)
         if invio.emessi or invio.rinviati or invio.in_errore:
             lines.append(f"avvisi emessi {invio.emessi}, rinviati {invio.rinviati}, rifiutati {invio.in_errore}")
+        annullati = avvisi_annulla_in_coda(limite=limite)
+        if annullati.emessi or annullati.rinviati:
+            lines.append(f"avvisi annullati su pagoPA {annullati.emessi}, rinviati {annullati.rinviati}")
         for ente, esito in riconcilia_aperti():
             if esito is None:
                 lines.append(f"{ente.codice}: pagoPA non disponibile, ricevute al prossimo giro")

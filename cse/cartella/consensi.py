@@ -22,7 +22,7 @@ __all__ = ["Consenso", "Informativa"]
 
 
 class Informativa(models.Model):
-    """The privacy notice was given to the person: which text, when, how, by whom (art. 13; art. 5(2) accountability)."""
+    """The privacy notice was given to the person: which text, when, how, by whom (art. 13; 5(2) accountability)."""
 
     assistito = models.ForeignKey("cartella.Assistito", on_delete=models.PROTECT, related_name="informative")
     versione = models.CharField(max_length=20, choices=VersioneInformativa.choices)
@@ -44,7 +44,7 @@ class Informativa(models.Model):
 
 
 class Consenso(models.Model):
-    """A consent to one purpose; revoked, it stays as the proof of what was given and when it ended (art. 7(1), 7(3))."""
+    """A consent to one purpose; once revoked it stays, as the proof of what was given and when it ended (art. 7)."""
 
     assistito = models.ForeignKey("cartella.Assistito", on_delete=models.PROTECT, related_name="consensi")
     finalita = models.CharField("finalità", max_length=20, choices=FinalitaConsenso.choices)

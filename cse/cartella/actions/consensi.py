@@ -145,11 +145,12 @@ def share_basis(cartella: Cartella, *, destinatario: str, base_giuridica: str | 
         return None
     consenso = active_consent(cartella.assistito, base.consenso)
     if consenso is None:
+        finalita = FinalitaConsenso(base.consenso).label
         raise ValidationError(
             {
                 "base_giuridica": [
-                    f"Condivisione rifiutata: manca il consenso dell'interessato «{FinalitaConsenso(base.consenso).label}» "
-                    f"({base.riferimento}). Registrarlo nella scheda della persona prima di condividere."
+                    f"Condivisione rifiutata: manca il consenso dell'interessato «{finalita}» ({base.riferimento}). "
+                    "Registrarlo nella scheda della persona prima di condividere."
                 ]
             }
         )

@@ -46,6 +46,7 @@ def _stato(request, choices) -> str:
     return stato if stato in dict(choices) else ""
 
 
+
 # --- bandi ------------------------------------------------------------------------------------------------------------
 
 

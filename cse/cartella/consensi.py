@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cse.core.codelists.privacy import (
@@ -18,7 +19,7 @@ from cse.core.codelists.privacy import (
     VersioneInformativa,
 )
 
-__all__ = ["Consenso", "Informativa"]
+__all__ = ["Consenso", "Informativa", "condivisioni_attive"]
 
 
 class Informativa(models.Model):
@@ -80,3 +81,16 @@ class Consenso(models.Model):
     @property
     def riferimento(self) -> str:
         return RIFERIMENTO_FINALITA.get(self.finalita, "")
+
+
+def condivisioni_attive(cartella) -> list:
+    """The unexpired read grants of a case with the legal basis each rests on (shown to the owner's professionals)."""
+    from .models import CartellaUserObjectPermission
+
+    now = timezone.now()
+    return list(
+        CartellaUserObjectPermission.objects.filter(content_object=cartella, permission__codename="view_cartella")
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("user", "consenso")
+        .order_by("pk")
+    )

@@ -3,17 +3,18 @@ case manager, explicit grants and ownership moves."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from cse.core.codelists.privacy import BaseGiuridica, TipoDestinatario
+from cse.core.codelists.privacy import BASI, BaseGiuridica, TipoDestinatario
 from cse.core.models import Ente
 from cse.core.permissions import forget_cached_capabilities
-from cse.core.roles import TipoEnte
+from cse.core.roles import Capability, TipoEnte
 
 from ..fasi import Transizione
 from ..glossary import StatoCartella, TipoVoceDiario
@@ -198,3 +199,32 @@ def cartella_move_ownership(*, cartella: Cartella, to_ente: Ente, by, reason: st
             )
         change.event("cartella.titolarita_trasferita", {"da_ente": previous.codice, "a_ente": to_ente.codice})
     return locked
+
+
+def cartella_share(
+    *, cartella: Cartella, username: str, destinatario: str, base_giuridica: str, scade_il: date | None, by
+) -> None:
+    """Share a case (read only) with a named person of another organisation, a UVM professional or a third-sector
+    body, by a professional of the owner ente; refused without a legal basis covering that recipient (the grant keeps
+    the basis, and the consent it rests on if any), recorded in the diary with the basis shown."""
+    user = get_user_model().objects.filter(username=username.strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError({"utente": ["Nessun utente attivo con questo nome utente."]})
+    if scade_il is not None and scade_il <= timezone.localdate():
+        raise ValidationError({"scade_il": ["La scadenza dell'accesso deve essere futura."]})
+    expires_at = datetime.combine(scade_il, time.max, tzinfo=timezone.get_current_timezone()) if scade_il else None
+    with case_change(cartella, by=by, capability=Capability.MANAGE_CARTELLE, bump=False) as change:
+        cartella_grant_access(
+            cartella=change.cartella,
+            user=user,
+            base_giuridica=base_giuridica,
+            destinatario=destinatario,
+            expires_at=expires_at,
+            reason=f"condivisione ({destinatario})",
+            by=by,
+        )
+        base = BASI[base_giuridica]
+        change.diary(
+            f"Cartella condivisa con {user.get_full_name() or user.get_username()} "
+            f"({TipoDestinatario(destinatario).label}). Base giuridica: {base.etichetta}."
+        )

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from cse.cartella.actions import consensi as actions
 from cse.core.codelists.privacy import RIFERIMENTO_FINALITA, CanalePrivacy, FinalitaConsenso, TramiteRevoca
@@ -20,11 +19,9 @@ from . import selectors
 
 
 def _citizen_or_login(request):
-    """None when the visitor is a logged-in citizen; else the answer to give (login, or 404 for an operator)."""
-    if not request.user.is_authenticated:
+    """None when the visitor is a logged-in citizen; else the citizen login (an operator is nobody's citizen)."""
+    if not request.user.is_authenticated or getattr(request.user, "cittadino", None) is None:
         return redirect(f"{reverse('cittadino:accesso')}?next={reverse('cittadino:consensi')}")
-    if getattr(request.user, "cittadino", None) is None:
-        raise Http404
     return None
 
 
@@ -55,10 +52,11 @@ def consensi(request):
     return render(request, "cittadino/consensi.html", {"blocchi": blocchi})
 
 
-@require_POST
 def consenso_dai(request):
     if (answer := _citizen_or_login(request)) is not None:
         return answer
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     scheda = selectors.schede_del_cittadino(request.user).filter(pk=request.POST.get("scheda") or 0).first()
     if scheda is None:
         raise Http404
@@ -73,12 +71,14 @@ def consenso_dai(request):
     return redirect("cittadino:consensi")
 
 
-@require_POST
 def consenso_revoca(request, pk: int):
-    """Effective at once; a second revocation (another tab, a double click) changes nothing and says so kindly."""
-    if (answer := _citizen_or_login(request)) is not None:
-        return answer
+    """Effective at once; a second revocation (another tab, a double click) changes nothing and says so kindly.
+    Someone else's consent answers 404 to anyone, operators included, as one that does not exist."""
+    if not request.user.is_authenticated:
+        return _citizen_or_login(request)
     consenso = selectors.get_consenso_for_citizen(request.user, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if not consenso.attivo:
         messages.info(request, "Il consenso era già stato revocato.")
     else:

@@ -1172,10 +1172,17 @@ def r_informativa(w):
 
 
 def r_consenso(w):
+    """A purpose the A1 person has not consented to yet (other recipes leave active consents behind)."""
+    from cse.cartella.consensi import Consenso
+
+    active = set(
+        Consenso.objects.filter(assistito=w.assistiti["A1"], revocato_il=None).values_list("finalita", flat=True)
+    )
+    finalita = next(f for f in ("email", "app_io", "terzo_settore") if f not in active)
     return Post(
         _u(w, "A1"),
         reverse("locale:consenso_nuovo", kwargs={"pk": w.assistiti["A1"].pk}),
-        _prefixed("consenso", finalita="app_io", canale="a_mano"),
+        _prefixed("consenso", finalita=finalita, canale="a_mano"),
         prefix="consenso",
     )
 

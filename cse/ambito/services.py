@@ -15,6 +15,7 @@ from cse.cartella.actions.fasi import intervento_plan
 from cse.cartella.actions.ritual import case_change, diary_entry, lock_cartella
 from cse.cartella.fasi import InterventoPianificato
 from cse.cartella.models import Cartella
+from cse.core.codelists.privacy import BaseGiuridica, TipoDestinatario
 from cse.core.external import CallContext
 from cse.core.fsm import StateMachine, Transition
 from cse.core.outbox import outbox_append
@@ -158,10 +159,21 @@ def uvm_member_add(
     membro.save()
     if tipo == TipoMembro.ASL:
         cartella_grant_access(
-            cartella=locked.cartella, user=user, expires_at=accesso_fino_al, reason=f"membro esterno UVM ({qualifica})"
+            cartella=locked.cartella,
+            user=user,
+            base_giuridica=BaseGiuridica.SOCIOSANITARIA,
+            destinatario=TipoDestinatario.UVM,
+            expires_at=accesso_fino_al,
+            reason=f"membro esterno UVM ({qualifica})",
         )
     elif tipo == TipoMembro.OPERATORE_COMUNE:  # the comune's social worker reads the case as a member of the équipe
-        cartella_grant_access(cartella=locked.cartella, user=user, reason="membro dell'équipe UVM")
+        cartella_grant_access(
+            cartella=locked.cartella,
+            user=user,
+            base_giuridica=BaseGiuridica.COMPITO_PUBBLICO,
+            destinatario=TipoDestinatario.ENTE_PUBBLICO,
+            reason="membro dell'équipe UVM",
+        )
     diary_entry(locked.cartella, by, f"UVM: aggiunto il membro {membro}.")
     _broadcast(locked)
     return membro

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from cse.core.codelists.privacy import BASI, TipoDestinatario
 from cse.core.forms_util import StyledFormMixin, VersionedFormMixin
 
 from .fasi import (
@@ -141,3 +142,18 @@ class CaseManagerForm(VersionedFormMixin, forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case_manager"].queryset = candidates
+
+
+def _basi_choices() -> list[tuple[str, str]]:
+    return [("", "— scegliere la base giuridica —")] + [(b.codice, b.etichetta) for b in BASI.values()]
+
+
+class CondivisioneForm(StyledFormMixin, forms.Form):
+    """Share the case with a named person outside the owner's office; the action refuses a share no basis covers."""
+
+    utente = forms.CharField(label="Nome utente del destinatario", max_length=150)
+    destinatario = forms.ChoiceField(label="Chi è il destinatario", choices=TipoDestinatario.choices)
+    base_giuridica = forms.ChoiceField(label="Base giuridica (GDPR art. 6 e 9)", choices=_basi_choices, required=False)
+    scade_il = forms.DateField(
+        label="Accesso fino al", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="facoltativo"
+    )

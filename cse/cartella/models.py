@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from cse.core.codelists.anagrafica import CondizioneOccupazionale, Disabilita, Protezione
 from cse.core.codelists.aree import AreaBisogno
+from cse.core.codelists.privacy import BaseGiuridica, TipoDestinatario
 from cse.core.models import Comune, Ente
 from cse.core.permissions import ente_ids_for, identity_ids, non_comune_ente_ids_for, register_identity_source
 from cse.core.roles import Capability
@@ -268,6 +269,14 @@ class CartellaUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Cartella, on_delete=models.CASCADE)
     expires_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=300, blank=True)
+    # the legal basis of the share (cse/core/codelists/privacy.py) and, for a share resting on consent, the consent
+    # whose revocation ends it (actions.consensi.consenso_revoke)
+    destinatario = models.CharField(max_length=20, choices=TipoDestinatario.choices, blank=True)
+    base_giuridica = models.CharField(max_length=30, choices=BaseGiuridica.choices, blank=True)
+    consenso = models.ForeignKey(
+        "cartella.Consenso", on_delete=models.PROTECT, null=True, blank=True, related_name="condivisioni"
+    )
+    history = HistoricalRecords()
 
     class Meta(UserObjectPermissionBase.Meta):
         indexes = [models.Index(fields=["user", "permission"])]
@@ -295,6 +304,7 @@ class AssistitoGroupObjectPermission(GroupObjectPermissionBase):
         indexes = [models.Index(fields=["group", "permission"])]
 
 
+from .consensi import *  # noqa: E402,F401,F403 — informativa and consents
 from .erogatore import *  # noqa: E402,F401,F403 — potestà concessoria rules (ente erogatore)
 from .fasi import *  # noqa: E402,F401,F403 — phase records, diario, documents (same app)
 from .rete import *  # noqa: E402,F401,F403 — ISEE, relations, external contacts

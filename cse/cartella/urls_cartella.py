@@ -14,6 +14,7 @@ urlpatterns = [
     path("cartelle/<int:pk>/chiusura/", views.phase_edit, {"record": "chiusura"}, name="chiusura"),
     path("cartelle/<int:pk>/fase/", views.transition, name="transizione"),
     path("cartelle/<int:pk>/case-manager/", views.case_manager, name="case_manager"),
+    path("cartelle/<int:pk>/condivisione/", views.condivisione, name="condivisione"),
     path("cartelle/<int:pk>/riapertura/", views.reopen, name="riapertura"),
     path("cartelle/<int:pk>/interventi/nuovo/", views.intervento_new, name="intervento_nuovo"),
     path("cartelle/<int:pk>/prestazioni/nuova/", views.prestazione_new, name="prestazione_nuova"),

@@ -25,6 +25,7 @@ from .actions import cartella as case_actions
 from .actions import diario as diario_actions
 from .actions import fasi as fasi_actions
 from .actions.trasferimento import trasferimento_request
+from .consensi import condivisioni_attive
 from .fasi import Prestazione, VoceDiario
 from .forms import MotivoForm
 from .glossary import StatoCartella, TipoVoceDiario
@@ -101,6 +102,7 @@ def cartella_detail(request, pk: int):
             "documenti": cartella.documenti.all(),
             "riaperture": cartella.riaperture.all(),
             "trasferimenti": cartella.trasferimenti.select_related("ambito")[:3],
+            "condivisioni": condivisioni_attive(cartella) if may[CAN_MANAGE] else [],
             "may": {
                 "manage": may[CAN_MANAGE],
                 "write_access": may[CAN_WRITE_ACCESS],
@@ -438,4 +440,27 @@ def trasferimento_richiesta(request, pk: int):
         lambda data, version: trasferimento_request(cartella=cartella, motivo=data["motivo"], by=request.user),
         success="Richiesta di trasferimento inviata all'Ufficio di Piano.",
         title="Richiesta di trasferimento all'ambito",
+    )
+
+
+@login_required
+def condivisione(request, pk: int):
+    """Share the case with someone outside the owner's office: refused, with the basis that is missing, unless a legal
+    basis or the person's consent covers that recipient (GDPR art. 6 and 9)."""
+    cartella = get_cartella_for(request, pk, capability=CAN_MANAGE, finalita="condivisione della cartella")
+    form = forms.CondivisioneForm(request.POST or None)
+    return _form_page(
+        request,
+        cartella,
+        form,
+        lambda data, version: case_actions.cartella_share(
+            cartella=cartella,
+            username=data["utente"],
+            destinatario=data["destinatario"],
+            base_giuridica=data["base_giuridica"],
+            scade_il=data["scade_il"],
+            by=request.user,
+        ),
+        success="Cartella condivisa: la base giuridica è registrata sulla condivisione.",
+        title="Condividi la cartella",
     )

@@ -12,6 +12,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from cse.cartella.consensi import Consenso
+from cse.cartella.models import Assistito
 from cse.core.models import AccessLog, Comune
 from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability
@@ -67,8 +69,6 @@ def sportelli_for_comune(comune: Comune | None) -> QuerySet[Sportello]:
 
 def residenza_nota(codice_fiscale: str) -> Comune | None:
     """The comune of residence the system holds for this CF (the most recently updated Assistito), if any."""
-    from cse.cartella.models import Assistito
-
     if not codice_fiscale:
         return None
     assistito = (
@@ -180,7 +180,26 @@ def accessi_ai_miei_dati(cittadino: Cittadino) -> QuerySet:
     """Reads of every person record carrying the citizen's own codice fiscale, in any comune or ambito (the data
     subject may know who consulted their record: Garante 2015, GDPR art. 15). Callers show only when, who, which
     ente and what kind of access: never the purpose text, which operators write for other operators."""
-    from cse.cartella.models import Assistito
-
     mine = Assistito.objects.filter(codice_fiscale=cittadino.codice_fiscale).values("pk")
     return AccessLog.objects.filter(assistito_id__in=mine).select_related("user", "ente").order_by("-at", "-id")
+
+
+def schede_del_cittadino(user) -> QuerySet[Assistito]:
+    """The person records (one per comune that registered them) whose codice fiscale is the logged-in citizen's own:
+    the same match by codice fiscale as the citizen's payments and applications; merged duplicates excluded."""
+    cf = getattr(getattr(user, "cittadino", None), "codice_fiscale", "") or ""
+    if not cf:
+        return Assistito.objects.none()
+    return (
+        Assistito.objects.filter(codice_fiscale=cf.upper(), unito_a__isnull=True)
+        .select_related("owner_ente")
+        .order_by("owner_ente__nome", "pk")
+    )
+
+
+def get_consenso_for_citizen(user, pk: int) -> Consenso:
+    """A consent of one of the citizen's own records, or 404 (another citizen's consent does not exist for them)."""
+    consenso = Consenso.objects.filter(pk=pk, assistito__in=schede_del_cittadino(user)).first()
+    if consenso is None:
+        raise Http404
+    return consenso

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_bandi, views_pagamenti
+from . import views, views_bandi, views_consensi, views_pagamenti
 from .oidc import CitizenOIDCCallback, CitizenOIDCStart
 
 app_name = "cittadino"
@@ -35,6 +35,9 @@ urlpatterns = [
         name="domanda_provvedimento_pdf",
     ),
     # compartecipazione: the citizen's own pagoPA notices
+    path("area-personale/consensi/", views_consensi.consensi, name="consensi"),
+    path("area-personale/consensi/dai/", views_consensi.consenso_dai, name="consenso_dai"),
+    path("area-personale/consensi/<int:pk>/revoca/", views_consensi.consenso_revoca, name="consenso_revoca"),
     path("area-personale/pagamenti/", views_pagamenti.pagamenti, name="pagamenti"),
     path("area-personale/pagamenti/<int:pk>/avviso.pdf", views_pagamenti.pagamento_pdf, name="pagamento_pdf"),
 ]

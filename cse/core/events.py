@@ -123,6 +123,19 @@ _BANDI: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("notifica.da_stampare", "notifica", "esito da comunicare con lettera stampata", ("canale",)),
     ("notifica.non_inviata", "notifica", "notifica non inviata: da verificare", ("canale",)),
 ]
+# informativa and consents (cse/cartella/actions/consensi.py): local only — a person's privacy choices are the
+# controller's proof (GDPR art. 7(1)), not a datum for the region.
+_PRIVACY: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("informativa.registrata", "informativa", "informativa privacy consegnata", ("versione", "canale")),
+    ("consenso.dato", "consenso", "consenso dato per una finalità", ("finalita", "canale")),
+    ("consenso.revocato", "consenso", "consenso revocato (operatore o portale)", ("finalita", "tramite")),
+    (
+        "consenso.condivisione_terminata",
+        "consenso",
+        "condivisione di una cartella terminata per revoca del consenso",
+        ("cartella", "base_giuridica"),
+    ),
+]
 # compartecipazione (cse/compartecipazione): local only, like the bandi — a charge and its payment are the ente's
 # accounting, not a SIUSS or SIOSS datum (the prestazione they price already reaches SIUSS through the cartella).
 _COMPARTECIPAZIONE: list[tuple[str, str, str, tuple[str, ...]]] = [
@@ -249,6 +262,7 @@ _TYPES: list[EventType] = [
     # bandi (cse/bandi): local only — nothing goes to the region (the relay reads only the case aggregates)
     *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _BANDI),
     *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _COMPARTECIPAZIONE),
+    *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _PRIVACY),
 ]
 
 EVENTS: dict[str, EventType] = {t.name: t for t in _TYPES}

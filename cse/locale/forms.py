@@ -12,6 +12,7 @@ from django.urls import reverse
 from cse.cartella.anagrafica import ANAGRAFICA_FIELDS
 from cse.cartella.models import Assistito, Sesso
 from cse.cartella.rete import ContattoEsterno, Isee, Relazione
+from cse.core.codelists.privacy import RIFERIMENTO_FINALITA, CanalePrivacy, FinalitaConsenso, VersioneInformativa
 from cse.core.forms_util import ConfirmationMixin, StyledFormMixin, VersionedFormMixin
 from cse.core.models import Comune, Ente
 from cse.core.services import comune_by_istat
@@ -217,3 +218,23 @@ class UnioneForm(ConfirmationMixin, StyledFormMixin, forms.Form):
             "contatti passeranno a questa persona; la scheda duplicata resterà solo nello storico, collegata a questa. "
             "L'unione non si può annullare."
         )
+
+
+class InformativaForm(StyledFormMixin, forms.Form):
+    """The informativa given at the desk (GDPR art. 13); the action checks the codes and the date."""
+
+    versione = forms.ChoiceField(label="Versione dell'informativa", choices=VersioneInformativa.choices)
+    data = forms.DateField(label="Data di consegna", widget=forms.DateInput(attrs={"type": "date"}))
+    canale = forms.ChoiceField(label="Come è stata consegnata", choices=CanalePrivacy.choices)
+
+
+class ConsensoForm(StyledFormMixin, forms.Form):
+    finalita = forms.ChoiceField(
+        label="Finalità",
+        choices=[(v, f"{label} ({RIFERIMENTO_FINALITA[v]})") for v, label in FinalitaConsenso.choices],
+    )
+    canale = forms.ChoiceField(label="Come è stato espresso", choices=CanalePrivacy.choices)
+
+
+class RevocaConsensoForm(StyledFormMixin, forms.Form):
+    finalita = forms.ChoiceField(label="Finalità", choices=FinalitaConsenso.choices)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_registrazione
+from . import views, views_privacy, views_registrazione
 
 # The person register of the comune. cse/urls.py mounts these under the namespace "locale" together with the case
 # workspace (cse/cartella/urls_cartella.py) and the front-office agenda screens (cse/cittadino/urls_sportello.py).
@@ -19,4 +19,7 @@ urlpatterns = [
     path("assistiti/<int:pk>/relazioni/", views.relazione_new, name="relazione_nuova"),
     path("assistiti/<int:pk>/contatti/", views.contatto_new, name="contatto_nuovo"),
     path("assistiti/<int:pk>/unione/", views.unione, name="unione"),
+    path("assistiti/<int:pk>/informativa/", views_privacy.informativa_nuova, name="informativa_nuova"),
+    path("assistiti/<int:pk>/consensi/", views_privacy.consenso_nuovo, name="consenso_nuovo"),
+    path("assistiti/<int:pk>/consensi/revoca/", views_privacy.consenso_revoca, name="consenso_revoca"),
 ]

@@ -172,6 +172,8 @@ def _detail_page(request, assistito: Assistito, **bound):
             "relazioni": relazioni,
             "contatti": contatti,
             "isee": assistito.isee.select_related("provenienza"),
+            "informative": assistito.informative.select_related("consegnata_da")[:5],
+            "consensi": assistito.consensi.select_related("registrato_da", "revocato_da"),
             "provenienze": provenienze_correnti(assistito),
             "mappa": relations_map(relazioni, contatti),
             "twins": twins,
@@ -179,6 +181,9 @@ def _detail_page(request, assistito: Assistito, **bound):
                 "isee": forms.IseeForm(prefix="isee"),
                 "relazione": forms.RelazioneForm(prefix="rel", assistito=assistito),
                 "contatto": forms.ContattoForm(prefix="contatto"),
+                "informativa": forms.InformativaForm(prefix="informativa"),
+                "consenso": forms.ConsensoForm(prefix="consenso"),
+                "revoca": forms.RevocaConsensoForm(prefix="revoca"),
                 "unione": bound.get("unione")
                 or forms.UnioneForm(prefix="unione", candidates=Assistito.objects.filter(pk__in=[t.pk for t in twins])),
             },

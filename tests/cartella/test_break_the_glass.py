@@ -116,7 +116,12 @@ def test_the_permission_layer_ignores_expired_grants(case, other_comune):
     case_a1 = case
     from cse.cartella.actions.cartella import cartella_grant_access
 
-    cartella_grant_access(cartella=case_a1, user=operatore, expires_at=timezone.now() + timedelta(minutes=5))
+    cartella_grant_access(
+        base_giuridica="compito_pubblico",
+        cartella=case_a1,
+        user=operatore,
+        expires_at=timezone.now() + timedelta(minutes=5),
+    )
     assert Cartella.objects.visible_to(operatore).filter(pk=case_a1.pk).exists()
     CartellaUserObjectPermission.objects.filter(user=operatore).update(expires_at=timezone.now() - timedelta(seconds=1))
     operatore = type(operatore).objects.get(pk=operatore.pk)  # a new request: no cached capabilities

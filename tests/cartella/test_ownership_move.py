@@ -84,9 +84,16 @@ def test_an_expired_explicit_grant_no_longer_shows_the_case(case):
     from django.utils import timezone
 
     outsider = OperatoreFactory(ente=ComuneEnteFactory(), ruolo="assistente_sociale")  # a comune of another ambito
-    cartella_grant_access(cartella=case, user=outsider, expires_at=timezone.now() + timedelta(hours=1))
+    cartella_grant_access(
+        base_giuridica="compito_pubblico", cartella=case, user=outsider, expires_at=timezone.now() + timedelta(hours=1)
+    )
     assert case.pk in visible_pks(outsider)
-    cartella_grant_access(cartella=case, user=outsider, expires_at=timezone.now() - timedelta(seconds=1))
+    cartella_grant_access(
+        base_giuridica="compito_pubblico",
+        cartella=case,
+        user=outsider,
+        expires_at=timezone.now() - timedelta(seconds=1),
+    )
     assert case.pk not in visible_pks(outsider)
 
 

@@ -82,7 +82,9 @@ def test_assigned_cases_do_not_count(comune, worker, client, alert_settings):
     # équipe grants are assignments too: an operator of another comune (another ambito) named on these cases
     equipe_member = OperatoreFactory(ente=ComuneEnteFactory(), ruolo="assistente_sociale")
     for cartella in own:
-        cartella_grant_access(cartella=cartella, user=equipe_member, reason="membro dell'équipe")
+        cartella_grant_access(
+            base_giuridica="compito_pubblico", cartella=cartella, user=equipe_member, reason="membro dell'équipe"
+        )
     client.force_login(equipe_member)
     _read(client, own)
     assert not _alerts(equipe_member).exists()

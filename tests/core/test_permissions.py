@@ -106,7 +106,9 @@ def test_the_compiled_identity_answers_each_user_like_the_query_it_was_built_fro
     two_enti = OperatoreFactory(ente=comune, ruolo="segretariato")
     incarico_assign(operatore=two_enti.operatore, ente=neighbour_comune(), ruolo="responsabile")
     granted = OperatoreFactory(ente=foreign_comune(), ruolo="assistente_sociale")
-    cartella_grant_access(cartella=case, user=granted, expires_at=timezone.now() + timedelta(hours=1))
+    cartella_grant_access(
+        base_giuridica="compito_pubblico", cartella=case, user=granted, expires_at=timezone.now() + timedelta(hours=1)
+    )
     for user in (two_enti, granted, OperatoreFactory(ente=home_ambito(), ruolo="ufficio_di_piano")):
         expected = sorted(_identity_query(user, timezone.now()))
         assert sorted(_identity_rows(user)) == expected != []
@@ -120,7 +122,12 @@ def test_a_grant_stops_counting_when_it_expires_without_any_write(case, monkeypa
     from cse.cartella.models import Cartella
 
     outsider = OperatoreFactory(ente=foreign_comune(), ruolo="assistente_sociale")
-    cartella_grant_access(cartella=case, user=outsider, expires_at=timezone.now() + timedelta(minutes=5))
+    cartella_grant_access(
+        base_giuridica="compito_pubblico",
+        cartella=case,
+        user=outsider,
+        expires_at=timezone.now() + timedelta(minutes=5),
+    )
     assert Cartella.objects.visible_to(outsider).filter(pk=case.pk).exists()
 
     later = timezone.now() + timedelta(minutes=6)

@@ -3,11 +3,16 @@ from codicefiscale import codicefiscale
 from django.core.management import call_command
 
 from cse.bandi.models import Domanda, Provvedimento
+from cse.cartella.consensi import Consenso
 from cse.cartella.identity import codice_fiscale_problems
-from cse.cartella.models import Assistito, Cartella
+from cse.cartella.models import Assistito, Cartella, CartellaUserObjectPermission
+from cse.cartella.relay import RELAYED_AGGREGATE_TYPES
 from cse.core.models import Ente, Incarico, OutboxEvent
 from cse.core.roles import ROLES_BY_TIPO_ENTE, TipoEnte
 from cse.regionale.models import PrestazioneSiuss, ValoreLeps
+from interop.simulators.oidc import DEMO_CITIZEN
+
+DEMO_CF = DEMO_CITIZEN["https://attributes.eid.gov.it/fiscal_number"].removeprefix("TINIT-")
 
 
 @pytest.mark.django_db(databases=["default", "regionale"])
@@ -35,7 +40,11 @@ def test_seed_demo_builds_the_region_and_is_idempotent(capsys):
     delivered = OutboxEvent.objects.filter(event_type="cartella.prestazione_erogata").count()
     assert delivered > 10 and PrestazioneSiuss.objects.count() == delivered
     assert ValoreLeps.objects.filter(indicatore__codice="beneficiari").exists()
-    assert not OutboxEvent.objects.filter(sent_at__isnull=True, aggregate_type__startswith="cartella.").exists()
+    # every event for the region is relayed (consent events are local: cartella.consenso, never relayed)
+    assert not OutboxEvent.objects.filter(sent_at__isnull=True, aggregate_type__in=RELAYED_AGGREGATE_TYPES).exists()
+    # informativa and consents: the demo citizen's, and one case shared with a cooperative on consent
+    assert Consenso.objects.filter(assistito__codice_fiscale=DEMO_CF, finalita="app_io", revocato_il=None).exists()
+    assert CartellaUserObjectPermission.objects.filter(base_giuridica="consenso_terzo_settore").count() == 1
     # one open bando with domande at every step (its events stay local: cse/core/events.py)
     assert set(Domanda.objects.filter(bando__codice="DEMO-AFFITTO").values_list("stato", flat=True)) == {
         "bozza",

@@ -1162,7 +1162,82 @@ def r_domanda_bozza(w):
     return Post(user, reverse("cittadino:domanda", kwargs={"pk": domanda.pk}), data)
 
 
+def r_informativa(w):
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:informativa_nuova", kwargs={"pk": w.assistiti["A1"].pk}),
+        _prefixed("informativa", versione="2025-01", data=timezone.localdate().isoformat(), canale="a_mano"),
+        prefix="informativa",
+    )
+
+
+def r_consenso(w):
+    """A purpose the A1 person has not consented to yet (other recipes leave active consents behind)."""
+    from cse.cartella.consensi import Consenso
+
+    active = set(
+        Consenso.objects.filter(assistito=w.assistiti["A1"], revocato_il=None).values_list("finalita", flat=True)
+    )
+    finalita = next(f for f in ("email", "app_io", "terzo_settore") if f not in active)
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:consenso_nuovo", kwargs={"pk": w.assistiti["A1"].pk}),
+        _prefixed("consenso", finalita=finalita, canale="a_mano"),
+        prefix="consenso",
+    )
+
+
+def _active_consent(w, finalita: str):
+    """The A1 person's active consent for a purpose (given now if missing)."""
+    from cse.cartella.actions.consensi import active_consent, consenso_give
+
+    person = w.assistiti["A1"]
+    return active_consent(person, finalita) or consenso_give(
+        assistito=person, finalita=finalita, canale="a_mano", by=_u(w, "A1")
+    )
+
+
+def r_consenso_revoca(w):
+    _active_consent(w, "terzo_settore")
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:consenso_revoca", kwargs={"pk": w.assistiti["A1"].pk}),
+        _prefixed("revoca", finalita="terzo_settore"),
+        prefix="revoca",
+    )
+
+
+def r_condivisione(w):
+    data = {"utente": _u(w, "B1", "responsabile").username, "destinatario": "ente_pubblico"}
+    data["base_giuridica"] = "compito_pubblico"
+    return Post(_u(w, "A1"), reverse("locale:condivisione", kwargs={"pk": w.cartelle["A1"].pk}), data)
+
+
+def _citizen_of_a1(w):
+    """The citizen account of the A1 person (matched by codice fiscale, as at the SPID/CIE login)."""
+    from cse.cittadino.services import cittadino_ensure
+
+    person = w.assistiti["A1"]
+    return cittadino_ensure(codice_fiscale=person.codice_fiscale, nome=person.nome, cognome=person.cognome).user
+
+
+def r_consenso_dai(w):
+    data = {"scheda": w.assistiti["A1"].pk, "finalita": "email"}
+    return Post(_citizen_of_a1(w), reverse("cittadino:consenso_dai"), data)
+
+
+def r_consenso_revoca_cittadino(w):
+    consenso = _active_consent(w, "app_io")
+    return Post(_citizen_of_a1(w), reverse("cittadino:consenso_revoca", kwargs={"pk": consenso.pk}), {})
+
+
 RECIPES: dict[str, Callable] = {
+    "locale:informativa_nuova": r_informativa,
+    "locale:consenso_nuovo": r_consenso,
+    "locale:consenso_revoca": r_consenso_revoca,
+    "locale:condivisione": r_condivisione,
+    "cittadino:consenso_dai": r_consenso_dai,
+    "cittadino:consenso_revoca": r_consenso_revoca_cittadino,
     "cittadino:domanda_nuova": r_domanda_nuova,
     "cittadino:domanda": r_domanda_bozza,
     "locale:accesso": r_accesso,
@@ -1288,6 +1363,7 @@ NOT_A_FORM: dict[str, str] = {
         "cittadino:domanda_provvedimento_pdf",
         "cittadino:pagamenti",
         "cittadino:pagamento_pdf",
+        "cittadino:consensi",
     )
 } | {
     # plain forms.Form with explicit fields handed one by one to an action: no ModelForm, nothing assigned in bulk

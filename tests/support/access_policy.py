@@ -66,6 +66,10 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "locale:relazione_nuova": cap("register_persone"),
     "locale:contatto_nuovo": cap("register_persone"),
     "locale:unione": cap("register_persone"),
+    # informativa and consents on the person page (who may change the person's record)
+    "locale:informativa_nuova": cap("register_persone"),
+    "locale:consenso_nuovo": cap("register_persone"),
+    "locale:consenso_revoca": cap("register_persone"),
     "locale:lavoro": OPERATOR,
     "locale:cartella_detail": cap("view_persone"),
     "locale:accesso": cap("manage_cartelle"),
@@ -74,6 +78,7 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "locale:chiusura": cap("manage_cartelle"),
     "locale:transizione": cap("manage_cartelle"),
     "locale:case_manager": cap("manage_cartelle"),
+    "locale:condivisione": cap("manage_cartelle"),  # sharing the case, with its legal basis
     "locale:riapertura": cap("manage_cartelle"),
     "locale:intervento_nuovo": cap("manage_cartelle"),
     "locale:prestazione_nuova": cap("manage_cartelle"),
@@ -229,6 +234,11 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     # else's, operators included → 404, proved by the isolation matrix)
     "cittadino:pagamenti": "citizen",
     "cittadino:pagamento_pdf": "public",
+    # «I miei consensi»: the list and giving need the citizen login; a revocation is keyed by the citizen's own
+    # consent (anyone else's, operators included → 404, proved by the isolation matrix)
+    "cittadino:consensi": "citizen",
+    "cittadino:consenso_dai": "citizen",
+    "cittadino:consenso_revoca": "public",
     # SPID/CIE OpenID Connect: the start and the provider's callback (404 unless CSE_CITIZEN_LOGIN="oidc")
     "cittadino:oidc_start": "public",
     "cittadino:oidc_callback": "public",

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, time
 
 from cse.ambito.models import MembroUVM
+from cse.cartella.actions.consensi import consenso_give
+from cse.cartella.consensi import Consenso
 from cse.cartella.fasi import Documento, Prestazione, VoceDiario
 from cse.cittadino.agenda import AperturaStraordinaria, Chiusura, Prenotazione, RegolaOrario, Sportello
 from cse.core.models import Incarico
@@ -24,6 +26,9 @@ OBJECT_URLS = {
     "locale:relazione_nuova": "assistito",
     "locale:contatto_nuovo": "assistito",
     "locale:unione": "assistito",
+    "locale:informativa_nuova": "assistito",
+    "locale:consenso_nuovo": "assistito",
+    "locale:consenso_revoca": "assistito",
     "locale:cartella_detail": "cartella",
     "locale:accesso": "cartella",
     "locale:valutazione": "cartella",
@@ -31,6 +36,7 @@ OBJECT_URLS = {
     "locale:chiusura": "cartella",
     "locale:transizione": "cartella",
     "locale:case_manager": "cartella",
+    "locale:condivisione": "cartella",
     "locale:riapertura": "cartella",
     "locale:intervento_nuovo": "cartella",
     "locale:prestazione_nuova": "cartella",
@@ -163,6 +169,7 @@ OBJECT_URLS = {
     "compartecipazione:avviso_pdf": "avviso_pagopa",
     "compartecipazione:avviso_riaccoda": "avviso_pagopa",
     "cittadino:pagamento_pdf": "avviso_cittadino",
+    "cittadino:consenso_revoca": "consenso_cittadino",
     # break-the-glass review: only the owning ente's responsabile / administrator
     "accesso_emergenza_revisione": "accesso_emergenza",
     "segnalazione_chiusura": "segnalazione",
@@ -228,7 +235,21 @@ def foreign_objects(territory, ente_key: str, ruolo: str, user) -> dict[str, lis
         # review rows belong to the ente reviewing them; the B1 operator who opened an access never sees its review
         "accesso_emergenza": [a.pk for k, a in territory.emergenze.items() if k != ente_key],
         "segnalazione": [s.pk for k, s in territory.segnalazioni.items() if k != ente_key],
+        # operators are nobody's citizen: every consent is foreign to them in the citizen portal
+        "consenso_cittadino": _every_consent(territory),
     }
+
+
+def _every_consent(territory) -> list[int]:
+    """One consent of the A1 person (given once per territory), so the portal's revocation route has a real id."""
+    if not Consenso.objects.exists():
+        consenso_give(
+            assistito=territory.assistiti["A1"],
+            finalita="email",
+            canale="a_mano",
+            by=territory.user("A1", "assistente_sociale"),
+        )
+    return list(Consenso.objects.values_list("pk", flat=True))
 
 
 def _foreign_ambito_objects(territory, ente_key: str) -> dict[str, list[int]]:

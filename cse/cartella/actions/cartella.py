@@ -3,16 +3,18 @@ case manager, explicit grants and ownership moves."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from cse.core.codelists.privacy import BASI, BaseGiuridica, TipoDestinatario
 from cse.core.models import Ente
 from cse.core.permissions import forget_cached_capabilities
-from cse.core.roles import TipoEnte
+from cse.core.roles import Capability, TipoEnte
 
 from ..fasi import Transizione
 from ..glossary import StatoCartella, TipoVoceDiario
@@ -20,6 +22,7 @@ from ..models import Assistito, Cartella, CartellaUserObjectPermission
 from ..records import iso
 from ..workflow import CASE, REFUSE_ACTOR, refusal, step_capability
 from .assistito import assistito_register
+from .consensi import share_basis
 from .ritual import case_change, writing
 
 S = StatoCartella
@@ -125,15 +128,30 @@ def case_manager_assign(*, cartella: Cartella, user, by, version: int | None) ->
 
 
 def cartella_grant_access(
-    *, cartella: Cartella, user, write: bool = False, expires_at: datetime | None = None, reason: str = ""
+    *,
+    cartella: Cartella,
+    user,
+    base_giuridica: str | None,
+    destinatario: str = TipoDestinatario.EQUIPE,
+    write: bool = False,
+    expires_at: datetime | None = None,
+    reason: str = "",
+    by=None,
 ) -> None:
-    """Explicit per-object grant (a named équipe member); the exception, never the rule."""
-    with writing(None):
+    """Explicit per-object grant (a named équipe member, a UVM professional, a third-sector body); the exception,
+    never the rule. Refused unless a legal basis covers this kind of recipient (GDPR art. 6/9: the message names
+    it); a share resting on consent records the consent, whose revocation ends it (actions.consensi)."""
+    consenso = share_basis(cartella, destinatario=destinatario, base_giuridica=base_giuridica)
+    with writing(by):
         for codename in ("view_cartella", "change_cartella") if write else ("view_cartella",):
             assign_perm(f"cartella.{codename}", user, cartella)
-            CartellaUserObjectPermission.objects.filter(
+            for grant in CartellaUserObjectPermission.objects.filter(
                 content_object=cartella, user=user, permission__codename=codename
-            ).update(expires_at=expires_at, reason=reason[:300])
+            ):
+                grant.expires_at, grant.reason = expires_at, reason[:300]
+                grant.destinatario, grant.base_giuridica, grant.consenso = destinatario, base_giuridica, consenso
+                grant._change_reason = f"condivisione: {base_giuridica}"[:100]
+                grant.save()
     # the grantee's identity may be memoised on this very object (an action granting and reading in one request)
     forget_cached_capabilities(user)
 
@@ -172,6 +190,41 @@ def cartella_move_ownership(*, cartella: Cartella, to_ente: Ente, by, reason: st
         locked.owner_ente = to_ente
         change.save(locked, reason=reason.strip())
         for user in keep_access_for:
-            cartella_grant_access(cartella=locked, user=user, reason=f"membro dell'équipe ({previous.nome})")
+            cartella_grant_access(
+                cartella=locked,
+                user=user,
+                base_giuridica=BaseGiuridica.COMPITO_PUBBLICO,
+                destinatario=TipoDestinatario.ENTE_PUBBLICO,
+                reason=f"membro dell'équipe ({previous.nome})",
+            )
         change.event("cartella.titolarita_trasferita", {"da_ente": previous.codice, "a_ente": to_ente.codice})
     return locked
+
+
+def cartella_share(
+    *, cartella: Cartella, username: str, destinatario: str, base_giuridica: str, scade_il: date | None, by
+) -> None:
+    """Share a case (read only) with a named person of another organisation, a UVM professional or a third-sector
+    body, by a professional of the owner ente; refused without a legal basis covering that recipient (the grant keeps
+    the basis, and the consent it rests on if any), recorded in the diary with the basis shown."""
+    user = get_user_model().objects.filter(username=username.strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError({"utente": ["Nessun utente attivo con questo nome utente."]})
+    if scade_il is not None and scade_il <= timezone.localdate():
+        raise ValidationError({"scade_il": ["La scadenza dell'accesso deve essere futura."]})
+    expires_at = datetime.combine(scade_il, time.max, tzinfo=timezone.get_current_timezone()) if scade_il else None
+    with case_change(cartella, by=by, capability=Capability.MANAGE_CARTELLE, bump=False) as change:
+        cartella_grant_access(
+            cartella=change.cartella,
+            user=user,
+            base_giuridica=base_giuridica,
+            destinatario=destinatario,
+            expires_at=expires_at,
+            reason=f"condivisione ({destinatario})",
+            by=by,
+        )
+        base = BASI[base_giuridica]
+        change.diary(
+            f"Cartella condivisa con {user.get_full_name() or user.get_username()} "
+            f"({TipoDestinatario(destinatario).label}). Base giuridica: {base.etichetta}."
+        )

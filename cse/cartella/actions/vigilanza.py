@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cse.core.audit import log_access
+from cse.core.codelists.privacy import BaseGiuridica, TipoDestinatario
 from cse.core.models import AccessLog, Ente
 from cse.core.tasks import enqueue_with
 
@@ -59,7 +60,14 @@ def accesso_emergenza_open(*, user, codice_fiscale: str, motivo: str, password: 
             return [_record_nothing_found(user=user, origine=origine, cf=cf, motivo=motivo, people=people, now=now)]
         written = []
         for cartella in cartelle:
-            cartella_grant_access(cartella=cartella, user=user, write=False, expires_at=until, reason=GRANT_REASON)
+            cartella_grant_access(
+                cartella=cartella,
+                user=user,
+                base_giuridica=BaseGiuridica.COMPITO_PUBBLICO,
+                destinatario=TipoDestinatario.ENTE_PUBBLICO,
+                expires_at=until,
+                reason=GRANT_REASON,
+            )
             accesso = AccessoEmergenza.objects.create(
                 operatore=user,
                 ente_origine=origine,

@@ -89,6 +89,7 @@ class Command(BaseCommand):
         bookings = self._bookings(enti_comuni, citizen)
         self._bandi(enti_comuni, citizen)
         self._compartecipazione(enti_comuni, citizen)
+        self._consensi(enti_comuni, citizen)
         self.stdout.write(
             f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}); "
             f"appuntamenti dimostrativi creati ora: {bookings}; in {time.monotonic() - started:.1f} s"
@@ -309,6 +310,14 @@ class Command(BaseCommand):
 
         home = enti_comuni[next(iter(OPERATOR_COMUNI))]
         self.stdout.write(seed_compartecipazione(home, getattr(citizen, "codice_fiscale", "")))
+
+    def _consensi(self, enti_comuni: dict[str, Ente], citizen) -> None:
+        """Informativa and consents of the demo citizen and of some people of the first demo comune, one case shared
+        with a third-sector cooperative on consent (cse/demo/consensi.py)."""
+        from cse.demo.consensi import seed_consensi
+
+        home = enti_comuni[next(iter(OPERATOR_COMUNI))]
+        self.stdout.write(seed_consensi(home, getattr(citizen, "codice_fiscale", "")))
 
     def _simulator_citizen(self, home: Ente) -> dict[str, str]:
         """The SPID/CIE simulator's person, known to the comune's register (so the portal knows where she lives)."""

@@ -272,6 +272,8 @@ def _domanda_iban(request, domanda: Domanda):
             add_service_errors(form, exc)
     status = 400 if form.errors else 200
     return render(request, "cittadino/bandi/iban.html", {"d": domanda, "form": form}, status=status)
+
+
 def _decisione(domanda: Domanda) -> dict:
     """The last approved decision on the domanda (what it says, its PDF) and whether a riesame may be asked."""
     notifica = (

@@ -129,6 +129,7 @@ def _refuse_twice(richiesta: RichiestaApprovazione) -> None:
 
 def _record(richiesta: RichiestaApprovazione, change: Change, ruolo: str) -> None:
     richiesta.ruolo_approvatore = ruolo
+    richiesta._history_user = change.by  # who asked, also from a worker or a shell (no request to read it from)
     richiesta.full_clean()
     try:
         with transaction.atomic():
@@ -233,6 +234,7 @@ def _decide(locked: RichiestaApprovazione, step: str, by, change: Change, motivo
     if step != "ritira":
         locked.decisa_da, locked.decisa_il = by, timezone.now()
     transition = APPROVAZIONE.get(step)
+    locked._history_user = by
     change.save(locked, reason=f"{transition.label}: {AZ(locked.azione).label}")
 
 
@@ -301,6 +303,7 @@ def _save_rule(ente: Ente, regola: Regola, change: Change) -> None:
     if before == (row.pk, row.attiva, row.ruolo_approvatore, row.soglia) or (row.pk is None and not row.attiva):
         return  # unchanged, or a rule switched off that never existed: nothing to record
     row.full_clean()
+    row._history_user = change.by
     change.save(row, reason=f"regola {'attiva' if row.attiva else 'disattivata'}: {row.get_azione_display()}")
     payload = {"azione": row.azione, "ruolo": row.ruolo_approvatore, "attiva": row.attiva}
     change.event("approvazione.regola_aggiornata", {**payload, "soglia": str(row.soglia or "")}, aggregate=row)

@@ -7,10 +7,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from cse.core.forms_util import add_service_errors
-from cse.core.permissions import ente_or_404
+from cse.core.permissions import ente_or_404, has_capability
 from cse.core.roles import Capability
 
 from . import approvazioni
@@ -28,7 +29,10 @@ DONE = {
 
 @login_required
 def approvazioni_list(request):
-    """What waits for the user's approval in their enti, and the user's own requests."""
+    """What waits for the user's approval in their enti, and the user's own requests. Only for operators who work
+    with people (approvers and requesters both do); anyone else gets 404 as for an unknown page."""
+    if not has_capability(request.user, Capability.VIEW_PERSONE):
+        raise Http404("Pagina non trovata")
     count, waiting = approvazioni.approvals_waiting_for(request.user)
     mine = approvazioni.requested_by(request.user)[:20]
     return render(request, "cartella/approvazioni.html", {"count": count, "waiting": waiting, "mine": mine})

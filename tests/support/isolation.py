@@ -155,6 +155,9 @@ OBJECT_URLS = {
     # break-the-glass review: only the owning ente's responsabile / administrator
     "accesso_emergenza_revisione": "accesso_emergenza",
     "segnalazione_chiusura": "segnalazione",
+    # approvals: a request is its ente's (approvers with the role there, and its requester)
+    "approvazione": "richiesta_approvazione",
+    "ente_approvazioni": "ente",
 }
 # URL keyword per kind (default "pk") and the value used as "does not exist"; the WaaS e-service is addressed by
 # the ente's code.
@@ -217,6 +220,7 @@ def foreign_objects(territory, ente_key: str, ruolo: str, user) -> dict[str, lis
         # review rows belong to the ente reviewing them; the B1 operator who opened an access never sees its review
         "accesso_emergenza": [a.pk for k, a in territory.emergenze.items() if k != ente_key],
         "segnalazione": [s.pk for k, s in territory.segnalazioni.items() if k != ente_key],
+        "richiesta_approvazione": [r.pk for k, r in territory.approvazioni.items() if k != ente_key],
     }
 
 

@@ -210,7 +210,9 @@ def unione_o_richiesta(*, keep: Assistito, duplicate: Assistito, by, reason: str
 
 
 def _lock_request(richiesta: RichiestaApprovazione, step: str, by) -> RichiestaApprovazione:
-    locked = RichiestaApprovazione.objects.select_for_update().select_related("cartella").get(pk=richiesta.pk)
+    locked = (
+        RichiestaApprovazione.objects.select_for_update(of=("self",)).select_related("cartella").get(pk=richiesta.pk)
+    )
     if step != "ritira" and locked.richiesta_da_id == by.pk:
         raise ValidationError(SELF_APPROVAL)
     APPROVAZIONE.check_actor(locked, step, by)

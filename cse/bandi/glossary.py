@@ -80,6 +80,8 @@ class StatoRata(models.TextChoices):
     PROGRAMMATA = "programmata", "Programmata"
     LIQUIDATA = "liquidata", "Liquidata"
     ANNULLATA = "annullata", "Annullata"
+
+
 # The outcomes a provvedimento gives, and those a riesame may be asked against.
 STATI_ESITO = (StatoDomanda.FINANZIATA, StatoDomanda.NON_FINANZIATA, StatoDomanda.NON_AMMESSA)
 STATI_RIESAMINABILI = (StatoDomanda.NON_FINANZIATA, StatoDomanda.NON_AMMESSA)

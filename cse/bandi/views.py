@@ -46,7 +46,6 @@ def _stato(request, choices) -> str:
     return stato if stato in dict(choices) else ""
 
 
-
 # --- bandi ------------------------------------------------------------------------------------------------------------
 
 

@@ -157,3 +157,27 @@ class CondivisioneForm(StyledFormMixin, forms.Form):
     scade_il = forms.DateField(
         label="Accesso fino al", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="facoltativo"
     )
+class DecisioneApprovazioneForm(StyledFormMixin, forms.Form):
+    """The approver's decision: approving needs nothing more, rejecting needs a reason (checked by the action)."""
+
+    motivo = forms.CharField(
+        label="Motivazione (obbligatoria per respingere)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RegolaApprovazioneForm(StyledFormMixin, forms.Form):
+    """One action's rule on the ente's approvals page (one form per action, prefixed with its code)."""
+
+    attiva = forms.BooleanField(label="Serve l'approvazione", required=False)
+    ruolo_approvatore = forms.ChoiceField(label="Chi approva")
+    soglia = forms.DecimalField(
+        label="Sopra la spesa prevista di (€)", required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+
+    def __init__(self, *args, roles, with_threshold: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ruolo_approvatore"].choices = roles
+        if not with_threshold:
+            del self.fields["soglia"]

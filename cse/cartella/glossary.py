@@ -129,3 +129,19 @@ class StatoTrasferimento(models.TextChoices):
     ACCETTATO = "accettato", "Accettato: la cartella è in titolarità dell'ambito"
     RESPINTO = "respinto", "Restituito al comune con motivazione (non accettato)"
     RICONSEGNATO = "riconsegnato", "Titolarità riconsegnata al comune al termine della fase complessa"
+
+
+# --- Approvazioni (four eyes): the actions an ente may subject to a second person's approval, and the states of a
+# request. The list is the product's own (which case-domain actions are gated), not a legal code list.
+class AzioneApprovabile(models.TextChoices):
+    CHIUSURA = "chiusura", "Chiusura della cartella"
+    AVVIO_PROGETTO = "avvio_progetto", "Avvio dell'erogazione di un progetto sopra una soglia di spesa"
+    TRASFERIMENTO = "trasferimento", "Richiesta di trasferimento della titolarità all'ambito"
+    UNIONE = "unione", "Unione di due schede della stessa persona"
+
+
+class StatoApprovazione(models.TextChoices):
+    IN_ATTESA = "in_attesa", "In attesa di approvazione"
+    APPROVATA = "approvata", "Approvata ed eseguita"
+    RESPINTA = "respinta", "Respinta"
+    RITIRATA = "ritirata", "Ritirata dal richiedente"

@@ -305,6 +305,7 @@ class AssistitoGroupObjectPermission(GroupObjectPermissionBase):
 
 
 from .consensi import *  # noqa: E402,F401,F403 — informativa and consents
+from .approvazioni_models import *  # noqa: E402,F401,F403 — four-eyes rules and requests
 from .erogatore import *  # noqa: E402,F401,F403 — potestà concessoria rules (ente erogatore)
 from .fasi import *  # noqa: E402,F401,F403 — phase records, diario, documents (same app)
 from .rete import *  # noqa: E402,F401,F403 — ISEE, relations, external contacts

@@ -1,5 +1,5 @@
-"""The case domain's queued work: the alert e-mails of break-the-glass and unusual access (the queue primitives are
-in `cse.core.tasks`)."""
+"""The case domain's queued work: the alert e-mails of break-the-glass and unusual access, and the notice to the
+approvers of a request (the queue primitives are in `cse.core.tasks`)."""
 
 from __future__ import annotations
 
@@ -28,4 +28,22 @@ def send_alert_email(segnalazione_id: int, attempt: int = 1) -> bool:
         logger.warning("e-mail della segnalazione non inviata (tentativo %s)", attempt)
         retry_later(send_alert_email, attempt, segnalazione_id, attempt)
         raise  # this attempt is recorded as failed; the next one is queued
+    return True
+
+
+@task()
+def send_approval_email(richiesta_id: int, attempt: int = 1) -> bool:
+    """The e-mail to the operators who may approve a request (cse/cartella/approvazioni.py)."""
+    from .approvazioni import email_approvatori
+    from .approvazioni_models import RichiestaApprovazione
+
+    richiesta = RichiestaApprovazione.objects.select_related("ente").filter(pk=richiesta_id).first()
+    if richiesta is None:
+        return False
+    try:
+        email_approvatori(richiesta)
+    except Exception:
+        logger.warning("e-mail della richiesta di approvazione non inviata (tentativo %s)", attempt)
+        retry_later(send_approval_email, attempt, richiesta_id, attempt)
+        raise
     return True

@@ -2,13 +2,17 @@
 
 from django.urls import path
 
-from . import views_storico, views_vigilanza
+from . import views_approvazioni, views_storico, views_vigilanza
 
 urlpatterns = [
     # the ente administrator's record of its cases: access log (by person) and change history
     path("ente/<int:pk>/accessi/", views_storico.ente_accessi, name="ente_accessi"),
     path("ente/<int:pk>/accessi.csv", views_storico.ente_accessi_csv, name="ente_accessi_csv"),
     path("ente/<int:pk>/storico/", views_storico.ente_storico, name="ente_storico"),
+    # approvals (four eyes): what waits for the user, one request, the ente's rules
+    path("approvazioni/", views_approvazioni.approvazioni_list, name="approvazioni"),
+    path("approvazioni/<int:pk>/", views_approvazioni.approvazione_detail, name="approvazione"),
+    path("ente/<int:pk>/approvazioni/", views_approvazioni.ente_approvazioni, name="ente_approvazioni"),
     # break-the-glass and its review
     path("emergenza/", views_vigilanza.accesso_emergenza, name="accesso_emergenza"),
     path("vigilanza/", views_vigilanza.vigilanza_list, name="vigilanza"),

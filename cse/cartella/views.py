@@ -26,6 +26,8 @@ from .actions import diario as diario_actions
 from .actions import fasi as fasi_actions
 from .actions.trasferimento import trasferimento_request
 from .consensi import condivisioni_attive
+from .actions.approvazioni import transizione_o_richiesta, trasferimento_o_richiesta
+from .approvazioni import pending_on_case
 from .fasi import Prestazione, VoceDiario
 from .forms import MotivoForm
 from .glossary import StatoCartella, TipoVoceDiario
@@ -103,6 +105,7 @@ def cartella_detail(request, pk: int):
             "riaperture": cartella.riaperture.all(),
             "trasferimenti": cartella.trasferimenti.select_related("ambito")[:3],
             "condivisioni": condivisioni_attive(cartella) if may[CAN_MANAGE] else [],
+            "in_attesa": pending_on_case(cartella),
             "may": {
                 "manage": may[CAN_MANAGE],
                 "write_access": may[CAN_WRITE_ACCESS],
@@ -163,15 +166,25 @@ def transition(request, pk: int):
         messages.error(request, CLOSE_UNCONFIRMED)  # closing is final: the page asks first (cartella_detail.html)
         return redirect("locale:cartella_detail", pk=cartella.pk)
     try:
-        case_actions.cartella_transition(
+        esito = transizione_o_richiesta(
             cartella=cartella, target=target, by=request.user, version=int(version) if version.isdigit() else None
         )
     except ValidationError as exc:
         show_refusal(request, exc)
     else:
-        done = "La cartella è chiusa." if target == StatoCartella.CHIUSA else ""
-        messages.success(request, done or f"La cartella è ora nella fase «{StatoCartella(target).label}».")
+        messages.success(request, _transition_done(esito, target))
     return redirect("locale:cartella_detail", pk=cartella.pk)
+
+
+def _transition_done(esito, target: str) -> str:
+    if esito.in_attesa:
+        return f"{WAITING} ({esito.richiesta.get_ruolo_approvatore_display()})."
+    if target == StatoCartella.CHIUSA:
+        return "La cartella è chiusa."
+    return f"La cartella è ora nella fase «{StatoCartella(target).label}»."
+
+
+WAITING = "Richiesta inviata: il passo avrà effetto quando lo approva il ruolo indicato dall'ente"
 
 
 @login_required
@@ -437,8 +450,9 @@ def trasferimento_richiesta(request, pk: int):
         request,
         cartella,
         form,
-        lambda data, version: trasferimento_request(cartella=cartella, motivo=data["motivo"], by=request.user),
-        success="Richiesta di trasferimento inviata all'Ufficio di Piano.",
+        lambda data, version: trasferimento_o_richiesta(cartella=cartella, motivo=data["motivo"], by=request.user),
+        success="Richiesta di trasferimento inviata all'Ufficio di Piano (o, se l'ente lo prevede, in attesa di "
+        "approvazione: vedere la cartella).",
         title="Richiesta di trasferimento all'ambito",
     )
 

@@ -167,6 +167,30 @@ _COMPARTECIPAZIONE: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("compartecipazione.rimborso_disposto", "compartecipazione", "rimborso disposto con mandato", ("importo",)),
     ("compartecipazione.rimborso_non_dovuto", "compartecipazione", "rimborso dichiarato non dovuto", ("motivo",)),
 ]
+# approvals (cse/cartella/approvazioni.py): local only — who asked and who decided stay in the ente; the action an
+# approval lets through emits its own case event (e.g. cartella.fase_cambiata) when it runs.
+_APPROVAZIONI: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("approvazione.richiesta", "richiestaapprovazione", "azione trattenuta in attesa di approvazione", ("azione",)),
+    (
+        "approvazione.approvata",
+        "richiestaapprovazione",
+        "azione approvata da un secondo operatore ed eseguita",
+        ("azione",),
+    ),
+    ("approvazione.respinta", "richiestaapprovazione", "azione respinta con motivazione", ("azione",)),
+    (
+        "approvazione.ritirata",
+        "richiestaapprovazione",
+        "richiesta di approvazione ritirata dal richiedente",
+        ("azione",),
+    ),
+    (
+        "approvazione.regola_aggiornata",
+        "regolaapprovazione",
+        "regola di approvazione dell'ente configurata",
+        ("azione", "ruolo", "soglia", "attiva"),
+    ),
+]
 
 _TYPES: list[EventType] = [
     # case lifecycle
@@ -263,6 +287,7 @@ _TYPES: list[EventType] = [
     *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _BANDI),
     *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _COMPARTECIPAZIONE),
     *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _PRIVACY),
+    *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _APPROVAZIONI),
 ]
 
 EVENTS: dict[str, EventType] = {t.name: t for t in _TYPES}

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cse.cartella.actions import assistito as assistito_actions
+from cse.cartella.actions.approvazioni import unione_o_richiesta
 from cse.cartella.actions.cartella import cartella_open
 from cse.cartella.models import Assistito, Cartella
 from cse.cartella.recupero import (
@@ -260,15 +261,18 @@ def assistito_edit(request, pk: int):
     return render(request, "locale/assistito_edit.html", context)
 
 
-def _add_to_person(request, pk: int, form_factory, service, success: str):
-    """POST-only helpers of the person page: ISEE, relations, contacts, merge."""
+def _add_to_person(request, pk: int, form_factory, service, success):
+    """POST-only helpers of the person page: ISEE, relations, contacts, merge. `success` is the message, or a
+    function of the service's result that gives it (a merge may be held for approval)."""
     assistito = get_assistito_for(request, pk, capability=CAN_WRITE_ACCESS, finalita="aggiornamento scheda")
     form = form_factory(assistito, request.POST)
     if form.is_valid():
         try:
-            service(assistito, form.cleaned_data)
+            result = service(assistito, form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
+        else:
+            success = success(result) if callable(success) else success
     if getattr(form, "confirmation_needed", ""):  # the page again, the form as typed, with what will happen
         return _detail_page(request, get_assistito_for(request, pk), **{form.prefix: form})
     if form.errors:
@@ -321,6 +325,9 @@ def contatto_new(request, pk: int):
     )
 
 
+MERGE_WAITING = "Unione chiesta: avrà effetto quando la approva il ruolo indicato dall'ente (elenco «Da approvare»)."
+
+
 @login_required
 @require_POST
 def unione(request, pk: int):
@@ -334,10 +341,8 @@ def unione(request, pk: int):
         request,
         pk,
         lambda a, data: forms.UnioneForm(data, prefix="unione", candidates=candidates(a)),
-        lambda a, d: assistito_actions.assistito_merge(
-            keep=a, duplicate=d["duplicato"], by=request.user, reason=d["reason"]
-        ),
-        "Schede unite: la scheda duplicata resta nello storico.",
+        lambda a, d: unione_o_richiesta(keep=a, duplicate=d["duplicato"], by=request.user, reason=d["reason"]),
+        lambda esito: MERGE_WAITING if esito.in_attesa else "Schede unite: la scheda duplicata resta nello storico.",
     )
 
 

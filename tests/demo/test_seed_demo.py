@@ -5,7 +5,7 @@ from django.core.management import call_command
 from cse.bandi.models import Domanda, Provvedimento
 from cse.cartella.consensi import Consenso
 from cse.cartella.identity import codice_fiscale_problems
-from cse.cartella.models import Assistito, Cartella, CartellaUserObjectPermission
+from cse.cartella.models import Assistito, Cartella, CartellaUserObjectPermission, RichiestaApprovazione
 from cse.cartella.relay import RELAYED_AGGREGATE_TYPES
 from cse.core.models import Ente, Incarico, OutboxEvent
 from cse.core.roles import ROLES_BY_TIPO_ENTE, TipoEnte
@@ -62,6 +62,10 @@ def test_seed_demo_builds_the_region_and_is_idempotent(capsys):
         "in_istruttoria",
         "non_ammessa",
     ]
+    # a request held for approval (four eyes), waiting for Molfetta's responsabile; the comuni have the default rules
+    waiting = RichiestaApprovazione.objects.get(stato="in_attesa")
+    assert waiting.ente.comune.codice_istat == "072029" and waiting.ruolo_approvatore == "responsabile"
+    assert Ente.objects.get(comune__codice_istat="072022").regole_approvazione.filter(attiva=True).count() == 4
     provvedimento = Provvedimento.objects.get(bando__codice="DEMO-AFFITTO-PREC")
     assert provvedimento.stato == "approvato" and provvedimento.approvato_da_id != provvedimento.redatto_da_id
     assert provvedimento.notifiche.count() == 4 and decise.get(stato="in_istruttoria").riesame_chiesto_il

@@ -49,6 +49,9 @@ CORE_ROUTES = {
     "vigilanza",
     "accesso_emergenza_revisione",
     "segnalazione_chiusura",
+    "approvazioni",
+    "approvazione",
+    "ente_approvazioni",
 }
 
 EXTRA_KEYS = [
@@ -568,6 +571,23 @@ def r_segnalazione(w):
         _u(w, "A1", "amministratore_ente"),  # the alert is about A1's responsabile: another reviewer closes it
         reverse("segnalazione_chiusura", kwargs={"pk": w.segnalazioni["A1"].pk}),
         {"nota": "Verificato: turno serale"},
+    )
+
+
+def r_approvazione(w):
+    return Post(
+        _u(w, "A1", "responsabile"),  # asked by A1's social worker: its responsabile decides
+        reverse("approvazione", kwargs={"pk": w.approvazioni["A1"].pk}),
+        {"passo": "respingi", "motivo": "Manca la verifica con la famiglia"},
+    )
+
+
+def r_ente_approvazioni(w):
+    rules = {f"{azione}-ruolo_approvatore": "responsabile" for azione in ("trasferimento", "unione", "avvio_progetto")}
+    return Post(
+        _u(w, "A1", "amministratore_ente"),
+        reverse("ente_approvazioni", kwargs={"pk": w.enti["A1"].pk}),
+        {**rules, "chiusura-attiva": "on", "chiusura-ruolo_approvatore": "responsabile"},
     )
 
 
@@ -1266,6 +1286,8 @@ RECIPES: dict[str, Callable] = {
     "ambito:budget": r_budget,
     "accesso_emergenza_revisione": r_revisione,
     "segnalazione_chiusura": r_segnalazione,
+    "approvazione": r_approvazione,
+    "ente_approvazioni": r_ente_approvazioni,
     "accesso_emergenza": r_accesso_emergenza,
     "cittadino:prenota": r_prenota,
     "cittadino:annulla": r_annulla,
@@ -1318,6 +1340,7 @@ NOT_A_FORM: dict[str, str] = {
         "ente_accessi_csv",
         "ente_storico",
         "vigilanza",
+        "approvazioni",
         "locale:assistiti_list",
         "locale:assistito_detail",
         "locale:lavoro",

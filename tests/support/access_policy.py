@@ -51,6 +51,10 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "vigilanza": cap("view_audit"),
     "accesso_emergenza_revisione": cap("view_audit"),
     "segnalazione_chiusura": cap("view_audit"),
+    # approvals (four eyes): requests for operators who work with people; the rules for the ente's administrator
+    "approvazioni": cap("view_persone"),
+    "approvazione": cap("view_persone"),
+    "ente_approvazioni": cap("manage_operators"),
     # comune workspace (cse/locale)
     "locale:assistiti_list": OPERATOR,
     "locale:assistito_create": cap("register_persone"),

@@ -173,6 +173,9 @@ OBJECT_URLS = {
     # break-the-glass review: only the owning ente's responsabile / administrator
     "accesso_emergenza_revisione": "accesso_emergenza",
     "segnalazione_chiusura": "segnalazione",
+    # approvals: a request is its ente's (approvers with the role there, and its requester)
+    "approvazione": "richiesta_approvazione",
+    "ente_approvazioni": "ente",
 }
 # URL keyword per kind (default "pk") and the value used as "does not exist"; the WaaS e-service is addressed by
 # the ente's code.
@@ -237,6 +240,7 @@ def foreign_objects(territory, ente_key: str, ruolo: str, user) -> dict[str, lis
         "segnalazione": [s.pk for k, s in territory.segnalazioni.items() if k != ente_key],
         # operators are nobody's citizen: every consent is foreign to them in the citizen portal
         "consenso_cittadino": _every_consent(territory),
+        "richiesta_approvazione": [r.pk for k, r in territory.approvazioni.items() if k != ente_key],
     }
 
 

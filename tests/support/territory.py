@@ -41,6 +41,7 @@ class Territory:
     domande: dict = field(default_factory=dict)
     emergenze: dict = field(default_factory=dict)
     segnalazioni: dict = field(default_factory=dict)
+    approvazioni: dict = field(default_factory=dict)
 
     def user(self, ente_key: str, ruolo: str):
         return self.users[(ente_key, ruolo)]
@@ -88,6 +89,7 @@ def build_territory() -> Territory:
         add_case_content(cartella, by=manager)
     add_ambito_content(territory)
     add_vigilanza_content(territory)
+    add_approvazioni_content(territory)
     build_portal(territory)
     build_bookings(territory)
     return territory
@@ -143,6 +145,25 @@ def add_ambito_content(territory: Territory) -> None:
     territory.domande["AMB_A"] = DomandaServizio.objects.create(
         servizio=territory.servizi["AMB_A"], cartella=territory.cartelle["AMB_A"], inserita_da=coordinatore
     )
+
+
+def add_approvazioni_content(territory: Territory) -> None:
+    """A request waiting for approval per comune A1 and B1 (closing its case, asked by its social worker, for its
+    responsabile), for the isolation matrix of the approval pages."""
+    from cse.cartella.models import RichiestaApprovazione
+
+    territory.approvazioni = {
+        key: RichiestaApprovazione.objects.create(
+            ente=territory.enti[key],
+            azione="chiusura",
+            cartella=territory.cartelle[key],
+            payload={"target": "chiusa"},
+            versione_oggetto=territory.cartelle[key].version,
+            ruolo_approvatore="responsabile",
+            richiesta_da=territory.user(key, "assistente_sociale"),
+        )
+        for key in ("A1", "B1")
+    }
 
 
 def add_vigilanza_content(territory: Territory) -> None:

@@ -52,7 +52,8 @@ WHAT_TO_TRY = {
     "giorno di apertura; registrare un nuovo accesso da un appuntamento",
     ("comune", "assistente_sociale"): "Cartelle (/operatore/): aprirne una, registrare una prestazione; "
     "a Giovinazzo una richiesta di trasferimento all'ambito è in attesa",
-    ("comune", "responsabile"): "Trasmissioni SIUSS del comune (dalla home): flussi inviati, esiti, correzioni",
+    ("comune", "responsabile"): "Trasmissioni SIUSS del comune (dalla home): flussi inviati, esiti, correzioni; "
+    "a Molfetta, «Da approvare» (/operatore/approvazioni/): una richiesta di trasferimento attende l'approvazione",
     (
         "comune",
         "amministratore_ente",
@@ -84,6 +85,7 @@ class Command(BaseCommand):
         logins = self._operators(enti_comuni, ente_ambito)
         created = self._people(enti_comuni, scale)
         self._transfer_one_case(enti_comuni, ente_ambito)
+        self._approvals(enti_comuni)
         self._regional_data(enti_comuni["072029"])
         citizen = self._portal(enti_comuni, ente_ambito)
         bookings = self._bookings(enti_comuni, citizen)
@@ -363,6 +365,34 @@ class Command(BaseCommand):
                 by=Operatore.objects.get(user__username="giovinazzo.assistente_sociale").user,
             )
         self._ambito_workspace(ente_ambito, Cartella.objects.get(pk=cartella.pk))
+
+    def _approvals(self, enti_comuni: dict[str, Ente]) -> None:
+        """The recommended four-eyes rules in the demo comuni (docs/approvazioni.md), and one transfer request of
+        Molfetta's case manager waiting for the approval of Molfetta's responsabile."""
+        from django.core.exceptions import ValidationError
+
+        from cse.cartella.actions.approvazioni import regole_default, trasferimento_o_richiesta
+        from cse.cartella.glossary import StatoCartella
+        from cse.cartella.models import RegolaApprovazione, RichiestaApprovazione
+
+        for istat, slug in OPERATOR_COMUNI.items():
+            if not RegolaApprovazione.objects.filter(ente=enti_comuni[istat]).exists():
+                admin = Operatore.objects.get(user__username=f"{slug}.amministratore_ente").user
+                regole_default(ente=enti_comuni[istat], by=admin)
+        if RichiestaApprovazione.objects.exists():
+            return
+        case_manager = Operatore.objects.get(user__username="molfetta.assistente_sociale").user
+        candidates = Cartella.objects.filter(owner_ente=enti_comuni["072029"], trasferimenti__isnull=True).exclude(
+            stato=StatoCartella.CHIUSA
+        )
+        for cartella in candidates.order_by("pk")[:20]:
+            try:
+                trasferimento_o_richiesta(
+                    cartella=cartella, motivo="Anziana sola non autosufficiente: serve la UVM", by=case_manager
+                )
+            except ValidationError:
+                continue  # e.g. resident outside the ambito: the next case
+            return
 
     def _ambito_workspace(self, ente_ambito: Ente, cartella: Cartella) -> None:
         """Budget lines, services with providers and a waiting list, a UVM session with an external ASL member."""

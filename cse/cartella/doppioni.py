@@ -129,20 +129,25 @@ class Coppia:
 
 
 def _cf_reason(a: Persona, b: Persona) -> tuple[float, str] | None:
-    if a.codice_fiscale and b.codice_fiscale and a.codice_fiscale != b.codice_fiscale:
-        if codice_fiscale_base(a.codice_fiscale) == codice_fiscale_base(b.codice_fiscale):
-            return 1.0, "stesso codice fiscale omocodico"
-    return None
+    omocodic = a.codice_fiscale != b.codice_fiscale and codice_fiscale_base(a.codice_fiscale) == codice_fiscale_base(
+        b.codice_fiscale
+    )
+    return (1.0, "stesso codice fiscale omocodico") if a.codice_fiscale and b.codice_fiscale and omocodic else None
 
 
 def _code_reason(a: Persona, b: Persona) -> tuple[float, str] | None:
     code_a = normalise_identificativo(a.identificativo_temporaneo)
-    if not a.codice_fiscale and not b.codice_fiscale and code_a:
-        if code_a == normalise_identificativo(b.identificativo_temporaneo):
-            kind = tipo_identificativo("", code_a)
-            label = f"codice {kind}" if kind != TipoIdentificativo.PROVVISORIO else "identificativo provvisorio"
-            return 1.0, f"stesso {label}"
-    return None
+    if (
+        a.codice_fiscale
+        or b.codice_fiscale
+        or not code_a
+        or code_a != normalise_identificativo(b.identificativo_temporaneo)
+    ):
+        return None
+    kind = tipo_identificativo("", code_a)
+    return 1.0, "stesso " + (
+        f"codice {kind}" if kind != TipoIdentificativo.PROVVISORIO else "identificativo provvisorio"
+    )
 
 
 def _name_reason(a: Persona, b: Persona) -> tuple[float, str] | None:

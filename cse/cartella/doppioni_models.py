@@ -69,3 +69,6 @@ class NonDoppione(models.Model):
             models.CheckConstraint(name="non_doppione_ordered_pair", condition=models.Q(a__lt=models.F("b"))),
         ]
         indexes = [models.Index(fields=["ente", "a", "b"], name="non_doppione_ente_pair")]
+
+    def __str__(self) -> str:
+        return f"schede {self.a_id} e {self.b_id}: persone diverse"

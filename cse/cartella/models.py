@@ -18,8 +18,8 @@ from cse.core.roles import Capability
 from cse.core.validators import validate_codice_fiscale
 from cse.core.validators_dates import validate_birth_date, validate_period
 
-from .glossary import StatoCartella
 from .doppioni import codice_fiscale_base
+from .glossary import StatoCartella
 from .identity import search_key
 
 
@@ -304,9 +304,9 @@ class AssistitoGroupObjectPermission(GroupObjectPermissionBase):
         indexes = [models.Index(fields=["group", "permission"])]
 
 
+from .doppioni_models import *  # noqa: E402,F401,F403 — possible duplicates and reversible merges
 from .erogatore import *  # noqa: E402,F401,F403 — potestà concessoria rules (ente erogatore)
 from .fasi import *  # noqa: E402,F401,F403 — phase records, diario, documents (same app)
 from .rete import *  # noqa: E402,F401,F403 — ISEE, relations, external contacts
 from .titolarita import *  # noqa: E402,F401,F403 — transfer requests comune ↔ ambito
 from .vigilanza_models import *  # noqa: E402,F401,F403 — break-the-glass and alerts
-from .doppioni_models import *  # noqa: E402,F401,F403 — possible duplicates and reversible merges

@@ -303,7 +303,8 @@ def already_registered(
 DUPLICATE_PAIRS_CAP = 2000  # the worklist reads at most this many candidate pairs per page load (bounded)
 
 
-def _persona(row: Assistito) -> Persona:
+def persona_of(row: Assistito) -> Persona:
+    """What the duplicate rules read of a record."""
     return Persona(
         pk=row.pk,
         cognome_ricerca=row.cognome_ricerca,
@@ -353,7 +354,7 @@ def possible_duplicates(
     dismissed = _dismissed_with(exclude_pk) if exclude_pk else set()
     found = []
     for row in rows.order_by("pk")[:200]:
-        coppia = compare(persona, _persona(row)) if row.pk not in dismissed else None
+        coppia = compare(persona, persona_of(row)) if row.pk not in dismissed else None
         if coppia:
             row.coppia = coppia
             found.append(row)
@@ -378,13 +379,13 @@ def _pair_sql(table: str, dismissed: str) -> str:
         "b.identificativo_temporaneo = a.identificativo_temporaneo AND a.identificativo_temporaneo <> '' "
         "AND a.codice_fiscale = '' AND b.codice_fiscale = ''",
     ]
-    selects = [
-        f"SELECT a.id AS a_id, b.id AS b_id FROM {table} a JOIN {table} b ON b.owner_ente_id = a.owner_ente_id "
+    selects = [  # table names from the models' metadata; every value is a query parameter
+        f"SELECT a.id AS a_id, b.id AS b_id FROM {table} a JOIN {table} b ON b.owner_ente_id = a.owner_ente_id "  # noqa: S608
         f"AND b.id > a.id AND {join} WHERE a.owner_ente_id = %s AND a.unito_a_id IS NULL AND b.unito_a_id IS NULL"
         for join in joins
     ]
     return (
-        f"SELECT p.a_id, p.b_id FROM ({' UNION '.join(selects)}) p WHERE NOT EXISTS "
+        f"SELECT p.a_id, p.b_id FROM ({' UNION '.join(selects)}) p WHERE NOT EXISTS "  # noqa: S608
         f"(SELECT 1 FROM {dismissed} d WHERE d.a_id = p.a_id AND d.b_id = p.b_id) ORDER BY p.a_id, p.b_id LIMIT %s"
     )
 
@@ -414,7 +415,7 @@ def duplicate_worklist(user, ente: Ente) -> list[Coppia]:
     people = {row.pk: row for row in visible}
     found = []
     for a, b in pairs:
-        if a in people and b in people and (coppia := compare(_persona(people[a]), _persona(people[b]))):
+        if a in people and b in people and (coppia := compare(persona_of(people[a]), persona_of(people[b]))):
             coppia.persone = (people[a], people[b])
             found.append(coppia)
     return sorted(found, key=lambda c: (-c.score, c.key))

@@ -16,11 +16,11 @@ from cse.core.roles import TipoEnte
 
 from .. import ports
 from ..anagrafica import ANAGRAFICA_FIELDS
+from ..doppioni import codice_fiscale_base, stp_eni_problems
 from ..identity import codice_fiscale_problems, normalise_cf
 from ..models import Assistito, Cartella
 from ..recupero import CAMPI_ANPR, Proposta, impronta, valore_corrente
 from ..rete import ContattoEsterno, Isee, Relazione
-from ..doppioni import codice_fiscale_base, stp_eni_problems
 from ..selectors import possible_duplicates
 from ..unione import CHOOSABLE_FIELDS, field_value, rows_to_move, set_field_value, values_of
 from .doppioni import record_merge

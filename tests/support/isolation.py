@@ -24,6 +24,8 @@ OBJECT_URLS = {
     "locale:relazione_nuova": "assistito",
     "locale:contatto_nuovo": "assistito",
     "locale:unione": "assistito",
+    "locale:doppione_confronto": "assistito",
+    "locale:annulla_unione": "assistito",
     "locale:cartella_detail": "cartella",
     "locale:accesso": "cartella",
     "locale:valutazione": "cartella",

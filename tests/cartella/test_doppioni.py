@@ -106,7 +106,7 @@ def test_the_worklist_finds_each_rule_and_nothing_else(comune, worker):
     typo_a = person(comune, "Fontana", "Ludovica", born=date(1980, 1, 2))
     typo_b = without_cf(comune, "Fontana", "Ludovica", "TEMP-3", born=date(1980, 2, 1))
     stp_a = without_cf(comune, "Mansour", "Karim", "STP1600010000123", born=date(1990, 1, 1))
-    stp_b = without_cf(comune, "Mansur", "Kareem", "STP1600010000123", born=date(1991, 1, 1))
+    stp_b = without_cf(comune, "Mansur", "Kareem", "stp 160 001 0000123", born=date(1991, 1, 1))
     unrelated = person(comune, "Bianchi", "Lucia")
 
     found = pairs(worker, comune)

@@ -16,7 +16,13 @@ from cse.core.roles import TipoEnte
 
 from .. import ports
 from ..anagrafica import ANAGRAFICA_FIELDS
-from ..doppioni import codice_fiscale_base, stp_eni_problems
+from ..doppioni import (
+    TipoIdentificativo,
+    codice_fiscale_base,
+    normalise_identificativo,
+    stp_eni_problems,
+    tipo_identificativo,
+)
 from ..identity import codice_fiscale_problems, normalise_cf
 from ..models import Assistito, Cartella
 from ..recupero import CAMPI_ANPR, Proposta, impronta, valore_corrente
@@ -61,6 +67,14 @@ def _registration_errors(
     return errors
 
 
+def _stored_identificativo(value: str) -> str:
+    """STP and ENI codes are stored in their canonical form (upper case, no spaces), so the same code typed twice
+    is found as the same code; a provisional id of the comune is kept as typed."""
+    if tipo_identificativo("", value) in (TipoIdentificativo.STP, TipoIdentificativo.ENI):
+        return normalise_identificativo(value)
+    return value.strip()
+
+
 def assistito_register(
     *,
     ente: Ente,
@@ -98,7 +112,7 @@ def assistito_register(
         assistito = Assistito(
             owner_ente=ente,
             codice_fiscale=cf,
-            identificativo_temporaneo=identificativo_temporaneo.strip(),
+            identificativo_temporaneo=_stored_identificativo(identificativo_temporaneo),
             cognome=cognome.strip(),
             nome=nome.strip(),
             sesso=sesso,

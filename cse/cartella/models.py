@@ -19,6 +19,7 @@ from cse.core.roles import Capability
 from cse.core.validators import validate_codice_fiscale
 from cse.core.validators_dates import validate_birth_date, validate_period
 
+from .doppioni import codice_fiscale_base
 from .glossary import StatoCartella
 from .identity import search_key
 
@@ -129,6 +130,9 @@ class Assistito(models.Model):
     nome = models.CharField(max_length=100)
     cognome_ricerca = models.CharField(max_length=100, editable=False, default="")
     nome_ricerca = models.CharField(max_length=100, editable=False, default="")
+    codice_fiscale_base = models.CharField(
+        max_length=15, editable=False, default="", help_text="il codice fiscale prima dell'omocodia (doppioni)"
+    )
     sesso = models.CharField(max_length=1, choices=Sesso.choices)
     data_nascita = models.DateField("data di nascita")
     luogo_nascita = models.CharField(
@@ -175,6 +179,9 @@ class Assistito(models.Model):
         indexes = [
             models.Index(fields=["owner_ente", "cognome_ricerca", "nome_ricerca", "id"], name="assistito_ente_cognome"),
             models.Index(fields=["owner_ente", "nome_ricerca"], name="assistito_ente_nome"),
+            models.Index(fields=["owner_ente", "data_nascita"], name="assistito_ente_nascita"),
+            models.Index(fields=["owner_ente", "codice_fiscale_base"], name="assistito_ente_cf_base"),
+            models.Index(fields=["owner_ente", "identificativo_temporaneo"], name="assistito_ente_temp"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -196,8 +203,10 @@ class Assistito(models.Model):
         super().save(*args, **kwargs)
 
     def fill_search_keys(self) -> None:
-        """Keep the normalised name keys in step with the names (bulk paths call this before bulk_create)."""
+        """Keep the normalised name keys (and the CF before omocodia) in step with the names (bulk paths call this
+        before bulk_create)."""
         self.cognome_ricerca, self.nome_ricerca = search_key(self.cognome), search_key(self.nome)
+        self.codice_fiscale_base = codice_fiscale_base(self.codice_fiscale)
 
     @property
     def identificativo(self) -> str:
@@ -304,8 +313,9 @@ class AssistitoGroupObjectPermission(GroupObjectPermissionBase):
         indexes = [models.Index(fields=["group", "permission"])]
 
 
-from .consensi import *  # noqa: E402,F401,F403 — informativa and consents
 from .approvazioni_models import *  # noqa: E402,F401,F403 — four-eyes rules and requests
+from .consensi import *  # noqa: E402,F401,F403 — informativa and consents
+from .doppioni_models import *  # noqa: E402,F401,F403 — possible duplicates and reversible merges
 from .erogatore import *  # noqa: E402,F401,F403 — potestà concessoria rules (ente erogatore)
 from .fasi import *  # noqa: E402,F401,F403 — phase records, diario, documents (same app)
 from .rete import *  # noqa: E402,F401,F403 — ISEE, relations, external contacts

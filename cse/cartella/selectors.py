@@ -13,8 +13,17 @@ from cse.core.models import AccessLog, Ente
 from cse.core.permissions import ente_ids_for
 from cse.core.roles import Capability
 
+from .doppioni import (
+    SIMILARITY_THRESHOLD,
+    Coppia,
+    Persona,
+    codice_fiscale_base,
+    compare,
+    normalise_identificativo,
+    similarity,
+)
 from .identity import normalise_cf, prefix_range, search_key
-from .models import Assistito, Cartella
+from .models import Assistito, Cartella, NonDoppione
 
 
 def _get_and_log(
@@ -273,18 +282,6 @@ def transmission_worklist(user, query: str = "") -> list[dict]:
     return rows
 
 
-def possible_duplicates(*, ente: Ente, cognome: str, nome: str, data_nascita: date, exclude_pk: int | None = None):
-    """People of the same comune with the same normalised name and birth date (CF duplicates are refused outright)."""
-    qs = Assistito.objects.filter(
-        owner_ente=ente,
-        cognome_ricerca=search_key(cognome),
-        nome_ricerca=search_key(nome),
-        data_nascita=data_nascita,
-        unito_a__isnull=True,
-    )
-    return list(qs.exclude(pk=exclude_pk)) if exclude_pk else list(qs)
-
-
 def already_registered(
     user, *, ente: Ente, codice_fiscale: str = "", cognome: str = "", nome: str = "", data_nascita: date | None = None
 ) -> list[Assistito]:
@@ -299,3 +296,126 @@ def already_registered(
         condition, owner_ente=ente, unito_a__isnull=True
     )
     return list(qs.order_by("cognome", "nome", "pk")[:3])
+
+
+# --- possible duplicates (the rules: cse/cartella/doppioni.py) -------------------------------------------------------
+
+DUPLICATE_PAIRS_CAP = 2000  # the worklist reads at most this many candidate pairs per page load (bounded)
+
+
+def persona_of(row: Assistito) -> Persona:
+    """What the duplicate rules read of a record."""
+    return Persona(
+        pk=row.pk,
+        cognome_ricerca=row.cognome_ricerca,
+        nome_ricerca=row.nome_ricerca,
+        data_nascita=row.data_nascita,
+        codice_fiscale=row.codice_fiscale,
+        identificativo_temporaneo=row.identificativo_temporaneo,
+    )
+
+
+def _same_person_condition(persona: Persona) -> Q:
+    """The rows worth comparing with `persona` (each branch an index of Assistito): same birth date, same names
+    (either order), same CF before omocodia, same code without CF."""
+    condition = Q(data_nascita=persona.data_nascita) | Q(
+        cognome_ricerca=persona.cognome_ricerca, nome_ricerca=persona.nome_ricerca
+    )
+    if persona.codice_fiscale:
+        condition |= Q(codice_fiscale_base=codice_fiscale_base(persona.codice_fiscale))
+    elif persona.identificativo_temporaneo:
+        condition |= Q(identificativo_temporaneo=persona.identificativo_temporaneo, codice_fiscale="")
+    return condition
+
+
+def possible_duplicates(
+    *,
+    ente: Ente,
+    cognome: str,
+    nome: str,
+    data_nascita: date,
+    exclude_pk: int | None = None,
+    codice_fiscale: str = "",
+    identificativo_temporaneo: str = "",
+) -> list[Assistito]:
+    """People of the same comune who may be this person (the rules of cse/cartella/doppioni.py), best first; each
+    carries `.coppia` (score and reasons). Pairs an operator marked as two people are left out."""
+    persona = Persona(
+        pk=exclude_pk or 0,
+        cognome_ricerca=search_key(cognome),
+        nome_ricerca=search_key(nome),
+        data_nascita=data_nascita,
+        codice_fiscale=normalise_cf(codice_fiscale),
+        identificativo_temporaneo=normalise_identificativo(identificativo_temporaneo),
+    )
+    rows = Assistito.objects.filter(_same_person_condition(persona), owner_ente=ente, unito_a__isnull=True)
+    if exclude_pk:
+        rows = rows.exclude(pk=exclude_pk)
+    dismissed = _dismissed_with(exclude_pk) if exclude_pk else set()
+    found = []
+    for row in rows.order_by("pk")[:200]:
+        coppia = compare(persona, persona_of(row)) if row.pk not in dismissed else None
+        if coppia:
+            row.coppia = coppia
+            found.append(row)
+    return sorted(found, key=lambda row: (-row.coppia.score, row.pk))
+
+
+def _dismissed_with(pk: int) -> set[int]:
+    pairs = NonDoppione.objects.filter(Q(a_id=pk) | Q(b_id=pk)).values_list("a_id", "b_id")
+    return {a if b == pk else b for a, b in pairs}
+
+
+def _pair_sql(table: str, dismissed: str) -> str:
+    """Candidate pairs of one ente, each join on an index: same birth date with a similar name (pg_trgm's
+    similarity() on PostgreSQL, the same function in Python on SQLite) or the same CF before omocodia; same names
+    with any birth date; same CF before omocodia; same code without CF. Merged records and dismissed pairs out."""
+    name = "{t}.cognome_ricerca || ' ' || {t}.nome_ricerca"
+    joins = [
+        "b.data_nascita = a.data_nascita AND (similarity({na}, {nb}) >= %s OR a.codice_fiscale_base = "
+        "b.codice_fiscale_base AND a.codice_fiscale_base <> '')".format(na=name.format(t="a"), nb=name.format(t="b")),
+        "b.cognome_ricerca = a.cognome_ricerca AND b.nome_ricerca = a.nome_ricerca",
+        "b.codice_fiscale_base = a.codice_fiscale_base AND a.codice_fiscale_base <> ''",
+        "b.identificativo_temporaneo = a.identificativo_temporaneo AND a.identificativo_temporaneo <> '' "
+        "AND a.codice_fiscale = '' AND b.codice_fiscale = ''",
+    ]
+    selects = [  # table names from the models' metadata; every value is a query parameter
+        f"SELECT a.id AS a_id, b.id AS b_id FROM {table} a JOIN {table} b ON b.owner_ente_id = a.owner_ente_id "  # noqa: S608
+        f"AND b.id > a.id AND {join} WHERE a.owner_ente_id = %s AND a.unito_a_id IS NULL AND b.unito_a_id IS NULL"
+        for join in joins
+    ]
+    return (
+        f"SELECT p.a_id, p.b_id FROM ({' UNION '.join(selects)}) p WHERE NOT EXISTS "  # noqa: S608
+        f"(SELECT 1 FROM {dismissed} d WHERE d.a_id = p.a_id AND d.b_id = p.b_id) ORDER BY p.a_id, p.b_id LIMIT %s"
+    )
+
+
+def _candidate_pairs(ente_id: int) -> list[tuple[int, int]]:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":  # pg_trgm's similarity(), the same measure, in Python
+        connection.ensure_connection()
+        connection.connection.create_function("similarity", 2, similarity, deterministic=True)
+    sql = _pair_sql(Assistito._meta.db_table, NonDoppione._meta.db_table)
+    params = [SIMILARITY_THRESHOLD, ente_id, ente_id, ente_id, ente_id, DUPLICATE_PAIRS_CAP]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def duplicate_worklist(user, ente: Ente) -> list[Coppia]:
+    """The "possibili doppioni" of one comune the user registers people for, best first (at most
+    DUPLICATE_PAIRS_CAP candidate pairs are read). Another ente, or one where the user may not register people,
+    gives nothing: the people are read only through Assistito.objects.visible_to."""
+    if ente.pk not in ente_ids_for(user, Capability.REGISTER_PERSONE):
+        return []
+    pairs = _candidate_pairs(ente.pk)
+    ids = {pk for pair in pairs for pk in pair}
+    visible = Assistito.objects.visible_to(user, Capability.REGISTER_PERSONE).filter(owner_ente=ente, pk__in=ids)
+    people = {row.pk: row for row in visible}
+    found = []
+    for a, b in pairs:
+        if a in people and b in people and (coppia := compare(persona_of(people[a]), persona_of(people[b]))):
+            coppia.persone = (people[a], people[b])
+            found.append(coppia)
+    return sorted(found, key=lambda c: (-c.score, c.key))

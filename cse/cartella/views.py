@@ -24,10 +24,9 @@ from . import forms, records
 from .actions import cartella as case_actions
 from .actions import diario as diario_actions
 from .actions import fasi as fasi_actions
-from .actions.trasferimento import trasferimento_request
-from .consensi import condivisioni_attive
 from .actions.approvazioni import transizione_o_richiesta, trasferimento_o_richiesta
 from .approvazioni import pending_on_case
+from .consensi import condivisioni_attive
 from .fasi import Prestazione, VoceDiario
 from .forms import MotivoForm
 from .glossary import StatoCartella, TipoVoceDiario

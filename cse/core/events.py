@@ -282,7 +282,14 @@ _TYPES: list[EventType] = [
     ),
     EventType("assistito.relazione_aggiunta", "assistito", ("tipo", "convivente"), "relazione familiare aggiunta"),
     EventType("assistito.contatto_aggiunto", "assistito", ("tipo",), "contatto esterno aggiunto"),
-    EventType("assistito.unificato", "assistito", (), "scheda duplicata unita a questa", ("unito",)),
+    EventType("assistito.unificato", "assistito", (), "scheda duplicata unita a questa", ("unito", "unione")),
+    EventType(
+        "assistito.unione_annullata",
+        "assistito",
+        (),
+        "annullata l'unione di una scheda duplicata: le due schede tornano distinte",
+        ("unione", "ripristinata"),
+    ),
     # bandi (cse/bandi): local only — nothing goes to the region (the relay reads only the case aggregates)
     *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _BANDI),
     *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _COMPARTECIPAZIONE),

@@ -216,7 +216,8 @@ class UnioneForm(ConfirmationMixin, StyledFormMixin, forms.Form):
         return (
             f"La scheda «{data['duplicato']}» sarà unita a questa: le sue cartelle, i dati ISEE, le relazioni e i "
             "contatti passeranno a questa persona; la scheda duplicata resterà solo nello storico, collegata a questa. "
-            "L'unione non si può annullare."
+            "L'unione si può annullare dalla scheda principale, finché le due schede non cambiano in modo "
+            "incompatibile."
         )
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from cse.cartella.actions import assistito as assistito_actions
 from cse.cartella.actions.approvazioni import unione_o_richiesta
 from cse.cartella.actions.cartella import cartella_open
-from cse.cartella.models import Assistito, Cartella
+from cse.cartella.models import Assistito, Cartella, StatoUnione
 from cse.cartella.recupero import (
     CAMPI_ANPR,
     Proposta,
@@ -158,8 +158,10 @@ def _detail_page(request, assistito: Assistito, **bound):
             nome=assistito.nome,
             data_nascita=assistito.data_nascita,
             exclude_pk=assistito.pk,
+            codice_fiscale=assistito.codice_fiscale,
+            identificativo_temporaneo=assistito.identificativo_temporaneo,
         )
-        if can_edit
+        if can_edit and not assistito.unito_a_id
         else []
     )
     return render(
@@ -178,6 +180,7 @@ def _detail_page(request, assistito: Assistito, **bound):
             "provenienze": provenienze_correnti(assistito),
             "mappa": relations_map(relazioni, contatti),
             "twins": twins,
+            "unioni": assistito.unioni.filter(stato=StatoUnione.ATTIVA).select_related("duplicato") if can_edit else [],
             "forms": {
                 "isee": forms.IseeForm(prefix="isee"),
                 "relazione": forms.RelazioneForm(prefix="rel", assistito=assistito),
@@ -333,7 +336,13 @@ MERGE_WAITING = "Unione chiesta: avrà effetto quando la approva il ruolo indica
 def unione(request, pk: int):
     def candidates(a):
         twins = possible_duplicates(
-            ente=a.owner_ente, cognome=a.cognome, nome=a.nome, data_nascita=a.data_nascita, exclude_pk=a.pk
+            ente=a.owner_ente,
+            cognome=a.cognome,
+            nome=a.nome,
+            data_nascita=a.data_nascita,
+            exclude_pk=a.pk,
+            codice_fiscale=a.codice_fiscale,
+            identificativo_temporaneo=a.identificativo_temporaneo,
         )
         return Assistito.objects.filter(pk__in=[t.pk for t in twins])
 

@@ -41,7 +41,7 @@ def registration(comune, **extra):
         "data_nascita": "1950-03-12",
         "luogo_nascita": "F284",
         "codice_fiscale": "",
-        "identificativo_temporaneo": "STP-77",
+        "identificativo_temporaneo": "STP1600010000077",
         "comune_residenza": "",
     }
     return {**data, **extra}
@@ -51,7 +51,7 @@ def test_same_name_and_birth_date_needs_a_confirmation_then_registers(comune, pe
     url = reverse("locale:assistito_create")
     response = desk.post(url, registration(comune))
     assert "Possibile duplicato" in response.content.decode()
-    assert Assistito.objects.filter(identificativo_temporaneo="STP-77").count() == 0
+    assert Assistito.objects.filter(identificativo_temporaneo="STP1600010000077").count() == 0
     response = desk.post(url, registration(comune, confirm_not_duplicate="on"))
     assert response.status_code == 302
 
@@ -126,7 +126,7 @@ def test_merging_a_duplicate_moves_its_cases_and_hides_it_from_lists(comune, per
     twin.refresh_from_db()
     assert twin.unito_a is None  # the first click only asks: what will happen, and the form as it was typed
     page = asked.content.decode()
-    assert "non si può annullare" in page and "stessa persona, luogo di nascita errato" in page
+    assert "si può annullare dalla scheda principale" in page and "stessa persona, luogo di nascita errato" in page
     desk.post(reverse("locale:unione", kwargs={"pk": keep.pk}), {**merge, "unione-conferma": "1"})
     twin.refresh_from_db()
     twin_case.refresh_from_db()

@@ -75,10 +75,10 @@ def test_the_same_person_cannot_be_registered_twice_in_the_comune(comune, desk):
 def test_a_person_without_codice_fiscale_gets_a_temporary_identifier(comune, desk):
     response = desk.post(
         reverse("locale:assistito_create"),
-        form_data(comune, codice_fiscale="", identificativo_temporaneo="STP-0001", luogo_nascita="Z330"),
+        form_data(comune, codice_fiscale="", identificativo_temporaneo="STP1600010000001", luogo_nascita="Z330"),
     )
     assert response.status_code == 302
-    assert Assistito.objects.get(identificativo_temporaneo="STP-0001").codice_fiscale == ""
+    assert Assistito.objects.get(identificativo_temporaneo="STP1600010000001").codice_fiscale == ""
 
 
 def test_an_operator_cannot_register_into_another_comune(comune, desk):

@@ -936,6 +936,49 @@ def r_unione(w):
     )
 
 
+def _twin_without_cf(w, code):
+    from cse.cartella.actions.assistito import assistito_register
+
+    keep = w.assistiti["A1"]
+    return assistito_register(
+        ente=w.enti["A1"],
+        cognome=keep.cognome,
+        nome=keep.nome,
+        sesso=keep.sesso,
+        data_nascita=keep.data_nascita,
+        luogo_nascita=keep.luogo_nascita,
+        identificativo_temporaneo=code,
+        confirm_not_duplicate=True,
+    )
+
+
+def r_doppione_confronto(w):
+    """The side-by-side of two records: merged, keeping the twin's telephone."""
+    keep, twin = w.assistiti["A1"], _twin_without_cf(w, "TEMP-MA-2")
+    data = {
+        "con": twin.pk,
+        "principale": keep.pk,
+        "campo_telefono": twin.pk,
+        "reason": "Stessa persona",
+        "azione": "unisci",
+    }
+    return Post(_u(w, "A1"), reverse("locale:doppione_confronto", kwargs={"pk": keep.pk}), data)
+
+
+def r_annulla_unione(w):
+    """A merge undone from the record kept."""
+    from cse.cartella.actions.assistito import assistito_merge
+
+    keep, twin = w.assistiti["A1"], _twin_without_cf(w, "TEMP-MA-3")
+    assistito_merge(keep=keep, duplicate=twin, by=_u(w, "A1"), reason="stessa persona")
+    unione = keep.unioni.get(duplicato=twin)
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:annulla_unione", kwargs={"pk": keep.pk}),
+        {"unione": unione.pk, "reason": "Erano due persone"},
+    )
+
+
 def _extra_rule(w, kind):
     from cse.cittadino.agenda import AperturaStraordinaria, Chiusura
 
@@ -1319,6 +1362,8 @@ RECIPES: dict[str, Callable] = {
     "ambito:uvm_progetto": r_uvm_progetto,
     "ambito:uvm_chiusura": r_uvm_chiusura,
     "locale:unione": r_unione,
+    "locale:doppione_confronto": r_doppione_confronto,
+    "locale:annulla_unione": r_annulla_unione,
     "locale:prenotazione_assente": r_prenotazione_assente,
     "regionale:scheda_finalizza": r_scheda_finalizza,
     "regionale:scheda_valore": r_scheda_valore,
@@ -1342,6 +1387,7 @@ NOT_A_FORM: dict[str, str] = {
         "vigilanza",
         "approvazioni",
         "locale:assistiti_list",
+        "locale:doppioni",
         "locale:assistito_detail",
         "locale:lavoro",
         "locale:luoghi_suggeriti",  # the registration form's helpers: answers to what is being typed

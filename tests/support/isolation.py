@@ -29,6 +29,8 @@ OBJECT_URLS = {
     "locale:informativa_nuova": "assistito",
     "locale:consenso_nuovo": "assistito",
     "locale:consenso_revoca": "assistito",
+    "locale:doppione_confronto": "assistito",
+    "locale:annulla_unione": "assistito",
     "locale:cartella_detail": "cartella",
     "locale:accesso": "cartella",
     "locale:valutazione": "cartella",

@@ -16,11 +16,20 @@ from cse.core.roles import TipoEnte
 
 from .. import ports
 from ..anagrafica import ANAGRAFICA_FIELDS
+from ..doppioni import (
+    TipoIdentificativo,
+    codice_fiscale_base,
+    normalise_identificativo,
+    stp_eni_problems,
+    tipo_identificativo,
+)
 from ..identity import codice_fiscale_problems, normalise_cf
 from ..models import Assistito, Cartella
 from ..recupero import CAMPI_ANPR, Proposta, impronta, valore_corrente
 from ..rete import ContattoEsterno, Isee, Relazione
 from ..selectors import possible_duplicates
+from ..unione import CHOOSABLE_FIELDS, field_value, rows_to_move, set_field_value, values_of
+from .doppioni import record_merge
 from .ritual import assistito_change, lock_assistito, writing
 
 
@@ -38,17 +47,32 @@ def _registration_errors(
         errors["codice_fiscale"] = [
             "Indicare il codice fiscale o, se la persona non lo ha, un identificativo temporaneo."
         ]
+    elif stp_eni_problems(identificativo_temporaneo):
+        errors["identificativo_temporaneo"] = stp_eni_problems(identificativo_temporaneo)
     if not errors and not confirm_not_duplicate:
         twins = possible_duplicates(
-            ente=ente, cognome=identity["cognome"], nome=identity["nome"], data_nascita=identity["data_nascita"]
+            ente=ente,
+            cognome=identity["cognome"],
+            nome=identity["nome"],
+            data_nascita=identity["data_nascita"],
+            codice_fiscale=cf,
+            identificativo_temporaneo=identificativo_temporaneo,
         )
         if twins:
-            names = "; ".join(f"{t.cognome} {t.nome}, {t.identificativo}" for t in twins[:3])
+            names = "; ".join(f"{t.cognome} {t.nome}, {t.identificativo}: {t.coppia.reasons[0]}" for t in twins[:3])
             errors["confirm_not_duplicate"] = [
-                f"Possibile duplicato: nel comune è già registrata una persona con stesso nome e data di nascita "
+                f"Possibile duplicato: nel comune è già registrata una persona che potrebbe essere la stessa "
                 f"({names}). Se si tratta di un'altra persona, confermarlo e registrare di nuovo."
             ]
     return errors
+
+
+def _stored_identificativo(value: str) -> str:
+    """STP and ENI codes are stored in their canonical form (upper case, no spaces), so the same code typed twice
+    is found as the same code; a provisional id of the comune is kept as typed."""
+    if tipo_identificativo("", value) in (TipoIdentificativo.STP, TipoIdentificativo.ENI):
+        return normalise_identificativo(value)
+    return value.strip()
 
 
 def assistito_register(
@@ -88,7 +112,7 @@ def assistito_register(
         assistito = Assistito(
             owner_ente=ente,
             codice_fiscale=cf,
-            identificativo_temporaneo=identificativo_temporaneo.strip(),
+            identificativo_temporaneo=_stored_identificativo(identificativo_temporaneo),
             cognome=cognome.strip(),
             nome=nome.strip(),
             sesso=sesso,
@@ -204,28 +228,65 @@ def _move_to(keep: Assistito, dup: Assistito, reason: str) -> None:
     Relazione.objects.filter(persona=dup).update(persona=keep)
 
 
-def assistito_merge(*, keep: Assistito, duplicate: Assistito, by, reason: str) -> Assistito:
-    """Move cases, ISEE, relations and contacts of `duplicate` onto `keep`; the duplicate stays, linked, for history."""
+def _merge_refusal(keep: Assistito, dup: Assistito) -> str:
+    if keep.owner_ente_id != dup.owner_ente_id or keep.pk == dup.pk:
+        return "Si uniscono solo due schede diverse dello stesso comune."
+    if (
+        dup.codice_fiscale
+        and keep.codice_fiscale
+        and codice_fiscale_base(dup.codice_fiscale) != codice_fiscale_base(keep.codice_fiscale)
+    ):
+        return "Le due schede hanno codici fiscali diversi: non sono la stessa persona."
+    return ""
+
+
+def _take_from_duplicate(keep: Assistito, dup: Assistito, scelte: dict[str, str] | None) -> None:
+    """The values the operator chose from the duplicate, field by field; the record kept must stay consistent
+    with its codice fiscale."""
+    for field in CHOOSABLE_FIELDS:
+        if (scelte or {}).get(field) == "duplicato":
+            set_field_value(keep, field, field_value(dup, field))
+    if keep.codice_fiscale:
+        problems = codice_fiscale_problems(
+            keep.codice_fiscale,
+            cognome=keep.cognome,
+            nome=keep.nome,
+            sesso=keep.sesso,
+            data_nascita=keep.data_nascita,
+            luogo_nascita=keep.luogo_nascita,
+        )
+        if problems:
+            raise ValidationError(problems)
+    keep.full_clean(validate_constraints=False, validate_unique=False)
+
+
+def assistito_merge(
+    *, keep: Assistito, duplicate: Assistito, by, reason: str, scelte: dict[str, str] | None = None
+) -> Assistito:
+    """Move cases, ISEE, relations and contacts of `duplicate` onto `keep`; the duplicate stays, linked, for history.
+    `scelte` names the fields whose value is taken from the duplicate ({"telefono": "duplicato"}). The merge is
+    recorded as an `Unione` with what it moved and changed, so that it can be undone (actions/doppioni.py)."""
     with writing(by) as change:
         if not reason.strip():
             raise ValidationError({"reason": ["Indicare il motivo dell'unione."]})
         keep_locked, dup_locked = lock_assistito(keep, None), lock_assistito(duplicate, None)
-        if keep_locked.owner_ente_id != dup_locked.owner_ente_id or keep_locked.pk == dup_locked.pk:
-            raise ValidationError("Si uniscono solo due schede diverse dello stesso comune.")
-        if (
-            dup_locked.codice_fiscale
-            and keep_locked.codice_fiscale
-            and dup_locked.codice_fiscale != keep_locked.codice_fiscale
-        ):
-            raise ValidationError("Le due schede hanno codici fiscali diversi: non sono la stessa persona.")
+        refusal = _merge_refusal(keep_locked, dup_locked)
+        if refusal:
+            raise ValidationError(refusal)
+        before = {"principale": values_of(keep_locked), "duplicato": values_of(dup_locked)}
+        spostati = rows_to_move(dup_locked)
         _move_to(keep_locked, dup_locked, reason.strip())
+        _take_from_duplicate(keep_locked, dup_locked, scelte)
         if not keep_locked.codice_fiscale and dup_locked.codice_fiscale:
             keep_locked.codice_fiscale, dup_locked.codice_fiscale = dup_locked.codice_fiscale, ""
             dup_locked.identificativo_temporaneo = dup_locked.identificativo_temporaneo or f"UNITO-{dup_locked.pk}"
         dup_locked.unito_a = keep_locked
         change.save(dup_locked, reason=f"unita alla scheda {keep_locked.pk}: {reason.strip()}")
         change.save(keep_locked, reason=f"unita la scheda {dup_locked.pk}")
-        change.event("assistito.unificato", {"unito": dup_locked.pk}, aggregate=keep_locked)
+        unione = record_merge(
+            keep=keep_locked, dup=dup_locked, by=by, reason=reason.strip(), before=before, spostati=spostati
+        )
+        change.event("assistito.unificato", {"unito": dup_locked.pk, "unione": unione.pk}, aggregate=keep_locked)
     return keep_locked
 
 

@@ -92,6 +92,7 @@ class Command(BaseCommand):
         self._bandi(enti_comuni, citizen)
         self._compartecipazione(enti_comuni, citizen)
         self._consensi(enti_comuni, citizen)
+        self._doppione(enti_comuni)
         self.stdout.write(
             f"Assistiti sintetici creati ora: {created} (totale {Assistito.objects.count()}); "
             f"appuntamenti dimostrativi creati ora: {bookings}; in {time.monotonic() - started:.1f} s"
@@ -320,6 +321,11 @@ class Command(BaseCommand):
 
         home = enti_comuni[next(iter(OPERATOR_COMUNI))]
         self.stdout.write(seed_consensi(home, getattr(citizen, "codice_fiscale", "")))
+    def _doppione(self, enti_comuni: dict[str, Ente]) -> None:
+        """A possible duplicate pair in the first demo comune (cse/demo/doppioni.py)."""
+        from cse.demo.doppioni import seed_doppione
+
+        self.stdout.write(seed_doppione(enti_comuni[next(iter(OPERATOR_COMUNI))]))
 
     def _simulator_citizen(self, home: Ente) -> dict[str, str]:
         """The SPID/CIE simulator's person, known to the comune's register (so the portal knows where she lives)."""

@@ -220,6 +220,10 @@ _TYPES: list[EventType] = [
     EventType("assistito.relazione_aggiunta", "assistito", ("tipo", "convivente"), "relazione familiare aggiunta"),
     EventType("assistito.contatto_aggiunto", "assistito", ("tipo",), "contatto esterno aggiunto"),
     EventType("assistito.unificato", "assistito", (), "scheda duplicata unita a questa", ("unito",)),
+    # deadlines of a case (cse/cartella/actions/scadenze.py): local only, the relay reads only the case aggregates
+    EventType("scadenza.aperta", "scadenza", (), "scadenza aperta su una cartella", ("tipo", "scadenza")),
+    EventType("scadenza.fatta", "scadenza", (), "scadenza segnata come fatta", ("tipo", "scadenza")),
+    EventType("scadenza.annullata", "scadenza", (), "scadenza annullata", ("tipo", "scadenza")),
     # bandi (cse/bandi): local only — nothing goes to the region (the relay reads only the case aggregates)
     *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _BANDI),
     *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _COMPARTECIPAZIONE),

@@ -21,6 +21,7 @@ from ..models import Assistito, Cartella
 from ..recupero import CAMPI_ANPR, Proposta, impronta, valore_corrente
 from ..rete import ContattoEsterno, Isee, Relazione
 from ..selectors import possible_duplicates
+from . import scadenze
 from .ritual import assistito_change, lock_assistito, writing
 
 
@@ -154,6 +155,7 @@ def isee_add(*, assistito: Assistito, data: dict, by) -> Isee:
         isee = Isee(assistito=change.assistito, **data)
         isee.full_clean()
         isee.save()
+        scadenze.isee_expiry_in(change, isee)
         change.event(
             "assistito.isee_registrato",
             {

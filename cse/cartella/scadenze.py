@@ -126,3 +126,9 @@ def who_answers(scadenza: Scadenza) -> int | None:
 def counter_group(user_id: int) -> str:
     """The channel group of one operator's live counter (joined only by that operator's own socket)."""
     return f"scadenze.operatore.{user_id}"
+
+
+def digest_declined(user) -> bool:
+    from .models import DigestRinuncia
+
+    return DigestRinuncia.objects.filter(user=user).exists()

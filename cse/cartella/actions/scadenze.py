@@ -209,3 +209,14 @@ def scadenza_close(*, scadenza: Scadenza, by, transition: str, note: str = "") -
         close_in(change, locked, transition=transition, note=note.strip())
         change.diary(f"Scadenza «{locked.get_tipo_display()}»: {SCADENZA.label(locked.stato).lower()}.")
     return locked
+
+
+def digest_preference_set(*, user, attivo: bool) -> None:
+    """The operator's opt-out of the daily digest (their own preference: no case, no event)."""
+    from ..models import DigestRinuncia
+
+    with transaction.atomic():
+        if attivo:
+            DigestRinuncia.objects.filter(user=user).delete()
+        else:
+            DigestRinuncia.objects.get_or_create(user=user)

@@ -31,7 +31,14 @@ class Scadenza(models.Model):
     origine_id = models.PositiveBigIntegerField(null=True, blank=True)
     stato = models.CharField(max_length=10, choices=StatoScadenza.choices, default=StatoScadenza.APERTA)
     note = models.CharField(max_length=300, blank=True)
-    creata_da = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    creata_da = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="vuoto: generata dal lavoro notturno",
+    )
     creata_il = models.DateTimeField(auto_now_add=True)
     chiusa_da = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -220,3 +220,38 @@ def digest_preference_set(*, user, attivo: bool) -> None:
             DigestRinuncia.objects.filter(user=user).delete()
         else:
             DigestRinuncia.objects.get_or_create(user=user)
+
+
+# --- the nightly job: deadlines driven by time, not by a request ----------------------------------------------------
+
+
+def _reviews_missing(after_pk: int, batch: int) -> list[Progetto]:
+    """Progetti of open cases that never had a review deadline (written before deadlines existed, or by a path that
+    did not open one), in pk order from `after_pk`: the job resumes where it stopped."""
+    from django.db.models import Exists, OuterRef
+
+    from ..glossary import StatoCartella
+
+    had_one = Scadenza.objects.filter(
+        origine_tipo=Progetto._meta.label_lower, origine_id=OuterRef("pk"), tipo=TipoScadenza.REVISIONE_PROGETTO
+    )
+    return list(
+        Progetto.objects.filter(pk__gt=after_pk, cartella__stato__in=[StatoCartella.PROGETTO, StatoCartella.EROGAZIONE])
+        .exclude(Exists(had_one))
+        .select_related("cartella")
+        .order_by("pk")[:batch]
+    )
+
+
+def nightly_reviews(*, batch: int = 500, today: date | None = None) -> int:
+    """Open the missing review deadlines, one case change each (no actor: the job; no version bump). Idempotent: a
+    progetto that ever had a review deadline is skipped, so a rerun (or a crash and resume) opens none twice."""
+    opened, after = 0, 0
+    while rows := _reviews_missing(after, batch):
+        for progetto in rows:
+            with case_change(progetto.cartella, by=None, bump=False) as change:
+                progetto.cartella = change.cartella
+                if progetto_review_in(change, progetto, today=today):
+                    opened += 1
+        after = rows[-1].pk
+    return opened

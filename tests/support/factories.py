@@ -206,10 +206,12 @@ TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def add_case_content(cartella: Cartella, *, by) -> None:
-    """A diary note, a document and a delivered prestazione in a case (rows for the isolation matrix)."""
+    """A diary note, a document, a delivered prestazione and an overdue deadline in a case (rows for the isolation
+    matrix)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from cse.cartella.actions.diario import diario_add, documento_upload
+    from cse.cartella.actions.scadenze import scadenza_add
     from cse.cartella.fasi import Prestazione, VoceNomenclatore
 
     diario_add(
@@ -237,6 +239,7 @@ def add_case_content(cartella: Cartella, *, by) -> None:
         fonte="comunale",
         erogatore="Comune",
     )
+    scadenza_add(cartella=cartella, tipo="promemoria", due=date(2026, 1, 20), by=by, gia_scaduta=True)
 
 
 def anagrafica_form_data(person: Assistito, **overrides) -> dict:

@@ -211,7 +211,8 @@ def add_case_content(cartella: Cartella, *, by) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from cse.cartella.actions.diario import diario_add, documento_upload
-    from cse.cartella.actions.scadenze import scadenza_add
+    from cse.cartella.actions.ritual import case_change
+    from cse.cartella.actions.scadenze import open_in
     from cse.cartella.fasi import Prestazione, VoceNomenclatore
 
     diario_add(
@@ -239,7 +240,8 @@ def add_case_content(cartella: Cartella, *, by) -> None:
         fonte="comunale",
         erogatore="Comune",
     )
-    scadenza_add(cartella=cartella, tipo="promemoria", due=date(2026, 1, 20), by=by, gia_scaduta=True)
+    with case_change(cartella, by=by, bump=False, allow_closed=True) as change:  # as an act would: no actor check
+        open_in(change, change.cartella, tipo="promemoria", due=date(2026, 1, 20))
 
 
 def anagrafica_form_data(person: Assistito, **overrides) -> dict:

@@ -181,3 +181,21 @@ class RegolaApprovazioneForm(StyledFormMixin, forms.Form):
         self.fields["ruolo_approvatore"].choices = roles
         if not with_threshold:
             del self.fields["soglia"]
+class ScadenzaForm(StyledFormMixin, forms.Form):
+    """An operator's deadline on a case (the rules — no past date unless already overdue, who may answer for it —
+    are in cse/cartella/actions/scadenze.py)."""
+
+    tipo = forms.ChoiceField(label="Tipo", choices=())
+    scadenza = forms.DateField(label="Entro il", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    gia_scaduta = forms.BooleanField(
+        label="Già scaduta", required=False, help_text="per registrare una scadenza la cui data è già passata"
+    )
+    responsabile = forms.ModelChoiceField(
+        label="Responsabile", queryset=None, required=False, empty_label="il case manager della cartella"
+    )
+    note = forms.CharField(label="Note", max_length=300, required=False)
+
+    def __init__(self, *args, candidates, tipi, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tipo"].choices = tipi
+        self.fields["responsabile"].queryset = candidates

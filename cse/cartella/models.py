@@ -319,5 +319,6 @@ from .doppioni_models import *  # noqa: E402,F401,F403 — possible duplicates a
 from .erogatore import *  # noqa: E402,F401,F403 — potestà concessoria rules (ente erogatore)
 from .fasi import *  # noqa: E402,F401,F403 — phase records, diario, documents (same app)
 from .rete import *  # noqa: E402,F401,F403 — ISEE, relations, external contacts
+from .scadenze_models import *  # noqa: E402,F401,F403 — deadlines and the daily digest
 from .titolarita import *  # noqa: E402,F401,F403 — transfer requests comune ↔ ambito
 from .vigilanza_models import *  # noqa: E402,F401,F403 — break-the-glass and alerts

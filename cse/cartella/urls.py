@@ -2,9 +2,12 @@
 
 from django.urls import path
 
-from . import views_approvazioni, views_storico, views_vigilanza
+from . import views_approvazioni, views_scadenze, views_storico, views_vigilanza
 
 urlpatterns = [
+    # the operator's day: appointments, deadlines, new cases, transfers waiting (and the digest's opt-out)
+    path("oggi/", views_scadenze.oggi, name="oggi"),
+    path("oggi/riepilogo/", views_scadenze.digest_preferenza, name="oggi_riepilogo"),
     # the ente administrator's record of its cases: access log (by person) and change history
     path("ente/<int:pk>/accessi/", views_storico.ente_accessi, name="ente_accessi"),
     path("ente/<int:pk>/accessi.csv", views_storico.ente_accessi_csv, name="ente_accessi_csv"),

@@ -3,7 +3,7 @@ obtains it through get_cartella_for). cse/urls.py mounts these routes under /loc
 
 from django.urls import path
 
-from . import views
+from . import views, views_scadenze
 
 urlpatterns = [
     path("lavoro/", views.lavoro, name="lavoro"),
@@ -25,5 +25,7 @@ urlpatterns = [
     path("documenti/<int:pk>/", views.documento_download, name="documento"),
     path("documenti/<int:pk>/oscuramento/", views.documento_obscure, name="documento_oscura"),
     path("cartelle/<int:pk>/pdf/<str:kind>/", views.cartella_pdf, name="pdf"),
+    path("cartelle/<int:pk>/scadenze/nuova/", views_scadenze.scadenza_nuova, name="scadenza_nuova"),
+    path("scadenze/<int:pk>/chiusura/", views_scadenze.scadenza_chiusura, name="scadenza_chiusura"),
     path("cartelle/<int:pk>/trasferimento/", views.trasferimento_richiesta, name="trasferimento"),
 ]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cse.core.audit import form_finalita
@@ -20,7 +21,7 @@ from cse.core.roles import Capability
 from cse.core.submission import once_per_submission
 from cse.core.uploads import attachment_response
 
-from . import forms, records
+from . import forms, records, scadenze
 from .actions import cartella as case_actions
 from .actions import diario as diario_actions
 from .actions import fasi as fasi_actions
@@ -105,6 +106,8 @@ def cartella_detail(request, pk: int):
             "trasferimenti": cartella.trasferimenti.select_related("ambito")[:3],
             "condivisioni": condivisioni_attive(cartella) if may[CAN_MANAGE] else [],
             "in_attesa": pending_on_case(cartella),
+            "scadenze": scadenze.of_case(cartella),
+            "oggi": timezone.localdate(),
             "may": {
                 "manage": may[CAN_MANAGE],
                 "write_access": may[CAN_WRITE_ACCESS],

@@ -290,6 +290,10 @@ _TYPES: list[EventType] = [
         "annullata l'unione di una scheda duplicata: le due schede tornano distinte",
         ("unione", "ripristinata"),
     ),
+    # deadlines of a case (cse/cartella/actions/scadenze.py): local only, the relay reads only the case aggregates
+    EventType("scadenza.aperta", "scadenza", (), "scadenza aperta su una cartella", ("tipo", "scadenza")),
+    EventType("scadenza.fatta", "scadenza", (), "scadenza segnata come fatta", ("tipo", "scadenza")),
+    EventType("scadenza.annullata", "scadenza", (), "scadenza annullata", ("tipo", "scadenza")),
     # bandi (cse/bandi): local only — nothing goes to the region (the relay reads only the case aggregates)
     *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _BANDI),
     *(EventType(name, aggregate, (), descr, local) for name, aggregate, descr, local in _COMPARTECIPAZIONE),

@@ -46,6 +46,8 @@ CSE_REGIONAL_SENDER = os.environ.get("CSE_REGIONAL_SENDER", "cse.regionale.inges
 
 # The case worklist's transmission problems (port in cse.cartella.selectors.transmission_worklist): the SIUSS tier.
 CSE_TRANSMISSION_WORKLIST = "cse.siuss.selectors.siuss_worklist"
+# Today's front-office appointments on the operator's "Oggi" page (port in cse.cartella.views_oggi): the citizen tier.
+CSE_AGENDA_OGGI = "cse.cittadino.selectors.appuntamenti_oggi"
 
 # Persistent connections are health-checked before reuse: after a database restart each process reconnects on its
 # next request instead of failing it (fault drill in bench/fault_drill.py).

@@ -18,7 +18,7 @@ from cse.core.outbox import outbox_append
 ROOT = Path(__file__).resolve().parents[2]
 AGGREGATES = (
     "cartella|assistito|siuss|bando|domanda|graduatoria|provvedimento|notifica|liquidazione|rata|lineabudget"
-    "|tariffa|compartecipazione|informativa|consenso|approvazione"
+    "|tariffa|compartecipazione|informativa|consenso|approvazione|scadenza"
 )
 EVENT_NAME = re.compile(rf"^({AGGREGATES})\.[a-z_]+$")
 

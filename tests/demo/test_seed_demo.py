@@ -41,7 +41,7 @@ def test_seed_demo_builds_the_region_and_is_idempotent(capsys):
     delivered = OutboxEvent.objects.filter(event_type="cartella.prestazione_erogata").count()
     assert delivered > 10 and PrestazioneSiuss.objects.count() == delivered
     assert ValoreLeps.objects.filter(indicatore__codice="beneficiari").exists()
-    # every event for the region is relayed (consent events are local: cartella.consenso, never relayed)
+    # every event for the region is relayed (consent, approval and deadline events are local, never relayed)
     assert not OutboxEvent.objects.filter(sent_at__isnull=True, aggregate_type__in=RELAYED_AGGREGATE_TYPES).exists()
     # informativa and consents: the demo citizen's, and one case shared with a cooperative on consent
     assert Consenso.objects.filter(assistito__codice_fiscale=DEMO_CF, finalita="app_io", revocato_il=None).exists()

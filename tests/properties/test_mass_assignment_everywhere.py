@@ -52,6 +52,8 @@ CORE_ROUTES = {
     "approvazioni",
     "approvazione",
     "ente_approvazioni",
+    "oggi",
+    "oggi_riepilogo",
 }
 
 EXTRA_KEYS = [
@@ -362,6 +364,23 @@ def r_prestazione_fine(w):
         reverse("locale:prestazione_fine", kwargs={"pk": prestazione.pk}),
         {"data_fine": timezone.localdate().isoformat(), "version": case.version},
     )
+
+
+def r_scadenza_nuova(w):
+    return Post(
+        _u(w, "A1"),
+        reverse("locale:scadenza_nuova", kwargs={"pk": w.cartelle["A1"].pk}),
+        {"tipo": "promemoria", "scadenza": (timezone.localdate() + timedelta(days=5)).isoformat(), "note": "chiamare"},
+    )
+
+
+def r_scadenza_chiusura(w):
+    from cse.cartella.actions.scadenze import scadenza_add
+
+    case = w.cartelle["A1"]
+    due = timezone.localdate() + timedelta(days=5)
+    scadenza = scadenza_add(cartella=case, tipo="promemoria", due=due, by=_u(w, "A1"))
+    return Post(_u(w, "A1"), reverse("locale:scadenza_chiusura", kwargs={"pk": scadenza.pk}), {"azione": "fatta"})
 
 
 def r_diario(w):
@@ -1314,6 +1333,8 @@ RECIPES: dict[str, Callable] = {
     "locale:prestazione_nuova": r_prestazione,
     "locale:prestazione_fine": r_prestazione_fine,
     "locale:diario": r_diario,
+    "locale:scadenza_nuova": r_scadenza_nuova,
+    "locale:scadenza_chiusura": r_scadenza_chiusura,
     "locale:diario_oscura": r_diario_oscura,
     "locale:documento_oscura": r_documento_oscura,
     "locale:assistito_edit": r_assistito_edit,
@@ -1381,6 +1402,7 @@ NOT_A_FORM: dict[str, str] = {
     name: "pagina o download in sola lettura"
     for name in (
         "home",
+        "oggi",
         "ente_accessi",
         "ente_accessi_csv",
         "ente_storico",
@@ -1439,6 +1461,7 @@ NOT_A_FORM: dict[str, str] = {
     "ambito:budget_bandi": "modulo esplicito (bando, linea) passato campo per campo all'azione",
     "cittadino:domanda_iban": "modulo esplicito (IBAN, intestatario, delegato) passato campo per campo all'azione",
     "reauth": "conferma della password: nessun dato salvato",
+    "oggi_riepilogo": "preferenza dell'operatore stesso (un solo campo, attivo sì/no): nessun altro dato salvato",
     "otp_verify": "secondo fattore: nessun dato salvato oltre al dispositivo",
     "otp_setup": "attivazione del secondo fattore (dispositivo dell'utente stesso)",
     "codice_attivazione_emetti": "emissione di un codice monouso: il modulo non ha campi",

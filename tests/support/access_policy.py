@@ -33,6 +33,8 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     # operator shell (cse/core)
     "salute": "public",  # readiness probe: component states only
     "home": OPERATOR,
+    "oggi": OPERATOR,  # every operator's day; what it lists is scoped by the permission layer
+    "oggi_riepilogo": OPERATOR,  # the operator's own digest preference
     "login": "public",
     "logout": "public",
     "otp_verify": OPERATOR,
@@ -96,6 +98,10 @@ URL_POLICY: dict[str, str | dict[str, str]] = {
     "locale:documento": cap("view_persone"),
     "locale:documento_oscura": cap("manage_cartelle"),
     "locale:pdf": cap("view_persone"),
+    # deadlines: whoever writes in the case (register_persone or manage_cartelle, checked by the view on the case);
+    # every such role holds view_persone, and a role without it is refused
+    "locale:scadenza_nuova": cap("view_persone"),
+    "locale:scadenza_chiusura": cap("view_persone"),
     "locale:trasferimento": cap("transfer_cartelle"),
     "locale:agenda": OPERATOR,
     "locale:agenda_sportello": cap("manage_agenda"),

@@ -206,10 +206,13 @@ TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def add_case_content(cartella: Cartella, *, by) -> None:
-    """A diary note, a document and a delivered prestazione in a case (rows for the isolation matrix)."""
+    """A diary note, a document, a delivered prestazione and an overdue deadline in a case (rows for the isolation
+    matrix)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from cse.cartella.actions.diario import diario_add, documento_upload
+    from cse.cartella.actions.ritual import case_change
+    from cse.cartella.actions.scadenze import open_in
     from cse.cartella.fasi import Prestazione, VoceNomenclatore
 
     diario_add(
@@ -237,6 +240,8 @@ def add_case_content(cartella: Cartella, *, by) -> None:
         fonte="comunale",
         erogatore="Comune",
     )
+    with case_change(cartella, by=by, bump=False, allow_closed=True) as change:  # as an act would: no actor check
+        open_in(change, change.cartella, tipo="promemoria", due=date(2026, 1, 20))
 
 
 def anagrafica_form_data(person: Assistito, **overrides) -> dict:

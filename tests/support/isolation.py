@@ -9,6 +9,7 @@ from cse.ambito.models import MembroUVM
 from cse.cartella.actions.consensi import consenso_give
 from cse.cartella.consensi import Consenso
 from cse.cartella.fasi import Documento, Prestazione, VoceDiario
+from cse.cartella.models import Scadenza
 from cse.cittadino.agenda import AperturaStraordinaria, Chiusura, Prenotazione, RegolaOrario, Sportello
 from cse.core.models import Incarico
 from cse.regionale.models import SchedaLeps
@@ -49,6 +50,8 @@ OBJECT_URLS = {
     "locale:documento": "documento",
     "locale:documento_oscura": "documento",
     "locale:pdf": "cartella",
+    "locale:scadenza_nuova": "cartella",
+    "locale:scadenza_chiusura": "scadenza",
     "ambito:cartella_detail": "cartella",
     "ente_operatori": "ente",
     "ente_accessi": "ente",
@@ -221,6 +224,7 @@ def foreign_objects(territory, ente_key: str, ruolo: str, user) -> dict[str, lis
         "prestazione": list(Prestazione.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
         "voce_diario": list(VoceDiario.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
         "documento": list(Documento.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
+        "scadenza": list(Scadenza.objects.filter(cartella__in=foreign_cartelle).values_list("pk", flat=True)),
         "ente": [e.pk for k, e in territory.enti.items() if k != ente_key],
         "ente_codice": [e.codice for k, e in territory.enti.items() if k != ente_key],
         "incarico": list(Incarico.objects.exclude(ente=territory.enti[ente_key]).values_list("pk", flat=True)[:3]),

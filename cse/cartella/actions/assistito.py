@@ -29,6 +29,7 @@ from ..recupero import CAMPI_ANPR, Proposta, impronta, valore_corrente
 from ..rete import ContattoEsterno, Isee, Relazione
 from ..selectors import possible_duplicates
 from ..unione import CHOOSABLE_FIELDS, field_value, rows_to_move, set_field_value, values_of
+from . import scadenze
 from .doppioni import record_merge
 from .ritual import assistito_change, lock_assistito, writing
 
@@ -178,6 +179,7 @@ def isee_add(*, assistito: Assistito, data: dict, by) -> Isee:
         isee = Isee(assistito=change.assistito, **data)
         isee.full_clean()
         isee.save()
+        scadenze.isee_expiry_in(change, isee)
         change.event(
             "assistito.isee_registrato",
             {

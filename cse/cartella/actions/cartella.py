@@ -21,6 +21,7 @@ from ..glossary import StatoCartella, TipoVoceDiario
 from ..models import Assistito, Cartella, CartellaUserObjectPermission
 from ..records import iso
 from ..workflow import CASE, REFUSE_ACTOR, refusal, step_capability
+from . import scadenze
 from .assistito import assistito_register
 from .consensi import share_basis
 from .ritual import case_change, writing
@@ -88,6 +89,7 @@ def cartella_transition(*, cartella: Cartella, target: str, by, version: int | N
         CASE.apply(locked, step.name, by=by, payload=payload)  # the machine sets the phase and records the event
         if target == S.CHIUSA:
             locked.chiusa_il = timezone.localdate()
+            scadenze.cancel_all_in(change, locked, note="cartella chiusa")
         change.save(locked, reason=f"{S(source).label} → {S(target).label}")
         Transizione.objects.create(cartella=locked, da_stato=source, a_stato=target, by=by)
         change.diary(f"{S(source).label} → {S(target).label}", TipoVoceDiario.FASE)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from cse.core.codelists.scadenze import TipoScadenza
 from cse.core.models import Ente
 
 from ..erogatore import allowed_enti_erogatori, ente_erogatore_default
@@ -17,6 +18,7 @@ from ..fasi import InterventoPianificato, Prestazione
 from ..glossary import StatoCartella
 from ..models import Cartella
 from ..records import PHASE_RECORDS, prestazione_payload, refuse_outside
+from . import scadenze
 from .ritual import case_change
 
 S = StatoCartella
@@ -32,6 +34,8 @@ def phase_record_save(*, cartella: Cartella, record: str, data: dict, by, versio
             setattr(obj, field, value)
         obj.full_clean()
         obj.save()
+        if record == "progetto":
+            scadenze.progetto_review_in(change, obj)
         change.diary(f"Aggiornata {spec.label}.")
         change.event(f"cartella.{record}_aggiornata", spec.payload(obj))
     return obj
@@ -85,6 +89,7 @@ def prestazione_register(*, cartella: Cartella, data: dict, by, version: int | N
         _fill_from_intervento(locked, prestazione)
         prestazione.full_clean()
         prestazione.save()
+        scadenze.prestazione_end_in(change, prestazione)
         change.diary(f"Registrata la prestazione {prestazione.voce}.")
         change.event("cartella.prestazione_erogata", prestazione_payload(prestazione))
     return prestazione
@@ -98,6 +103,9 @@ def prestazione_end(*, prestazione: Prestazione, data_fine: date, by, version: i
         prestazione.data_fine = data_fine
         prestazione.full_clean()
         prestazione.save()
+        scadenze.close_for_origin_in(
+            change, prestazione, tipo=TipoScadenza.FINE_PRESTAZIONE, note="prestazione conclusa"
+        )
         change.diary(f"Conclusa la prestazione {prestazione.voce}.")
         change.event("cartella.prestazione_conclusa", prestazione_payload(prestazione))
     return prestazione

@@ -87,6 +87,7 @@ class Command(BaseCommand):
         self._transfer_one_case(enti_comuni, ente_ambito)
         self._approvals(enti_comuni)
         self._regional_data(enti_comuni["072029"])
+        self._scadenze()
         citizen = self._portal(enti_comuni, ente_ambito)
         bookings = self._bookings(enti_comuni, citizen)
         self._bandi(enti_comuni, citizen)
@@ -282,6 +283,14 @@ class Command(BaseCommand):
             derive_siuss_prestazioni(year)
             derive_sioss_leps_counts(year)
             self.stdout.write(f"Prestazioni dimostrative erogate e inviate alla Regione: {delivered}")
+
+    def _scadenze(self) -> None:
+        """Deadlines due today, overdue and this week for the demo case managers (their "Oggi" page)."""
+        from cse.demo.scadenze import seed_scadenze
+
+        made = sum(seed_scadenze(username=f"{c}.assistente_sociale") for c in OPERATOR_COMUNI.values())
+        if made:
+            self.stdout.write(f"Scadenze dimostrative per i case manager: {made}")
 
     def _portal(self, enti_comuni: dict[str, Ente], ente_ambito: Ente):
         """Citizen portal: pages, front-office agendas of the demo comuni, and the citizen the SPID/CIE simulator

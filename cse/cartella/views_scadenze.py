@@ -22,6 +22,7 @@ from cse.core.submission import once_per_submission
 from . import forms
 from . import scadenze as reads
 from .actions import scadenze as actions
+from .approvazioni import approvals_waiting_for
 from .models import Scadenza
 from .selectors import get_cartella_for, get_child_for
 
@@ -42,7 +43,7 @@ def appuntamenti_oggi(user) -> list[dict]:
 @login_required
 def oggi(request):
     """The operator's day: appointments, overdue and this week's deadlines, the service's overdue ones for its
-    coordinator, new cases assigned, transfers waiting for an answer. Each list paged on its own."""
+    coordinator, new cases assigned, transfers and approvals waiting for an answer. Each list paged on its own."""
     day = reads.oggi(request.user)
     lists = {"scadute": day.scadute, "settimana": day.settimana, "nuove": day.nuove, "trasferimenti": day.trasferimenti}
     if day.servizio is not None:
@@ -57,6 +58,7 @@ def oggi(request):
             "coordinatore": day.servizio is not None,
             "oggi": timezone.localdate(),
             "digest_attivo": not reads.digest_declined(request.user),
+            "da_approvare": approvals_waiting_for(request.user)[1][:10],
         },
     )
 

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cse.cartella.actions.assistito import assistito_merge
+from cse.cartella.actions.approvazioni import unione_o_richiesta
 from cse.cartella.actions.doppioni import assistito_unmerge, doppione_escludi
 from cse.cartella.doppioni import compare
 from cse.cartella.models import Assistito, StatoUnione, Unione
@@ -82,8 +82,13 @@ def _pair(request, pk: int) -> tuple[Assistito, Assistito]:
 def _merge(request, a: Assistito, b: Assistito):
     keep, dup = (b, a) if request.POST.get("principale") == str(b.pk) else (a, b)
     scelte = {name: "duplicato" for name in CHOOSABLE_FIELDS if request.POST.get(f"campo_{name}") == str(dup.pk)}
-    assistito_merge(keep=keep, duplicate=dup, by=request.user, reason=request.POST.get("reason", ""), scelte=scelte)
-    messages.success(request, "Schede unite: la scheda duplicata resta nello storico; l'unione si può annullare.")
+    esito = unione_o_richiesta(
+        keep=keep, duplicate=dup, by=request.user, reason=request.POST.get("reason", ""), scelte=scelte
+    )
+    if esito.in_attesa:  # the ente asks a second person to approve merges
+        messages.success(request, "Unione richiesta: sarà eseguita quando un responsabile la approva.")
+    else:
+        messages.success(request, "Schede unite: la scheda duplicata resta nello storico; l'unione si può annullare.")
     return redirect("locale:assistito_detail", pk=keep.pk)
 
 

@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cse.cartella.actions.approvazioni import unione_o_richiesta
 from cse.cartella.actions.scadenze import scadenza_add
 from cse.cartella.models import Scadenza
 from cse.core.codelists.scadenze import StatoScadenza, TipoScadenza
+from tests.support.approvazioni import require_approval, twin_of
 from tests.support.factories import CartellaFactory, OperatoreFactory
 from tests.support.places import foreign_comune, resident
 
@@ -129,3 +131,12 @@ def test_the_digest_opt_out_is_the_operators_own(client_for, worker):
     assert client.get(reverse("oggi")).context["digest_attivo"] is False
     client.post(reverse("oggi_riepilogo"), {"attivo": "1"})
     assert client.get(reverse("oggi")).context["digest_attivo"] is True
+
+
+def test_oggi_lists_the_requests_waiting_for_the_operators_approval(client_for, comune, worker, person):
+    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
+    require_approval(comune, "unione")
+    richiesta = unione_o_richiesta(keep=person, duplicate=twin_of(person), by=worker, reason="Doppione").richiesta
+    page = client_for(responsabile).get(reverse("oggi")).content.decode()
+    assert reverse("approvazione", args=[richiesta.pk]) in page
+    assert reverse("approvazione", args=[richiesta.pk]) not in client_for(worker).get(reverse("oggi")).content.decode()

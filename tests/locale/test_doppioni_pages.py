@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from cse.cartella.actions.approvazioni import approvazione_approve
 from cse.cartella.actions.assistito import assistito_register
-from cse.cartella.models import Assistito, NonDoppione, StatoUnione, Unione
+from cse.cartella.models import Assistito, NonDoppione, RichiestaApprovazione, StatoUnione, Unione
 from cse.core.models import AccessLog
-from tests.support.factories import register_person
+from tests.support.approvazioni import require_approval
+from tests.support.factories import OperatoreFactory, register_person
 from tests.support.places import neighbour_comune
 
 BORN = date(1966, 11, 3)
@@ -97,3 +99,20 @@ def test_a_record_of_another_comune_cannot_be_compared_nor_seen(comune, worker, 
     assert client.post(url, {"con": foreign.pk, "azione": "unisci", "reason": "x"}).status_code == 404
     assert client.get(url, {"con": 99_999_999}).status_code == 404
     assert Assistito.objects.get(pk=foreign.pk).unito_a_id is None
+
+
+@pytest.mark.django_db
+def test_where_merges_need_approval_the_comparison_only_asks_and_the_approval_keeps_the_chosen_values(
+    comune, worker, client_for
+):
+    require_approval(comune, "unione")
+    a, b = with_cf(comune, telefono="080 111"), without_cf(comune, telefono="347 222")
+    url = reverse("locale:doppione_confronto", args=[a.pk])
+    form = {"con": b.pk, "principale": a.pk, "campo_telefono": b.pk, "azione": "unisci", "reason": "doppia"}
+    page = client_for(worker).post(url, form, follow=True).content.decode()
+    assert "Unione richiesta" in page and Assistito.objects.get(pk=b.pk).unito_a_id is None
+
+    responsabile = OperatoreFactory(ente=comune, ruolo="responsabile")
+    approvazione_approve(richiesta=RichiestaApprovazione.objects.get(), by=responsabile)
+    a.refresh_from_db()
+    assert Assistito.objects.get(pk=b.pk).unito_a_id == a.pk and a.telefono == "347 222"

@@ -76,7 +76,13 @@ def _run_transfer(richiesta: RichiestaApprovazione, by, version: int | None = No
 
 def _run_merge(richiesta: RichiestaApprovazione, by, version: int | None = None) -> Any:
     duplicate = Assistito.objects.get(pk=richiesta.payload["duplicato"])
-    return assistito_merge(keep=richiesta.assistito, duplicate=duplicate, by=by, reason=richiesta.payload["reason"])
+    return assistito_merge(
+        keep=richiesta.assistito,
+        duplicate=duplicate,
+        by=by,
+        reason=richiesta.payload["reason"],
+        scelte=richiesta.payload.get("scelte") or None,
+    )
 
 
 RUN: dict[str, Callable[..., Any]] = {
@@ -194,14 +200,18 @@ def trasferimento_o_richiesta(*, cartella: Cartella, motivo: str, by) -> Esito:
     return richiedi_o_esegui(richiesta, by=by)
 
 
-def unione_o_richiesta(*, keep: Assistito, duplicate: Assistito, by, reason: str) -> Esito:
+def unione_o_richiesta(
+    *, keep: Assistito, duplicate: Assistito, by, reason: str, scelte: dict[str, str] | None = None
+) -> Esito:
+    """A merge (with the values chosen from the duplicate, on the side-by-side page) at once, or held for approval."""
+    payload = {"duplicato": duplicate.pk, "reason": reason, "versione_duplicato": duplicate.version}
     richiesta = _new_request(
         AZ.UNIONE,
         by=by,
         motivo=reason,
         ente_id=keep.owner_ente_id,
         assistito=keep,
-        payload={"duplicato": duplicate.pk, "reason": reason, "versione_duplicato": duplicate.version},
+        payload=payload | ({"scelte": scelte} if scelte else {}),
     )
     return richiedi_o_esegui(richiesta, by=by)
 

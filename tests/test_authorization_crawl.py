@@ -216,12 +216,14 @@ def test_anonymous_citizens_and_expired_members_are_kept_out_of_every_object(ter
 # --- websocket ----------------------------------------------------------------------------------------------------
 
 
-def _ws_allowed(route: str, key: tuple[str, str], target: str) -> bool:
+def _ws_allowed(route: str, key: tuple[str, str], target: str, territory) -> bool:
     """The UVM board of ambito A's session: its ambito's operators who see people; the front office of A1: A1's
     operators who manage the agenda. Nobody else, and nobody at all for a session/office that does not exist."""
     ente_key, ruolo = key
     if target == "missing":
         return False
+    if route == "ws/scadenze/":  # no object: the operator's own counter, for whoever the policy's capability admits
+        return _allowed(WEBSOCKET_POLICY[route], key, territory)
     if route.startswith("ws/uvm/"):
         return ente_key == "AMB_A" and ruolo in {"ufficio_di_piano", "coordinatore_uvm", "assistente_sociale"} | {
             "responsabile"
@@ -240,6 +242,7 @@ def test_websockets_accept_only_the_users_the_policy_allows(territory):
             "own": Sportello.objects.get(ente=territory.enti["A1"]).pk,
             "missing": 99_999_999,
         },
+        "ws/scadenze/": {"own": None},
     }
     tried, leaks = 0, []
 
@@ -251,10 +254,10 @@ def test_websockets_accept_only_the_users_the_policy_allows(territory):
 
     for route in WEBSOCKET_POLICY:
         for target, pk in targets[route].items():
-            path = "/" + route.split("<")[0] + f"{pk}/"
+            path = "/" + route.split("<")[0] + ("" if pk is None else f"{pk}/")
             for key, user in roles.items():
                 tried += 1
-                if async_to_sync(knock)(path, user) != _ws_allowed(route, key, target):
+                if async_to_sync(knock)(path, user) != _ws_allowed(route, key, target, territory):
                     leaks.append((route, target, key))
     print(f"authorization crawl (websocket): {tried} combinations, {len(leaks)} leaks")
     assert tried > 100

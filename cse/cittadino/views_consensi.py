@@ -57,7 +57,8 @@ def consenso_dai(request):
         return answer
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    scheda = selectors.schede_del_cittadino(request.user).filter(pk=request.POST.get("scheda") or 0).first()
+    scheda_id = request.POST.get("scheda", "")
+    scheda = selectors.schede_del_cittadino(request.user).filter(pk=scheda_id).first() if scheda_id.isdigit() else None
     if scheda is None:
         raise Http404
     try:

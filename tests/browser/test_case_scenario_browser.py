@@ -76,7 +76,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     numero = re.match(r"Cartella (\S+) —", heading.inner_text()).group(1)
     case_url = page.url
     case_pk = int(re.search(r"/cartelle/(\d+)/$", case_url).group(1))
-    expect(page.locator(".badge")).to_have_text("Accesso e orientamento")
+    expect(page.locator(".badge.fs-6")).to_have_text("Accesso e orientamento")
     expect(prossimo_passo).to_contain_text("manca la scheda di accesso")
     expect(prossimo_passo.locator("button:not([disabled])")).to_have_count(0)  # each step disabled, reasons beside
 
@@ -101,7 +101,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     expect(prossimo_passo).not_to_contain_text("manca chi ha inviato")
     submit(page, "Prendi in carico: passa alla valutazione")
     expect(page.locator(".alert-success")).to_contain_text("La cartella è ora nella fase «Valutazione del bisogno»")
-    expect(page.locator(".badge")).to_have_text("Valutazione del bisogno")
+    expect(page.locator(".badge.fs-6")).to_have_text("Valutazione del bisogno")
 
     # --- 2. valutazione: a first, partial pass, then the full assessment --------------------------------------
     _follow(page, "Compila la valutazione")
@@ -126,7 +126,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     submit(page, "Salva")
     expect(prossimo_passo).not_to_contain_text("manca")
     submit(page, "Passa al progetto individuale")
-    expect(page.locator(".badge")).to_have_text("Progetto individuale")
+    expect(page.locator(".badge.fs-6")).to_have_text("Progetto individuale")
     expect(prossimo_passo).to_contain_text("manca il progetto individuale")
 
     # --- 3. progetto: plan an intervention (a negative number first), then agree and sign the project ---------
@@ -161,7 +161,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     submit(page, "Salva")
     expect(prossimo_passo).not_to_contain_text("manca")
     submit(page, "Avvia l'erogazione")
-    expect(page.locator(".badge")).to_have_text("Erogazione")
+    expect(page.locator(".badge.fs-6")).to_have_text("Erogazione")
     expect(prossimo_passo).to_contain_text("manca almeno una prestazione erogata")
 
     # --- 4. erogazione: a prestazione with its dates the wrong way round, then a valid one, then conclude it --
@@ -207,7 +207,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     expect(page.locator(".callout.warning")).to_contain_text("non si potrà più modificare")
     submit(page, "Conferma la chiusura")
     expect(page.locator(".alert-success")).to_contain_text("La cartella è chiusa.")
-    expect(page.locator(".badge")).to_have_text(f"Chiusa il {today:%d/%m/%Y}")
+    expect(page.locator(".badge.fs-6")).to_have_text(f"Chiusa il {today:%d/%m/%Y}")
     expect(prossimo_passo).to_contain_text("La cartella è chiusa.")
     for link in ("Compila la scheda di accesso", "Registra una prestazione", "Compila la chiusura", "Concludi"):
         expect(page.get_by_role("link", name=link, exact=True)).to_have_count(0)
@@ -219,7 +219,7 @@ def test_social_worker_carries_a_case_from_access_to_reopening(live_server, page
     new_numero = re.match(r"Cartella (\S+) —", heading.inner_text()).group(1)
     assert new_numero != numero
     expect(page.locator(".alert-success")).to_have_text(f"Caso riaperto: nuova cartella {new_numero}.")
-    expect(page.locator(".badge")).to_have_text("Accesso e orientamento")
+    expect(page.locator(".badge.fs-6")).to_have_text("Accesso e orientamento")
     expect(page.get_by_role("link", name=numero, exact=True)).to_be_visible()  # "Episodio precedente"
     assert page.url != case_url
 

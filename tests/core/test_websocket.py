@@ -52,6 +52,7 @@ def _targets() -> dict:
             OperatoreFactory(ente=comune, ruolo="segretariato"),
             {"sportello_id": make_sportello(comune).pk},
         ),
+        "ws/scadenze/": (worker, {}),
     }
 
 

@@ -286,6 +286,7 @@ PREFIX_POLICY: dict[str, str] = {"gestione/": "superuser", "cms/": "wagtail-admi
 WEBSOCKET_POLICY: dict[str, str] = {
     "ws/uvm/<int:pk>/": "uvm-board",  # viewers of the session: view_persone in its ambito, or an unexpired member
     "ws/agenda/<int:sportello_id>/": cap("manage_agenda"),  # in the front office's comune
+    "ws/scadenze/": cap("view_persone"),  # the operator's own deadline counter: whoever works on cases, anywhere
 }
 
 # Operations of the WaaS e-service's OpenAPI document (cse/siuss/specs/api-comuni.yaml).
